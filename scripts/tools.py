@@ -1,0 +1,242 @@
+#!/usr/bin/env python3
+"""webtoken's set-up and test driver (run by `make serve`, `make test` and .ci/run).
+
+Reads the pinned tool versions and browser settings from wasm-pack.toml, installs what is
+missing (from crates.io, npm and Debian only: never wasm-pack's own downloads), builds the
+package and runs every test layer, printing the counts of each.
+
+    python3 scripts/tools.py setup [--browser]   install what is missing
+    python3 scripts/tools.py build               release wasm into pkg/
+    python3 scripts/tools.py serve [--port N]    build, then serve on http://127.0.0.1:N/
+    python3 scripts/tools.py test                every test layer; exits non-zero on any failure
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CARGO_BIN = Path.home() / ".cargo" / "bin"
+TOOLS_DIR = ROOT / ".tools"
+NODE_BIN = TOOLS_DIR / "node_modules" / ".bin"
+
+
+def config():
+    with open(ROOT / "wasm-pack.toml", "rb") as f:
+        return tomllib.load(f)
+
+
+def toolchain():
+    with open(ROOT / "rust-toolchain.toml", "rb") as f:
+        return tomllib.load(f)["toolchain"]["channel"]
+
+
+def env():
+    e = dict(os.environ)
+    # Our wasm-opt (npm binaryen) first, then cargo-installed tools.
+    e["PATH"] = os.pathsep.join([str(NODE_BIN), str(CARGO_BIN), e.get("PATH", "")])
+    browser = config()["browser"]
+    e["CHROMEDRIVER"] = browser["chromedriver"]
+    e.setdefault("CARGO_TERM_COLOR", "never")
+    return e
+
+
+def say(msg):
+    print(f"[tools] {msg}", flush=True)
+
+
+def run(cmd, **kw):
+    say("$ " + " ".join(str(c) for c in cmd))
+    subprocess.run(cmd, check=True, cwd=ROOT, env=env(), **kw)
+
+
+def output(cmd):
+    try:
+        r = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env())
+    except FileNotFoundError:
+        return None
+    return r.stdout + r.stderr if r.returncode == 0 else None
+
+
+def locked_version(package):
+    lock = (ROOT / "Cargo.lock").read_text()
+    m = re.search(r'\[\[package\]\]\nname = "%s"\nversion = "([^"]+)"' % re.escape(package), lock)
+    return m.group(1) if m else None
+
+
+def ensure_cargo_tool(binary, crate, version, locked):
+    have = output([binary, "--version"])
+    if have and version in have.split():
+        say(f"{binary} {version}: installed")
+        return
+    cmd = ["cargo", "install", crate, "--version", version, "--force"]
+    if locked:
+        cmd.append("--locked")
+    run(cmd)
+
+
+def setup(browser):
+    started = time.monotonic()
+    cfg = config()
+    tools = cfg["tools"]
+    want = tools["wasm-bindgen-cli"]
+    lock = locked_version("wasm-bindgen")
+    if lock != want:
+        sys.exit(
+            f"wasm-pack.toml pins wasm-bindgen-cli {want} but Cargo.lock has wasm-bindgen {lock}; "
+            "they must be equal (update wasm-pack.toml's [tools] wasm-bindgen-cli)"
+        )
+    channel = toolchain()
+    installed = output(["rustup", "target", "list", "--installed", "--toolchain", channel]) or ""
+    if "wasm32-unknown-unknown" in installed.split():
+        say(f"wasm32-unknown-unknown for {channel}: installed")
+    else:
+        run(["rustup", "toolchain", "install", channel, "--profile", "minimal",
+             "--component", "rustfmt", "--component", "clippy"])
+        run(["rustup", "target", "add", "wasm32-unknown-unknown", "--toolchain", channel])
+    ensure_cargo_tool("wasm-pack", "wasm-pack", tools["wasm-pack"], locked=True)
+    ensure_cargo_tool("wasm-bindgen", "wasm-bindgen-cli", want, locked=False)
+    have = output([str(NODE_BIN / "wasm-opt"), "--version"])
+    major = tools["binaryen"].split(".")[0]
+    if have and f"version {major}" in have:
+        say(f"wasm-opt (npm binaryen {tools['binaryen']}): installed")
+    else:
+        TOOLS_DIR.mkdir(exist_ok=True)
+        run(["npm", "install", "--prefix", str(TOOLS_DIR), "--no-save", "--no-audit",
+             "--no-fund", f"binaryen@{tools['binaryen']}"])
+    if browser:
+        b = cfg["browser"]
+        missing = [pkg for pkg, path in b["packages"].items() if not Path(path).exists()]
+        if missing:
+            sudo = [] if os.geteuid() == 0 else ["sudo"]
+            run(sudo + ["apt-get", "update"])
+            run(sudo + ["apt-get", "install", "-y", "--no-install-recommends"] + missing)
+        else:
+            say("Debian packages " + ", ".join(b["packages"]) + ": installed")
+    say(f"set-up took {time.monotonic() - started:.1f} s")
+
+
+def build():
+    setup(browser=False)
+    b = config()["build"]
+    run(["wasm-pack", "build", "--mode", "no-install", "--release",
+         "--target", b["target"], "--out-dir", b["out-dir"], "--no-pack"])
+
+
+def serve(port):
+    build()
+    run(["cargo", "build", "--release", "--locked", "--bin", "webtoken-serve"])
+    os.execvpe(str(ROOT / "target" / "release" / "webtoken-serve"),
+               ["webtoken-serve", "--port", str(port), "--root", str(ROOT)], env())
+
+
+RESULT = re.compile(r"test result: (\w+)\. (\d+) passed; (\d+) failed(?:; (\d+) ignored)?")
+
+
+def layer(name, cmd, counts, extra_env=None):
+    say(f"=== {name}")
+    say("$ " + " ".join(cmd))
+    started = time.monotonic()
+    e = env()
+    e.update(extra_env or {})
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=e, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    passed = failed = ignored = 0
+    seen = False
+    for line in proc.stdout:
+        sys.stdout.write(line)
+        m = RESULT.search(line)
+        if m:
+            seen = True
+            passed += int(m.group(2))
+            failed += int(m.group(3))
+            ignored += int(m.group(4) or 0)
+    rc = proc.wait()
+    took = time.monotonic() - started
+    counts.append((name, rc, passed if seen else None, failed, ignored, took))
+    if rc != 0:
+        summary(counts)
+        sys.exit(f"layer '{name}' failed (exit {rc})")
+
+
+def webdriver_json():
+    """Capabilities for wasm-bindgen-test-runner, from wasm-pack.toml's [browser] table."""
+    b = config()["browser"]
+    profile = ROOT / "target" / "wasm-test-profile"
+    shutil.rmtree(profile, ignore_errors=True)
+    caps = {"goog:chromeOptions": {
+        "binary": b["chromium"],
+        "args": b["args"] + [f"--user-data-dir={profile}"],
+    }}
+    path = ROOT / "target" / "webdriver.json"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(caps, indent=2))
+    return path
+
+
+def summary(counts):
+    print("\n==== test layers ====", flush=True)
+    total = 0
+    for name, rc, passed, failed, ignored, took in counts:
+        status = "ok" if rc == 0 else "FAILED"
+        if passed is None:
+            detail = "check"
+        else:
+            total += passed
+            detail = f"{passed} passed, {failed} failed, {ignored} ignored"
+        print(f"{status:7} {name:34} {detail:38} {took:6.1f} s", flush=True)
+    print(f"tests passed in all: {total}", flush=True)
+
+
+def test():
+    setup(browser=True)
+    counts = []
+    layer("cargo fmt --check", ["cargo", "fmt", "--all", "--check"], counts)
+    layer("clippy (native)", ["cargo", "clippy", "--locked", "--all-targets", "--features", "e2e",
+                              "--", "-D", "warnings"], counts)
+    layer("clippy (wasm32)", ["cargo", "clippy", "--locked", "--target", "wasm32-unknown-unknown",
+                              "--lib", "--test", "web", "--", "-D", "warnings"], counts)
+    layer("cargo doc", ["cargo", "doc", "--locked", "--no-deps"], counts,
+          {"RUSTDOCFLAGS": "-Dwarnings"})
+    layer("native tests (cargo test)", ["cargo", "test", "--locked"], counts)
+    b = config()["build"]
+    layer("wasm build (release)", ["wasm-pack", "build", "--mode", "no-install", "--release",
+                                   "--target", b["target"], "--out-dir", b["out-dir"],
+                                   "--no-pack"], counts)
+    layer("browser tests (wasm-bindgen-test)",
+          ["wasm-pack", "test", "--mode", "no-install", "--headless", "--chrome",
+           "--chromedriver", config()["browser"]["chromedriver"], "--", "--locked", "--test", "web"],
+          counts, {"WASM_BINDGEN_TEST_WEBDRIVER_JSON": str(webdriver_json())})
+    layer("end-to-end (headless Chromium)",
+          ["cargo", "test", "--locked", "--features", "e2e", "--test", "e2e"], counts)
+    summary(counts)
+
+
+def main(argv):
+    if not argv:
+        sys.exit(__doc__)
+    cmd, rest = argv[0], argv[1:]
+    try:
+        if cmd == "setup":
+            setup(browser="--browser" in rest)
+        elif cmd == "build":
+            build()
+        elif cmd == "serve":
+            port = int(rest[rest.index("--port") + 1]) if "--port" in rest else 8080
+            serve(port)
+        elif cmd == "test":
+            test()
+        else:
+            sys.exit(__doc__)
+    except subprocess.CalledProcessError as e:
+        sys.exit(f"command failed (exit {e.returncode}): {' '.join(map(str, e.cmd))}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

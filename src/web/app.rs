@@ -1,0 +1,150 @@
+//! The running page: the shared token service and the views, owned in one place.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use super::bank_view::{BankView, Message as BankMessage};
+use super::clock;
+use super::page::Page;
+use super::service::{SERVICE_PREFIX, ServiceHandle};
+use super::token_panel::{self, Message as TokenMessage, TokenPanel, Work as TokenWork};
+use super::token_store::{TOKEN_PREFIX, WalletStore};
+use crate::bank::BankError;
+
+/// Why the page could not start.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum StartError {
+    /// The page lacks an element.
+    Page(super::page::MissingElement),
+    /// The browser offers no `window.document`.
+    NoDocument,
+    /// The bank could not make its demo customers.
+    Bank(BankError),
+}
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Page(e) => write!(f, "{e}"),
+            Self::NoDocument => f.write_str("this browser offers no document to draw in"),
+            Self::Bank(e) => write!(f, "the bank could not start: {e}"),
+        }
+    }
+}
+
+/// Everything the page runs: dropped as a whole, it stops every timer and listener.
+struct App {
+    /// The token service, shared with async tasks (which never hold a borrow of the app).
+    service: Rc<ServiceHandle>,
+    token: TokenPanel,
+    /// The bank section; `None` on a page without one.
+    bank: Option<BankView>,
+}
+
+thread_local! {
+    static APP: RefCell<Option<App>> = const { RefCell::new(None) };
+}
+
+/// Starts the page.
+pub async fn start() -> Result<(), StartError> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or(StartError::NoDocument)?;
+    let page = Page::find(&document).map_err(StartError::Page)?;
+    // The token service's records and the customer's tokens: separate storage, separate keys.
+    let service = Rc::new(ServiceHandle::persistent(SERVICE_PREFIX));
+    let store = Rc::new(WalletStore::new(TOKEN_PREFIX));
+    let token = TokenPanel::mount(
+        page,
+        &document,
+        Rc::clone(&store),
+        Rc::clone(&service),
+        token_message,
+    )
+    .map_err(StartError::Page)?;
+    let app = App {
+        service,
+        token,
+        bank: None,
+    };
+    APP.with(|cell| *cell.borrow_mut() = Some(app));
+    tick_token();
+    let label = crate::token::text::Text::DefaultLabel.get(Default::default()).to_owned();
+    run_token_work(TokenWork::Start(label), Rc::clone(&store));
+    run_token_work(TokenWork::Persist, store);
+    // The bank comes after the token is on show: seeding the demo customers hashes passwords.
+    let bank = BankView::mount(&document, bank_message).map_err(StartError::Bank)?;
+    APP.with(|cell| {
+        if let Some(app) = cell.borrow_mut().as_mut() {
+            app.bank = bank;
+        }
+    });
+    Ok(())
+}
+
+/// The token panel's timer callback.
+fn tick_token() {
+    APP.with(|cell| {
+        if let Some(app) = cell.borrow_mut().as_mut() {
+            app.token.tick(tick_token);
+        }
+    });
+}
+
+/// The bank view's listeners call this: the message is handled, and the token-service work it
+/// asks for runs in a task that holds no borrow of the app across its `await`s.
+fn bank_message(message: BankMessage) {
+    let work = APP.with(|cell| {
+        let Ok(mut app) = cell.try_borrow_mut() else {
+            // Sent while the app is busy (an event fired during a render): handle it next.
+            wasm_bindgen_futures::spawn_local(async move { bank_message(message) });
+            return None;
+        };
+        let app = app.as_mut()?;
+        let commands = app.bank.as_mut()?.update(message);
+        (!commands.is_empty()).then(|| (Rc::clone(&app.service), commands))
+    });
+    if let Some((service, commands)) = work {
+        wasm_bindgen_futures::spawn_local(async move {
+            for command in commands {
+                if let Some(answer) = service.execute(command, clock::now_seconds()).await {
+                    bank_message(BankMessage::Bank(answer));
+                }
+            }
+        });
+    }
+}
+
+/// The token panel's listeners call this: the message is handled, and the work it asks for
+/// runs in a task that holds no borrow of the app across its `await`s.
+fn token_message(message: TokenMessage) {
+    let work = APP.with(|cell| {
+        let Ok(mut app) = cell.try_borrow_mut() else {
+            // Sent while the app is busy (an event fired during a render): handle it next.
+            wasm_bindgen_futures::spawn_local(async move { token_message(message) });
+            return None;
+        };
+        let app = app.as_mut()?;
+        let work = app.token.update(message)?;
+        Some((work, app.token.store()))
+    });
+    if let Some((work, store)) = work {
+        run_token_work(work, store);
+    }
+}
+
+/// Runs the token panel's work and reports back to it.
+fn run_token_work(work: TokenWork, store: Rc<WalletStore>) {
+    let Some(service) = APP.with(|cell| {
+        cell.try_borrow()
+            .ok()
+            .and_then(|app| app.as_ref().map(|app| Rc::clone(&app.service)))
+    }) else {
+        return;
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        let answer = token_panel::run(work, store, service).await;
+        token_message(answer);
+    });
+}

@@ -1,0 +1,57 @@
+//! The page's elements, looked up once into a typed [`Page`].
+
+use web_sys::{Document, Element};
+
+/// The elements the shell writes into.
+pub struct Page {
+    /// The active token's Token ID.
+    pub token_id: Element,
+    /// The active token's current code.
+    pub token_code: Element,
+    /// Seconds until the code changes.
+    pub token_remaining: Element,
+    /// The countdown bar (its `value` attribute is the seconds left).
+    pub token_bar: Element,
+    /// The next code, as a preview.
+    pub token_next: Element,
+    /// Where errors and status messages go.
+    pub status: Element,
+}
+
+/// The page is missing an element the shell needs.
+#[derive(Debug)]
+pub struct MissingElement(pub &'static str);
+
+impl std::fmt::Display for MissingElement {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the page has no element [data-testid=\"{}\"]", self.0)
+    }
+}
+
+impl Page {
+    /// Looks every element up by its `data-testid`.
+    pub fn find(document: &Document) -> Result<Self, MissingElement> {
+        let get = |id: &'static str| {
+            document
+                .query_selector(&format!("[data-testid=\"{id}\"]"))
+                .ok()
+                .flatten()
+                .ok_or(MissingElement(id))
+        };
+        Ok(Self {
+            token_id: get("token-id")?,
+            token_code: get("token-code")?,
+            token_remaining: get("token-remaining")?,
+            token_bar: get("token-bar")?,
+            token_next: get("token-next")?,
+            status: get("status")?,
+        })
+    }
+}
+
+/// Sets an element's text (never HTML), skipping the write when it is unchanged.
+pub fn set_text(element: &Element, text: &str) {
+    if element.text_content().as_deref() != Some(text) {
+        element.set_text_content(Some(text));
+    }
+}

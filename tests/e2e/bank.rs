@@ -1,0 +1,813 @@
+//! The bank's pages, driven as a person would: typing into fields found by their label,
+//! clicking buttons by their text, reading the Token ID and the code off the token panel.
+//! Flows that need a fresh code wait for the token's real next code (never a faked clock),
+//! so they are spread over several tests that run in parallel, each in its own browser.
+
+use std::time::{Duration, Instant};
+
+use fantoccini::Locator;
+use fantoccini::elements::Element;
+use fantoccini::key::Key;
+
+use crate::harness::Browser;
+
+const CONTRACT: &str = "1000000001";
+const PASSWORD: &str = "demo-Pass1";
+
+/// A whole test may take this long at most (one or two code periods and the flows around them).
+const TEST_LIMIT: Duration = Duration::from_secs(150);
+/// How long a screen may take to answer.
+const ANSWER: Duration = Duration::from_secs(15);
+/// How long the token may take to show its next code (one 30 s period and some slack).
+const NEXT_CODE: Duration = Duration::from_secs(35);
+
+// The guide's wording, as the customer reads it.
+const REGISTERED: &str = "ワンタイムパスワードの利用登録が完了しました。";
+const STOPPED: &str = "ワンタイムパスワードの利用停止が完了しました。";
+const SPENT: &str = "このワンタイムパスワードは使用済みです。トークンの数字が変わるまでお待ちになり、新しい数字を入力してください。";
+const WRONG_CODE: &str =
+    "ワンタイムパスワードが正しくありません。トークンに表示されている数字をご確認ください。";
+const LOCKED: &str = "ワンタイムパスワードが所定の回数以上誤って入力されたため、トークンがロックされました。お手数ですが当庫（フリーダイヤル 0120-000-000\u{3000}平日 9:00~17:00）までお電話ください。";
+const WRONG_CREDENTIALS: &str = "契約者IDまたはログインパスワードが正しくありません。ログインパスワードを入力し直してください。";
+
+/// Runs a test body within [`TEST_LIMIT`].
+async fn bounded(body: impl Future<Output = ()>) {
+    tokio::time::timeout(TEST_LIMIT, body)
+        .await
+        .expect("the test finishes within its time limit");
+}
+
+/// The page, opened in a new browser, with the bank's login screen and a live token.
+async fn open() -> Browser {
+    let browser = Browser::start().await;
+    browser.open("/").await;
+    wait_screen(&browser, "login").await;
+    browser
+        .wait_text("token-code", ANSWER, |c| digits(c).len() == 6)
+        .await;
+    browser
+}
+
+fn digits(shown: &str) -> String {
+    shown.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// A code as a Japanese keyboard types it in full-width mode (０-９).
+fn full_width(code: &str) -> String {
+    code.chars()
+        .map(|c| match c.to_digit(10) {
+            Some(d) => char::from_u32(0xff10 + d).expect("a full-width digit"),
+            None => c,
+        })
+        .collect()
+}
+
+async fn find(browser: &Browser, xpath: &str) -> Element {
+    browser
+        .client
+        .find(Locator::XPath(xpath))
+        .await
+        .unwrap_or_else(|e| panic!("nothing at {xpath}: {e}"))
+}
+
+/// The bank screen's name (`data-screen`).
+async fn screen(browser: &Browser) -> String {
+    browser
+        .client
+        .find(Locator::Css("[data-testid=\"bank-screen\"]"))
+        .await
+        .expect("the bank screen")
+        .attr("data-screen")
+        .await
+        .expect("read data-screen")
+        .unwrap_or_default()
+}
+
+async fn wait_screen(browser: &Browser, id: &str) {
+    let started = Instant::now();
+    loop {
+        let shown = screen(browser).await;
+        if shown == id {
+            return;
+        }
+        if started.elapsed() > ANSWER {
+            let error = browser.text("bank-error").await;
+            panic!("the bank shows {shown:?}, not {id:?} (error: {error:?})");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The input labelled `label` in the bank (found through its `<label for>`).
+async fn field(browser: &Browser, label: &str) -> Element {
+    let label_el = find(
+        browser,
+        &format!("//section[@data-testid='bank']//label[normalize-space()='{label}']"),
+    )
+    .await;
+    let id = label_el
+        .attr("for")
+        .await
+        .expect("read for")
+        .unwrap_or_else(|| panic!("the label {label:?} names no input"));
+    browser
+        .client
+        .find(Locator::Id(&id))
+        .await
+        .unwrap_or_else(|e| panic!("no input #{id} for {label:?}: {e}"))
+}
+
+/// Types `text` into the field labelled `label`, first deleting what it holds, key by key.
+async fn type_into(browser: &Browser, label: &str, text: &str) {
+    let input = field(browser, label).await;
+    let held = input
+        .prop("value")
+        .await
+        .expect("read value")
+        .unwrap_or_default();
+    let mut keys = String::new();
+    if !held.is_empty() {
+        keys.push(char::from(Key::End));
+        keys.extend(std::iter::repeat_n(
+            char::from(Key::Backspace),
+            held.chars().count(),
+        ));
+    }
+    keys.push_str(text);
+    input.send_keys(&keys).await.expect("type");
+    let now = input.prop("value").await.expect("read value");
+    assert_eq!(now.as_deref(), Some(text), "the field {label:?} holds what was typed");
+}
+
+/// Clicks the bank's button (or link) whose text is `label`.
+async fn press(browser: &Browser, label: &str) {
+    find(
+        browser,
+        &format!("//section[@data-testid='bank']//button[normalize-space()='{label}']"),
+    )
+    .await
+    .click()
+    .await
+    .unwrap_or_else(|e| panic!("click {label:?}: {e}"));
+}
+
+/// Whether the bank shows a button with this text.
+async fn has_button(browser: &Browser, label: &str) -> bool {
+    browser
+        .client
+        .find(Locator::XPath(&format!(
+            "//section[@data-testid='bank']//button[normalize-space()='{label}']"
+        )))
+        .await
+        .is_ok()
+}
+
+/// Waits for the bank's message `testid` (bank-error, bank-info, bank-result) to read `expected`.
+async fn wait_message(browser: &Browser, testid: &str, expected: &str) {
+    browser
+        .wait_text(testid, ANSWER, |shown| shown == expected)
+        .await;
+}
+
+/// The value of the row labelled `label` (signed-in page, staff record).
+async fn row(browser: &Browser, label: &str) -> String {
+    find(
+        browser,
+        &format!(
+            "//section[@data-testid='bank']//div[@class='bank-row'][dt[normalize-space()='{label}']]/dd"
+        ),
+    )
+    .await
+    .text()
+    .await
+    .expect("read the row")
+}
+
+/// The Token ID the token panel shows, without its spaces.
+async fn token_id(browser: &Browser) -> String {
+    browser.text("token-id").await.replace(' ', "")
+}
+
+/// The code the token shows now, waiting for the next one if this one has under 3 s left
+/// (a person would wait too).
+async fn current_code(browser: &Browser) -> String {
+    let remaining: u64 = browser
+        .text("token-remaining")
+        .await
+        .trim()
+        .parse()
+        .unwrap_or(30);
+    let code = digits(&browser.text("token-code").await);
+    if remaining >= 3 {
+        return code;
+    }
+    next_code(browser, &code).await
+}
+
+/// Waits for the token to show a code other than `spent`, and returns it.
+async fn next_code(browser: &Browser, spent: &str) -> String {
+    let shown = browser
+        .wait_text("token-code", NEXT_CODE, |c| {
+            let d = digits(c);
+            d.len() == 6 && d != spent
+        })
+        .await;
+    digits(&shown)
+}
+
+/// A six-digit code that is neither `a` nor `b`.
+fn wrong_code(a: &str, b: &str) -> String {
+    (0..10)
+        .map(|d| d.to_string().repeat(6))
+        .find(|c| c != a && c != b)
+        .expect("ten candidates, two excluded")
+}
+
+/// Enters contract ID and password on the current screen and presses `button`.
+async fn credentials(browser: &Browser, contract: &str, password: &str, button: &str) {
+    type_into(browser, "契約者ID", contract).await;
+    type_into(browser, "ログインパスワード", password).await;
+    press(browser, button).await;
+}
+
+/// Logs in with contract ID and password on the login screen.
+async fn login(browser: &Browser, password: &str) {
+    type_into(browser, "契約者ID(利用者番号)", CONTRACT).await;
+    type_into(browser, "ログインパスワード", password).await;
+    press(browser, "ログイン").await;
+}
+
+/// Registers the web token's Token ID with its current code; returns the code used (spent).
+async fn register(browser: &Browser, shots: Option<&str>) -> String {
+    press(browser, "ワンタイムパスワードの利用登録はこちら").await;
+    wait_screen(browser, "registration-credentials").await;
+    if let Some(prefix) = shots {
+        browser
+            .screenshot(&format!("{prefix}-registration-credentials"))
+            .await;
+    }
+    credentials(browser, CONTRACT, PASSWORD, "次へ").await;
+    wait_screen(browser, "registration-details").await;
+    let id = token_id(browser).await;
+    let code = current_code(browser).await;
+    type_into(browser, "トークンID", &id).await;
+    type_into(browser, "ワンタイムパスワード", &code).await;
+    if let Some(prefix) = shots {
+        browser
+            .screenshot(&format!("{prefix}-registration-details"))
+            .await;
+    }
+    press(browser, "登録").await;
+    wait_screen(browser, "registration-done").await;
+    wait_message(browser, "bank-result", REGISTERED).await;
+    if let Some(prefix) = shots {
+        browser
+            .screenshot(&format!("{prefix}-registration-done"))
+            .await;
+    }
+    press(browser, "ログイン画面に戻る").await;
+    wait_screen(browser, "login").await;
+    code
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registration_then_login_refuses_the_spent_code_and_takes_the_next_in_full_width() {
+    bounded(async {
+        let browser = open().await;
+        browser.screenshot("bank-login").await;
+        let spent = register(&browser, Some("bank")).await;
+
+        // From this login on, the code step is asked for.
+        login(&browser, PASSWORD).await;
+        wait_screen(&browser, "login-code").await;
+        let hint = find(&browser, "//span[@class='bank-suffix']").await;
+        assert_eq!(hint.text().await.unwrap(), "(半角数字)");
+        let code_input = field(&browser, "ワンタイムパスワード").await;
+        assert_eq!(
+            code_input.attr("inputmode").await.unwrap().as_deref(),
+            Some("numeric")
+        );
+        assert_eq!(
+            code_input.attr("autocomplete").await.unwrap().as_deref(),
+            Some("one-time-code")
+        );
+
+        // The code used to register is spent.
+        type_into(&browser, "ワンタイムパスワード", &spent).await;
+        press(&browser, "確認").await;
+        wait_message(&browser, "bank-error", SPENT).await;
+        browser.screenshot("bank-login-code-spent").await;
+        assert_eq!(screen(&browser).await, "login-code");
+
+        // The token's next code, typed in full-width digits, signs in.
+        let next = next_code(&browser, &spent).await;
+        type_into(&browser, "ワンタイムパスワード", &full_width(&next)).await;
+        press(&browser, "確認").await;
+        wait_screen(&browser, "signed-in").await;
+        assert_eq!(row(&browser, "契約者ID").await, CONTRACT);
+        assert!(has_button(&browser, "ログアウト").await);
+        browser.screenshot("bank-signed-in").await;
+
+        press(&browser, "ログアウト").await;
+        wait_screen(&browser, "login").await;
+        wait_message(&browser, "bank-info", "ログアウトしました。").await;
+        browser.close().await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stop_with_password_and_a_fresh_code_then_login_asks_no_code() {
+    bounded(async {
+        let browser = open().await;
+        let spent = register(&browser, None).await;
+
+        press(&browser, "ワンタイムパスワードの利用停止はこちら").await;
+        wait_screen(&browser, "stop-credentials").await;
+        browser.screenshot("bank-stop-credentials").await;
+        // The breadcrumb marks the first step.
+        let current = find(
+            &browser,
+            "//section[@data-testid='bank']//ol[@class='bank-steps']/li[@aria-current='step']",
+        )
+        .await;
+        assert_eq!(current.text().await.unwrap(), "利用者認証");
+        // The contract ID typed on the login screen is carried over.
+        assert_eq!(
+            field(&browser, "契約者ID")
+                .await
+                .prop("value")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some(CONTRACT)
+        );
+        credentials(&browser, CONTRACT, PASSWORD, "次へ").await;
+        wait_screen(&browser, "stop-code").await;
+
+        // The registration's code is spent: the stop needs the next one.
+        let fresh = next_code(&browser, &spent).await;
+        type_into(&browser, "ワンタイムパスワード", &fresh).await;
+        browser.screenshot("bank-stop-code").await;
+        press(&browser, "停止").await;
+        wait_screen(&browser, "stop-done").await;
+        wait_message(&browser, "bank-result", STOPPED).await;
+        browser.screenshot("bank-stop-done").await;
+        press(&browser, "ログイン画面に戻る").await;
+        wait_screen(&browser, "login").await;
+
+        // Afterwards the password alone signs in.
+        login(&browser, PASSWORD).await;
+        wait_screen(&browser, "signed-in").await;
+        assert!(has_button(&browser, "ログアウト").await);
+        browser.close().await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_password_and_an_unknown_contract_get_the_same_message() {
+    bounded(async {
+        let browser = open().await;
+
+        press(&browser, "ログイン").await;
+        wait_message(&browser, "bank-error", "契約者IDを入力してください。").await;
+
+        login(&browser, "demo-pass1").await;
+        wait_message(&browser, "bank-error", WRONG_CREDENTIALS).await;
+        browser.screenshot("bank-login-wrong-password").await;
+        assert_eq!(screen(&browser).await, "login");
+        // The refused password is cleared, the contract ID kept.
+        let password = field(&browser, "ログインパスワード").await;
+        assert_eq!(password.attr("type").await.unwrap().as_deref(), Some("password"));
+        assert_eq!(password.prop("value").await.unwrap().as_deref(), Some(""));
+        let contract = field(&browser, "契約者ID(利用者番号)").await;
+        assert_eq!(contract.prop("value").await.unwrap().as_deref(), Some(CONTRACT));
+
+        type_into(&browser, "契約者ID(利用者番号)", "1999999999").await;
+        type_into(&browser, "ログインパスワード", PASSWORD).await;
+        press(&browser, "ログイン").await;
+        wait_message(&browser, "bank-error", WRONG_CREDENTIALS).await;
+
+        // Markup typed into a field stays text: it is neither run nor shown as HTML.
+        let markup = "<img src=x>";
+        type_into(&browser, "契約者ID(利用者番号)", markup).await;
+        type_into(&browser, "ログインパスワード", PASSWORD).await;
+        press(&browser, "ログイン").await;
+        wait_message(&browser, "bank-error", WRONG_CREDENTIALS).await;
+        let images = browser
+            .client
+            .find_all(Locator::Css("section.bank img"))
+            .await
+            .unwrap();
+        assert!(images.is_empty(), "typed markup never becomes an element");
+
+        // Enter in the password field submits the form.
+        type_into(&browser, "契約者ID(利用者番号)", CONTRACT).await;
+        type_into(&browser, "ログインパスワード", PASSWORD).await;
+        field(&browser, "ログインパスワード")
+            .await
+            .send_keys(&char::from(Key::Enter).to_string())
+            .await
+            .expect("press Enter");
+        wait_screen(&browser, "signed-in").await;
+        browser.close().await;
+    })
+    .await;
+}
+
+/// Types `code` into the code field and presses `button`; waits for the answer (the screen
+/// changes, or the refused code is cleared).
+async fn submit_code(browser: &Browser, code: &str, button: &str) {
+    let before = screen(browser).await;
+    type_into(browser, "ワンタイムパスワード", code).await;
+    press(browser, button).await;
+    let started = Instant::now();
+    loop {
+        if screen(browser).await != before {
+            return;
+        }
+        let held = field(browser, "ワンタイムパスワード")
+            .await
+            .prop("value")
+            .await
+            .expect("read value")
+            .unwrap_or_default();
+        if held.is_empty() {
+            return;
+        }
+        assert!(started.elapsed() < ANSWER, "no answer to the code {code}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Opens the staff page from the login screen and looks up [`CONTRACT`].
+async fn staff_lookup(browser: &Browser) {
+    press(browser, "窓口担当者用ページ").await;
+    wait_screen(browser, "staff-lookup").await;
+    type_into(browser, "契約者ID", CONTRACT).await;
+    press(browser, "照会").await;
+    wait_screen(browser, "staff-record").await;
+}
+
+/// The audit trail's lines as shown: "event | detail" per row.
+async fn audit_lines(browser: &Browser) -> Vec<String> {
+    let mut lines = Vec::new();
+    for tr in browser
+        .client
+        .find_all(Locator::Css("[data-testid=\"bank-audit\"] tbody tr"))
+        .await
+        .expect("read the audit trail")
+    {
+        let cells = tr.find_all(Locator::Css("td")).await.expect("cells");
+        let mut texts = Vec::new();
+        for cell in cells {
+            texts.push(cell.text().await.expect("cell text"));
+        }
+        lines.push(texts[2..].join(" | "));
+    }
+    lines
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ten_wrong_codes_lock_the_token_until_staff_unlock_it() {
+    bounded(async {
+        let browser = open().await;
+        let spent = register(&browser, None).await;
+        login(&browser, PASSWORD).await;
+        wait_screen(&browser, "login-code").await;
+
+        for attempt in 1..=10 {
+            let shown = digits(&browser.text("token-code").await);
+            let wrong = wrong_code(&shown, &digits(&browser.text("token-next").await));
+            let wrong = if wrong == spent {
+                wrong_code(&spent, &shown)
+            } else {
+                wrong
+            };
+            submit_code(&browser, &wrong, "確認").await;
+            let expected = if attempt < 10 { WRONG_CODE } else { LOCKED };
+            wait_message(&browser, "bank-error", expected).await;
+        }
+        browser.screenshot("bank-login-code-locked").await;
+
+        // The right code, unspent, is refused as well while the token is locked.
+        let right = next_code(&browser, &spent).await;
+        submit_code(&browser, &right, "確認").await;
+        wait_message(&browser, "bank-error", LOCKED).await;
+        assert_eq!(screen(&browser).await, "login-code");
+
+        // Staff look the contract up and unlock the token.
+        press(&browser, "ログイン画面に戻る").await;
+        wait_screen(&browser, "login").await;
+        staff_lookup(&browser).await;
+        assert_eq!(row(&browser, "トークンの状態").await, "ロック中");
+        assert_eq!(row(&browser, "ワンタイムパスワード連続誤り回数").await, "10");
+        assert_eq!(
+            row(&browser, "操作履歴").await,
+            "操作履歴のハッシュチェーンを検証しました。改ざんはありません。"
+        );
+        let trail = audit_lines(&browser).await;
+        assert!(trail.iter().any(|l| l.starts_with("ロック |")), "{trail:?}");
+        browser.screenshot("bank-staff-record-locked").await;
+
+        press(&browser, "ロック解除").await;
+        wait_message(&browser, "bank-error", "担当者名を入力してください。").await;
+        type_into(&browser, "担当者名", "窓口 花子").await;
+        press(&browser, "ロック解除").await;
+        wait_message(&browser, "bank-info", "トークンのロックを解除しました。").await;
+        assert_eq!(row(&browser, "トークンの状態").await, "利用中");
+        let trail = audit_lines(&browser).await;
+        assert!(
+            trail
+                .iter()
+                .any(|l| l.starts_with("ロック解除 |") && l.contains("窓口 花子")),
+            "{trail:?}"
+        );
+        browser.screenshot("bank-staff-record-unlocked").await;
+
+        // The customer signs in again with the token's code (the refused one was not spent).
+        press(&browser, "ログイン画面に戻る").await;
+        wait_screen(&browser, "login").await;
+        login(&browser, PASSWORD).await;
+        wait_screen(&browser, "login-code").await;
+        let code = current_code(&browser).await;
+        submit_code(&browser, &code, "確認").await;
+        wait_screen(&browser, "signed-in").await;
+        browser.close().await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_stop_a_lost_token_recording_name_and_reason() {
+    bounded(async {
+        let browser = open().await;
+        let shown_id = browser.text("token-id").await;
+        register(&browser, None).await;
+
+        press(&browser, "窓口担当者用ページ").await;
+        wait_screen(&browser, "staff-lookup").await;
+        browser.screenshot("bank-staff-lookup").await;
+        type_into(&browser, "契約者ID", "1000000009").await;
+        press(&browser, "照会").await;
+        wait_message(&browser, "bank-error", "該当するご契約が見つかりません。").await;
+        type_into(&browser, "契約者ID", CONTRACT).await;
+        press(&browser, "照会").await;
+        wait_screen(&browser, "staff-record").await;
+        assert_eq!(row(&browser, "トークンID").await, shown_id);
+        assert_eq!(row(&browser, "トークンの状態").await, "利用中");
+
+        press(&browser, "利用停止").await;
+        wait_message(&browser, "bank-error", "担当者名を入力してください。").await;
+        type_into(&browser, "担当者名", "窓口 太郎").await;
+        press(&browser, "利用停止").await;
+        wait_message(&browser, "bank-error", "停止理由を入力してください。").await;
+        let reason = "トークン紛失（お客さまより電話）";
+        type_into(&browser, "停止理由", reason).await;
+        press(&browser, "利用停止").await;
+        wait_message(&browser, "bank-info", "トークンの利用を停止しました。").await;
+        assert_eq!(row(&browser, "トークンの状態").await, "利用停止");
+        let trail = audit_lines(&browser).await;
+        assert!(
+            trail.iter().any(|l| l.starts_with("利用停止 |")
+                && l.contains("窓口 太郎")
+                && l.contains(reason)),
+            "{trail:?}"
+        );
+        browser.screenshot("bank-staff-record-stopped").await;
+
+        // The customer signs in with the password alone now.
+        press(&browser, "ログイン画面に戻る").await;
+        wait_screen(&browser, "login").await;
+        login(&browser, PASSWORD).await;
+        wait_screen(&browser, "signed-in").await;
+        press(&browser, "ログアウト").await;
+        wait_screen(&browser, "login").await;
+
+        // The stopped token cannot be registered again.
+        press(&browser, "ワンタイムパスワードの利用登録はこちら").await;
+        wait_screen(&browser, "registration-credentials").await;
+        credentials(&browser, CONTRACT, PASSWORD, "次へ").await;
+        wait_screen(&browser, "registration-details").await;
+        type_into(&browser, "トークンID", &token_id(&browser).await).await;
+        let code = current_code(&browser).await;
+        type_into(&browser, "ワンタイムパスワード", &code).await;
+        press(&browser, "登録").await;
+        wait_message(
+            &browser,
+            "bank-error",
+            "このトークンIDは他のご契約で登録済みのため、登録できません。",
+        )
+        .await;
+        assert_eq!(screen(&browser).await, "registration-details");
+        browser.close().await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_english_toggle_shows_the_login_screen_in_english_and_is_remembered() {
+    bounded(async {
+        let browser = open().await;
+        press(&browser, "English").await;
+        browser
+            .wait_text("bank-screen", ANSWER, |t| t.starts_with("Log in"))
+            .await;
+        field(&browser, "Contract ID (user number)").await;
+        field(&browser, "Login password").await;
+        assert!(has_button(&browser, "Log in").await);
+        assert!(has_button(&browser, "Register for one-time passwords here").await);
+        assert!(has_button(&browser, "Stop one-time passwords here").await);
+        assert!(has_button(&browser, "日本語").await);
+        let lang = find(&browser, "//section[@data-testid='bank']")
+            .await
+            .attr("lang")
+            .await
+            .unwrap();
+        assert_eq!(lang.as_deref(), Some("en"));
+        browser.screenshot("bank-login-en").await;
+
+        // The choice survives a reload.
+        browser.client.refresh().await.expect("reload");
+        wait_screen(&browser, "login").await;
+        assert!(has_button(&browser, "Log in").await);
+        type_into(&browser, "Contract ID (user number)", CONTRACT).await;
+        type_into(&browser, "Login password", "wrong").await;
+        press(&browser, "Log in").await;
+        wait_message(
+            &browser,
+            "bank-error",
+            "The contract ID or login password is incorrect. Please enter your login password again.",
+        )
+        .await;
+        // What was typed stays when the language changes.
+        press(&browser, "日本語").await;
+        wait_message(&browser, "bank-error", WRONG_CREDENTIALS).await;
+        let contract = field(&browser, "契約者ID(利用者番号)").await;
+        assert_eq!(contract.prop("value").await.unwrap().as_deref(), Some(CONTRACT));
+        assert!(has_button(&browser, "English").await);
+        browser.close().await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bank_is_kept_across_reloads_and_the_reset_restores_the_demo() {
+    bounded(async {
+        let browser = open().await;
+        register(&browser, None).await;
+        assert_eq!(browser.text("bank-storage").await, "", "no storage warning");
+
+        // After a reload the bank still knows the registration: login asks for the code.
+        browser.client.refresh().await.expect("reload");
+        wait_screen(&browser, "login").await;
+        login(&browser, PASSWORD).await;
+        wait_screen(&browser, "login-code").await;
+        press(&browser, "ログイン画面に戻る").await;
+        wait_screen(&browser, "login").await;
+
+        // The reset asks first; cancelling changes nothing.
+        press(&browser, "デモデータをリセット").await;
+        browser
+            .wait_text("bank-reset-confirm", ANSWER, |t| t.contains("よろしいですか"))
+            .await;
+        browser.screenshot("bank-reset-confirm").await;
+        press(&browser, "キャンセル").await;
+        browser
+            .wait_text("bank-reset-confirm", ANSWER, str::is_empty)
+            .await;
+        press(&browser, "デモデータをリセット").await;
+        press(&browser, "リセットする").await;
+        wait_message(&browser, "bank-reset-outcome", "デモデータをリセットしました。").await;
+        login(&browser, PASSWORD).await;
+        wait_screen(&browser, "signed-in").await;
+
+        // Stored data the bank cannot read is reported and left alone until a reset.
+        let garbage = "{not json";
+        browser
+            .client
+            .execute(
+                "localStorage.setItem('webtoken.bank.customers', arguments[0]);",
+                vec![serde_json::json!(garbage)],
+            )
+            .await
+            .expect("write storage");
+        browser.client.refresh().await.expect("reload");
+        wait_screen(&browser, "login").await;
+        browser
+            .wait_text("bank-storage", ANSWER, |t| {
+                t.starts_with("保存されている銀行のデータを読み込めませんでした。")
+            })
+            .await;
+        browser.screenshot("bank-storage-unreadable").await;
+        login(&browser, PASSWORD).await;
+        wait_screen(&browser, "signed-in").await;
+        let stored = browser
+            .client
+            .execute(
+                "return localStorage.getItem('webtoken.bank.customers');",
+                vec![],
+            )
+            .await
+            .expect("read storage");
+        assert_eq!(stored.as_str(), Some(garbage), "not overwritten");
+
+        press(&browser, "デモデータをリセット").await;
+        press(&browser, "リセットする").await;
+        wait_message(&browser, "bank-reset-outcome", "デモデータをリセットしました。").await;
+        assert_eq!(browser.text("bank-storage").await, "");
+        let stored = browser
+            .client
+            .execute(
+                "return JSON.parse(localStorage.getItem('webtoken.bank.customers')).customers.length;",
+                vec![],
+            )
+            .await
+            .expect("read storage");
+        assert_eq!(stored.as_u64(), Some(3), "the demo customers are stored again");
+        browser.close().await;
+    })
+    .await;
+}
+
+/// Whether the page scrolls sideways, and the bank's and token's boxes (left, top, right).
+async fn layout(browser: &Browser) -> serde_json::Value {
+    browser
+        .client
+        .execute(
+            "const box = s => { const r = document.querySelector(s).getBoundingClientRect(); \
+             return [r.left, r.top, r.right]; }; \
+             return { width: window.innerWidth, \
+                      scroll: document.documentElement.scrollWidth, \
+                      bank: box('section.bank'), token: box('section.token') };",
+            vec![],
+        )
+        .await
+        .expect("measure the page")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bank_sits_beside_the_token_on_a_desktop_and_fits_a_phone() {
+    bounded(async {
+        let browser = open().await;
+        browser
+            .client
+            .set_window_size(1280, 1000)
+            .await
+            .expect("desktop size");
+        let desktop = layout(&browser).await;
+        assert!(
+            desktop["bank"][0].as_f64() >= desktop["token"][2].as_f64()
+                && desktop["bank"][1] == desktop["token"][1],
+            "side by side: {desktop}"
+        );
+        browser.screenshot("bank-desktop-login").await;
+
+        // A staff record with an audit trail is the widest screen.
+        register(&browser, None).await;
+        staff_lookup(&browser).await;
+        browser.screenshot("bank-desktop-staff-record").await;
+
+        browser
+            .client
+            .set_window_size(360, 2400)
+            .await
+            .expect("phone size");
+        let phone = layout(&browser).await;
+        assert!(
+            phone["width"].as_u64() <= Some(360),
+            "a phone-sized window: {phone}"
+        );
+        assert!(
+            phone["scroll"].as_f64() <= phone["width"].as_f64(),
+            "nothing overflows sideways: {phone}"
+        );
+        assert!(
+            phone["bank"][1].as_f64() > phone["token"][1].as_f64(),
+            "stacked: {phone}"
+        );
+        browser.screenshot("bank-phone-staff-record").await;
+
+        press(&browser, "ログイン画面に戻る").await;
+        wait_screen(&browser, "login").await;
+        let phone = layout(&browser).await;
+        assert!(
+            phone["scroll"].as_f64() <= phone["width"].as_f64(),
+            "{phone}"
+        );
+        browser.screenshot("bank-phone-login").await;
+        press(&browser, "ワンタイムパスワードの利用登録はこちら").await;
+        wait_screen(&browser, "registration-credentials").await;
+        credentials(&browser, "1000000002", "demo-Pass2", "次へ").await;
+        wait_screen(&browser, "registration-details").await;
+        let phone = layout(&browser).await;
+        assert!(
+            phone["scroll"].as_f64() <= phone["width"].as_f64(),
+            "{phone}"
+        );
+        browser.screenshot("bank-phone-registration-details").await;
+        browser.close().await;
+    })
+    .await;
+}

@@ -1,0 +1,199 @@
+//! Starts the page server and a headless Chromium per test, from the settings in
+//! `wasm-pack.toml`'s `[browser]` table.
+
+use std::net::{SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde::Deserialize;
+
+/// The crate's root, where `index.html` is.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[derive(Deserialize)]
+struct Config {
+    browser: BrowserConfig,
+}
+
+#[derive(Deserialize)]
+struct BrowserConfig {
+    chromium: String,
+    chromedriver: String,
+    args: Vec<String>,
+}
+
+fn config() -> BrowserConfig {
+    let text = std::fs::read_to_string(root().join("wasm-pack.toml")).expect("read wasm-pack.toml");
+    toml::from_str::<Config>(&text)
+        .expect("wasm-pack.toml has a [browser] table")
+        .browser
+}
+
+/// The address of the page server, started once for the whole test binary.
+pub fn server() -> SocketAddr {
+    static ADDR: OnceLock<SocketAddr> = OnceLock::new();
+    *ADDR.get_or_init(|| {
+        assert!(
+            root().join("pkg/webtoken_bg.wasm").is_file(),
+            "pkg/ is not built: run `make build` (or `make test`) first"
+        );
+        webtoken::server::Server::new(root())
+            .spawn(0)
+            .expect("start the page server on loopback")
+    })
+}
+
+/// Where screenshots of this run go (build output, never committed).
+pub fn screenshot_dir() -> PathBuf {
+    let dir = root().join("target").join("e2e-screenshots");
+    std::fs::create_dir_all(&dir).expect("create the screenshot folder");
+    dir
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+/// One headless Chromium with its own chromedriver and profile; killed when dropped.
+pub struct Browser {
+    /// The WebDriver client.
+    pub client: Client,
+    driver: Child,
+    profile: PathBuf,
+}
+
+impl Browser {
+    /// Starts chromedriver and a new Chromium session.
+    pub async fn start() -> Browser {
+        let cfg = config();
+        let port = free_port();
+        let driver = Command::new(&cfg.chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {} ({e}); run `make setup`", cfg.chromedriver));
+        let profile =
+            std::env::temp_dir().join(format!("webtoken-e2e-{}-{port}", std::process::id()));
+        let mut args = cfg.args.clone();
+        args.push(format!("--user-data-dir={}", profile.display()));
+        let caps = serde_json::json!({
+            "goog:chromeOptions": { "binary": cfg.chromium, "args": args },
+            "goog:loggingPrefs": { "browser": "ALL" },
+        });
+        let caps = match caps {
+            serde_json::Value::Object(map) => map,
+            _ => unreachable!("a JSON object literal"),
+        };
+        let url = format!("http://127.0.0.1:{port}");
+        let mut last = None;
+        // chromedriver takes a moment to listen: bounded retries, 10 s at most.
+        for _ in 0..100 {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => {
+                    return Browser {
+                        client,
+                        driver,
+                        profile,
+                    };
+                }
+                Err(e) => last = Some(e),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("could not start a Chromium session through chromedriver: {last:?}");
+    }
+
+    /// Opens a path of the page server.
+    pub async fn open(&self, path: &str) {
+        let url = format!("http://{}{}", server(), path);
+        self.client.goto(&url).await.expect("open the page");
+    }
+
+    /// The text of the element with this `data-testid`.
+    pub async fn text(&self, testid: &str) -> String {
+        self.client
+            .find(Locator::Css(&format!("[data-testid=\"{testid}\"]")))
+            .await
+            .unwrap_or_else(|e| panic!("no [data-testid={testid}]: {e}"))
+            .text()
+            .await
+            .expect("read the element's text")
+    }
+
+    /// Waits (at most `timeout`) until the element's text satisfies `ok`, and returns it.
+    pub async fn wait_text(
+        &self,
+        testid: &str,
+        timeout: Duration,
+        ok: impl Fn(&str) -> bool,
+    ) -> String {
+        let started = std::time::Instant::now();
+        loop {
+            let text = match self
+                .client
+                .find(Locator::Css(&format!("[data-testid=\"{testid}\"]")))
+                .await
+            {
+                Ok(el) => el.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if ok(&text) {
+                return text;
+            }
+            if started.elapsed() > timeout {
+                let status = self.text("status").await;
+                panic!(
+                    "[data-testid={testid}] still reads {text:?} after {timeout:?} (status: {status:?})"
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The browser's `Date.now()` in whole seconds.
+    pub async fn now_seconds(&self) -> u64 {
+        let v = self
+            .client
+            .execute("return Math.floor(Date.now() / 1000);", vec![])
+            .await
+            .expect("run a script");
+        v.as_u64().expect("a number of seconds")
+    }
+
+    /// Saves a screenshot under `target/e2e-screenshots/NAME.png`.
+    pub async fn screenshot(&self, name: &str) {
+        let png = self.client.screenshot().await.expect("take a screenshot");
+        std::fs::write(screenshot_dir().join(format!("{name}.png")), png)
+            .expect("save the screenshot");
+    }
+
+    /// Ends the session and the processes.
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        // A failed test still must not leave chromedriver behind.
+        let _ = self.driver.kill();
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}

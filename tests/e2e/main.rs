@@ -1,0 +1,12 @@
+//! End-to-end tests: the real `index.html`, served with its real headers, in headless Chromium
+//! driven through chromedriver. They check what a person sees.
+//!
+//! Run with `make test` (which builds `pkg/` first), or
+//! `cargo test --features e2e --test e2e` after `make build`.
+#![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::unwrap_used)]
+
+mod bank;
+mod harness;
+mod skeleton;
+mod token;
