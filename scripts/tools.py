@@ -22,7 +22,7 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CARGO_BIN = Path.home() / ".cargo" / "bin"
+CARGO_BIN = Path(os.environ.get("CARGO_HOME", Path.home() / ".cargo")) / "bin"
 TOOLS_DIR = ROOT / ".tools"
 NODE_BIN = TOOLS_DIR / "node_modules" / ".bin"
 

@@ -66,6 +66,17 @@ pub struct Response {
 }
 
 impl Response {
+    /// A JSON error body `{"error": code, "message": message}`, the shape of
+    /// [`crate::token_service::api::ApiError`].
+    pub fn error(status: u16, code: &str, message: &str) -> Self {
+        let body = crate::token_service::api::ApiError::new(code, message);
+        Self {
+            status,
+            content_type: "application/json",
+            body: serde_json::to_vec(&body).expect("a struct of two strings serialises"),
+        }
+    }
+
     /// A plain-text response.
     pub fn text(status: u16, body: &str) -> Self {
         Self {
@@ -128,8 +139,14 @@ impl Server {
         stream.set_write_timeout(Some(Duration::from_secs(10)))?;
         let response = match read_request(&mut stream) {
             Ok(request) => self.respond(&request),
-            Err(RequestError::TooLarge) => Response::text(413, "request too large"),
-            Err(RequestError::Malformed) => Response::text(400, "malformed request"),
+            Err(RequestError::TooLarge) => Response::error(
+                413,
+                "too_large",
+                &format!("the request is larger than {MAX_BODY_BYTES} bytes"),
+            ),
+            Err(RequestError::Malformed) => {
+                Response::error(400, "malformed_request", "the request is not valid HTTP")
+            }
             Err(RequestError::Io(e)) => return Err(e),
         };
         write_response(&mut stream, &response)
@@ -142,8 +159,8 @@ impl Server {
         {
             return response;
         }
-        if request.method != "GET" && request.method != "HEAD" {
-            return Response::text(405, "method not allowed");
+        if request.method != "GET" {
+            return Response::error(405, "method_not_allowed", "only GET is served here");
         }
         match static_path(&self.root, &request.path) {
             Some(path) => match std::fs::read(&path) {
@@ -250,6 +267,11 @@ fn read_request(stream: &mut TcpStream) -> Result<Request, RequestError> {
         None => 0,
     };
     if length > MAX_BODY_BYTES {
+        // Read what the client sends (bounded) so that it gets the answer, not a reset.
+        let _ = std::io::copy(
+            &mut reader.by_ref().take((length as u64).min(1 << 20)),
+            &mut std::io::sink(),
+        );
         return Err(RequestError::TooLarge);
     }
     let mut body = vec![0; length];

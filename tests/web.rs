@@ -11,26 +11,34 @@ fn document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()
 }
 
-/// Builds the token panel's elements (what `index.html` has) into a fresh container.
+/// Builds the token panel (the token section of `index.html`, our own static markup) into a
+/// fresh container. The token's and the token service's storage is cleared first, so that
+/// `start` behaves as on a first visit and gets a token.
 fn mount_token_panel() -> web_sys::Element {
+    for prefix in ["webtoken.token.", "webtoken.service."] {
+        webtoken::web::storage::Store::open(prefix).clear().unwrap();
+    }
     let doc = document();
     if let Some(old) = doc.get_element_by_id("fixture") {
         old.remove();
     }
     let root = doc.create_element("div").unwrap();
     root.set_id("fixture");
-    for (tag, id) in [
-        ("span", "token-id"),
-        ("span", "token-code"),
-        ("span", "token-remaining"),
-        ("progress", "token-bar"),
-        ("span", "token-next"),
-        ("p", "status"),
-    ] {
-        let el = doc.create_element(tag).unwrap();
-        el.set_attribute("data-testid", id).unwrap();
-        root.append_child(&el).unwrap();
-    }
+    let html = include_str!("../index.html");
+    let from = html.find("<section class=\"token\"").unwrap();
+    let to = from + html[from..].find("</section>").unwrap();
+    // The section's content after its heading (the bank tests take the fixture's first <h2>
+    // for the bank's). A test fixture from the repository's own file; the page itself never
+    // parses HTML.
+    let body = &html[from..to];
+    let body = &body[body.find("</h2>").unwrap() + "</h2>".len()..];
+    let section = doc.create_element("section").unwrap();
+    section.set_attribute("data-testid", "token-panel").unwrap();
+    section.set_inner_html(body);
+    root.append_child(&section).unwrap();
+    let status = doc.create_element("p").unwrap();
+    status.set_attribute("data-testid", "status").unwrap();
+    root.append_child(&status).unwrap();
     doc.body().unwrap().append_child(&root).unwrap();
     root
 }
@@ -110,6 +118,18 @@ fn clear_bank_storage() {
     }
 }
 
+/// Stores the demo customers hashed with few PBKDF2 rounds, so that the bank starts without
+/// seeding (a debug build hashes slowly, and a test must not block the page for seconds).
+fn store_fast_demo_bank() {
+    let bank = webtoken::bank::Bank::demo_with_iterations(1_000).unwrap();
+    local_storage()
+        .set_item(
+            "webtoken.bank.customers",
+            &serde_json::to_string(&bank).unwrap(),
+        )
+        .unwrap();
+}
+
 /// The token panel's elements and an empty bank section, as `index.html` has them.
 fn mount_page() -> web_sys::Element {
     let root = mount_token_panel();
@@ -148,7 +168,9 @@ fn type_value(input: &web_sys::HtmlInputElement, value: &str) {
 
 /// The bank's button (or link) with this text.
 fn bank_button(root: &web_sys::Element, label: &str) -> web_sys::HtmlElement {
-    let all = root.query_selector_all("[data-testid=\"bank\"] button").unwrap();
+    let all = root
+        .query_selector_all("[data-testid=\"bank\"] button")
+        .unwrap();
     (0..all.length())
         .filter_map(|i| all.item(i))
         .map(|n| n.dyn_into::<web_sys::HtmlElement>().unwrap())
@@ -193,27 +215,36 @@ async fn bank_renders_the_login_screen_from_its_view() {
     clear_bank_storage();
     let root = mount_page();
     webtoken::web::start().await.expect("the page starts");
+    settle().await;
 
     assert_eq!(screen_id(&root), "login");
     assert_eq!(find(&root, "h2").text_content().unwrap(), "ログイン");
     // Every input has a label naming it.
-    let labels = root.query_selector_all("[data-testid=\"bank\"] label").unwrap();
+    let labels = root
+        .query_selector_all("[data-testid=\"bank\"] label")
+        .unwrap();
     let mut names = Vec::new();
     for i in 0..labels.length() {
         let label: web_sys::Element = labels.item(i).unwrap().dyn_into().unwrap();
         let target = label.get_attribute("for").expect("label for");
-        let control = document().get_element_by_id(&target).expect("the labelled input");
+        let control = document()
+            .get_element_by_id(&target)
+            .expect("the labelled input");
         assert_eq!(control.tag_name(), "INPUT");
         names.push(label.text_content().unwrap());
     }
     assert_eq!(names, ["契約者ID(利用者番号)", "ログインパスワード"]);
     assert_eq!(input(&root, "password").type_(), "password");
     assert_eq!(
-        input(&root, "contract-id").get_attribute("inputmode").as_deref(),
+        input(&root, "contract-id")
+            .get_attribute("inputmode")
+            .as_deref(),
         Some("numeric")
     );
     assert_eq!(
-        bank_button(&root, "ログイン").get_attribute("type").as_deref(),
+        bank_button(&root, "ログイン")
+            .get_attribute("type")
+            .as_deref(),
         Some("submit")
     );
     for link in [
@@ -229,7 +260,9 @@ async fn bank_renders_the_login_screen_from_its_view() {
     assert_eq!(error.get_attribute("role").as_deref(), Some("alert"));
     assert_eq!(shown(&root, "bank-error"), "");
     assert_eq!(
-        find(&root, "[data-testid=\"bank-lang\"]").text_content().unwrap(),
+        find(&root, "[data-testid=\"bank-lang\"]")
+            .text_content()
+            .unwrap(),
         "English"
     );
     // The demo bank was seeded and saved; the token panel is unaffected.
@@ -244,6 +277,7 @@ async fn bank_renders_the_login_screen_from_its_view() {
 #[wasm_bindgen_test]
 async fn bank_edit_and_press_show_the_screens_messages() {
     clear_bank_storage();
+    store_fast_demo_bank();
     let root = mount_page();
     webtoken::web::start().await.expect("the page starts");
 
@@ -253,7 +287,10 @@ async fn bank_edit_and_press_show_the_screens_messages() {
     let contract = input(&root, "contract-id");
     type_value(&contract, "1000000001");
     bank_button(&root, "ログイン").click();
-    assert_eq!(shown(&root, "bank-error"), "ログインパスワードを入力してください。");
+    assert_eq!(
+        shown(&root, "bank-error"),
+        "ログインパスワードを入力してください。"
+    );
     // The screen was updated in place: the input typed into is still the one on show.
     assert!(contract.is_connected());
     assert!(contract.is_same_node(Some(&input(&root, "contract-id"))));
@@ -264,7 +301,11 @@ async fn bank_edit_and_press_show_the_screens_messages() {
         shown(&root, "bank-error"),
         "契約者IDまたはログインパスワードが正しくありません。ログインパスワードを入力し直してください。"
     );
-    assert_eq!(input(&root, "password").value(), "", "the refused password is cleared");
+    assert_eq!(
+        input(&root, "password").value(),
+        "",
+        "the refused password is cleared"
+    );
     assert_eq!(input(&root, "contract-id").value(), "1000000001");
 
     // Typed markup stays text.
@@ -287,6 +328,7 @@ async fn bank_edit_and_press_show_the_screens_messages() {
 #[wasm_bindgen_test]
 async fn bank_registration_runs_the_code_through_the_token_service() {
     clear_bank_storage();
+    store_fast_demo_bank();
     let root = mount_page();
     webtoken::web::start().await.expect("the page starts");
 
@@ -300,7 +342,10 @@ async fn bank_registration_runs_the_code_through_the_token_service() {
     assert_eq!(screen_id(&root), "registration-details");
 
     let code = input(&root, "code");
-    assert_eq!(code.get_attribute("autocomplete").as_deref(), Some("one-time-code"));
+    assert_eq!(
+        code.get_attribute("autocomplete").as_deref(),
+        Some("one-time-code")
+    );
     assert_eq!(code.get_attribute("inputmode").as_deref(), Some("numeric"));
     // A mistyped Token ID is refused at the form.
     type_value(&input(&root, "token-id"), "ABCD12345679");
@@ -312,7 +357,10 @@ async fn bank_registration_runs_the_code_through_the_token_service() {
     type_value(&input(&root, "token-id"), &text(&root, "token-id"));
     type_value(&code, &text(&root, "token-code").replace(' ', ""));
     bank_button(&root, "登録").click();
-    until("the registration", || screen_id(&root) == "registration-done").await;
+    until("the registration", || {
+        screen_id(&root) == "registration-done"
+    })
+    .await;
     assert_eq!(
         shown(&root, "bank-result"),
         "ワンタイムパスワードの利用登録が完了しました。"
@@ -322,7 +370,10 @@ async fn bank_registration_runs_the_code_through_the_token_service() {
         .unwrap()
         .unwrap();
     let token_id = text(&root, "token-id").replace(' ', "");
-    assert!(saved.contains(&token_id), "the registration is saved: {saved}");
+    assert!(
+        saved.contains(&token_id),
+        "the registration is saved: {saved}"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -335,34 +386,52 @@ async fn bank_keeps_unreadable_storage_until_reset() {
     webtoken::web::start().await.expect("the page starts");
 
     assert!(
-        shown(&root, "bank-storage").starts_with("保存されている銀行のデータを読み込めませんでした。"),
+        shown(&root, "bank-storage")
+            .starts_with("保存されている銀行のデータを読み込めませんでした。"),
         "{}",
         shown(&root, "bank-storage")
     );
     // The bank still works, in memory, and does not overwrite what it could not read.
     type_value(&input(&root, "contract-id"), "1000000001");
-    type_value(&input(&root, "password"), "wrong");
     bank_button(&root, "ログイン").click();
     assert_eq!(
-        local_storage().get_item("webtoken.bank.customers").unwrap().as_deref(),
+        shown(&root, "bank-error"),
+        "ログインパスワードを入力してください。"
+    );
+    assert_eq!(
+        local_storage()
+            .get_item("webtoken.bank.customers")
+            .unwrap()
+            .as_deref(),
         Some("{oops")
     );
+    settle().await;
 
     bank_button(&root, "デモデータをリセット").click();
     assert!(shown(&root, "bank-reset-confirm").contains("よろしいですか"));
+    // The reset seeds the demo customers afresh (slow in a debug build): let the page breathe.
+    settle().await;
     bank_button(&root, "リセットする").click();
-    assert_eq!(shown(&root, "bank-reset-outcome"), "デモデータをリセットしました。");
+    settle().await;
+    assert_eq!(
+        shown(&root, "bank-reset-outcome"),
+        "デモデータをリセットしました。"
+    );
     assert_eq!(shown(&root, "bank-storage"), "");
     let saved = local_storage()
         .get_item("webtoken.bank.customers")
         .unwrap()
         .unwrap();
-    assert!(saved.starts_with('{') && saved.contains("\"1000000003\""), "{saved}");
+    assert!(
+        saved.starts_with('{') && saved.contains("\"1000000003\""),
+        "{saved}"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn bank_language_toggle_renders_english_and_is_remembered() {
     clear_bank_storage();
+    store_fast_demo_bank();
     let root = mount_page();
     webtoken::web::start().await.expect("the page starts");
     type_value(&input(&root, "contract-id"), "1000000002");
@@ -373,17 +442,28 @@ async fn bank_language_toggle_renders_english_and_is_remembered() {
         .click();
     assert_eq!(find(&root, "h2").text_content().unwrap(), "Log in");
     assert_eq!(
-        find(&root, "label[for=\"bank-contract-id\"]").text_content().unwrap(),
+        find(&root, "label[for=\"bank-contract-id\"]")
+            .text_content()
+            .unwrap(),
         "Contract ID (user number)"
     );
-    assert_eq!(input(&root, "contract-id").value(), "1000000002", "typed text kept");
+    assert_eq!(
+        input(&root, "contract-id").value(),
+        "1000000002",
+        "typed text kept"
+    );
     bank_button(&root, "Log in");
     assert_eq!(
-        find(&root, "[data-testid=\"bank\"]").get_attribute("lang").as_deref(),
+        find(&root, "[data-testid=\"bank\"]")
+            .get_attribute("lang")
+            .as_deref(),
         Some("en")
     );
     assert_eq!(
-        local_storage().get_item("webtoken.bank.lang").unwrap().as_deref(),
+        local_storage()
+            .get_item("webtoken.bank.lang")
+            .unwrap()
+            .as_deref(),
         Some("en")
     );
 
@@ -392,4 +472,427 @@ async fn bank_language_toggle_renders_english_and_is_remembered() {
     webtoken::web::start().await.expect("the page starts again");
     assert_eq!(find(&root, "h2").text_content().unwrap(), "Log in");
     clear_bank_storage();
+}
+
+// The token: WebCrypto envelopes, the encrypted list of tokens, blocked and full storage,
+// two tabs, otpauth. Each test clears its own storage prefix (and device key) first.
+
+mod token {
+    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen_test::*;
+    use webtoken::engine::{Params, Secret, totp};
+    use webtoken::token::otpauth::{KeyUri, OtpauthError};
+    use webtoken::token::vault::{Envelope, KeySpec, Pbkdf2Params, VaultError};
+    use webtoken::token::wallet::WalletOp;
+    use webtoken::web::crypto::{OpenError, VaultKey};
+    use webtoken::web::sealed::NotSaved;
+    use webtoken::web::service::ServiceHandle;
+    use webtoken::web::storage::Store;
+    use webtoken::web::token_store::{ChangeError, WalletStore};
+
+    const DOC_URI: &str = "otpauth://totp/ACME%20Co:john.doe@email.com?secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30";
+    const RFC_URI: &str = "otpauth://totp/Example:alice@example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Example";
+
+    /// Clears `prefix` in localStorage and its device key in IndexedDB.
+    async fn clean(prefix: &str) {
+        Store::open(prefix).clear().unwrap();
+        VaultKey::forget_device(&format!("{prefix}device-key"))
+            .await
+            .unwrap();
+    }
+
+    fn add(label: &str, uri: &str) -> WalletOp {
+        WalletOp::Add {
+            label: label.into(),
+            token_id: None,
+            key: KeyUri::parse(uri).unwrap(),
+        }
+    }
+
+    /// Runs `f` with `window.localStorage` replaced by a getter that throws, as a sandboxed
+    /// frame or a blocking private mode does; restores it afterwards.
+    async fn with_blocked_storage<F: std::future::Future<Output = ()>>(f: impl FnOnce() -> F) {
+        let window: JsValue = web_sys::window().unwrap().into();
+        let key = JsValue::from_str("localStorage");
+        let original = js_sys::Object::get_own_property_descriptor(&window.clone().into(), &key);
+        let thrower = js_sys::Function::new_no_args(
+            "throw new DOMException('The document is sandboxed', 'SecurityError');",
+        );
+        let descriptor = js_sys::Object::new();
+        js_sys::Reflect::set(&descriptor, &"get".into(), &thrower).unwrap();
+        js_sys::Reflect::set(&descriptor, &"configurable".into(), &true.into()).unwrap();
+        js_sys::Object::define_property(&window.clone().into(), &key, &descriptor);
+        f().await;
+        if original.is_undefined() {
+            // The getter lives on Window.prototype: removing the override restores it.
+            js_sys::Reflect::delete_property(&window.into(), &key).unwrap();
+        } else {
+            js_sys::Object::define_property(&window.into(), &key, &original.into());
+        }
+    }
+
+    /// Runs `f` with `Storage.prototype.setItem` throwing `QuotaExceededError`.
+    async fn with_full_storage<F: std::future::Future<Output = ()>>(f: impl FnOnce() -> F) {
+        let proto = js_sys::Reflect::get(&js_sys::global(), &"Storage".into())
+            .and_then(|s| js_sys::Reflect::get(&s, &"prototype".into()))
+            .unwrap();
+        let original = js_sys::Reflect::get(&proto, &"setItem".into()).unwrap();
+        let full = js_sys::Function::new_no_args(
+            "throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');",
+        );
+        js_sys::Reflect::set(&proto, &"setItem".into(), &full).unwrap();
+        f().await;
+        js_sys::Reflect::set(&proto, &"setItem".into(), &original).unwrap();
+    }
+
+    fn flip(text: &str, field: usize, at: usize) -> String {
+        let mut fields: Vec<String> = text.split('.').map(str::to_owned).collect();
+        let f = &mut fields[field];
+        let mut bytes = f.clone().into_bytes();
+        let i = at.min(bytes.len() - 2);
+        bytes[i] = if bytes[i] == b'A' { b'B' } else { b'A' };
+        *f = String::from_utf8(bytes).unwrap();
+        fields.join(".")
+    }
+
+    #[wasm_bindgen_test]
+    async fn device_key_round_trip_and_the_key_never_leaves_webcrypto() {
+        clean("test.vault.").await;
+        let key = VaultKey::device("test.vault.device-key").await.unwrap();
+        let again = VaultKey::device("test.vault.device-key").await.unwrap();
+        assert_eq!(key.spec(), again.spec(), "the stored key is reused");
+        let text = key.seal("test", b"GEZDGNBVGY3TQOJQ secret").await.unwrap();
+        assert!(text.starts_with("webtoken-vault.1.A256GCM.device."));
+        assert!(!text.contains("GEZDGNBV"));
+        let other = key.seal("test", b"GEZDGNBVGY3TQOJQ secret").await.unwrap();
+        assert_ne!(text, other, "a fresh nonce every time");
+        let envelope = Envelope::parse(&text).unwrap();
+        let plain = again.open("test", &envelope).await.unwrap();
+        assert_eq!(&plain[..], b"GEZDGNBVGY3TQOJQ secret");
+        // The stored CryptoKey is not extractable.
+        let db_key: web_sys::CryptoKey = {
+            let db = webtoken::web::idb::Db::open().await.unwrap();
+            let record = db.get("test.vault.device-key").await.unwrap().unwrap();
+            js_sys::Reflect::get(&record, &"key".into())
+                .unwrap()
+                .unchecked_into()
+        };
+        assert!(!db_key.extractable());
+    }
+
+    #[wasm_bindgen_test]
+    async fn tampered_ciphertext_nonce_tag_header_or_purpose_fail_closed() {
+        clean("test.tamper.").await;
+        let key = VaultKey::device("test.tamper.device-key").await.unwrap();
+        let text = key.seal("test", b"the wallet").await.unwrap();
+        // Fields: magic.version.alg.kind.keyid.nonce.ciphertext
+        let cases = [
+            ("ciphertext", flip(&text, 6, 2)),
+            ("nonce", flip(&text, 5, 3)),
+            ("tag", flip(&text, 6, usize::MAX)),
+        ];
+        for (what, tampered) in cases {
+            let envelope = Envelope::parse(&tampered).unwrap();
+            assert_eq!(
+                key.open("test", &envelope).await,
+                Err(OpenError::Vault(VaultError::Damaged)),
+                "{what}"
+            );
+        }
+        let moved = Envelope::parse(&text).unwrap();
+        assert_eq!(
+            key.open("another purpose", &moved).await,
+            Err(OpenError::Vault(VaultError::Damaged)),
+            "the purpose is authenticated"
+        );
+        let other_id = Envelope::parse(&flip(&text, 4, 1)).unwrap();
+        assert_eq!(
+            key.open("test", &other_id).await,
+            Err(OpenError::Vault(VaultError::DeviceKeyMissing))
+        );
+        assert!(matches!(
+            Envelope::parse(&text.replacen(".1.", ".2.", 1)),
+            Err(VaultError::UnsupportedVersion { .. })
+        ));
+    }
+
+    #[wasm_bindgen_test]
+    async fn wrong_passphrase_and_edited_parameters_are_refused() {
+        let key = VaultKey::new_passphrase("correct horse battery")
+            .await
+            .unwrap();
+        let text = key.seal("test", b"tokens").await.unwrap();
+        assert!(text.contains(".pbkdf2-sha256.600000."), "{text}");
+        let envelope = Envelope::parse(&text).unwrap();
+        let KeySpec::Passphrase(params) = envelope.key.clone() else {
+            panic!("a passphrase envelope")
+        };
+        let wrong = VaultKey::from_passphrase("correct horse battery!", params.clone())
+            .await
+            .unwrap();
+        assert_eq!(
+            wrong.open("test", &envelope).await,
+            Err(OpenError::Vault(VaultError::WrongPassphrase))
+        );
+        let right = VaultKey::from_passphrase("correct horse battery", params.clone())
+            .await
+            .unwrap();
+        assert_eq!(&right.open("test", &envelope).await.unwrap()[..], b"tokens");
+        // Edited iterations: below the minimum is refused before any derivation...
+        let weak = text.replace(".600000.", ".1000.");
+        assert_eq!(
+            Envelope::parse(&weak),
+            Err(VaultError::IterationsTooLow { iterations: 1000 })
+        );
+        // ...and a stronger-looking edit derives another key, which fails.
+        let edited = Envelope::parse(&text.replace(".600000.", ".600001.")).unwrap();
+        let KeySpec::Passphrase(edited_params) = edited.key.clone() else {
+            panic!("a passphrase envelope")
+        };
+        let derived = VaultKey::from_passphrase("correct horse battery", edited_params)
+            .await
+            .unwrap();
+        assert_eq!(
+            derived.open("test", &edited).await,
+            Err(OpenError::Vault(VaultError::WrongPassphrase))
+        );
+        assert_eq!(
+            right.open("test", &edited).await,
+            Err(OpenError::NeedsPassphrase),
+            "a key derived with other parameters is not even tried"
+        );
+        assert!(Pbkdf2Params::new(599_999, vec![0; 16]).is_err());
+    }
+
+    #[wasm_bindgen_test]
+    async fn two_tokens_are_stored_encrypted_and_read_back() {
+        clean("test.two.").await;
+        let store = WalletStore::load("test.two.").await;
+        assert_eq!(store.not_saved(), None);
+        let a = store.apply(add("Example", RFC_URI)).await.unwrap().unwrap();
+        let b = store.apply(add("ACME", DOC_URI)).await.unwrap().unwrap();
+        store
+            .apply(WalletOp::Rename(a, "<b>bank</b>".into()))
+            .await
+            .unwrap();
+        let stored = Store::open("test.two.").get("wallet").unwrap().unwrap();
+        assert!(stored.starts_with("webtoken-vault.1.A256GCM.device."));
+        for clear in ["GEZDGNBV", "HXDMVJEC", "alice", "bank", "otpauth"] {
+            assert!(!stored.contains(clear), "{clear} is not stored in clear");
+        }
+        let reread = WalletStore::load("test.two.").await;
+        let wallet = reread.wallet();
+        assert_eq!(wallet.tokens().len(), 2);
+        assert_eq!(wallet.active().unwrap().id, b);
+        assert_eq!(wallet.get(a).unwrap().label, "<b>bank</b>");
+        let secret = Secret::from_base32("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ").unwrap();
+        assert_eq!(wallet.get(a).unwrap().key.secret, secret);
+        assert_eq!(
+            totp(&wallet.get(a).unwrap().key.secret, 59, &Params::default()).unwrap(),
+            "287082"
+        );
+        reread.apply(WalletOp::Remove(b)).await.unwrap();
+        assert_eq!(
+            WalletStore::load("test.two.").await.wallet().tokens().len(),
+            1
+        );
+    }
+
+    #[wasm_bindgen_test]
+    async fn two_tabs_do_not_undo_each_others_changes() {
+        clean("test.tabs.").await;
+        let tab1 = WalletStore::load("test.tabs.").await;
+        let tab2 = WalletStore::load("test.tabs.").await;
+        tab1.apply(add("one", RFC_URI)).await.unwrap();
+        // tab2 has not seen tab1's write: it re-reads before writing.
+        tab2.apply(add("two", DOC_URI)).await.unwrap();
+        assert_eq!(tab2.wallet().tokens().len(), 2);
+        assert!(tab1.reload().await, "the storage event makes tab1 re-read");
+        let labels: Vec<String> = tab1
+            .wallet()
+            .tokens()
+            .iter()
+            .map(|t| t.label.clone())
+            .collect();
+        assert_eq!(labels, ["one", "two"]);
+        // A rename in tab1 of a token tab2 deletes meanwhile: refused, nothing lost.
+        let id = tab1.wallet().tokens()[0].id;
+        tab2.apply(WalletOp::Remove(id)).await.unwrap();
+        assert_eq!(
+            tab1.apply(WalletOp::Rename(id, "x".into())).await,
+            Err(ChangeError::Wallet(
+                webtoken::token::wallet::WalletError::UnknownToken
+            ))
+        );
+        assert_eq!(tab1.wallet().tokens().len(), 1);
+    }
+
+    #[wasm_bindgen_test]
+    async fn blocked_storage_works_in_memory_and_says_so() {
+        with_blocked_storage(|| async {
+            assert!(web_sys::window().unwrap().local_storage().is_err());
+            let store = WalletStore::load("test.blocked.").await;
+            assert_eq!(store.not_saved(), Some(NotSaved::Blocked));
+            store.apply(add("Example", RFC_URI)).await.unwrap();
+            assert_eq!(store.wallet().tokens().len(), 1, "kept in memory");
+            assert_eq!(store.not_saved(), Some(NotSaved::Blocked));
+            let service = ServiceHandle::persistent("test.blocked.service.");
+            let issued = service.issue(1_700_000_000).await.unwrap();
+            assert_eq!(service.not_saved(), Some(NotSaved::Blocked));
+            assert!(issued.token_id.as_str().len() == 12);
+        })
+        .await;
+        assert!(
+            web_sys::window().unwrap().local_storage().is_ok(),
+            "restored"
+        );
+    }
+
+    #[wasm_bindgen_test]
+    async fn full_storage_works_in_memory_and_says_so() {
+        clean("test.full.").await;
+        let store = WalletStore::load("test.full.").await;
+        with_full_storage(|| async {
+            store.apply(add("Example", RFC_URI)).await.unwrap();
+        })
+        .await;
+        assert_eq!(store.not_saved(), Some(NotSaved::Full));
+        assert_eq!(store.wallet().tokens().len(), 1);
+        assert_eq!(Store::open("test.full.").get("wallet").unwrap(), None);
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_passphrase_is_asked_for_on_unlock() {
+        clean("test.pass.").await;
+        let store = WalletStore::load("test.pass.").await;
+        store.apply(add("Example", RFC_URI)).await.unwrap();
+        assert_eq!(
+            store.set_passphrase("short").await,
+            Err(ChangeError::Vault(VaultError::PassphraseTooShort))
+        );
+        store.set_passphrase("correct horse battery").await.unwrap();
+        assert!(store.uses_passphrase());
+        let next_visit = WalletStore::load("test.pass.").await;
+        assert_eq!(next_visit.not_saved(), Some(NotSaved::Locked));
+        assert!(next_visit.wallet().is_empty(), "nothing shown while locked");
+        assert_eq!(
+            next_visit.apply(add("ACME", DOC_URI)).await,
+            Err(ChangeError::Locked)
+        );
+        assert_eq!(
+            next_visit.unlock("wrong horse battery").await,
+            Err(ChangeError::Vault(VaultError::WrongPassphrase))
+        );
+        next_visit.unlock("correct horse battery").await.unwrap();
+        assert_eq!(next_visit.wallet().tokens().len(), 1);
+        next_visit.remove_passphrase().await.unwrap();
+        let stored = Store::open("test.pass.").get("wallet").unwrap().unwrap();
+        assert!(stored.contains(".device."));
+        assert_eq!(
+            WalletStore::load("test.pass.")
+                .await
+                .wallet()
+                .tokens()
+                .len(),
+            1
+        );
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_tampered_list_is_never_overwritten_until_discarded() {
+        clean("test.damaged.").await;
+        let store = WalletStore::load("test.damaged.").await;
+        store.apply(add("Example", RFC_URI)).await.unwrap();
+        let raw = Store::open("test.damaged.");
+        let text = raw.get("wallet").unwrap().unwrap();
+        let tampered = flip(&text, 6, 10);
+        raw.set("wallet", &tampered).unwrap();
+        let next = WalletStore::load("test.damaged.").await;
+        assert_eq!(
+            next.not_saved(),
+            Some(NotSaved::Unreadable(VaultError::Damaged))
+        );
+        assert!(next.wallet().is_empty(), "no code from damaged data");
+        next.apply(add("ACME", DOC_URI)).await.unwrap();
+        assert_eq!(
+            raw.get("wallet").unwrap().as_deref(),
+            Some(tampered.as_str())
+        );
+        assert!(next.discard().await, "the customer decides");
+        let saved = WalletStore::load("test.damaged.").await;
+        assert_eq!(saved.not_saved(), None);
+        assert_eq!(saved.wallet().tokens()[0].label, "ACME");
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_token_services_records_survive_a_reload_under_their_own_key() {
+        clean("test.svc.").await;
+        let service = ServiceHandle::persistent("test.svc.");
+        let now = (js_sys::Date::now() / 1000.0) as u64;
+        let issued = service.issue(now).await.unwrap();
+        let stored = Store::open("test.svc.").get("records").unwrap().unwrap();
+        assert!(stored.starts_with("webtoken-vault.1.A256GCM.device."));
+        assert!(!stored.contains(issued.token_id.as_str()));
+        // A new page: the service reads its records back and validates the token's code.
+        let reloaded = ServiceHandle::persistent("test.svc.");
+        let code = totp(&issued.secret, now, &issued.params).unwrap();
+        let answer = reloaded
+            .execute(
+                webtoken::bank::Command::ValidateCode {
+                    token_id: issued.token_id.clone(),
+                    code: code.clone(),
+                },
+                now,
+            )
+            .await;
+        assert!(
+            matches!(answer, Some(webtoken::bank::Event::CodeChecked(Ok(_)))),
+            "{answer:?}"
+        );
+        // The first handle re-reads before writing: the code is now spent for it too.
+        let again = service
+            .execute(
+                webtoken::bank::Command::ValidateCode {
+                    token_id: issued.token_id,
+                    code,
+                },
+                now,
+            )
+            .await;
+        assert!(answer_is_replay(&again), "{again:?}");
+    }
+
+    fn answer_is_replay(answer: &Option<webtoken::bank::Event>) -> bool {
+        matches!(
+            answer,
+            Some(webtoken::bank::Event::CodeChecked(Err(
+                webtoken::token_service::Rejected::Replayed
+            )))
+        )
+    }
+
+    #[wasm_bindgen_test]
+    fn otpauth_key_uri_examples_parse_and_format_in_the_browser() {
+        let key = KeyUri::parse(DOC_URI).unwrap();
+        assert_eq!(key.issuer.as_deref(), Some("ACME Co"));
+        assert_eq!(key.account, "john.doe@email.com");
+        assert_eq!(key.to_uri(), DOC_URI);
+        // The documentation's first example has an 80-bit secret, below the 128 bits the
+        // engine requires: refused, with a message that says so.
+        let short = KeyUri::parse(
+            "otpauth://totp/Example:alice@google.com?secret=JBSWY3DPEHPK3PXP&issuer=Example",
+        );
+        assert_eq!(short, Err(OtpauthError::SecretTooShort { bits: 80 }));
+        let e = short.unwrap_err();
+        assert!(e.message_ja().contains("128ビット"));
+        assert!(e.message_en().contains("128"));
+        assert_eq!(
+            KeyUri::parse(
+                "otpauth://hotp/Example:alice@google.com?secret=JBSWY3DPEHPK3PXP&counter=0"
+            ),
+            Err(OtpauthError::HotpUnsupported)
+        );
+        let minimal = KeyUri::parse(RFC_URI).unwrap();
+        assert_eq!(minimal.params, Params::default());
+    }
 }

@@ -189,6 +189,16 @@ pub enum EngineError {
         /// The name that was given (at most 32 characters of it).
         name: String,
     },
+    /// A number from JavaScript (a time, counter or digit count) that is not a whole number
+    /// from 0 to `Number.MAX_SAFE_INTEGER`.
+    InvalidNumber {
+        /// Which argument.
+        argument: String,
+        /// The value as JavaScript would print it.
+        value: String,
+        /// What is wrong with it, e.g. "is negative".
+        problem: &'static str,
+    },
     /// The operating system or browser gave no random bytes.
     Random {
         /// What the random source reported.
@@ -233,6 +243,14 @@ impl fmt::Display for EngineError {
                 f,
                 "unknown algorithm {name:?}; use \"SHA1\", \"SHA256\" or \"SHA512\""
             ),
+            EngineError::InvalidNumber {
+                argument,
+                value,
+                problem,
+            } => write!(
+                f,
+                "{argument} {problem} ({value}); pass a whole number from 0 to {MAX_SAFE_INTEGER}"
+            ),
             EngineError::Random { reason } => {
                 write!(f, "no random bytes are available: {reason}")
             }
@@ -248,6 +266,34 @@ fn check_digits(digits: u8) -> Result<(), EngineError> {
     } else {
         Err(EngineError::UnsupportedDigits { digits })
     }
+}
+
+/// `Number.MAX_SAFE_INTEGER`: the largest integer a JavaScript number holds exactly (2^53 - 1).
+pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+/// Reads a JavaScript number that must be a whole number from 0 to [`MAX_SAFE_INTEGER`] (a Unix
+/// time, a counter, a digit count). Negative, fractional, NaN, infinite and larger values are
+/// errors naming `argument`, never silently 0 or truncated; `-0` is 0.
+pub fn whole_number(argument: &str, value: f64) -> Result<u64, EngineError> {
+    let problem = if value.is_nan() {
+        "is NaN"
+    } else if value.is_infinite() {
+        "is infinite"
+    } else if value < 0.0 {
+        "is negative"
+    } else if value.fract() != 0.0 {
+        "is not a whole number"
+    } else if value > MAX_SAFE_INTEGER as f64 {
+        "is larger than Number.MAX_SAFE_INTEGER"
+    } else {
+        // Whole, not negative and at most 2^53 - 1: the conversion is exact.
+        return Ok(value as u64);
+    };
+    Err(EngineError::InvalidNumber {
+        argument: argument.chars().take(32).collect(),
+        value: value.to_string(),
+        problem,
+    })
 }
 
 /// The HOTP value of `counter` (RFC 4226 section 5.3) as a string of `digits` digits, with

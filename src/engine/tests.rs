@@ -230,6 +230,46 @@ fn invalid_parameters_are_errors() {
 }
 
 #[test]
+fn numbers_from_javascript_are_checked_not_truncated() {
+    assert_eq!(
+        whole_number("unixSeconds", 1_234_567_890.0),
+        Ok(1_234_567_890)
+    );
+    assert_eq!(whole_number("unixSeconds", 0.0), Ok(0));
+    assert_eq!(whole_number("unixSeconds", -0.0), Ok(0));
+    assert_eq!(
+        whole_number("unixSeconds", MAX_SAFE_INTEGER as f64),
+        Ok(MAX_SAFE_INTEGER)
+    );
+    for (value, problem) in [
+        (-1.0, "is negative"),
+        (-0.5, "is negative"),
+        (f64::NEG_INFINITY, "is infinite"),
+        (f64::INFINITY, "is infinite"),
+        (f64::NAN, "is NaN"),
+        (1.5, "is not a whole number"),
+        (
+            9_007_199_254_740_992.0,
+            "is larger than Number.MAX_SAFE_INTEGER",
+        ),
+    ] {
+        let error = whole_number("unixSeconds", value).unwrap_err();
+        assert!(
+            matches!(&error, EngineError::InvalidNumber { problem: p, .. } if *p == problem),
+            "{value}: {error:?}"
+        );
+    }
+    assert_eq!(
+        whole_number("unixSeconds", -1.0).unwrap_err().to_string(),
+        "unixSeconds is negative (-1); pass a whole number from 0 to 9007199254740991"
+    );
+    assert_eq!(
+        whole_number("counter", f64::NAN).unwrap_err().to_string(),
+        "counter is NaN (NaN); pass a whole number from 0 to 9007199254740991"
+    );
+}
+
+#[test]
 fn algorithm_names() {
     for (text, algorithm) in [
         ("SHA1", Algorithm::Sha1),

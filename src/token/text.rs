@@ -106,6 +106,8 @@ catalogue! {
     ServicePrefix => "トークンサービスの記録：", "Token service records: ";
     Discard => "読めない保存データを削除", "Delete the unreadable saved data";
     DiscardConfirm => "読めない保存データを削除します。中のトークンは元に戻せません。よろしいですか？", "This deletes the unreadable saved data. Its tokens cannot be recovered. Continue?";
+    DiscardLocked => "パスフレーズを忘れた場合：保存されたトークンを削除", "Forgot the passphrase? Delete the saved tokens";
+    DiscardLockedConfirm => "保存されたトークンを削除します。パスフレーズがないと中身は取り出せず、元に戻せません。よろしいですか？", "This deletes the saved tokens. Without the passphrase they cannot be recovered. Continue?";
     Discarded => "読めない保存データを削除しました。", "The unreadable saved data was deleted.";
     PersistGranted => "永続ストレージ：許可されました（ブラウザが自動で消すことはありません）。", "Persistent storage: granted (the browser will not clear it on its own).";
     PersistDenied => "永続ストレージ：許可されていません（空き容量が少ないとブラウザが消すことがあります）。", "Persistent storage: not granted (the browser may clear it when space runs low).";

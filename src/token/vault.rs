@@ -13,8 +13,8 @@
 //! but is written another way is refused. Everything before the nonce is the *header*; the
 //! header and the record's purpose (`token-wallet`, `token-service`, ...) are the AES-GCM
 //! additional data, so a header edited in any byte, or a record moved to another purpose,
-//! fails authentication. Passphrase keys need at least [`MIN_PBKDF2_ITERATIONS`] iterations of
-//! PBKDF2-HMAC-SHA256 (OWASP's 2023 figure); fewer, or more than [`MAX_PBKDF2_ITERATIONS`]
+//! fails authentication. Passphrase keys need at least [`MIN_PBKDF2_ITERATIONS`](crate::token::vault::MIN_PBKDF2_ITERATIONS) iterations of
+//! PBKDF2-HMAC-SHA256 (OWASP's 2023 figure); fewer, or more than [`MAX_PBKDF2_ITERATIONS`](crate::token::vault::MAX_PBKDF2_ITERATIONS)
 //! (which would hang the tab), are refused when the envelope is read.
 //!
 //! ```
@@ -180,18 +180,14 @@ impl Envelope {
         match fields.get(1) {
             Some(&VERSION) => {}
             Some(other) => {
-                return Err(VaultError::UnsupportedVersion {
-                    found: clip(other),
-                });
+                return Err(VaultError::UnsupportedVersion { found: clip(other) });
             }
             None => return Err(VaultError::Truncated),
         }
         match fields.get(2) {
             Some(&ALGORITHM) => {}
             Some(other) => {
-                return Err(VaultError::UnsupportedAlgorithm {
-                    found: clip(other),
-                });
+                return Err(VaultError::UnsupportedAlgorithm { found: clip(other) });
             }
             None => return Err(VaultError::Truncated),
         }
@@ -211,12 +207,13 @@ impl Envelope {
                     field: "iterations",
                 })?;
                 let salt = decode(salt).ok_or(VaultError::BadEncoding { field: "salt" })?;
-                (KeySpec::Passphrase(Pbkdf2Params::new(iterations, salt)?), rest)
+                (
+                    KeySpec::Passphrase(Pbkdf2Params::new(iterations, salt)?),
+                    rest,
+                )
             }
             Some(other) => {
-                return Err(VaultError::UnknownKeyKind {
-                    found: clip(other),
-                });
+                return Err(VaultError::UnknownKeyKind { found: clip(other) });
             }
             None => return Err(VaultError::Truncated),
         };
@@ -228,8 +225,9 @@ impl Envelope {
             });
         };
         let nonce = fixed::<NONCE_BYTES>(nonce, "nonce")?;
-        let ciphertext =
-            decode(ciphertext).ok_or(VaultError::BadEncoding { field: "ciphertext" })?;
+        let ciphertext = decode(ciphertext).ok_or(VaultError::BadEncoding {
+            field: "ciphertext",
+        })?;
         if ciphertext.len() < TAG_BYTES {
             return Err(VaultError::BadLength {
                 field: "ciphertext",

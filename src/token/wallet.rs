@@ -1,12 +1,12 @@
 //! The customer's list of tokens: each with a label, one active at a time.
 //!
-//! A token either came from the token service (it has a [`TokenId`]) or was imported from an
-//! `otpauth://` URI. Changes are [`WalletOp`]s, so that the browser shell can re-read the
+//! A token either came from the token service (it has a [`TokenId`](crate::engine::token_id::TokenId)) or was imported from an
+//! `otpauth://` URI. Changes are [`WalletOp`](crate::token::wallet::WalletOp)s, so that the browser shell can re-read the
 //! stored list and apply the change to the newest copy (two tabs never undo each other's work).
 //!
-//! The stored form ([`Wallet::encode`]) is plain text, one token a line, each token as its
+//! The stored form ([`Wallet::encode`](crate::token::wallet::Wallet::encode)) is plain text, one token a line, each token as its
 //! `otpauth://` URI; it holds secrets, so the shell only ever stores it encrypted
-//! ([`super::vault`]). Labels are text chosen by the customer: the page renders them as text,
+//! ([`vault`](crate::token::vault)). Labels are text chosen by the customer: the page renders them as text,
 //! never as HTML.
 //!
 //! ```

@@ -7,7 +7,8 @@
 //! 1. **Unknown or stopped** credentials reject everything.
 //! 2. **Locked** credentials reject everything, a correct code included, until a staff member
 //!    calls [`TokenService::unlock`] (after [`Policy::cooldown`], if set). A credential locks when
-//!    its consecutive failures reach [`Policy::max_failures`] (10 by default); failures are part of
+//!    its consecutive failures reach [`Policy::max_failures`] (10 by default), and the attempt
+//!    that locks it is answered [`Rejected::LockedOut`]; failures are part of
 //!    the stored state, so they count across calls and sessions, and a success resets them.
 //! 3. **Malformed** input (see [`crate::engine::input`]) is rejected before any HMAC runs and
 //!    does not count as a failure: it cannot be a guess at the code.
@@ -48,6 +49,7 @@ use crate::engine::input::{CodeInputError, code_value};
 use crate::engine::token_id::{MAX_SERIAL, TokenId, TokenIdError};
 use crate::engine::{EngineError, ISSUED_SECRET_BYTES, Params, Secret};
 
+pub mod api;
 mod audit;
 mod store;
 
@@ -735,11 +737,16 @@ impl<S: CredentialStore> TokenService<S> {
                 Err(rejected) => {
                     self.audit
                         .append(now, token_id, operation.rejected(rejected.reason()));
-                    if let Some(failures) = locked {
-                        self.audit
-                            .append(now, token_id, AuditKind::Locked { failures });
+                    match locked {
+                        // The attempt that locks answers as locked: the customer learns at
+                        // once that only the bank can help now.
+                        Some(failures) => {
+                            self.audit
+                                .append(now, token_id, AuditKind::Locked { failures });
+                            Err(Rejected::LockedOut)
+                        }
+                        None => Err(rejected),
                     }
-                    Err(rejected)
                 }
             };
         }

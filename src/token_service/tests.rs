@@ -290,9 +290,15 @@ fn ten_wrong_codes_lock_and_then_the_right_code_is_still_rejected() {
     let step = now / PERIOD;
     let wrong = wrong_code(step - 1..=step + 1);
     for attempt in 1..=10 {
+        // The tenth wrong code locks the credential and is answered as locked.
+        let expected_outcome = if attempt < 10 {
+            Rejected::Mismatch
+        } else {
+            Rejected::LockedOut
+        };
         assert_eq!(
             service.validate(&id, &wrong, now),
-            Err(Rejected::Mismatch),
+            Err(expected_outcome),
             "attempt {attempt}"
         );
         let state = service.state(&id).unwrap();
@@ -346,9 +352,10 @@ fn the_failure_limit_is_configurable() {
         ..Policy::default()
     });
     let wrong = wrong_code(0..=3);
-    for _ in 0..3 {
+    for _ in 0..2 {
         assert_eq!(service.validate(&id, &wrong, 30), Err(Rejected::Mismatch));
     }
+    assert_eq!(service.validate(&id, &wrong, 30), Err(Rejected::LockedOut));
     assert_eq!(service.state(&id).unwrap().status, CredentialStatus::Locked);
     assert_eq!(
         service.validate(&id, &code(1), 30),
@@ -737,9 +744,9 @@ fn fifty_concurrent_validations_of_one_code_accept_exactly_one() {
     });
     assert_eq!(count(&accepted), 1, "{outcomes:?}");
     // The losers see the step already used; replays count as failures, so the tenth locks the
-    // credential and the rest find it locked.
-    assert_eq!(count(&Err(Rejected::Replayed)), 10, "{outcomes:?}");
-    assert_eq!(count(&Err(Rejected::LockedOut)), 39, "{outcomes:?}");
+    // credential (and is answered as locked) and the rest find it locked.
+    assert_eq!(count(&Err(Rejected::Replayed)), 9, "{outcomes:?}");
+    assert_eq!(count(&Err(Rejected::LockedOut)), 40, "{outcomes:?}");
     assert_eq!(service.state(&id).unwrap().last_step, Some(5_000));
     let accepted_events = kinds(&service, &id)
         .into_iter()

@@ -70,16 +70,22 @@ pub async fn start() -> Result<(), StartError> {
     };
     APP.with(|cell| *cell.borrow_mut() = Some(app));
     tick_token();
-    let label = crate::token::text::Text::DefaultLabel.get(Default::default()).to_owned();
-    run_token_work(TokenWork::Start(label), Rc::clone(&store));
-    run_token_work(TokenWork::Persist, store);
-    // The bank comes after the token is on show: seeding the demo customers hashes passwords.
+    // The token's stored list is read (and, on a first visit, a token issued) in a task that
+    // runs while the bank mounts; `start` returns once both are on show.
+    let label = crate::token::text::Text::DefaultLabel
+        .get(Default::default())
+        .to_owned();
+    let token_ready = run_token_work(TokenWork::Start(label), Rc::clone(&store));
+    let _ = run_token_work(TokenWork::Persist, store);
+    // Seeding the bank's demo customers hashes passwords.
     let bank = BankView::mount(&document, bank_message).map_err(StartError::Bank)?;
     APP.with(|cell| {
         if let Some(app) = cell.borrow_mut().as_mut() {
             app.bank = bank;
         }
     });
+    // The task always settles the promise (its work handles every error itself).
+    let _ = wasm_bindgen_futures::JsFuture::from(token_ready).await;
     Ok(())
 }
 
@@ -130,21 +136,28 @@ fn token_message(message: TokenMessage) {
         Some((work, app.token.store()))
     });
     if let Some((work, store)) = work {
-        run_token_work(work, store);
+        // Nobody waits for this one: the panel shows its outcome.
+        let _ = run_token_work(work, store);
     }
 }
 
-/// Runs the token panel's work and reports back to it.
-fn run_token_work(work: TokenWork, store: Rc<WalletStore>) {
-    let Some(service) = APP.with(|cell| {
+/// Runs the token panel's work and reports back to it; the promise resolves when it is done.
+fn run_token_work(work: TokenWork, store: Rc<WalletStore>) -> js_sys::Promise {
+    let mut done = None;
+    let promise = js_sys::Promise::new(&mut |resolve, _| done = Some(resolve));
+    let service = APP.with(|cell| {
         cell.try_borrow()
             .ok()
             .and_then(|app| app.as_ref().map(|app| Rc::clone(&app.service)))
-    }) else {
-        return;
-    };
-    wasm_bindgen_futures::spawn_local(async move {
-        let answer = token_panel::run(work, store, service).await;
-        token_message(answer);
     });
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Some(service) = service {
+            let answer = token_panel::run(work, store, service).await;
+            token_message(answer);
+        }
+        if let Some(resolve) = done {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);
+        }
+    });
+    promise
 }

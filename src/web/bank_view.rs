@@ -84,7 +84,7 @@ impl BankView {
         let mut work = Vec::new();
         let asked = match message {
             Message::AskReset => FrameFocus::Question,
-            Message::CancelReset => FrameFocus::Reset,
+            Message::CancelReset | Message::ConfirmReset => FrameFocus::Reset,
             _ => FrameFocus::Screen,
         };
         match message {
@@ -180,7 +180,7 @@ impl BankView {
 enum FrameFocus {
     /// The reset question opened: to its safe answer.
     Question,
-    /// The reset question closed: back to the reset button.
+    /// The reset question closed: back to the reset button, beside the outcome.
     Reset,
     /// Wherever the screen puts it.
     Screen,

@@ -98,7 +98,9 @@ pub struct VaultKey {
 
 impl std::fmt::Debug for VaultKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("VaultKey").field("spec", &self.spec).finish()
+        f.debug_struct("VaultKey")
+            .field("spec", &self.spec)
+            .finish()
     }
 }
 
@@ -217,8 +219,8 @@ impl VaultKey {
     /// A key derived from a new passphrase, with a fresh salt and the default iterations.
     pub async fn new_passphrase(passphrase: &str) -> Result<VaultKey, CryptoError> {
         let salt = random::<SALT_BYTES>()?.to_vec();
-        let params = Pbkdf2Params::new(DEFAULT_PBKDF2_ITERATIONS, salt)
-            .map_err(|_| CryptoError::Random)?;
+        let params =
+            Pbkdf2Params::new(DEFAULT_PBKDF2_ITERATIONS, salt).map_err(|_| CryptoError::Random)?;
         Self::from_passphrase(passphrase, params).await
     }
 
@@ -226,11 +228,10 @@ impl VaultKey {
     pub async fn seal(&self, purpose: &str, plaintext: &[u8]) -> Result<String, CryptoError> {
         let nonce = random::<NONCE_BYTES>()?;
         let params = gcm_params(&nonce, &self.spec.additional_data(purpose));
-        let out = resolve(subtle()?.encrypt_with_object_and_u8_array(
-            &params, &self.key, plaintext,
-        ))
-        .await
-        .map_err(CryptoError::Failed)?;
+        let out =
+            resolve(subtle()?.encrypt_with_object_and_u8_array(&params, &self.key, plaintext))
+                .await
+                .map_err(CryptoError::Failed)?;
         let ciphertext = Uint8Array::new(&out).to_vec();
         Ok(Envelope {
             key: self.spec.clone(),
@@ -263,11 +264,11 @@ impl VaultKey {
             }
         };
         let params = gcm_params(&envelope.nonce, &envelope.additional_data(purpose));
-        let out = match resolve(subtle().map_err(OpenError::Crypto)?.decrypt_with_object_and_u8_array(
-            &params,
-            &self.key,
-            &envelope.ciphertext,
-        ))
+        let out = match resolve(
+            subtle()
+                .map_err(OpenError::Crypto)?
+                .decrypt_with_object_and_u8_array(&params, &self.key, &envelope.ciphertext),
+        )
         .await
         {
             Ok(out) => out,

@@ -15,9 +15,6 @@ use wasm_bindgen::prelude::*;
 
 use crate::engine::{self, Algorithm, Params, Secret};
 
-/// `Number.MAX_SAFE_INTEGER`: the largest integer a JS number holds exactly (2^53 - 1).
-const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
-
 /// The TOTP code (RFC 6238) of a Base32 secret at a Unix time, as a string with leading zeros.
 ///
 /// `algorithm` is `"SHA1"`, `"SHA256"` or `"SHA512"`; `digits` is 6, 7 or 8; `period` is the
@@ -62,25 +59,8 @@ fn to_js(error: impl std::fmt::Display) -> JsError {
     JsError::new(&error.to_string())
 }
 
-/// A JS number that must be a whole number from 0 to `Number.MAX_SAFE_INTEGER`.
-fn whole_number(name: &str, value: f64) -> Result<u64, JsError> {
-    let problem = if value.is_nan() {
-        "is NaN"
-    } else if value.is_infinite() {
-        "is infinite"
-    } else if value < 0.0 {
-        "is negative"
-    } else if value.fract() != 0.0 {
-        "is not a whole number"
-    } else if value > MAX_SAFE_INTEGER {
-        "is larger than Number.MAX_SAFE_INTEGER"
-    } else {
-        // Whole, non-negative and at most 2^53 - 1: the conversion is exact.
-        return Ok(value as u64);
-    };
-    Err(JsError::new(&format!(
-        "{name} {problem} ({value}); pass a whole number from 0 to {MAX_SAFE_INTEGER}"
-    )))
+fn whole_number(argument: &str, value: f64) -> Result<u64, JsError> {
+    engine::whole_number(argument, value).map_err(to_js)
 }
 
 fn digits_from(value: f64) -> Result<u8, JsError> {

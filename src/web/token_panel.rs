@@ -72,8 +72,7 @@ pub enum Message {
     Done(Option<Notice>),
 }
 
-/// Work for [`run`], outside any borrow of the panel.
-#[derive(Debug)]
+/// Work for [`run`], outside any borrow of the panel. (No `Debug`: it may carry a passphrase.)
 #[non_exhaustive]
 pub enum Work {
     /// Reads the stored list at start; on a first visit (nothing stored), gets a token from the
@@ -193,7 +192,6 @@ elements! {
     export_show => "token-export-show",
     export_shown => "token-export-shown",
     export_uri => "token-export-uri",
-    export_qr => "token-export-qr",
     export_hide => "token-export-hide",
     export_cancel => "token-export-cancel",
     import_input => "token-import-input",
@@ -210,6 +208,7 @@ elements! {
     persist => "token-persist",
     discard => "token-discard",
     discard_confirm => "token-discard-confirm",
+    discard_text => "token-discard-text",
     discard_yes => "token-discard-yes",
     discard_no => "token-discard-no",
 }
@@ -301,7 +300,11 @@ impl TokenPanel {
         let els = Elements::find(doc)?;
         let mut labels = Vec::new();
         // Text in `data-t`, an `alt` in `data-t-alt`, an `aria-label` in `data-t-aria`.
-        for (marker, target) in [("data-t", None), ("data-t-alt", Some("alt")), ("data-t-aria", Some("aria-label"))] {
+        for (marker, target) in [
+            ("data-t", None),
+            ("data-t-alt", Some("alt")),
+            ("data-t-aria", Some("aria-label")),
+        ] {
             let Ok(found) = doc.query_selector_all(&format!("[{marker}]")) else {
                 continue;
             };
@@ -377,10 +380,7 @@ impl TokenPanel {
             page,
             els,
             labels,
-            lang_source: doc
-                .query_selector("[data-testid=\"bank\"]")
-                .ok()
-                .flatten(),
+            lang_source: doc.query_selector("[data-testid=\"bank\"]").ok().flatten(),
             doc: doc.clone(),
             store,
             service,
@@ -575,7 +575,11 @@ impl TokenPanel {
             .lang_source
             .as_ref()
             .and_then(|el| el.get_attribute("lang"))
-            .or_else(|| self.doc.document_element().map(|el| el.get_attribute("lang").unwrap_or_default()))
+            .or_else(|| {
+                self.doc
+                    .document_element()
+                    .map(|el| el.get_attribute("lang").unwrap_or_default())
+            })
             .unwrap_or_default();
         lang_of_tag(&tag)
     }
@@ -586,21 +590,42 @@ impl TokenPanel {
         };
         let uri = Zeroizing::new(token.key.to_uri());
         set_text(&self.els.export_uri, &uri);
-        if let Ok(code) = QrCode::encode(uri.as_bytes(), EcLevel::M) {
-            // Our own SVG as an image: it is never parsed into the page's DOM.
+        if let (Ok(code), Ok(img)) = (
+            QrCode::encode(uri.as_bytes(), EcLevel::M),
+            self.doc.create_element("img"),
+        ) {
+            // Our own SVG as an image (a data: URL, which the CSP allows for images): it is
+            // never parsed into the page's DOM.
             let svg = Zeroizing::new(code.to_svg(4));
             let url: String = js_sys::encode_uri_component(&svg).into();
+            let lang = self.lang.unwrap_or_default();
+            for (name, value) in [
+                ("data-testid", "token-export-qr"),
+                ("alt", Text::QrAlt.get(lang)),
+                ("width", "200"),
+                ("height", "200"),
+                ("src", &format!("data:image/svg+xml,{url}")),
+            ] {
+                let _ = img.set_attribute(name, value);
+            }
             let _ = self
                 .els
-                .export_qr
-                .set_attribute("src", &format!("data:image/svg+xml,{url}"));
+                .export_shown
+                .insert_before(&img, Some(&self.els.export_uri));
         }
     }
 
     fn clear_export(&self) {
-        if self.els.export_uri.text_content().is_some_and(|t| !t.is_empty()) {
+        if self
+            .els
+            .export_uri
+            .text_content()
+            .is_some_and(|t| !t.is_empty())
+        {
             set_text(&self.els.export_uri, "");
-            let _ = self.els.export_qr.remove_attribute("src");
+        }
+        if let Ok(Some(img)) = self.els.export_shown.query_selector("img") {
+            img.remove();
         }
     }
 
@@ -645,7 +670,11 @@ impl TokenPanel {
                     let _ = button.set_attribute("data-token", &id.to_string());
                     let _ = button.set_attribute(
                         "aria-pressed",
-                        if Some(*id) == *active { "true" } else { "false" },
+                        if Some(*id) == *active {
+                            "true"
+                        } else {
+                            "false"
+                        },
                     );
                     button.set_text_content(Some(label));
                     let _ = li.append_child(&button);
@@ -660,7 +689,8 @@ impl TokenPanel {
         let active = self.wallet.active();
         show(&els.face, active.is_some());
         show(&els.manage, active.is_some());
-        show(&els.empty, active.is_none() && !locked);
+        let unreadable = matches!(not_saved, Some(NotSaved::Unreadable(_)));
+        show(&els.empty, active.is_none() && !locked && !unreadable);
         match active {
             Some(token) => {
                 set_text(&els.label, &token.label);
@@ -731,6 +761,8 @@ impl TokenPanel {
         );
         show(&els.protection, !locked && not_saved.is_none());
         let mut lines = Vec::new();
+        // Japanese sentences end in 「。」 and need no space between them.
+        let sep = if lang == Lang::En { " " } else { "" };
         let describe = |problem: &NotSaved| -> String {
             match problem {
                 NotSaved::Blocked => t(Text::NotSavedBlocked).to_owned(),
@@ -743,28 +775,44 @@ impl TokenPanel {
                     } else {
                         e.message_ja()
                     };
-                    format!("{why} {}", t(Text::UnreadableKept))
+                    format!("{why}{sep}{}", t(Text::UnreadableKept))
                 }
                 _ => t(Text::NotSavedFailed).to_owned(),
             }
         };
         match &not_saved {
             None => lines.push(t(Text::Saved).to_owned()),
+            // The unlock form says it.
+            Some(NotSaved::Locked) => {}
             Some(problem) => lines.push(describe(problem)),
         }
         let service_problem = self.service.not_saved();
         if let Some(problem) = &service_problem {
             lines.push(format!("{}{}", t(Text::ServicePrefix), describe(problem)));
         }
-        set_text(&els.storage, &lines.join(" "));
-        let trouble = not_saved.is_some() || service_problem.is_some();
-        attr(&els.storage, "class", if trouble { "token-storage error" } else { "token-storage" });
-        let discardable = |p: &Option<NotSaved>| {
-            matches!(p, Some(NotSaved::Unreadable(_) | NotSaved::Locked))
-        };
-        let can_discard = discardable(&not_saved)
-            || matches!(service_problem, Some(NotSaved::Unreadable(_)));
+        set_text(&els.storage, &lines.join(sep));
+        let trouble = (not_saved.is_some() && !locked) || service_problem.is_some();
+        attr(
+            &els.storage,
+            "class",
+            if trouble {
+                "token-storage error"
+            } else {
+                "token-storage"
+            },
+        );
+        let discardable =
+            |p: &Option<NotSaved>| matches!(p, Some(NotSaved::Unreadable(_) | NotSaved::Locked));
+        let can_discard =
+            discardable(&not_saved) || matches!(service_problem, Some(NotSaved::Unreadable(_)));
         show(&els.discard, can_discard && !self.confirm_discard);
+        let (discard, confirm) = if locked {
+            (Text::DiscardLocked, Text::DiscardLockedConfirm)
+        } else {
+            (Text::Discard, Text::DiscardConfirm)
+        };
+        set_text(&els.discard, t(discard));
+        set_text(&els.discard_text, t(confirm));
         show(&els.discard_confirm, can_discard && self.confirm_discard);
         match self.persisted {
             None => show(&els.persist, false),
@@ -788,10 +836,19 @@ impl TokenPanel {
             (None, false) => (String::new(), false),
         };
         set_text(&els.message, &text);
-        attr(&els.message, "class", if error { "token-message error" } else { "token-message" });
+        attr(
+            &els.message,
+            "class",
+            if error {
+                "token-message error"
+            } else {
+                "token-message"
+            },
+        );
         if let Some(button) = els.new.dyn_ref::<web_sys::HtmlButtonElement>() {
             button.set_disabled(self.busy);
         }
+        show(&els.new, !locked);
     }
 }
 

@@ -70,16 +70,19 @@ async fn find(browser: &Browser, xpath: &str) -> Element {
         .unwrap_or_else(|e| panic!("nothing at {xpath}: {e}"))
 }
 
-/// The bank screen's name (`data-screen`).
+/// The bank screen's name (`data-screen`); empty while the page is still loading.
 async fn screen(browser: &Browser) -> String {
-    browser
+    let Ok(host) = browser
         .client
         .find(Locator::Css("[data-testid=\"bank-screen\"]"))
         .await
-        .expect("the bank screen")
-        .attr("data-screen")
+    else {
+        return String::new();
+    };
+    host.attr("data-screen")
         .await
-        .expect("read data-screen")
+        .ok()
+        .flatten()
         .unwrap_or_default()
 }
 
@@ -91,8 +94,8 @@ async fn wait_screen(browser: &Browser, id: &str) {
             return;
         }
         if started.elapsed() > ANSWER {
-            let error = browser.text("bank-error").await;
-            panic!("the bank shows {shown:?}, not {id:?} (error: {error:?})");
+            let status = browser.text("status").await;
+            panic!("the bank shows {shown:?}, not {id:?} (page status: {status:?})");
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -136,7 +139,11 @@ async fn type_into(browser: &Browser, label: &str, text: &str) {
     keys.push_str(text);
     input.send_keys(&keys).await.expect("type");
     let now = input.prop("value").await.expect("read value");
-    assert_eq!(now.as_deref(), Some(text), "the field {label:?} holds what was typed");
+    assert_eq!(
+        now.as_deref(),
+        Some(text),
+        "the field {label:?} holds what was typed"
+    );
 }
 
 /// Clicks the bank's button (or link) whose text is `label`.
@@ -379,10 +386,16 @@ async fn a_wrong_password_and_an_unknown_contract_get_the_same_message() {
         assert_eq!(screen(&browser).await, "login");
         // The refused password is cleared, the contract ID kept.
         let password = field(&browser, "ログインパスワード").await;
-        assert_eq!(password.attr("type").await.unwrap().as_deref(), Some("password"));
+        assert_eq!(
+            password.attr("type").await.unwrap().as_deref(),
+            Some("password")
+        );
         assert_eq!(password.prop("value").await.unwrap().as_deref(), Some(""));
         let contract = field(&browser, "契約者ID(利用者番号)").await;
-        assert_eq!(contract.prop("value").await.unwrap().as_deref(), Some(CONTRACT));
+        assert_eq!(
+            contract.prop("value").await.unwrap().as_deref(),
+            Some(CONTRACT)
+        );
 
         type_into(&browser, "契約者ID(利用者番号)", "1999999999").await;
         type_into(&browser, "ログインパスワード", PASSWORD).await;
@@ -502,7 +515,10 @@ async fn ten_wrong_codes_lock_the_token_until_staff_unlock_it() {
         wait_screen(&browser, "login").await;
         staff_lookup(&browser).await;
         assert_eq!(row(&browser, "トークンの状態").await, "ロック中");
-        assert_eq!(row(&browser, "ワンタイムパスワード連続誤り回数").await, "10");
+        assert_eq!(
+            row(&browser, "ワンタイムパスワード連続誤り回数").await,
+            "10"
+        );
         assert_eq!(
             row(&browser, "操作履歴").await,
             "操作履歴のハッシュチェーンを検証しました。改ざんはありません。"

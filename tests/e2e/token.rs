@@ -63,7 +63,11 @@ async fn script(browser: &Browser, code: &str) -> serde_json::Value {
 
 fn is_grouped_code(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 7 && b[3] == b' ' && b.iter().enumerate().all(|(i, c)| i == 3 || c.is_ascii_digit())
+    b.len() == 7
+        && b[3] == b' '
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 3 || c.is_ascii_digit())
 }
 
 fn is_grouped_token_id(s: &str) -> bool {
@@ -82,7 +86,10 @@ async fn ready(browser: &Browser) {
         if idle == serde_json::Value::Bool(true) {
             return;
         }
-        assert!(started.elapsed() < WAIT, "the token panel never became ready");
+        assert!(
+            started.elapsed() < WAIT,
+            "the token panel never became ready"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -115,11 +122,20 @@ async fn exported_uri(browser: &Browser) -> String {
     open_details(browser, "ManageTitle").await;
     click(browser, "token-export").await;
     let warning = browser.text("token-export-warning").await;
-    assert!(warning.contains("秘密鍵"), "a warning comes first: {warning:?}");
-    assert_eq!(browser.text("token-export-uri").await, "", "nothing shown before the press");
+    assert!(
+        warning.contains("秘密鍵"),
+        "a warning comes first: {warning:?}"
+    );
+    assert_eq!(
+        browser.text("token-export-uri").await,
+        "",
+        "nothing shown before the press"
+    );
     click(browser, "token-export-show").await;
     let uri = browser
-        .wait_text("token-export-uri", WAIT, |t| t.starts_with("otpauth://totp/"))
+        .wait_text("token-export-uri", WAIT, |t| {
+            t.starts_with("otpauth://totp/")
+        })
         .await;
     let src = script(
         browser,
@@ -127,18 +143,36 @@ async fn exported_uri(browser: &Browser) -> String {
     )
     .await;
     assert!(
-        src.as_str().is_some_and(|s| s.starts_with("data:image/svg+xml,")),
+        src.as_str()
+            .is_some_and(|s| s.starts_with("data:image/svg+xml,")),
         "the QR code is our SVG as an image: {src:?}"
     );
-    let loaded = script(
-        browser,
-        "const i = document.querySelector('[data-testid=\"token-export-qr\"]'); return i.complete && i.naturalWidth > 0;",
-    )
-    .await;
-    assert_eq!(loaded, serde_json::Value::Bool(true), "the QR image renders");
+    let mut loaded = serde_json::Value::Null;
+    for _ in 0..50 {
+        loaded = script(
+            browser,
+            "const i = document.querySelector('[data-testid=\"token-export-qr\"]'); return i.complete && i.naturalWidth > 0;",
+        )
+        .await;
+        if loaded == serde_json::Value::Bool(true) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        loaded,
+        serde_json::Value::Bool(true),
+        "the QR image renders"
+    );
     browser.screenshot("token-export").await;
     click(browser, "token-export-hide").await;
     assert_eq!(browser.text("token-export-uri").await, "", "hidden again");
+    let images = script(
+        browser,
+        "return document.querySelectorAll('[data-testid=\"token-panel\"] img').length;",
+    )
+    .await;
+    assert_eq!(images, serde_json::json!(0), "the QR image is gone");
     uri
 }
 
@@ -160,7 +194,10 @@ async fn a_token_is_kept_across_reloads_and_shows_the_engines_code() {
     )
     .await;
     let stored = stored.as_str().expect("the token is stored").to_owned();
-    assert!(stored.starts_with("webtoken-vault.1.A256GCM.device."), "{stored}");
+    assert!(
+        stored.starts_with("webtoken-vault.1.A256GCM.device."),
+        "{stored}"
+    );
     assert!(!stored.contains(&token_id.replace(' ', "")));
     let uri = exported_uri(&browser).await;
     let key = KeyUri::parse(&uri).expect("the export is a valid Key URI");
@@ -171,7 +208,10 @@ async fn a_token_is_kept_across_reloads_and_shows_the_engines_code() {
         "return localStorage.getItem('webtoken.service.records');",
     )
     .await;
-    let service = service.as_str().expect("the service keeps its records").to_owned();
+    let service = service
+        .as_str()
+        .expect("the service keeps its records")
+        .to_owned();
     assert!(service.starts_with("webtoken-vault.1.A256GCM.device."));
     assert!(!service.contains(&key.secret.to_base32()));
     shown_code_matches(&browser, &key.secret, &key.params).await;
@@ -181,11 +221,13 @@ async fn a_token_is_kept_across_reloads_and_shows_the_engines_code() {
         .wait_text("token-id", WAIT, is_grouped_token_id)
         .await;
     assert_eq!(again, token_id, "the same token after a reload");
-    browser
-        .wait_text("token-code", WAIT, is_grouped_code)
-        .await;
+    browser.wait_text("token-code", WAIT, is_grouped_code).await;
     shown_code_matches(&browser, &key.secret, &key.params).await;
-    let remaining: u64 = browser.text("token-remaining").await.parse().expect("seconds");
+    let remaining: u64 = browser
+        .text("token-remaining")
+        .await
+        .parse()
+        .expect("seconds");
     assert!((1..=30).contains(&remaining));
     let next = browser.text("token-next").await;
     assert!(is_grouped_code(&next), "next code preview: {next:?}");
@@ -193,7 +235,10 @@ async fn a_token_is_kept_across_reloads_and_shows_the_engines_code() {
     let persist = browser
         .wait_text("token-persist", WAIT, |t| !t.is_empty())
         .await;
-    assert!(persist.starts_with("永続ストレージ"), "persist() was asked: {persist:?}");
+    assert!(
+        persist.starts_with("永続ストレージ"),
+        "persist() was asked: {persist:?}"
+    );
     browser.close().await;
 }
 
@@ -201,17 +246,33 @@ async fn a_token_is_kept_across_reloads_and_shows_the_engines_code() {
 async fn an_imported_uri_shows_the_expected_code_and_bad_uris_say_why() {
     let browser = Browser::start().await;
     browser.open("/").await;
-    browser.wait_text("token-id", WAIT, is_grouped_token_id).await;
+    browser
+        .wait_text("token-id", WAIT, is_grouped_token_id)
+        .await;
     ready(&browser).await;
 
     open_details(&browser, "ImportTitle").await;
-    type_into(&browser, "token-import-input", "otpauth://hotp/x:y?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ").await;
+    type_into(
+        &browser,
+        "token-import-input",
+        "otpauth://hotp/x:y?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+    )
+    .await;
     click(&browser, "token-import").await;
-    let message = browser.wait_text("token-message", WAIT, |m| !m.is_empty()).await;
+    let message = browser
+        .wait_text("token-message", WAIT, |m| !m.is_empty())
+        .await;
     assert!(message.contains("カウンター方式(hotp)"), "{message:?}");
-    type_into(&browser, "token-import-input", "otpauth://totp/x:y?secret=GEZDGNBVGY3TQOJQ").await;
+    type_into(
+        &browser,
+        "token-import-input",
+        "otpauth://totp/x:y?secret=GEZDGNBVGY3TQOJQ",
+    )
+    .await;
     click(&browser, "token-import").await;
-    let message = browser.wait_text("token-message", WAIT, |m| m.contains("短すぎ")).await;
+    let message = browser
+        .wait_text("token-message", WAIT, |m| m.contains("短すぎ"))
+        .await;
     assert!(message.contains("128ビット"), "{message:?}");
 
     type_into(&browser, "token-import-input", KNOWN_URI).await;
@@ -255,7 +316,9 @@ async fn an_imported_uri_shows_the_expected_code_and_bad_uris_say_why() {
     // Choose the imported RFC token again from the list; its code survives a reload.
     browser
         .client
-        .find(Locator::XPath("//ul[@data-testid='token-list']//button[text()='Example']"))
+        .find(Locator::XPath(
+            "//ul[@data-testid='token-list']//button[text()='Example']",
+        ))
         .await
         .unwrap()
         .click()
@@ -277,7 +340,9 @@ async fn an_imported_uri_shows_the_expected_code_and_bad_uris_say_why() {
 async fn labels_are_text_and_tokens_are_deleted_only_after_confirmation() {
     let browser = Browser::start().await;
     browser.open("/").await;
-    browser.wait_text("token-id", WAIT, is_grouped_token_id).await;
+    browser
+        .wait_text("token-id", WAIT, is_grouped_token_id)
+        .await;
     ready(&browser).await;
     // A second token from the service.
     let first = browser.text("token-id").await;
@@ -297,10 +362,13 @@ async fn labels_are_text_and_tokens_are_deleted_only_after_confirmation() {
         "return [...document.querySelectorAll('[data-testid=\"token-list\"] button')].map(b => b.textContent);",
     )
     .await;
-    assert!(list.to_string().contains("<img src=x onerror=alert(1)>"), "{list}");
+    assert!(
+        list.to_string().contains("<img src=x onerror=alert(1)>"),
+        "{list}"
+    );
     let images = script(
         &browser,
-        "return document.querySelectorAll('[data-testid=\"token-panel\"] img:not([data-testid=\"token-export-qr\"])').length;",
+        "return document.querySelectorAll('[data-testid=\"token-panel\"] img').length;",
     )
     .await;
     assert_eq!(images, serde_json::json!(0), "the label made no element");
@@ -330,6 +398,23 @@ async fn labels_are_text_and_tokens_are_deleted_only_after_confirmation() {
         .wait_text("token-message", WAIT, |m| m.contains("削除しました"))
         .await;
 
+    // The bank's language toggle switches the token panel too.
+    click(&browser, "bank-lang").await;
+    browser
+        .wait_text("token-id-caption", WAIT, |t| t == "Token ID")
+        .await;
+    let title = script(
+        &browser,
+        "return document.getElementById('token-title').textContent;",
+    )
+    .await;
+    assert_eq!(title, serde_json::json!("Software token"));
+    browser.screenshot("token-english").await;
+    click(&browser, "bank-lang").await;
+    browser
+        .wait_text("token-id-caption", WAIT, |t| t == "トークンID")
+        .await;
+
     // A phone-sized window.
     browser
         .client
@@ -341,7 +426,11 @@ async fn labels_are_text_and_tokens_are_deleted_only_after_confirmation() {
         "return document.documentElement.scrollWidth > window.innerWidth;",
     )
     .await;
-    assert_eq!(overflow, serde_json::Value::Bool(false), "no sideways scrolling at 360 px");
+    assert_eq!(
+        overflow,
+        serde_json::Value::Bool(false),
+        "no sideways scrolling at 360 px"
+    );
     browser.screenshot("token-360").await;
     browser.close().await;
 }
@@ -350,7 +439,9 @@ async fn labels_are_text_and_tokens_are_deleted_only_after_confirmation() {
 async fn a_tampered_record_fails_closed_and_is_kept_until_the_customer_deletes_it() {
     let browser = Browser::start().await;
     browser.open("/").await;
-    browser.wait_text("token-id", WAIT, is_grouped_token_id).await;
+    browser
+        .wait_text("token-id", WAIT, is_grouped_token_id)
+        .await;
     ready(&browser).await;
     // Flip one character of the ciphertext.
     let tampered = script(
@@ -366,14 +457,27 @@ async fn a_tampered_record_fails_closed_and_is_kept_until_the_customer_deletes_i
         .await;
     assert!(storage.contains("そのまま残して"), "{storage:?}");
     ready(&browser).await;
-    assert_eq!(browser.text("token-code").await, "", "no code from damaged data");
+    assert_eq!(
+        browser.text("token-code").await,
+        "",
+        "no code from damaged data"
+    );
     browser.screenshot("token-tampered").await;
     // Getting a token now works in memory, and the damaged record is not overwritten.
     click(&browser, "token-new").await;
-    browser.wait_text("token-id", WAIT, is_grouped_token_id).await;
+    browser
+        .wait_text("token-id", WAIT, is_grouped_token_id)
+        .await;
     ready(&browser).await;
-    let stored = script(&browser, "return localStorage.getItem('webtoken.token.wallet');").await;
-    assert_eq!(stored, tampered, "unreadable data is never overwritten automatically");
+    let stored = script(
+        &browser,
+        "return localStorage.getItem('webtoken.token.wallet');",
+    )
+    .await;
+    assert_eq!(
+        stored, tampered,
+        "unreadable data is never overwritten automatically"
+    );
     // The customer decides to delete it: the in-memory token is then saved.
     click(&browser, "token-discard").await;
     click(&browser, "token-discard-yes").await;
@@ -383,5 +487,102 @@ async fn a_tampered_record_fails_closed_and_is_kept_until_the_customer_deletes_i
     let token_id = browser.text("token-id").await;
     browser.client.refresh().await.unwrap();
     browser.wait_text("token-id", WAIT, |t| t == token_id).await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_passphrase_is_asked_for_after_a_reload() {
+    let browser = Browser::start().await;
+    browser.open("/").await;
+    let token_id = browser
+        .wait_text("token-id", WAIT, is_grouped_token_id)
+        .await;
+    ready(&browser).await;
+    open_details(&browser, "ProtectionTitle").await;
+    type_into(&browser, "token-pass-input", "short").await;
+    click(&browser, "token-pass-set").await;
+    browser
+        .wait_text("token-message", WAIT, |m| m.contains("8文字以上"))
+        .await;
+    type_into(&browser, "token-pass-input", "correct horse battery").await;
+    click(&browser, "token-pass-set").await;
+    browser
+        .wait_text("token-message", WAIT, |m| {
+            m.contains("パスフレーズを設定しました")
+        })
+        .await;
+    let stored = script(
+        &browser,
+        "return localStorage.getItem('webtoken.token.wallet');",
+    )
+    .await;
+    assert!(
+        stored.as_str().unwrap().contains(".pbkdf2-sha256.600000."),
+        "{stored}"
+    );
+
+    browser.client.refresh().await.unwrap();
+    browser
+        .wait_text("token-lock", WAIT, |t| t.contains("パスフレーズで保護"))
+        .await;
+    ready(&browser).await;
+    assert_eq!(browser.text("token-code").await, "", "no code while locked");
+    browser.screenshot("token-locked").await;
+    type_into(&browser, "token-unlock-input", "wrong horse battery").await;
+    click(&browser, "token-unlock").await;
+    browser
+        .wait_text("token-message", WAIT, |m| m.contains("パスフレーズが違う"))
+        .await;
+    type_into(&browser, "token-unlock-input", "correct horse battery").await;
+    click(&browser, "token-unlock").await;
+    browser.wait_text("token-id", WAIT, |t| t == token_id).await;
+    browser.wait_text("token-code", WAIT, is_grouped_code).await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_tabs_see_each_others_tokens() {
+    let browser = Browser::start().await;
+    browser.open("/").await;
+    browser
+        .wait_text("token-id", WAIT, is_grouped_token_id)
+        .await;
+    ready(&browser).await;
+    let first = browser.client.window().await.unwrap();
+    let second = browser.client.new_window(true).await.unwrap().handle;
+    browser.client.switch_to_window(second).await.unwrap();
+    browser.open("/").await;
+    browser
+        .wait_text("token-id", WAIT, is_grouped_token_id)
+        .await;
+    ready(&browser).await;
+    open_details(&browser, "ImportTitle").await;
+    type_into(&browser, "token-import-input", KNOWN_URI).await;
+    click(&browser, "token-import").await;
+    browser
+        .wait_text("token-id", WAIT, |t| t == "alice@example.com")
+        .await;
+    ready(&browser).await;
+
+    // The first tab hears the `storage` event and shows the new list.
+    browser.client.switch_to_window(first).await.unwrap();
+    browser
+        .wait_text("token-message", WAIT, |m| m.contains("別のタブ"))
+        .await;
+    browser
+        .wait_text("token-id", WAIT, |t| t == "alice@example.com")
+        .await;
+    // A change here keeps the other tab's token.
+    click(&browser, "token-new").await;
+    browser
+        .wait_text("token-id", WAIT, is_grouped_token_id)
+        .await;
+    ready(&browser).await;
+    let items = script(
+        &browser,
+        "return document.querySelectorAll('[data-testid=\"token-list\"] button').length;",
+    )
+    .await;
+    assert_eq!(items, serde_json::json!(3));
     browser.close().await;
 }

@@ -2,7 +2,9 @@ use super::*;
 
 fn device() -> Envelope {
     Envelope {
-        key: KeySpec::Device { key_id: [1, 2, 3, 4, 5, 6, 7, 8] },
+        key: KeySpec::Device {
+            key_id: [1, 2, 3, 4, 5, 6, 7, 8],
+        },
         nonce: [9; NONCE_BYTES],
         ciphertext: (0..40).collect(),
     }
@@ -80,7 +82,9 @@ fn weak_or_excessive_iterations_are_refused_before_any_derivation() {
     let weak = text.replace(".600000.", ".599999.");
     assert_eq!(
         Envelope::parse(&weak),
-        Err(VaultError::IterationsTooLow { iterations: 599_999 })
+        Err(VaultError::IterationsTooLow {
+            iterations: 599_999
+        })
     );
     assert_eq!(
         Envelope::parse(&text.replace(".600000.", ".1000.")),
@@ -88,9 +92,18 @@ fn weak_or_excessive_iterations_are_refused_before_any_derivation() {
     );
     assert_eq!(
         Envelope::parse(&text.replace(".600000.", ".10000001.")),
-        Err(VaultError::IterationsTooHigh { iterations: 10_000_001 })
+        Err(VaultError::IterationsTooHigh {
+            iterations: 10_000_001
+        })
     );
-    for bad in [".0600000.", ".+600000.", ".600000 .", ".6e5.", "..", ".99999999999."] {
+    for bad in [
+        ".0600000.",
+        ".+600000.",
+        ".600000 .",
+        ".6e5.",
+        "..",
+        ".99999999999.",
+    ] {
         assert!(
             matches!(
                 Envelope::parse(&text.replace(".600000.", bad)),
@@ -101,7 +114,9 @@ fn weak_or_excessive_iterations_are_refused_before_any_derivation() {
     }
     assert_eq!(
         Pbkdf2Params::new(599_999, vec![0; 16]),
-        Err(VaultError::IterationsTooLow { iterations: 599_999 })
+        Err(VaultError::IterationsTooLow {
+            iterations: 599_999
+        })
     );
     assert!(Pbkdf2Params::new(1_000_000, vec![0; 32]).is_ok());
 }
@@ -133,11 +148,15 @@ fn salts_nonces_and_key_ids_must_have_their_sizes() {
     );
     assert_eq!(
         Envelope::parse(&with(6, "AAECAwQFBgcICQoLDA0O")),
-        Err(VaultError::BadLength { field: "ciphertext" })
+        Err(VaultError::BadLength {
+            field: "ciphertext"
+        })
     );
     assert_eq!(
         Envelope::parse(&with(6, "AAEC*wQF")),
-        Err(VaultError::BadEncoding { field: "ciphertext" })
+        Err(VaultError::BadEncoding {
+            field: "ciphertext"
+        })
     );
 }
 
@@ -150,15 +169,25 @@ fn unknown_versions_algorithms_and_kinds_are_refused() {
     );
     assert_eq!(
         Envelope::parse(&text.replace("A256GCM", "A128GCM")),
-        Err(VaultError::UnsupportedAlgorithm { found: "A128GCM".into() })
+        Err(VaultError::UnsupportedAlgorithm {
+            found: "A128GCM".into()
+        })
     );
     assert_eq!(
         Envelope::parse(&text.replace(".device.", ".plain.")),
-        Err(VaultError::UnknownKeyKind { found: "plain".into() })
+        Err(VaultError::UnknownKeyKind {
+            found: "plain".into()
+        })
     );
-    assert_eq!(Envelope::parse("{\"tokens\":[]}"), Err(VaultError::NotAVault));
+    assert_eq!(
+        Envelope::parse("{\"tokens\":[]}"),
+        Err(VaultError::NotAVault)
+    );
     assert_eq!(Envelope::parse(""), Err(VaultError::NotAVault));
-    assert_eq!(Envelope::parse("webtoken-vault"), Err(VaultError::Truncated));
+    assert_eq!(
+        Envelope::parse("webtoken-vault"),
+        Err(VaultError::Truncated)
+    );
     assert_eq!(
         Envelope::parse("webtoken-vault.1.A256GCM.device"),
         Err(VaultError::Truncated)
@@ -180,7 +209,9 @@ fn every_single_byte_edit_of_the_text_is_refused_or_changes_what_is_authenticate
     for i in 0..text.len() {
         let mut bytes = text.clone().into_bytes();
         bytes[i] ^= 0x01;
-        let Ok(edited) = String::from_utf8(bytes) else { continue };
+        let Ok(edited) = String::from_utf8(bytes) else {
+            continue;
+        };
         if let Ok(parsed) = Envelope::parse(&edited) {
             assert!(
                 parsed.nonce != original.nonce
@@ -194,7 +225,10 @@ fn every_single_byte_edit_of_the_text_is_refused_or_changes_what_is_authenticate
 
 #[test]
 fn passphrases_need_eight_characters() {
-    assert_eq!(check_passphrase("1234567"), Err(VaultError::PassphraseTooShort));
+    assert_eq!(
+        check_passphrase("1234567"),
+        Err(VaultError::PassphraseTooShort)
+    );
     assert_eq!(check_passphrase("あいうえおかきく"), Ok(()));
     assert_eq!(check_passphrase("correct horse"), Ok(()));
 }

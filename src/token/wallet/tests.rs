@@ -47,7 +47,11 @@ fn removing_the_active_token_activates_the_first_one_left() {
     wallet.remove(b).unwrap();
     assert_eq!(wallet.active().unwrap().id, a);
     wallet.remove(c).unwrap();
-    assert_eq!(wallet.active().unwrap().id, a, "removing another keeps the active one");
+    assert_eq!(
+        wallet.active().unwrap().id,
+        a,
+        "removing another keeps the active one"
+    );
     wallet.remove(a).unwrap();
     assert!(wallet.active().is_none());
     assert_eq!(wallet.remove(a), Err(WalletError::UnknownToken));
@@ -63,8 +67,14 @@ fn labels_are_text_trimmed_and_bounded() {
     );
     assert_eq!(normalize_label("a\tb\nc\u{7}").unwrap(), "a b c");
     assert_eq!(normalize_label(" \n "), Err(WalletError::EmptyLabel));
-    assert_eq!(normalize_label(&"あ".repeat(40)).unwrap().chars().count(), 40);
-    assert_eq!(normalize_label(&"あ".repeat(41)), Err(WalletError::LabelTooLong));
+    assert_eq!(
+        normalize_label(&"あ".repeat(40)).unwrap().chars().count(),
+        40
+    );
+    assert_eq!(
+        normalize_label(&"あ".repeat(41)),
+        Err(WalletError::LabelTooLong)
+    );
     let mut wallet = Wallet::new();
     let a = wallet.add("A", None, key("a")).unwrap();
     wallet.rename(a, "銀行\tメイン").unwrap();
@@ -77,7 +87,10 @@ fn labels_are_text_trimmed_and_bounded() {
 fn duplicates_and_overflow_are_refused() {
     let mut wallet = Wallet::new();
     wallet.add("A", None, key("a")).unwrap();
-    assert_eq!(wallet.add("again", None, key("a")), Err(WalletError::Duplicate));
+    assert_eq!(
+        wallet.add("again", None, key("a")),
+        Err(WalletError::Duplicate)
+    );
     let (id, k) = service_token();
     wallet.add("Bank", Some(id.clone()), k.clone()).unwrap();
     assert_eq!(wallet.add("Bank", Some(id), k), Err(WalletError::Duplicate));
@@ -102,10 +115,14 @@ fn ops_apply_to_the_newest_copy() {
         .unwrap();
     stored = tab1;
     let mut tab2 = stored.clone(); // re-read before write
-    tab2.apply(&WalletOp::Rename(new.unwrap(), "B2".into())).unwrap();
+    tab2.apply(&WalletOp::Rename(new.unwrap(), "B2".into()))
+        .unwrap();
     assert_eq!(tab2.tokens().len(), 2);
     assert_eq!(tab2.get(new.unwrap()).unwrap().label, "B2");
-    assert_eq!(tab2.apply(&WalletOp::Remove(42)), Err(WalletError::UnknownToken));
+    assert_eq!(
+        tab2.apply(&WalletOp::Remove(42)),
+        Err(WalletError::UnknownToken)
+    );
     tab2.apply(&WalletOp::Activate(0)).unwrap();
     assert_eq!(tab2.active().unwrap().label, "A");
 }
@@ -121,7 +138,9 @@ fn encode_decode_round_trip() {
     wallet.add("third", None, key("c")).unwrap();
     wallet.activate(b).unwrap();
     let text = wallet.encode();
-    assert!(text.starts_with("webtoken-wallet\t1\nactive\t1\nnext\t3\ntoken\t1\t-\totpauth://totp/"));
+    assert!(
+        text.starts_with("webtoken-wallet\t1\nactive\t1\nnext\t3\ntoken\t1\t-\totpauth://totp/")
+    );
     let back = Wallet::decode(&text).unwrap();
     assert_eq!(back, wallet);
     let json = serde_json::to_string(&wallet).unwrap();
@@ -145,10 +164,17 @@ fn malformed_lists_are_refused() {
         (good.replace("\tA", "\t A"), 4),
         (good.replace("\t-\t", "\tABCD\t"), 4),
     ] {
-        assert_eq!(Wallet::decode(&bad), Err(WalletError::Malformed { line }), "{bad:?}");
+        assert_eq!(
+            Wallet::decode(&bad),
+            Err(WalletError::Malformed { line }),
+            "{bad:?}"
+        );
     }
     let twice = format!("{good}\n{}", good.lines().last().unwrap());
-    assert_eq!(Wallet::decode(&twice), Err(WalletError::Malformed { line: 5 }));
+    assert_eq!(
+        Wallet::decode(&twice),
+        Err(WalletError::Malformed { line: 5 })
+    );
     assert!(serde_json::from_str::<Wallet>("\"nonsense\"").is_err());
 }
 

@@ -31,6 +31,8 @@ pub struct Frame {
     pub screen: Element,
     lang: HtmlButtonElement,
     storage: Element,
+    storage_text: Element,
+    storage_detail: Element,
     reset_outcome: Element,
     reset: HtmlButtonElement,
     confirm: Element,
@@ -48,9 +50,11 @@ impl Frame {
         let mut labels = Vec::new();
         let mut listeners = Vec::new();
         let mut on_click = |el: &HtmlButtonElement, message: fn() -> Message| {
-            listeners.push(EventListener::new(el, "click", move |_| {
-                dispatch(message())
-            }));
+            listeners.push(EventListener::new(
+                el,
+                "click",
+                move |_| dispatch(message()),
+            ));
         };
 
         let bar = child(doc, root, "div", "bank-bar");
@@ -59,16 +63,18 @@ impl Frame {
         attr(&lang, "data-testid", "bank-lang");
         on_click(&lang, || Message::ToggleLang);
 
+        // Whether the bank is saved matters before anything is done: it goes first.
+        let storage = child(doc, root, "p", "bank-storage");
+        attr(&storage, "data-testid", "bank-storage");
+        attr(&storage, "role", "status");
+        let storage_text = child(doc, &storage, "span", "");
+        // The browser's own words, for whoever looks into it.
+        let storage_detail = child(doc, &storage, "small", "bank-storage-detail");
+
         let screen = child(doc, root, "div", "bank-screen");
         attr(&screen, "data-testid", "bank-screen");
 
         let tools = child(doc, root, "div", "bank-tools");
-        let storage = child(doc, &tools, "p", "bank-storage");
-        attr(&storage, "data-testid", "bank-storage");
-        attr(&storage, "role", "status");
-        let reset_outcome = child(doc, &tools, "p", "bank-reset-outcome");
-        attr(&reset_outcome, "data-testid", "bank-reset-outcome");
-        attr(&reset_outcome, "role", "status");
 
         let demo = child(doc, &tools, "details", "bank-demo");
         labels.push((child(doc, &demo, "summary", ""), Words::DemoCustomers));
@@ -99,12 +105,18 @@ impl Frame {
         let confirm_no = button(doc, &choices, "bank-button", "button", "");
         labels.push((confirm_no.clone().into(), Words::ResetNo));
         on_click(&confirm_no, || Message::CancelReset);
+        // The outcome shows beside the button that was pressed.
+        let reset_outcome = child(doc, &reset_box, "p", "bank-reset-outcome");
+        attr(&reset_outcome, "data-testid", "bank-reset-outcome");
+        attr(&reset_outcome, "role", "status");
 
         Self {
             root: root.clone(),
             screen,
             lang,
             storage,
+            storage_text,
+            storage_detail,
             reset_outcome,
             reset,
             confirm,
@@ -132,15 +144,19 @@ impl Frame {
             Keeping::Unreadable(why) => Some((Words::Unreadable, why.clone())),
             Keeping::SaveFailed(e) => Some((Words::SaveFailed, e.to_string())),
         };
-        let storage = storage.map(|(phrase, why)| format!("{} ({why})", words(phrase, lang)));
-        message(&self.storage, storage.as_deref());
+        if let Some((phrase, why)) = &storage {
+            set_text(&self.storage_text, words(*phrase, lang));
+            set_text(&self.storage_detail, why);
+        }
+        show(&self.storage, storage.is_some());
         message(
             &self.reset_outcome,
             state.reset_outcome.map(|phrase| words(phrase, lang)),
         );
 
         show(&self.confirm, state.confirming_reset);
-        self.reset.set_disabled(state.busy || state.confirming_reset);
+        self.reset
+            .set_disabled(state.busy || state.confirming_reset);
         attr(
             &self.reset,
             "aria-expanded",

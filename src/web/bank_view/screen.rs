@@ -63,6 +63,8 @@ impl Shape {
 pub struct Built {
     shape: Shape,
     heading: HtmlElement,
+    /// Whether the screen shows a record to read first (rows), not a form to fill in.
+    record: bool,
     error: Element,
     info: Element,
     result: Element,
@@ -165,13 +167,16 @@ impl Built {
 
         let mut controls = Vec::new();
         let actions = child(doc, &form, "div", "bank-actions");
+        let single = view.buttons.len() == 1;
         for view_button in &view.buttons {
             let submit = view_button.action == Action::Submit;
-            let (class, kind) = if submit {
-                ("bank-button primary", "submit")
-            } else {
-                ("bank-button", "button")
+            // The screen's one way on looks primary; a staff stop looks as grave as it is.
+            let class = match view_button.action {
+                _ if submit || single => "bank-button primary",
+                Action::StopToken => "bank-button grave",
+                _ => "bank-button",
             };
+            let kind = if submit { "submit" } else { "button" };
             let el = button(doc, &actions, class, kind, view_button.label);
             if !submit {
                 listeners.push(press(&el, view_button.action, dispatch));
@@ -222,6 +227,7 @@ impl Built {
             heading: heading
                 .dyn_into::<HtmlElement>()
                 .expect("an <h2> is an HTMLElement"),
+            record: !view.rows.is_empty(),
             error,
             info,
             result,
@@ -275,15 +281,16 @@ impl Built {
         show(&self.busy, view.busy);
     }
 
-    /// Puts focus at the start of the screen: the first empty input, else the first input,
-    /// else the title.
+    /// Puts focus at the start of the screen: on a form, its first empty input (else its
+    /// first input); on a record to read (signed-in page, staff record) or a screen without
+    /// inputs, the title.
     pub fn focus_start(&self) {
         let empty = self.inputs.iter().find(|(_, i)| i.value().is_empty());
         match empty.or(self.inputs.first()) {
-            Some((_, input)) => {
+            Some((_, input)) if !self.record => {
                 let _ = input.focus();
             }
-            None => {
+            _ => {
                 let _ = self.heading.focus();
             }
         }
