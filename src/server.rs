@@ -137,8 +137,16 @@ impl Server {
     fn serve_connection(&self, mut stream: TcpStream) -> io::Result<()> {
         stream.set_read_timeout(Some(Duration::from_secs(10)))?;
         stream.set_write_timeout(Some(Duration::from_secs(10)))?;
+        let mut head_only = false;
         let response = match read_request(&mut stream) {
-            Ok(request) => self.respond(&request),
+            Ok(mut request) => {
+                // HEAD is GET without the body.
+                if request.method == "HEAD" {
+                    head_only = true;
+                    request.method = "GET".into();
+                }
+                self.respond(&request)
+            }
             Err(RequestError::TooLarge) => Response::error(
                 413,
                 "too_large",
@@ -149,7 +157,7 @@ impl Server {
             }
             Err(RequestError::Io(e)) => return Err(e),
         };
-        write_response(&mut stream, &response)
+        write_response(&mut stream, &response, head_only)
     }
 
     /// Answers one request: the extra routes first, then the static files.
@@ -160,7 +168,11 @@ impl Server {
             return response;
         }
         if request.method != "GET" {
-            return Response::error(405, "method_not_allowed", "only GET is served here");
+            return Response::error(
+                405,
+                "method_not_allowed",
+                "only GET and HEAD are served here",
+            );
         }
         match static_path(&self.root, &request.path) {
             Some(path) => match std::fs::read(&path) {
@@ -301,7 +313,7 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
-fn write_response(stream: &mut TcpStream, response: &Response) -> io::Result<()> {
+fn write_response(stream: &mut TcpStream, response: &Response, head_only: bool) -> io::Result<()> {
     let head = format!(
         "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n\
 Content-Security-Policy: {}\r\nX-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\n\
@@ -313,7 +325,9 @@ Referrer-Policy: no-referrer\r\nCache-Control: no-cache\r\nConnection: close\r\n
         CONTENT_SECURITY_POLICY,
     );
     stream.write_all(head.as_bytes())?;
-    stream.write_all(&response.body)?;
+    if !head_only {
+        stream.write_all(&response.body)?;
+    }
     stream.flush()
 }
 
@@ -386,6 +400,13 @@ mod tests {
         assert!(wasm.contains("X-Content-Type-Options: nosniff\r\n"));
         assert!(wasm.contains("frame-ancestors 'none'"));
         assert!(get("/").contains("<!doctype html>"));
+        let mut s = TcpStream::connect(addr).expect("connect");
+        write!(s, "HEAD /pkg/x.wasm HTTP/1.1\r\nHost: x\r\n\r\n").expect("send");
+        let mut head = String::new();
+        s.read_to_string(&mut head).expect("read");
+        assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+        assert!(head.contains("Content-Length: 4\r\n"));
+        assert!(head.ends_with("\r\n\r\n"), "HEAD has no body: {head:?}");
         assert!(get("/Cargo.toml").starts_with("HTTP/1.1 404"));
         let _ = std::fs::remove_dir_all(&dir);
     }

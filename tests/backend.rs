@@ -250,7 +250,14 @@ fn resync_recentres_a_drifted_token() {
 fn bad_requests_get_json_errors_and_the_server_keeps_serving() {
     let (addr, _) = backend::start();
     // method, path, content type, body, expected status, expected error code
-    type Case = (&'static str, &'static str, &'static str, Vec<u8>, u16, &'static str);
+    type Case = (
+        &'static str,
+        &'static str,
+        &'static str,
+        Vec<u8>,
+        u16,
+        &'static str,
+    );
     let cases: Vec<Case> = vec![
         (
             "POST",

@@ -75,7 +75,7 @@ macro_rules! catalogue {
 
 catalogue! {
     // The page frame.
-    BankName => "デモ信用金庫 インターネットバンキング", "Demo Shinkin Bank Internet Banking";
+    BankName => "みなと信用金庫 インターネットバンキング", "Minato Shinkin Bank Internet Banking";
     LanguageToggle => "English", "日本語";
     Busy => "処理中です。しばらくお待ちください。", "Processing. Please wait.";
     ContactLine => "フリーダイヤル : 0120-000-000　受付時間 : 平日 9:00~17:00", "Toll-free: 0120-000-000, weekdays 9:00-17:00";

@@ -335,6 +335,11 @@ pub enum ServiceError {
     Store(StoreError),
     /// A restored audit log does not verify.
     AuditChain(ChainError),
+    /// A remote token service could not be reached or gave no usable answer.
+    Unreachable {
+        /// What went wrong.
+        reason: String,
+    },
 }
 
 impl fmt::Display for ServiceError {
@@ -364,6 +369,9 @@ impl fmt::Display for ServiceError {
             }
             ServiceError::Store(error) => write!(f, "{error}"),
             ServiceError::AuditChain(error) => write!(f, "{error}"),
+            ServiceError::Unreachable { reason } => {
+                write!(f, "the token service could not be reached: {reason}")
+            }
         }
     }
 }

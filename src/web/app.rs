@@ -53,7 +53,12 @@ pub async fn start() -> Result<(), StartError> {
         .ok_or(StartError::NoDocument)?;
     let page = Page::find(&document).map_err(StartError::Page)?;
     // The token service's records and the customer's tokens: separate storage, separate keys.
-    let service = Rc::new(ServiceHandle::persistent(SERVICE_PREFIX));
+    let (service, choice) = match choose_service() {
+        Ok(Some(base)) => (ServiceHandle::remote(&base), Ok(true)),
+        Ok(None) => (ServiceHandle::persistent(SERVICE_PREFIX), Ok(false)),
+        Err(message) => (ServiceHandle::persistent(SERVICE_PREFIX), Err(message)),
+    };
+    let service = Rc::new(service);
     let store = Rc::new(WalletStore::new(TOKEN_PREFIX));
     let token = TokenPanel::mount(
         page,
@@ -64,7 +69,7 @@ pub async fn start() -> Result<(), StartError> {
     )
     .map_err(StartError::Page)?;
     let app = App {
-        service,
+        service: Rc::clone(&service),
         token,
         bank: None,
     };
@@ -84,9 +89,90 @@ pub async fn start() -> Result<(), StartError> {
             app.bank = bank;
         }
     });
+    match choice {
+        Ok(true) => wasm_bindgen_futures::spawn_local(check_clock(Rc::clone(&service))),
+        Ok(false) => {}
+        Err(message) => show_status(&document, &message),
+    }
     // The task always settles the promise (its work handles every error itself).
     let _ = wasm_bindgen_futures::JsFuture::from(token_ready).await;
     Ok(())
+}
+
+/// The token service the page's address asks for: `?service=same-origin`, or
+/// `?service=ORIGIN` naming this page's own origin (the Content-Security-Policy lets the page
+/// connect to its own origin only). `Ok(None)`: the in-page service (the default).
+fn choose_service() -> Result<Option<String>, String> {
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return Ok(None);
+    };
+    let (Ok(search), Ok(origin)) = (location.search(), location.origin()) else {
+        return Ok(None);
+    };
+    let Some(wanted) = search
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("service="))
+    else {
+        return Ok(None);
+    };
+    let wanted = js_sys::decode_uri_component(wanted)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default();
+    if wanted == "same-origin" || wanted.trim_end_matches('/') == origin {
+        Ok(Some(origin))
+    } else {
+        Err(format!(
+            "?service= は このページと同じオリジン ({origin}) か same-origin を指定してください。\
+             ページ内のトークンサービスを使います。 / ?service= must be this page's own origin \
+             ({origin}) or same-origin; using the in-page token service."
+        ))
+    }
+}
+
+/// Warns when the browser's clock and the remote token service's differ by more than one
+/// period: the token's codes would then be refused.
+async fn check_clock(service: Rc<ServiceHandle>) {
+    let Some(remote) = service.remote_service() else {
+        return;
+    };
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let period = crate::engine::Params::default().period;
+    match remote.server_time().await {
+        Ok(server) => {
+            let skew = server.abs_diff(clock::now_seconds());
+            if skew > period {
+                show_status(
+                    &document,
+                    &format!(
+                        "この端末の時計がトークンサービスと {skew} 秒ずれています。\
+                         ワンタイムパスワードが受け付けられない場合は時計を合わせてください。 / \
+                         This device's clock is {skew} s off the token service's; codes may be \
+                         refused until it is corrected."
+                    ),
+                );
+            }
+        }
+        Err(e) => show_status(
+            &document,
+            &format!(
+                "トークンサービス ({}) に接続できません。 / The token service at {} cannot be \
+                 reached: {e}",
+                remote.base(),
+                remote.base()
+            ),
+        ),
+    }
+}
+
+/// Shows a message in the page's status line (text only).
+fn show_status(document: &web_sys::Document, message: &str) {
+    if let Ok(Some(status)) = document.query_selector("[data-testid=\"status\"]") {
+        status.set_text_content(Some(message));
+    }
 }
 
 /// The token panel's timer callback.

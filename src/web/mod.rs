@@ -12,6 +12,7 @@ mod errors;
 mod exports;
 pub mod idb;
 mod page;
+mod remote;
 pub mod sealed;
 pub mod service;
 pub mod storage;

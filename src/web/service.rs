@@ -12,6 +12,7 @@
 use std::cell::RefCell;
 
 use super::crypto::{OpenError, VaultKey};
+use super::remote::Remote;
 use super::sealed::{NotSaved, SealedRecord, Written, from_json, to_json};
 use super::storage::Store;
 use crate::bank::{Command, Event, execute};
@@ -39,10 +40,11 @@ struct Persistence {
     not_saved: RefCell<Option<NotSaved>>,
 }
 
-/// The token service the page talks to.
+/// The token service the page talks to: in the page (the default), or remote over HTTP.
 pub struct ServiceHandle {
     in_page: RefCell<TokenService<MemoryStore>>,
     persistence: Option<Persistence>,
+    remote: Option<Remote>,
 }
 
 fn fresh() -> TokenService<MemoryStore> {
@@ -55,7 +57,22 @@ impl ServiceHandle {
         Self {
             in_page: RefCell::new(fresh()),
             persistence: None,
+            remote: None,
         }
+    }
+
+    /// A remote token service at `base` (an origin); the page keeps none of its records.
+    pub fn remote(base: &str) -> Self {
+        Self {
+            in_page: RefCell::new(fresh()),
+            persistence: None,
+            remote: Some(Remote::new(base)),
+        }
+    }
+
+    /// The remote service, when the page uses one.
+    pub fn remote_service(&self) -> Option<&Remote> {
+        self.remote.as_ref()
     }
 
     /// The in-page service with its records stored under `prefix` (see the module docs).
@@ -72,6 +89,7 @@ impl ServiceHandle {
                 seen: RefCell::new(None),
                 not_saved: RefCell::new(problem),
             }),
+            remote: None,
         }
     }
 
@@ -89,6 +107,10 @@ impl ServiceHandle {
 
     /// Issues a new credential (Token ID, secret and parameters) at `now`.
     pub async fn issue(&self, now: u64) -> Result<Issued, ServiceError> {
+        if let Some(remote) = &self.remote {
+            // The server's clock, not the page's, decides the issue time.
+            return remote.issue().await;
+        }
         self.transact(|service| service.issue(now)).await
     }
 
@@ -97,6 +119,9 @@ impl ServiceHandle {
     pub async fn execute(&self, command: Command, now: u64) -> Option<Event> {
         if matches!(command, Command::SaveBank) {
             return None;
+        }
+        if let Some(remote) = &self.remote {
+            return remote.execute(command).await;
         }
         self.transact(|service| execute(service, command.clone(), now))
             .await

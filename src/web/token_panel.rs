@@ -8,6 +8,7 @@
 //! answers with another message. All text is set as text, never as HTML.
 
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
@@ -271,6 +272,17 @@ fn show(el: &Element, shown: bool) {
 fn attr(el: &Element, name: &str, value: &str) {
     if el.get_attribute(name).as_deref() != Some(value) {
         let _ = el.set_attribute(name, value);
+    }
+}
+
+/// Marks the moment the first code is written, once per page, as the Performance API mark
+/// `webtoken-first-code` that the page-load bench reads (`scripts/bench.py`).
+fn mark_first_code() {
+    static MARKED: AtomicBool = AtomicBool::new(false);
+    if !MARKED.swap(true, Ordering::Relaxed)
+        && let Some(performance) = web_sys::window().and_then(|w| w.performance())
+    {
+        let _ = performance.mark("webtoken-first-code");
     }
 }
 
@@ -707,6 +719,7 @@ impl TokenPanel {
                 match CodeDisplay::at(&token.key.secret, &token.key.params, now) {
                     Ok(shown) => {
                         set_text(&self.page.token_code, &shown.grouped());
+                        mark_first_code();
                         set_text(&self.page.token_next, &group_code(&shown.next));
                         set_text(&self.page.token_remaining, &shown.remaining.to_string());
                         attr(&self.page.token_bar, "max", &shown.period.to_string());

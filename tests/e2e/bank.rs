@@ -9,7 +9,7 @@ use fantoccini::Locator;
 use fantoccini::elements::Element;
 use fantoccini::key::Key;
 
-use crate::harness::Browser;
+use crate::harness::{Browser, Mode};
 
 const CONTRACT: &str = "1000000001";
 const PASSWORD: &str = "demo-Pass1";
@@ -38,14 +38,35 @@ async fn bounded(body: impl Future<Output = ()>) {
 }
 
 /// The page, opened in a new browser, with the bank's login screen and a live token.
-async fn open() -> Browser {
-    let browser = Browser::start().await;
+async fn open_in(mode: Mode) -> Browser {
+    let browser = Browser::start_in(mode).await;
     browser.open("/").await;
     wait_screen(&browser, "login").await;
     browser
         .wait_text("token-code", ANSWER, |c| digits(c).len() == 6)
         .await;
     browser
+}
+
+/// The page with the in-page token service.
+async fn open() -> Browser {
+    open_in(Mode::InPage).await
+}
+
+/// A flow test run twice: with the in-page token service, and with the page in remote mode
+/// against the backend stub, with the same assertions.
+macro_rules! in_both_modes {
+    ($flow:ident, $in_page:ident, $remote:ident) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $in_page() {
+            $flow(Mode::InPage).await
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $remote() {
+            $flow(Mode::Remote).await
+        }
+    };
 }
 
 fn digits(shown: &str) -> String {
@@ -267,6 +288,15 @@ async fn register(browser: &Browser, shots: Option<&str>) -> String {
     press(browser, "登録").await;
     wait_screen(browser, "registration-done").await;
     wait_message(browser, "bank-result", REGISTERED).await;
+    if let Some(backend) = &browser.backend {
+        // In remote mode the credential came from the stub and the code was spent there.
+        let id = webtoken::engine::token_id::TokenId::parse(&id).expect("the panel's Token ID");
+        let state = backend
+            .service
+            .state(&id)
+            .expect("the backend stub issued the token");
+        assert!(state.last_step.is_some(), "the stub validated the code");
+    }
     if let Some(prefix) = shots {
         browser
             .screenshot(&format!("{prefix}-registration-done"))
@@ -277,10 +307,17 @@ async fn register(browser: &Browser, shots: Option<&str>) -> String {
     code
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn registration_then_login_refuses_the_spent_code_and_takes_the_next_in_full_width() {
+in_both_modes!(
+    registration_then_login_refuses_the_spent_code_and_takes_the_next_in_full_width,
+    register_then_login_in_page,
+    register_then_login_remote
+);
+
+async fn registration_then_login_refuses_the_spent_code_and_takes_the_next_in_full_width(
+    mode: Mode,
+) {
     bounded(async {
-        let browser = open().await;
+        let browser = open_in(mode).await;
         browser.screenshot("bank-login").await;
         let spent = register(&browser, Some("bank")).await;
 
@@ -323,10 +360,15 @@ async fn registration_then_login_refuses_the_spent_code_and_takes_the_next_in_fu
     .await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn stop_with_password_and_a_fresh_code_then_login_asks_no_code() {
+in_both_modes!(
+    stop_with_password_and_a_fresh_code_then_login_asks_no_code,
+    stop_then_login_without_code_in_page,
+    stop_then_login_without_code_remote
+);
+
+async fn stop_with_password_and_a_fresh_code_then_login_asks_no_code(mode: Mode) {
     bounded(async {
-        let browser = open().await;
+        let browser = open_in(mode).await;
         let spent = register(&browser, None).await;
 
         press(&browser, "ワンタイムパスワードの利用停止はこちら").await;
@@ -372,10 +414,15 @@ async fn stop_with_password_and_a_fresh_code_then_login_asks_no_code() {
     .await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_wrong_password_and_an_unknown_contract_get_the_same_message() {
+in_both_modes!(
+    a_wrong_password_and_an_unknown_contract_get_the_same_message,
+    wrong_password_in_page,
+    wrong_password_remote
+);
+
+async fn a_wrong_password_and_an_unknown_contract_get_the_same_message(mode: Mode) {
     bounded(async {
-        let browser = open().await;
+        let browser = open_in(mode).await;
 
         press(&browser, "ログイン").await;
         wait_message(&browser, "bank-error", "契約者IDを入力してください。").await;
@@ -482,10 +529,15 @@ async fn audit_lines(browser: &Browser) -> Vec<String> {
     lines
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn ten_wrong_codes_lock_the_token_until_staff_unlock_it() {
+in_both_modes!(
+    ten_wrong_codes_lock_the_token_until_staff_unlock_it,
+    lockout_and_staff_unlock_in_page,
+    lockout_and_staff_unlock_remote
+);
+
+async fn ten_wrong_codes_lock_the_token_until_staff_unlock_it(mode: Mode) {
     bounded(async {
-        let browser = open().await;
+        let browser = open_in(mode).await;
         let spent = register(&browser, None).await;
         login(&browser, PASSWORD).await;
         wait_screen(&browser, "login-code").await;
@@ -555,10 +607,15 @@ async fn ten_wrong_codes_lock_the_token_until_staff_unlock_it() {
     .await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn staff_stop_a_lost_token_recording_name_and_reason() {
+in_both_modes!(
+    staff_stop_a_lost_token_recording_name_and_reason,
+    staff_stop_in_page,
+    staff_stop_remote
+);
+
+async fn staff_stop_a_lost_token_recording_name_and_reason(mode: Mode) {
     bounded(async {
-        let browser = open().await;
+        let browser = open_in(mode).await;
         let shown_id = browser.text("token-id").await;
         register(&browser, None).await;
 
@@ -823,6 +880,53 @@ async fn the_bank_sits_beside_the_token_on_a_desktop_and_fits_a_phone() {
             "{phone}"
         );
         browser.screenshot("bank-phone-registration-details").await;
+        browser.close().await;
+    })
+    .await;
+}
+
+/// Remote mode with a token service that does not answer (the static server has no API):
+/// the customer is told, and the tokens stored in the browser stay as they were.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_token_service_gives_a_clear_message_and_keeps_stored_tokens() {
+    bounded(async {
+        let browser = open().await;
+        let id = token_id(&browser).await;
+        let url = format!("http://{}/?service=same-origin", crate::harness::server());
+        browser
+            .client
+            .goto(&url)
+            .await
+            .expect("open in remote mode");
+        wait_screen(&browser, "login").await;
+        browser
+            .wait_text("status", ANSWER, |s| s.contains("接続できません"))
+            .await;
+        assert_eq!(
+            token_id(&browser).await,
+            id,
+            "the stored token is still shown"
+        );
+
+        press(&browser, "ワンタイムパスワードの利用登録はこちら").await;
+        wait_screen(&browser, "registration-credentials").await;
+        credentials(&browser, CONTRACT, PASSWORD, "次へ").await;
+        wait_screen(&browser, "registration-details").await;
+        type_into(&browser, "トークンID", &id).await;
+        type_into(&browser, "ワンタイムパスワード", "123456").await;
+        press(&browser, "登録").await;
+        wait_message(
+            &browser,
+            "bank-error",
+            "ただいま処理を受け付けられません。しばらくしてから再度お試しください。",
+        )
+        .await;
+        browser.screenshot("bank-service-unreachable").await;
+
+        // Back to the in-page service: the same token, nothing lost or replaced.
+        browser.open("/").await;
+        wait_screen(&browser, "login").await;
+        assert_eq!(token_id(&browser).await, id);
         browser.close().await;
     })
     .await;

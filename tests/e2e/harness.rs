@@ -62,17 +62,52 @@ fn free_port() -> u16 {
         .expect("a free loopback port")
 }
 
+/// Where the page gets its token service from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// The default: the token service runs inside the page.
+    InPage,
+    /// The page is served by the backend stub and uses it as its token service over HTTP
+    /// (`?service=same-origin`).
+    Remote,
+}
+
 /// One headless Chromium with its own chromedriver and profile; killed when dropped.
 pub struct Browser {
     /// The WebDriver client.
     pub client: Client,
     driver: Child,
     profile: PathBuf,
+    /// The server the page is opened from.
+    base: SocketAddr,
+    /// The query that selects the token service.
+    query: &'static str,
+    /// What screenshot names start with.
+    prefix: &'static str,
+    /// The backend stub, in remote mode.
+    pub backend: Option<std::sync::Arc<crate::backend::Backend>>,
 }
 
 impl Browser {
-    /// Starts chromedriver and a new Chromium session.
+    /// Starts chromedriver and a new Chromium session, for the in-page token service.
     pub async fn start() -> Browser {
+        Self::start_in(Mode::InPage).await
+    }
+
+    /// Starts chromedriver and a new Chromium session for pages in `mode`; in remote mode a
+    /// backend stub of its own serves the page and the token service.
+    pub async fn start_in(mode: Mode) -> Browser {
+        let (base, query, prefix, backend) = match mode {
+            Mode::InPage => (server(), "", "", None),
+            Mode::Remote => {
+                assert!(
+                    root().join("pkg/webtoken_bg.wasm").is_file(),
+                    "pkg/ is not built: run `make build` (or `make test`) first"
+                );
+                let (addr, backend) = crate::backend::start();
+                (addr, "?service=same-origin", "remote-", Some(backend))
+            }
+        };
         let cfg = config();
         let port = free_port();
         let driver = Command::new(&cfg.chromedriver)
@@ -108,6 +143,10 @@ impl Browser {
                         client,
                         driver,
                         profile,
+                        base,
+                        query,
+                        prefix,
+                        backend,
                     };
                 }
                 Err(e) => last = Some(e),
@@ -117,9 +156,9 @@ impl Browser {
         panic!("could not start a Chromium session through chromedriver: {last:?}");
     }
 
-    /// Opens a path of the page server.
+    /// Opens a path of the page server, with the query of this browser's mode.
     pub async fn open(&self, path: &str) {
-        let url = format!("http://{}{}", server(), path);
+        let url = format!("http://{}{}{}", self.base, path, self.query);
         self.client.goto(&url).await.expect("open the page");
     }
 
@@ -177,8 +216,11 @@ impl Browser {
     /// Saves a screenshot under `target/e2e-screenshots/NAME.png`.
     pub async fn screenshot(&self, name: &str) {
         let png = self.client.screenshot().await.expect("take a screenshot");
-        std::fs::write(screenshot_dir().join(format!("{name}.png")), png)
-            .expect("save the screenshot");
+        std::fs::write(
+            screenshot_dir().join(format!("{}{name}.png", self.prefix)),
+            png,
+        )
+        .expect("save the screenshot");
     }
 
     /// Ends the session and the processes.

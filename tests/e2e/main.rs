@@ -6,6 +6,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used)]
 
+#[path = "../support/backend.rs"]
+mod backend;
 mod bank;
 mod harness;
 mod skeleton;
