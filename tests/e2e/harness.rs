@@ -239,3 +239,24 @@ impl Drop for Browser {
         let _ = std::fs::remove_dir_all(&self.profile);
     }
 }
+
+/// Whether `s` is a 6-digit code grouped for reading (`123 456`).
+pub fn is_grouped_code(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 7
+        && b[3] == b' '
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 3 || c.is_ascii_digit())
+}
+
+/// Whether `s` is a Token ID grouped for reading (`ABCD 1234 5678`).
+pub fn is_grouped_token_id(s: &str) -> bool {
+    let parts: Vec<&str> = s.split(' ').collect();
+    parts.len() == 3
+        && parts[0].len() == 4
+        && parts[0].bytes().all(|c| c.is_ascii_uppercase())
+        && parts[1..]
+            .iter()
+            .all(|p| p.len() == 4 && p.bytes().all(|c| c.is_ascii_digit()))
+}

@@ -2,26 +2,7 @@
 
 use std::time::Duration;
 
-use crate::harness::Browser;
-
-fn is_grouped_code(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 7
-        && b[3] == b' '
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 3 || c.is_ascii_digit())
-}
-
-fn is_grouped_token_id(s: &str) -> bool {
-    let parts: Vec<&str> = s.split(' ').collect();
-    parts.len() == 3
-        && parts[0].len() == 4
-        && parts[0].bytes().all(|c| c.is_ascii_uppercase())
-        && parts[1..]
-            .iter()
-            .all(|p| p.len() == 4 && p.bytes().all(|c| c.is_ascii_digit()))
-}
+use crate::harness::{Browser, is_grouped_code, is_grouped_token_id};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn page_shows_a_live_token_that_turns_over_with_the_period() {

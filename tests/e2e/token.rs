@@ -7,7 +7,7 @@ use fantoccini::Locator;
 use webtoken::engine::{Algorithm, Params, Secret, totp};
 use webtoken::token::otpauth::KeyUri;
 
-use crate::harness::Browser;
+use crate::harness::{Browser, is_grouped_code, is_grouped_token_id};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -61,17 +61,15 @@ async fn script(browser: &Browser, code: &str) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("run {code}: {e}"))
 }
 
-fn is_grouped_code(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 7
-        && b[3] == b' '
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 3 || c.is_ascii_digit())
-}
-
-fn is_grouped_token_id(s: &str) -> bool {
-    s.len() == 14 && s.as_bytes()[4] == b' ' && s.as_bytes()[9] == b' '
+/// The page in a new browser, with the first token shown and the panel ready.
+async fn open_ready() -> Browser {
+    let browser = Browser::start().await;
+    browser.open("/").await;
+    browser
+        .wait_text("token-id", WAIT, is_grouped_token_id)
+        .await;
+    ready(&browser).await;
+    browser
 }
 
 /// Waits until the panel has finished its start-up (the "get a token" button is enabled).
@@ -244,12 +242,7 @@ async fn a_token_is_kept_across_reloads_and_shows_the_engines_code() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_imported_uri_shows_the_expected_code_and_bad_uris_say_why() {
-    let browser = Browser::start().await;
-    browser.open("/").await;
-    browser
-        .wait_text("token-id", WAIT, is_grouped_token_id)
-        .await;
-    ready(&browser).await;
+    let browser = open_ready().await;
 
     open_details(&browser, "ImportTitle").await;
     type_into(
@@ -338,12 +331,7 @@ async fn an_imported_uri_shows_the_expected_code_and_bad_uris_say_why() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn labels_are_text_and_tokens_are_deleted_only_after_confirmation() {
-    let browser = Browser::start().await;
-    browser.open("/").await;
-    browser
-        .wait_text("token-id", WAIT, is_grouped_token_id)
-        .await;
-    ready(&browser).await;
+    let browser = open_ready().await;
     // A second token from the service.
     let first = browser.text("token-id").await;
     click(&browser, "token-new").await;
@@ -437,12 +425,7 @@ async fn labels_are_text_and_tokens_are_deleted_only_after_confirmation() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tampered_record_fails_closed_and_is_kept_until_the_customer_deletes_it() {
-    let browser = Browser::start().await;
-    browser.open("/").await;
-    browser
-        .wait_text("token-id", WAIT, is_grouped_token_id)
-        .await;
-    ready(&browser).await;
+    let browser = open_ready().await;
     // Flip one character of the ciphertext.
     let tampered = script(
         &browser,
@@ -542,12 +525,7 @@ async fn a_passphrase_is_asked_for_after_a_reload() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_tabs_see_each_others_tokens() {
-    let browser = Browser::start().await;
-    browser.open("/").await;
-    browser
-        .wait_text("token-id", WAIT, is_grouped_token_id)
-        .await;
-    ready(&browser).await;
+    let browser = open_ready().await;
     let first = browser.client.window().await.unwrap();
     let second = browser.client.new_window(true).await.unwrap().handle;
     browser.client.switch_to_window(second).await.unwrap();
