@@ -1114,7 +1114,11 @@ fn staff(bank: &mut Bank, state: Staff, event: Event) -> Transition {
         }
         (Staff::Working(mut record), Event::TokenStopped(result)) => {
             match result {
-                Ok(()) => {
+                // A token the service no longer knows (its records were lost) or has already
+                // stopped is released from the contract too, or the customer could never
+                // log in again.
+                Ok(())
+                | Err(ServiceError::UnknownToken { .. } | ServiceError::Stopped { .. }) => {
                     let _ = bank.unbind_token(&record.contract_id);
                     record.reason.clear();
                     record.notice = Some(Notice::Info(Text::StaffStopped));

@@ -440,12 +440,13 @@ impl Bank {
         Ok(token)
     }
 
-    /// Clears the password failures of `contract_id` (staff, after checking the customer's
-    /// identity). Returns whether the password was locked.
+    /// Clears the password failures of a locked `contract_id` (staff, after checking the
+    /// customer's identity). Returns whether the password was locked; an unlocked password
+    /// keeps its failure count, so that unlocking cannot be used to guess without limit.
     pub fn unlock_password(&mut self, contract_id: &ContractId) -> Result<bool, BankError> {
         let customer = self.customer_mut(contract_id)?;
         let was_locked = customer.password_locked();
-        if customer.password_failures != 0 {
+        if was_locked {
             customer.password_failures = 0;
             self.touch();
         }

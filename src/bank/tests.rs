@@ -770,6 +770,22 @@ fn staff_stops_a_lost_token_with_name_and_reason() {
 }
 
 #[test]
+fn staff_stop_releases_a_token_the_service_no_longer_knows() {
+    let mut w = World::new();
+    w.register(ALICE, ALICE_PW);
+    // The token service's records are lost (discarded, or a restarted server).
+    w.service = TokenService::new(MemoryStore::default(), Policy::default());
+    w.staff_lookup(ALICE);
+    w.type_in(Field::StaffName, "山田");
+    w.type_in(Field::StaffReason, "PC故障");
+    w.press(Action::StopToken);
+    assert_eq!(w.screen.view(Lang::Ja).info, ja(Text::StaffStopped));
+    assert_eq!(w.token_of(ALICE), None, "the contract is released");
+    w.login(ALICE, ALICE_PW);
+    assert_eq!(w.id(), "signed-in", "the customer can log in again");
+}
+
+#[test]
 fn staff_lookup_rejections() {
     let mut w = World::new();
     w.press(Action::OpenStaff);

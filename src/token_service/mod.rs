@@ -313,6 +313,11 @@ pub enum ServiceError {
         /// The credential.
         token_id: TokenId,
     },
+    /// The credential is not locked; there is nothing to unlock.
+    NotLocked {
+        /// The credential.
+        token_id: TokenId,
+    },
     /// The credential was locked too recently to be unlocked ([`Policy::cooldown`]).
     CoolingDown {
         /// The credential.
@@ -351,6 +356,11 @@ impl fmt::Display for ServiceError {
             ServiceError::Stopped { token_id } => write!(
                 f,
                 "the credential {} is stopped and cannot be changed",
+                token_id.grouped()
+            ),
+            ServiceError::NotLocked { token_id } => write!(
+                f,
+                "the credential {} is not locked; there is nothing to unlock",
                 token_id.grouped()
             ),
             ServiceError::CoolingDown {
@@ -589,13 +599,24 @@ impl<S: CredentialStore> TokenService<S> {
     }
 
     /// Unlocks a locked credential and clears its failure count (a staff operation). With a
-    /// [`Policy::cooldown`], only once that many seconds have passed since it locked.
+    /// [`Policy::cooldown`], only once that many seconds have passed since it locked. An active
+    /// credential is [`ServiceError::NotLocked`] and keeps its failure count.
     pub fn unlock(&self, token_id: &TokenId, actor: &str, now: u64) -> Result<(), ServiceError> {
         self.update_state(token_id, |state| {
-            if state.status == CredentialStatus::Stopped {
-                return Err(ServiceError::Stopped {
-                    token_id: token_id.clone(),
-                });
+            match state.status {
+                CredentialStatus::Stopped => {
+                    return Err(ServiceError::Stopped {
+                        token_id: token_id.clone(),
+                    });
+                }
+                // Unlocking an active credential would clear its failures and let a guesser
+                // go on for ever without locking; only a lock is lifted.
+                CredentialStatus::Active => {
+                    return Err(ServiceError::NotLocked {
+                        token_id: token_id.clone(),
+                    });
+                }
+                CredentialStatus::Locked => {}
             }
             if let (CredentialStatus::Locked, Some(cooldown), Some(locked_at)) =
                 (state.status, self.policy.cooldown, state.locked_at)

@@ -445,6 +445,24 @@ fn without_a_cooldown_staff_can_unlock_at_once() {
     );
 }
 
+#[test]
+fn unlocking_an_active_credential_is_refused_and_keeps_its_failures() {
+    let (service, id) = fresh();
+    let wrong = wrong_code(0..=2);
+    for _ in 0..9 {
+        assert_eq!(service.validate(&id, &wrong, 30), Err(Rejected::Mismatch));
+    }
+    assert_eq!(
+        service.unlock(&id, "staff", 30),
+        Err(ServiceError::NotLocked {
+            token_id: id.clone()
+        })
+    );
+    let state = service.state(&id).unwrap();
+    assert_eq!(state.failures, 9, "the count is not cleared");
+    assert_eq!(service.validate(&id, &wrong, 30), Err(Rejected::LockedOut));
+}
+
 // ---- Stop ----
 
 #[test]

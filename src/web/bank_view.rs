@@ -92,6 +92,9 @@ impl BankView {
                 if matches!(event, Event::Press(_)) {
                     self.reset_outcome = None;
                 }
+                if let Some(newer) = self.persist.refresh() {
+                    self.bank = newer;
+                }
                 let screen = std::mem::take(&mut self.screen);
                 let next = transition(&mut self.bank, screen, event);
                 self.screen = next.screen;

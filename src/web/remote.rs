@@ -235,6 +235,7 @@ fn service_error(e: CallError, token_id: &TokenId) -> ServiceError {
         CallError::Api { error, .. } => match error.error.as_str() {
             "unknown_token" => ServiceError::UnknownToken { token_id },
             "stopped" => ServiceError::Stopped { token_id },
+            "not_locked" => ServiceError::NotLocked { token_id },
             _ => unreachable(e),
         },
         _ => unreachable(e),

@@ -931,3 +931,39 @@ async fn an_unreachable_token_service_gives_a_clear_message_and_keeps_stored_tok
     })
     .await;
 }
+
+/// Two tabs: a registration made in one is honoured by the other, which loaded the bank
+/// before it (each change re-reads the stored bank, so a stale tab never skips the code step
+/// or writes its old copy back).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_registration_in_one_tab_is_honoured_by_another_tab() {
+    bounded(async {
+        let browser = open().await;
+        let first = browser.client.window().await.expect("this tab");
+        let second = browser
+            .client
+            .new_window(true)
+            .await
+            .expect("a second tab")
+            .handle;
+        browser
+            .client
+            .switch_to_window(second)
+            .await
+            .expect("go to the second tab");
+        browser.open("/").await;
+        wait_screen(&browser, "login").await;
+        register(&browser, None).await;
+
+        browser
+            .client
+            .switch_to_window(first)
+            .await
+            .expect("back to the first tab");
+        wait_screen(&browser, "login").await;
+        login(&browser, PASSWORD).await;
+        wait_screen(&browser, "login-code").await;
+        browser.close().await;
+    })
+    .await;
+}

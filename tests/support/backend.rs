@@ -83,6 +83,7 @@ fn service_error(e: ServiceError) -> Response {
     match e {
         ServiceError::UnknownToken { .. } => error(404, "unknown_token", e.to_string()),
         ServiceError::Stopped { .. } => error(409, "stopped", e.to_string()),
+        ServiceError::NotLocked { .. } => error(409, "not_locked", e.to_string()),
         ServiceError::CoolingDown { .. } => error(423, "cooling_down", e.to_string()),
         other => error(503, "unavailable", other.to_string()),
     }

@@ -33,6 +33,8 @@ pub struct Persist {
     store: Store,
     /// How the bank is being kept.
     pub keeping: Keeping,
+    /// The stored text this tab last read or wrote: another tab's write shows as a difference.
+    seen: Option<String>,
 }
 
 impl Persist {
@@ -43,7 +45,34 @@ impl Persist {
             Ok(()) => Keeping::Stored,
             Err(e) => Keeping::MemoryOnly(e),
         };
-        Self { store, keeping }
+        Self {
+            store,
+            keeping,
+            seen: None,
+        }
+    }
+
+    /// The bank as another tab last stored it, when that differs from what this tab last read
+    /// or wrote: re-read before every change, so that a tab never writes back a stale copy
+    /// (which would undo another tab's registration or password failures).
+    pub fn refresh(&mut self) -> Option<Bank> {
+        if self.keeping != Keeping::Stored {
+            return None;
+        }
+        let stored = self.store.get(BANK_KEY).ok()??;
+        if self.seen.as_deref() == Some(stored.as_str()) {
+            return None;
+        }
+        match from_json(&stored) {
+            Ok(bank) => {
+                self.seen = Some(stored);
+                Some(bank)
+            }
+            Err(why) => {
+                self.keeping = Keeping::Unreadable(why);
+                None
+            }
+        }
     }
 
     /// The stored bank, or the demo bank (saved at once) when none is stored or it cannot be
@@ -54,7 +83,10 @@ impl Persist {
         }
         match self.store.get(BANK_KEY) {
             Ok(Some(json)) => match from_json(&json) {
-                Ok(bank) => Ok(bank),
+                Ok(bank) => {
+                    self.seen = Some(json);
+                    Ok(bank)
+                }
                 Err(why) => {
                     self.keeping = Keeping::Unreadable(why);
                     Bank::demo()
@@ -90,9 +122,12 @@ impl Persist {
     fn write(&mut self, bank: &Bank) {
         let written = to_json(bank)
             .map_err(StorageError::Failed)
-            .and_then(|json| self.store.set(BANK_KEY, &json));
+            .and_then(|json| self.store.set(BANK_KEY, &json).map(|()| json));
         self.keeping = match written {
-            Ok(()) => Keeping::Stored,
+            Ok(json) => {
+                self.seen = Some(json);
+                Keeping::Stored
+            }
             Err(e) => Keeping::SaveFailed(e),
         };
     }
