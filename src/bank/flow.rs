@@ -1117,8 +1117,7 @@ fn staff(bank: &mut Bank, state: Staff, event: Event) -> Transition {
                 // A token the service no longer knows (its records were lost) or has already
                 // stopped is released from the contract too, or the customer could never
                 // log in again.
-                Ok(())
-                | Err(ServiceError::UnknownToken { .. } | ServiceError::Stopped { .. }) => {
+                Ok(()) | Err(ServiceError::UnknownToken { .. } | ServiceError::Stopped { .. }) => {
                     let _ = bank.unbind_token(&record.contract_id);
                     record.reason.clear();
                     record.notice = Some(Notice::Info(Text::StaffStopped));
