@@ -16,5 +16,10 @@ setup:
 build:
 	$(PYTHON) scripts/tools.py build
 
+# Prints validate throughput (next to pyotp and otpauth), page weight, time to first code and
+# unlock time (scripts/bench.py).
+bench: build
+	$(PYTHON) scripts/bench.py
+
 clean:
 	rm -rf pkg target .tools test-output

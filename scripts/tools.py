@@ -209,6 +209,8 @@ def test():
     layer("wasm build (release)", ["wasm-pack", "build", "--mode", "no-install", "--release",
                                    "--target", b["target"], "--out-dir", b["out-dir"],
                                    "--no-pack"], counts)
+    layer("page weight (size-budget.toml)",
+          [sys.executable, "scripts/bench.py", "size", "--check"], counts)
     layer("browser tests (wasm-bindgen-test)",
           ["wasm-pack", "test", "--mode", "no-install", "--headless", "--chrome",
            "--chromedriver", config()["browser"]["chromedriver"], "--", "--locked", "--test", "web"],
