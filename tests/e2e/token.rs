@@ -72,6 +72,15 @@ async fn open_ready() -> Browser {
     browser
 }
 
+/// Presses "get a token" and waits until the new token is shown and the panel is ready.
+async fn get_token(browser: &Browser) {
+    click(browser, "token-new").await;
+    browser
+        .wait_text("token-id", WAIT, is_grouped_token_id)
+        .await;
+    ready(browser).await;
+}
+
 /// Waits until the panel has finished its start-up (the "get a token" button is enabled).
 async fn ready(browser: &Browser) {
     let started = std::time::Instant::now();
@@ -447,11 +456,7 @@ async fn a_tampered_record_fails_closed_and_is_kept_until_the_customer_deletes_i
     );
     browser.screenshot("token-tampered").await;
     // Getting a token now works in memory, and the damaged record is not overwritten.
-    click(&browser, "token-new").await;
-    browser
-        .wait_text("token-id", WAIT, is_grouped_token_id)
-        .await;
-    ready(&browser).await;
+    get_token(&browser).await;
     let stored = script(
         &browser,
         "return localStorage.getItem('webtoken.token.wallet');",
@@ -551,11 +556,7 @@ async fn two_tabs_see_each_others_tokens() {
         .wait_text("token-id", WAIT, |t| t == "alice@example.com")
         .await;
     // A change here keeps the other tab's token.
-    click(&browser, "token-new").await;
-    browser
-        .wait_text("token-id", WAIT, is_grouped_token_id)
-        .await;
-    ready(&browser).await;
+    get_token(&browser).await;
     let items = script(
         &browser,
         "return document.querySelectorAll('[data-testid=\"token-list\"] button').length;",
