@@ -234,8 +234,14 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        // A failed test still must not leave chromedriver behind.
+        // A failed test still must not leave chromedriver or Chromium behind: killing the
+        // driver orphans the browser, which is found by its profile folder.
         let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        let _ = Command::new("pkill")
+            .arg("-f")
+            .arg(format!("user-data-dir={}", self.profile.display()))
+            .status();
         let _ = std::fs::remove_dir_all(&self.profile);
     }
 }
