@@ -824,6 +824,79 @@ mod token {
         assert_eq!(saved.wallet().tokens()[0].label, "ACME");
     }
 
+    /// Two changes started at once in one tab (a validation and an issue) are both saved.
+    /// (The service runs its read-change-save cycles one at a time; the interleaving that
+    /// would lose a change depends on WebCrypto's timing, so this checks the outcome rather
+    /// than forcing that interleaving.)
+    #[wasm_bindgen_test]
+    async fn concurrent_changes_in_one_tab_are_all_saved() {
+        use std::rc::Rc;
+        use webtoken::bank::{Command, Event};
+        clean("test.race.").await;
+        let service = Rc::new(ServiceHandle::persistent("test.race."));
+        let now = (js_sys::Date::now() / 1000.0) as u64;
+        let first = service.issue(now).await.unwrap();
+        let code = totp(&first.secret, now, &first.params).unwrap();
+        let validate = {
+            let (service, id, code) = (Rc::clone(&service), first.token_id.clone(), code.clone());
+            wasm_bindgen_futures::future_to_promise(async move {
+                let answer = service
+                    .execute(Command::ValidateCode { token_id: id, code }, now)
+                    .await;
+                Ok(JsValue::from_bool(matches!(
+                    answer,
+                    Some(Event::CodeChecked(Ok(_)))
+                )))
+            })
+        };
+        let issue = {
+            let service = Rc::clone(&service);
+            wasm_bindgen_futures::future_to_promise(async move {
+                let issued = service.issue(now).await.unwrap();
+                Ok(JsValue::from_str(issued.token_id.as_str()))
+            })
+        };
+        let both = js_sys::Promise::all(&js_sys::Array::of2(&validate, &issue));
+        let results: js_sys::Array = wasm_bindgen_futures::JsFuture::from(both)
+            .await
+            .unwrap()
+            .dyn_into()
+            .unwrap();
+        assert_eq!(results.get(0), JsValue::TRUE, "the code was accepted");
+        let second =
+            webtoken::engine::token_id::TokenId::parse(&results.get(1).as_string().unwrap())
+                .unwrap();
+        // A new page reads both changes back: the spent code, and the second credential.
+        let reloaded = ServiceHandle::persistent("test.race.");
+        let again = reloaded
+            .execute(
+                Command::ValidateCode {
+                    token_id: first.token_id.clone(),
+                    code,
+                },
+                now,
+            )
+            .await;
+        assert!(
+            matches!(
+                again,
+                Some(Event::CodeChecked(Err(
+                    webtoken::token_service::Rejected::Replayed
+                )))
+            ),
+            "{again:?}"
+        );
+        let fetched = reloaded
+            .execute(Command::FetchToken { token_id: second }, now)
+            .await;
+        match fetched {
+            Some(Event::TokenFetched(record)) => {
+                assert!(record.state.is_some(), "the second credential was saved")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
     #[wasm_bindgen_test]
     async fn the_token_services_records_survive_a_reload_under_their_own_key() {
         clean("test.svc.").await;

@@ -9,7 +9,7 @@
 //! full or unreadable, the service works in memory for the visit and says so
 //! ([`ServiceHandle::not_saved`]); unreadable records are left as they are.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use super::crypto::{OpenError, VaultKey};
 use super::remote::Remote;
@@ -45,6 +45,18 @@ pub struct ServiceHandle {
     in_page: RefCell<TokenService<MemoryStore>>,
     persistence: Option<Persistence>,
     remote: Option<Remote>,
+    /// Set while a read-change-save cycle runs: cycles of one tab run one at a time, so a
+    /// slower save can never write an older snapshot over a newer one.
+    busy: Cell<bool>,
+}
+
+/// Clears the busy flag when a cycle ends, however it ends.
+struct Turn<'a>(&'a Cell<bool>);
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        self.0.set(false);
+    }
 }
 
 fn fresh() -> TokenService<MemoryStore> {
@@ -58,6 +70,7 @@ impl ServiceHandle {
             in_page: RefCell::new(fresh()),
             persistence: None,
             remote: None,
+            busy: Cell::new(false),
         }
     }
 
@@ -67,6 +80,7 @@ impl ServiceHandle {
             in_page: RefCell::new(fresh()),
             persistence: None,
             remote: Some(Remote::new(base)),
+            busy: Cell::new(false),
         }
     }
 
@@ -90,6 +104,7 @@ impl ServiceHandle {
                 not_saved: RefCell::new(problem),
             }),
             remote: None,
+            busy: Cell::new(false),
         }
     }
 
@@ -200,6 +215,13 @@ impl ServiceHandle {
     /// Runs `op` on the newest stored state and saves the result with compare-and-set,
     /// running `op` again on the newer state when another tab wrote in between.
     async fn transact<R>(&self, op: impl Fn(&TokenService<MemoryStore>) -> R) -> R {
+        // Wait for this tab's previous cycle (the page is single-threaded: nothing runs between
+        // the check and the set).
+        while self.busy.get() {
+            gloo_timers::future::TimeoutFuture::new(0).await;
+        }
+        self.busy.set(true);
+        let _turn = Turn(&self.busy);
         let mut attempt = 0;
         loop {
             attempt += 1;
