@@ -6,10 +6,7 @@
 
 use super::Bank;
 use super::flow::{Command, Event, Screen, TokenRecord, transition};
-use crate::engine::token_id::TokenId;
-use crate::token_service::{
-    Accepted, CredentialStatus, CredentialStore, Rejected, TokenService, verify_chain,
-};
+use crate::token_service::{CredentialStore, TokenService, verify_chain};
 
 /// Where [`drive`] left off.
 #[derive(Debug, Clone)]
@@ -60,10 +57,8 @@ pub fn drive<S: CredentialStore>(
 
 /// Carries out one command against `service` at time `now`: the answering event, or `None`
 /// for [`Command::SaveBank`], which is the caller's to do.
-///
-/// A wrong code that reached the failure limit is answered as [`Rejected::LockedOut`]: the
-/// token service locks on that attempt but reports the mismatch, and the customer should learn
-/// at once that only a call to the bank helps now. An HTTP adapter does the same.
+/// (The token service answers the attempt that locks a token as `Rejected::LockedOut`, so the
+/// customer learns at once that only a call to the bank helps now.)
 pub fn execute<S: CredentialStore>(
     service: &TokenService<S>,
     command: Command,
@@ -71,17 +66,13 @@ pub fn execute<S: CredentialStore>(
 ) -> Option<Event> {
     Some(match command {
         Command::ValidateCode { token_id, code } => {
-            let result = service.validate(&token_id, &code, now);
-            Event::CodeChecked(locked_if_locked(service, &token_id, result))
+            Event::CodeChecked(service.validate(&token_id, &code, now))
         }
         Command::Resync {
             token_id,
             first,
             second,
-        } => {
-            let result = service.resync(&token_id, &first, &second, now);
-            Event::CodeChecked(locked_if_locked(service, &token_id, result))
-        }
+        } => Event::CodeChecked(service.resync(&token_id, &first, &second, now)),
         Command::StopToken {
             token_id,
             actor,
@@ -99,22 +90,4 @@ pub fn execute<S: CredentialStore>(
         })),
         Command::SaveBank => return None,
     })
-}
-
-/// Reports a failed attempt that locked the token as [`Rejected::LockedOut`].
-pub fn locked_if_locked<S: CredentialStore>(
-    service: &TokenService<S>,
-    token_id: &TokenId,
-    result: Result<Accepted, Rejected>,
-) -> Result<Accepted, Rejected> {
-    match result {
-        Err(Rejected::Mismatch | Rejected::Replayed)
-            if service
-                .state(token_id)
-                .is_some_and(|s| s.status == CredentialStatus::Locked) =>
-        {
-            Err(Rejected::LockedOut)
-        }
-        other => other,
-    }
 }

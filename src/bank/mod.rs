@@ -45,7 +45,7 @@ mod view;
 #[cfg(test)]
 mod tests;
 
-pub use driver::{Driven, drive, execute, locked_if_locked};
+pub use driver::{Driven, drive, execute};
 pub use flow::{
     Action, CUSTOMER_STOP_REASON, CodeForm, Command, CredentialsForm, DetailsForm, Event, Field,
     Login, MAX_REASON_CHARS, MAX_STAFF_NAME_CHARS, Notice, Registration, Resync, ResyncForm,

@@ -185,13 +185,9 @@ async fn exported_uri(browser: &Browser) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_token_is_kept_across_reloads_and_shows_the_engines_code() {
-    let browser = Browser::start().await;
-    browser.open("/").await;
     // A first visit gets a token from the in-page token service.
-    let token_id = browser
-        .wait_text("token-id", WAIT, is_grouped_token_id)
-        .await;
-    ready(&browser).await;
+    let browser = open_ready().await;
+    let token_id = browser.text("token-id").await;
     let storage = browser.text("token-storage").await;
     assert!(storage.contains("暗号化して保存"), "saved: {storage:?}");
     // Nothing in localStorage is in clear: no Token ID, no secret, only the envelope.
@@ -480,12 +476,8 @@ async fn a_tampered_record_fails_closed_and_is_kept_until_the_customer_deletes_i
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_passphrase_is_asked_for_after_a_reload() {
-    let browser = Browser::start().await;
-    browser.open("/").await;
-    let token_id = browser
-        .wait_text("token-id", WAIT, is_grouped_token_id)
-        .await;
-    ready(&browser).await;
+    let browser = open_ready().await;
+    let token_id = browser.text("token-id").await;
     open_details(&browser, "ProtectionTitle").await;
     type_into(&browser, "token-pass-input", "short").await;
     click(&browser, "token-pass-set").await;
