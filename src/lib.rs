@@ -20,6 +20,7 @@
 
 pub mod bank;
 pub mod engine;
+pub mod i18n;
 pub mod token;
 pub mod token_service;
 

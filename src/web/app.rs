@@ -5,11 +5,12 @@ use std::rc::Rc;
 
 use super::bank_view::{BankView, Message as BankMessage};
 use super::clock;
-use super::page::Page;
+use super::page::{Page, page_lang};
 use super::service::{SERVICE_PREFIX, ServiceHandle};
 use super::token_panel::{self, Message as TokenMessage, TokenPanel, Work as TokenWork};
 use super::token_store::{TOKEN_PREFIX, WalletStore};
 use crate::bank::BankError;
+use crate::i18n::{fill, page::Text as Words};
 
 /// Why the page could not start.
 #[derive(Debug)]
@@ -52,6 +53,10 @@ pub async fn start() -> Result<(), StartError> {
         .and_then(|w| w.document())
         .ok_or(StartError::NoDocument)?;
     let page = Page::find(&document).map_err(StartError::Page)?;
+    // The language first, so that everything is drawn in it from the start.
+    if let Some(html) = document.document_element() {
+        let _ = html.set_attribute("lang", BankView::chosen_lang().tag());
+    }
     // The token service's records and the customer's tokens: separate storage, separate keys.
     let (service, choice) = match choose_service() {
         Ok(Some(base)) => (ServiceHandle::remote(&base), Ok(true)),
@@ -78,7 +83,7 @@ pub async fn start() -> Result<(), StartError> {
     // The token's stored list is read (and, on a first visit, a token issued) in a task that
     // runs while the bank mounts; `start` returns once both are on show.
     let label = crate::token::text::Text::DefaultLabel
-        .get(Default::default())
+        .get(page_lang(&document))
         .to_owned();
     let token_ready = run_token_work(TokenWork::Start(label), Rc::clone(&store));
     let _ = run_token_work(TokenWork::Persist, store);
@@ -92,7 +97,13 @@ pub async fn start() -> Result<(), StartError> {
     match choice {
         Ok(true) => wasm_bindgen_futures::spawn_local(check_clock(Rc::clone(&service))),
         Ok(false) => {}
-        Err(message) => show_status(&document, &message),
+        Err(origin) => show_status(
+            &document,
+            &fill(
+                Words::ServiceParamInvalid.get(page_lang(&document)),
+                &[("origin", &origin)],
+            ),
+        ),
     }
     // The task always settles the promise (its work handles every error itself).
     let _ = wasm_bindgen_futures::JsFuture::from(token_ready).await;
@@ -103,6 +114,7 @@ pub async fn start() -> Result<(), StartError> {
 /// `?service=ORIGIN` naming this page's own origin (the Content-Security-Policy lets the page
 /// connect to its own origin only). `Ok(None)`: the in-page service (the default).
 fn choose_service() -> Result<Option<String>, String> {
+    // The error is this page's origin, for the message.
     let Some(location) = web_sys::window().map(|w| w.location()) else {
         return Ok(None);
     };
@@ -123,11 +135,7 @@ fn choose_service() -> Result<Option<String>, String> {
     if wanted == "same-origin" || wanted.trim_end_matches('/') == origin {
         Ok(Some(origin))
     } else {
-        Err(format!(
-            "?service= は このページと同じオリジン ({origin}) か same-origin を指定してください。\
-             ページ内のトークンサービスを使います。 / ?service= must be this page's own origin \
-             ({origin}) or same-origin; using the in-page token service."
-        ))
+        Err(origin)
     }
 }
 
@@ -147,22 +155,18 @@ async fn check_clock(service: Rc<ServiceHandle>) {
             if skew > period {
                 show_status(
                     &document,
-                    &format!(
-                        "この端末の時計がトークンサービスと {skew} 秒ずれています。\
-                         ワンタイムパスワードが受け付けられない場合は時計を合わせてください。 / \
-                         This device's clock is {skew} s off the token service's; codes may be \
-                         refused until it is corrected."
+                    &fill(
+                        Words::ClockSkew.get(page_lang(&document)),
+                        &[("skew", &skew)],
                     ),
                 );
             }
         }
         Err(e) => show_status(
             &document,
-            &format!(
-                "トークンサービス ({}) に接続できません。 / The token service at {} cannot be \
-                 reached: {e}",
-                remote.base(),
-                remote.base()
+            &fill(
+                Words::ServiceUnreachable.get(page_lang(&document)),
+                &[("base", &remote.base()), ("error", &e)],
             ),
         ),
     }

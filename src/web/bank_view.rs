@@ -51,15 +51,23 @@ pub struct BankView {
 }
 
 impl BankView {
+    /// The language to show: the one chosen last time on this page; on a first visit, the
+    /// browser's.
+    pub fn chosen_lang() -> Lang {
+        Persist::open()
+            .lang()
+            .unwrap_or_else(crate::web::page::browser_lang)
+    }
+
     /// Renders the bank into the page's `[data-testid="bank"]` section, its controls sending
-    /// [`Message`]s to `dispatch`. `Ok(None)` when the page has no bank section (the token
+    /// [`Message`]s to `dispatch`, in the page's language. `Ok(None)` when the page has no bank section (the token
     /// runs alone); an error when the demo customers cannot be made.
     pub fn mount(doc: &Document, dispatch: fn(Message)) -> Result<Option<Self>, BankError> {
         let Some(root) = find(doc) else {
             return Ok(None);
         };
         let mut persist = Persist::open();
-        let lang = persist.lang();
+        let lang = crate::web::page::page_lang(doc);
         let bank = persist.load()?;
         let frame = Frame::build(doc, &root, dispatch);
         let mut view = Self {

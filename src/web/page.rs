@@ -2,6 +2,8 @@
 
 use web_sys::{Document, Element};
 
+use crate::i18n::Lang;
+
 /// The elements the shell writes into.
 pub struct Page {
     /// The active token's Token ID.
@@ -47,6 +49,33 @@ impl Page {
             status: get("status")?,
         })
     }
+}
+
+/// The language the page is shown in, from the `lang` attribute of `<html>` (which the bank
+/// section keeps up to date); Japanese when it names neither language.
+pub fn page_lang(document: &Document) -> Lang {
+    let tag = document
+        .document_element()
+        .and_then(|el| el.get_attribute("lang"))
+        .unwrap_or_default();
+    Lang::preferred([tag.as_str()])
+}
+
+/// The language for a first visit: the browser's preferred languages
+/// (`navigator.languages`, then `navigator.language`), Japanese when it prefers neither.
+pub fn browser_lang() -> Lang {
+    let Some(navigator) = web_sys::window().map(|w| w.navigator()) else {
+        return Lang::default();
+    };
+    let mut tags: Vec<String> = navigator
+        .languages()
+        .iter()
+        .filter_map(|tag| tag.as_string())
+        .collect();
+    if let Some(tag) = navigator.language() {
+        tags.push(tag);
+    }
+    Lang::preferred(tags.iter().map(String::as_str))
 }
 
 /// Sets an element's text (never HTML), skipping the write when it is unchanged.

@@ -24,7 +24,7 @@ use super::service::ServiceHandle;
 use super::token_store::{ChangeError, WalletStore};
 use crate::token::otpauth::{KeyUri, OtpauthError};
 use crate::token::qr::{EcLevel, QrCode};
-use crate::token::text::{Lang, Text, lang_of_tag};
+use crate::token::text::{Lang, Text};
 use crate::token::vault::VaultError;
 use crate::token::wallet::{SERVICE_ISSUER, Wallet, WalletError, WalletOp, WalletToken};
 use crate::token::{CodeDisplay, group_code};
@@ -231,8 +231,7 @@ pub struct TokenPanel {
     els: Elements,
     /// Static labels (`data-t`) and their keys, rewritten when the language changes.
     labels: Vec<(Element, Text, Option<&'static str>)>,
-    /// Where the bank section keeps its language (`lang` attribute), if the page has one.
-    lang_source: Option<Element>,
+    /// The page (its `<html lang>` is the language shown).
     doc: Document,
     store: Rc<WalletStore>,
     service: Rc<ServiceHandle>,
@@ -392,7 +391,6 @@ impl TokenPanel {
             page,
             els,
             labels,
-            lang_source: doc.query_selector("[data-testid=\"bank\"]").ok().flatten(),
             doc: doc.clone(),
             store,
             service,
@@ -583,17 +581,7 @@ impl TokenPanel {
 
     /// The language to show: the bank section's, else the page's.
     fn current_lang(&self) -> Lang {
-        let tag = self
-            .lang_source
-            .as_ref()
-            .and_then(|el| el.get_attribute("lang"))
-            .or_else(|| {
-                self.doc
-                    .document_element()
-                    .map(|el| el.get_attribute("lang").unwrap_or_default())
-            })
-            .unwrap_or_default();
-        lang_of_tag(&tag)
+        super::page::page_lang(&self.doc)
     }
 
     fn draw_export(&self) {

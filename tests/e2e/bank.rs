@@ -726,6 +726,51 @@ async fn the_english_toggle_shows_the_login_screen_in_english_and_is_remembered(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_browser_that_prefers_english_gets_english_until_the_customer_chooses() {
+    bounded(async {
+        let browser = Browser::start_preferring("en-GB").await;
+        browser.open("/").await;
+        wait_screen(&browser, "login").await;
+        // The whole page follows the browser: bank, token panel, title and <html lang>.
+        assert!(has_button(&browser, "Log in").await);
+        browser
+            .wait_text("token-id-caption", ANSWER, |t| t == "Token ID")
+            .await;
+        let page = browser
+            .client
+            .execute(
+                "return [document.documentElement.lang, document.title];",
+                vec![],
+            )
+            .await
+            .expect("read the page");
+        assert_eq!(
+            page,
+            serde_json::json!(["en", "webtoken — Software token (demo)"])
+        );
+
+        // The customer's choice beats the browser's, across a reload.
+        press(&browser, "日本語").await;
+        wait_screen(&browser, "login").await;
+        assert!(has_button(&browser, "ログイン").await);
+        browser.client.refresh().await.expect("reload");
+        wait_screen(&browser, "login").await;
+        assert!(has_button(&browser, "ログイン").await);
+        browser
+            .wait_text("token-id-caption", ANSWER, |t| t == "トークンID")
+            .await;
+        let lang = browser
+            .client
+            .execute("return document.documentElement.lang;", vec![])
+            .await
+            .expect("read the page");
+        assert_eq!(lang, serde_json::json!("ja"));
+        browser.close().await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_bank_is_kept_across_reloads_and_the_reset_restores_the_demo() {
     bounded(async {
         let browser = open().await;

@@ -97,6 +97,17 @@ impl Browser {
     /// Starts chromedriver and a new Chromium session for pages in `mode`; in remote mode a
     /// backend stub of its own serves the page and the token service.
     pub async fn start_in(mode: Mode) -> Browser {
+        Self::launch(mode, "ja").await
+    }
+
+    /// Starts a session whose browser prefers `language` (`navigator.languages`), for pages
+    /// with the in-page token service. [`Browser::start`] prefers Japanese, as the bank's
+    /// customers' browsers do.
+    pub async fn start_preferring(language: &str) -> Browser {
+        Self::launch(Mode::InPage, language).await
+    }
+
+    async fn launch(mode: Mode, language: &str) -> Browser {
         let (base, query, prefix, backend) = match mode {
             Mode::InPage => (server(), "", "", None),
             Mode::Remote => {
@@ -120,8 +131,13 @@ impl Browser {
             std::env::temp_dir().join(format!("webtoken-e2e-{}-{port}", std::process::id()));
         let mut args = cfg.args.clone();
         args.push(format!("--user-data-dir={}", profile.display()));
+        args.push(format!("--lang={language}"));
         let caps = serde_json::json!({
-            "goog:chromeOptions": { "binary": cfg.chromium, "args": args },
+            "goog:chromeOptions": {
+                "binary": cfg.chromium,
+                "args": args,
+                "prefs": { "intl": { "accept_languages": language } },
+            },
             "goog:loggingPrefs": { "browser": "ALL" },
         });
         let caps = match caps {

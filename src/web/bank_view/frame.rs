@@ -131,6 +131,14 @@ impl Frame {
     pub fn render(&self, state: &FrameState<'_>) {
         let lang = state.lang;
         attr(&self.root, "lang", lang.tag());
+        // The whole page follows: the token panel, the title and what screen readers announce.
+        if let Some(html) = self
+            .root
+            .owner_document()
+            .and_then(|d| d.document_element())
+        {
+            attr(&html, "lang", lang.tag());
+        }
         for (el, phrase) in &self.labels {
             set_text(el, words(*phrase, lang));
         }

@@ -132,11 +132,11 @@ impl Persist {
         };
     }
 
-    /// The language chosen last time (Japanese when none was).
-    pub fn lang(&self) -> Lang {
+    /// The language chosen last time, if one was.
+    pub fn lang(&self) -> Option<Lang> {
         match self.store.get(LANG_KEY) {
-            Ok(Some(tag)) if tag == Lang::En.tag() => Lang::En,
-            _ => Lang::Ja,
+            Ok(Some(tag)) => Lang::from_tag(&tag),
+            _ => None,
         }
     }
 
