@@ -218,7 +218,10 @@ def first_load():
         src = re.search(r'\b(?:href|src)="([^"]+)"', tag)
         if not src or re.match(r"[a-z]+:", src.group(1)):
             continue
-        if tag.startswith("<link") and "stylesheet" not in tag and "modulepreload" not in tag:
+        rel = re.search(r'\brel="([^"]+)"', tag)
+        # Stylesheets, preloads, the icon and the manifest are fetched at start.
+        wanted = {"stylesheet", "modulepreload", "icon", "manifest"}
+        if tag.startswith("<link") and not (rel and wanted & set(rel.group(1).split())):
             continue
         queue.append(src.group(1))
     while queue:
@@ -233,6 +236,10 @@ def first_load():
             refs += re.findall(r'^\s*export\b[^"\';]*?\bfrom\s*["\']([^"\']+)["\']', text, re.M)
             refs += re.findall(r'new URL\(\s*["\']([^"\']+)["\']\s*,\s*import\.meta\.url', text)
             queue += [os.path.join(base, r) for r in refs if not re.match(r"[a-z]+:", r)]
+            # The service worker, registered once the page runs (its address is relative to the
+            # page), and the shell manifest it fetches at install.
+            queue += re.findall(r'createScriptURL\("([^"]+)"\)', text)
+            queue += re.findall(r'^const MANIFEST = "([^"]+)";', text, re.M)
     return files
 
 

@@ -11,6 +11,7 @@ package and runs every test layer, printing the counts of each.
     python3 scripts/tools.py test                every test layer; exits non-zero on any failure
 """
 
+import hashlib
 import json
 import os
 import re
@@ -127,6 +128,24 @@ def build():
     b = config()["build"]
     run(["wasm-pack", "build", "--mode", "no-install", "--release",
          "--target", b["target"], "--out-dir", b["out-dir"], "--no-pack"])
+    shell_manifest()
+
+
+def shell_manifest():
+    """Writes pkg/shell.json: the files the service worker (sw.js) keeps for offline use and
+    a version that changes whenever any of them does (SHA-256 over names and contents)."""
+    out = ROOT / config()["build"]["out-dir"]
+    files = [("./", ROOT / "index.html")]
+    files += [(f"www/{p.name}", p) for p in sorted((ROOT / "www").iterdir()) if p.is_file()]
+    files += [(f"{out.name}/{n}", out / n) for n in ("webtoken.js", "webtoken_bg.wasm")]
+    digest = hashlib.sha256()
+    for name, path in files:
+        data = path.read_bytes()
+        digest.update(f"{name}\0{len(data)}\0".encode())
+        digest.update(data)
+    manifest = {"version": digest.hexdigest()[:16], "files": [name for name, _ in files]}
+    (out / "shell.json").write_text(json.dumps(manifest, indent=1) + "\n")
+    say(f"{out.name}/shell.json: {len(files)} files, version {manifest['version']}")
 
 
 def serve(port):
@@ -209,6 +228,7 @@ def test():
     layer("wasm build (release)", ["wasm-pack", "build", "--mode", "no-install", "--release",
                                    "--target", b["target"], "--out-dir", b["out-dir"],
                                    "--no-pack"], counts)
+    shell_manifest()
     layer("page weight (size-budget.toml)",
           [sys.executable, "scripts/bench.py", "size", "--check"], counts)
     layer("browser tests (wasm-bindgen-test)",

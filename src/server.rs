@@ -6,7 +6,7 @@
 //! `unsafe-eval` (only `'wasm-unsafe-eval'`), `X-Content-Type-Options: nosniff` and
 //! `frame-ancestors 'none'`.
 //!
-//! Only the page's own files are served: `/` (the top-level `index.html`), `/www/…` and
+//! Only the page's own files are served: `/` (the top-level `index.html`), `/sw.js`, `/www/…` and
 //! `/pkg/…` (the wasm-pack output). Anything else, and any path with `..`, a hidden segment,
 //! a backslash or a percent escape, is a 404. Extra routes (the token service's HTTP API) plug
 //! in through [`Routes`].
@@ -15,14 +15,16 @@ use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::Duration;
 
 /// The Content-Security-Policy sent with every response; `index.html` carries the same policy,
 /// less `frame-ancestors` (which a `<meta>` tag cannot set), for static hosts without headers.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
-style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
-form-action 'self'; frame-ancestors 'none'";
+style-src 'self'; img-src 'self' data:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; \
+object-src 'none'; base-uri 'none'; form-action 'self'; require-trusted-types-for 'script'; \
+trusted-types webtoken-sw; frame-ancestors 'none'";
 
 /// Largest request head (request line and headers) the server reads.
 const MAX_HEAD_BYTES: usize = 16 * 1024;
@@ -100,6 +102,26 @@ pub struct Server {
     routes: Option<Arc<dyn Routes>>,
 }
 
+/// Stops a server from [`Server::spawn_stoppable`].
+pub struct Stopper {
+    addr: SocketAddr,
+    stopped: Arc<AtomicBool>,
+    thread: Option<thread::JoinHandle<()>>,
+}
+
+impl Stopper {
+    /// Stops accepting and closes the port; returns once it is closed. Requests already
+    /// being answered finish on their own threads.
+    pub fn stop(mut self) {
+        self.stopped.store(true, Ordering::SeqCst);
+        // Wake the accept loop so that it sees the flag.
+        let _ = TcpStream::connect(self.addr);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
 impl Server {
     /// A server for the page whose `index.html` is in `root`.
     pub fn new(root: impl Into<PathBuf>) -> Self {
@@ -123,9 +145,34 @@ impl Server {
         Ok(addr)
     }
 
+    /// Like [`Server::spawn`], with a switch that stops the server and closes its port (the
+    /// tests use it to take the page offline).
+    pub fn spawn_stoppable(self, port: u16) -> io::Result<(SocketAddr, Stopper)> {
+        let listener = bind_loopback(port)?;
+        let addr = listener.local_addr()?;
+        let stopped = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stopped);
+        let thread = thread::spawn(move || self.run_until(listener, &flag));
+        Ok((
+            addr,
+            Stopper {
+                addr,
+                stopped,
+                thread: Some(thread),
+            },
+        ))
+    }
+
     /// Serves connections from `listener` until the process ends, one thread each.
     pub fn run(self, listener: TcpListener) {
+        self.run_until(listener, &AtomicBool::new(false));
+    }
+
+    fn run_until(self, listener: TcpListener, stopped: &AtomicBool) {
         for stream in listener.incoming().flatten() {
+            if stopped.load(Ordering::SeqCst) {
+                break; // the listener drops here: the port is closed
+            }
             let server = self.clone();
             thread::spawn(move || {
                 // A client that hangs up mid-request is its own problem, not the server's.
@@ -197,6 +244,10 @@ pub fn bind_loopback(port: u16) -> io::Result<TcpListener> {
 fn static_path(root: &Path, url_path: &str) -> Option<PathBuf> {
     if url_path == "/" || url_path == "/index.html" {
         return Some(root.join("index.html"));
+    }
+    if url_path == "/sw.js" {
+        // The service worker sits at the top so that its scope is the whole page.
+        return Some(root.join("sw.js"));
     }
     let rest = url_path.strip_prefix('/')?;
     let mut segments = rest.split('/');
@@ -377,6 +428,47 @@ mod tests {
         assert!(!CONTENT_SECURITY_POLICY.contains("'unsafe-inline'"));
         assert!(!CONTENT_SECURITY_POLICY.contains("'unsafe-eval'"));
         assert!(CONTENT_SECURITY_POLICY.contains("frame-ancestors 'none'"));
+        for directive in [
+            "object-src 'none'",
+            "base-uri 'none'",
+            "style-src 'self';",
+            "require-trusted-types-for 'script'",
+            // The only Trusted Types policy: the one that names sw.js (www/app.js).
+            "trusted-types webtoken-sw;",
+            // Requests go to the page's own origin only.
+            "connect-src 'self';",
+        ] {
+            assert!(CONTENT_SECURITY_POLICY.contains(directive), "{directive}");
+        }
+    }
+
+    #[test]
+    fn index_html_carries_the_same_policy_less_frame_ancestors() {
+        let html = include_str!("../index.html");
+        let start = html
+            .find("http-equiv=\"Content-Security-Policy\" content=\"")
+            .expect("index.html has a CSP meta tag")
+            + "http-equiv=\"Content-Security-Policy\" content=\"".len();
+        let meta = &html[start..start + html[start..].find('"').expect("closing quote")];
+        assert_eq!(
+            format!("{meta}; frame-ancestors 'none'"),
+            CONTENT_SECURITY_POLICY
+        );
+    }
+
+    #[test]
+    fn a_stopped_server_closes_its_port() {
+        let dir = std::env::temp_dir().join(format!("webtoken-stop-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        std::fs::write(dir.join("index.html"), "<!doctype html>").expect("write");
+        let (addr, stopper) = Server::new(&dir).spawn_stoppable(0).expect("bind");
+        let mut s = TcpStream::connect(addr).expect("connect while running");
+        write!(s, "GET / HTTP/1.1\r\nHost: x\r\n\r\n").expect("send");
+        let mut out = String::new();
+        s.read_to_string(&mut out).expect("read");
+        assert!(out.starts_with("HTTP/1.1 200"), "{out}");
+        stopper.stop();
+        assert!(TcpStream::connect(addr).is_err(), "the port is closed");
     }
 
     #[test]

@@ -179,6 +179,13 @@ fn show_status(document: &web_sys::Document, message: &str) {
     }
 }
 
+/// Says that a new version of the page is ready for the next load.
+pub fn new_version_ready() {
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        show_status(&document, Words::NewVersion.get(page_lang(&document)));
+    }
+}
+
 /// The token panel's timer callback.
 fn tick_token() {
     APP.with(|cell| {

@@ -21,6 +21,13 @@ pub mod token_store;
 
 use wasm_bindgen::prelude::*;
 
+/// Tells the customer that the service worker holds a new version of the page, used from the
+/// next load on (`www/app.js` calls this when `sw.js` says so).
+#[wasm_bindgen(js_name = newVersionReady)]
+pub fn new_version_ready() {
+    app::new_version_ready();
+}
+
 /// Starts the page: the in-page token service, the token panel and the bank.
 #[wasm_bindgen]
 pub async fn start() -> Result<(), JsError> {

@@ -77,6 +77,8 @@ pub struct Browser {
     /// The WebDriver client.
     pub client: Client,
     driver: Child,
+    /// chromedriver's loopback port (for commands fantoccini lacks).
+    driver_port: u16,
     profile: PathBuf,
     /// The server the page is opened from.
     base: SocketAddr,
@@ -158,6 +160,7 @@ impl Browser {
                     return Browser {
                         client,
                         driver,
+                        driver_port: port,
                         profile,
                         base,
                         query,
@@ -176,6 +179,73 @@ impl Browser {
     pub async fn open(&self, path: &str) {
         let url = format!("http://{}{}{}", self.base, path, self.query);
         self.client.goto(&url).await.expect("open the page");
+    }
+
+    /// Opens `path` on the server at `addr` (another server than this browser's).
+    pub async fn open_on(&self, addr: SocketAddr, path: &str) {
+        let url = format!("http://{addr}{path}");
+        self.client.goto(&url).await.expect("open the page");
+    }
+
+    /// Every console message the page logged since the last call (chromedriver's browser log,
+    /// which `goog:loggingPrefs` turns on), one string per entry.
+    pub async fn console(&self) -> Vec<String> {
+        let session = self
+            .client
+            .session_id()
+            .await
+            .expect("the session id")
+            .expect("a session");
+        let body = r#"{"type":"browser"}"#;
+        let request = format!(
+            "POST /session/{session}/se/log HTTP/1.1\r\nHost: 127.0.0.1\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        let port = self.driver_port;
+        let reply = tokio::task::spawn_blocking(move || {
+            use std::io::{Read, Write};
+            let mut stream =
+                std::net::TcpStream::connect(("127.0.0.1", port)).expect("reach chromedriver");
+            stream
+                .write_all(request.as_bytes())
+                .expect("ask for the log");
+            // chromedriver keeps the connection open despite `Connection: close`: read the
+            // head, then exactly Content-Length bytes.
+            let mut reply = Vec::new();
+            let mut chunk = [0u8; 8192];
+            loop {
+                let n = stream.read(&mut chunk).expect("read the log");
+                assert!(n > 0, "chromedriver hung up mid-reply");
+                reply.extend_from_slice(&chunk[..n]);
+                let text = String::from_utf8_lossy(&reply);
+                if let Some(end) = text.find("\r\n\r\n") {
+                    let length: usize = text[..end]
+                        .lines()
+                        .find_map(|l| {
+                            let (name, value) = l.split_once(':')?;
+                            name.eq_ignore_ascii_case("content-length")
+                                .then(|| value.trim().parse().ok())?
+                        })
+                        .expect("a Content-Length");
+                    if reply.len() >= end + 4 + length {
+                        return String::from_utf8(reply[end + 4..end + 4 + length].to_vec())
+                            .expect("UTF-8 JSON");
+                    }
+                }
+            }
+        })
+        .await
+        .expect("the log request");
+        let json = reply.as_str();
+        let value: serde_json::Value = serde_json::from_str(json)
+            .unwrap_or_else(|e| panic!("chromedriver's log is JSON ({e}): {json}"));
+        value["value"]
+            .as_array()
+            .unwrap_or_else(|| panic!("a list of log entries: {value}"))
+            .iter()
+            .map(|entry| entry["message"].as_str().unwrap_or_default().to_owned())
+            .collect()
     }
 
     /// The text of the element with this `data-testid`.

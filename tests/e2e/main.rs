@@ -10,5 +10,6 @@
 mod backend;
 mod bank;
 mod harness;
+mod page;
 mod skeleton;
 mod token;

@@ -12,7 +12,7 @@ use crate::harness::{Browser, is_grouped_code, is_grouped_token_id};
 const WAIT: Duration = Duration::from_secs(20);
 
 /// RFC 6238 Appendix B's SHA-1 secret ("12345678901234567890"), as a Key URI.
-const KNOWN_URI: &str = "otpauth://totp/Example:alice@example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Example";
+pub(crate) const KNOWN_URI: &str = "otpauth://totp/Example:alice@example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Example";
 /// The Key URI Format's own example (SHA-1, 6 digits, 30 s).
 const DOC_URI: &str = "otpauth://totp/ACME%20Co:john.doe@email.com?secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30";
 
@@ -20,7 +20,7 @@ fn selector(testid: &str) -> String {
     format!("[data-testid=\"{testid}\"]")
 }
 
-async fn click(browser: &Browser, testid: &str) {
+pub(crate) async fn click(browser: &Browser, testid: &str) {
     browser
         .client
         .find(Locator::Css(&selector(testid)))
@@ -31,7 +31,7 @@ async fn click(browser: &Browser, testid: &str) {
         .unwrap_or_else(|e| panic!("click [data-testid={testid}]: {e}"));
 }
 
-async fn type_into(browser: &Browser, testid: &str, text: &str) {
+pub(crate) async fn type_into(browser: &Browser, testid: &str, text: &str) {
     let el = browser
         .client
         .find(Locator::Css(&selector(testid)))
@@ -42,7 +42,7 @@ async fn type_into(browser: &Browser, testid: &str, text: &str) {
 }
 
 /// Opens a `<details>` section by its summary text's key.
-async fn open_details(browser: &Browser, key: &str) {
+pub(crate) async fn open_details(browser: &Browser, key: &str) {
     browser
         .client
         .execute(
@@ -53,7 +53,7 @@ async fn open_details(browser: &Browser, key: &str) {
         .expect("open the section");
 }
 
-async fn script(browser: &Browser, code: &str) -> serde_json::Value {
+pub(crate) async fn script(browser: &Browser, code: &str) -> serde_json::Value {
     browser
         .client
         .execute(code, vec![])
@@ -62,7 +62,7 @@ async fn script(browser: &Browser, code: &str) -> serde_json::Value {
 }
 
 /// The page in a new browser, with the first token shown and the panel ready.
-async fn open_ready() -> Browser {
+pub(crate) async fn open_ready() -> Browser {
     let browser = Browser::start().await;
     browser.open("/").await;
     browser
@@ -73,7 +73,7 @@ async fn open_ready() -> Browser {
 }
 
 /// Presses "get a token" and waits until the new token is shown and the panel is ready.
-async fn get_token(browser: &Browser) {
+pub(crate) async fn get_token(browser: &Browser) {
     click(browser, "token-new").await;
     browser
         .wait_text("token-id", WAIT, is_grouped_token_id)
@@ -82,7 +82,7 @@ async fn get_token(browser: &Browser) {
 }
 
 /// Waits until the panel has finished its start-up (the "get a token" button is enabled).
-async fn ready(browser: &Browser) {
+pub(crate) async fn ready(browser: &Browser) {
     let started = std::time::Instant::now();
     loop {
         let idle = script(
@@ -103,7 +103,11 @@ async fn ready(browser: &Browser) {
 
 /// The code the engine computes for `key` around the browser's clock: the code shown must be
 /// one of these (the readings are a moment apart).
-async fn expected_codes(browser: &Browser, secret: &Secret, params: &Params) -> Vec<String> {
+pub(crate) async fn expected_codes(
+    browser: &Browser,
+    secret: &Secret,
+    params: &Params,
+) -> Vec<String> {
     let now = browser.now_seconds().await;
     [now.saturating_sub(1), now, now + 1]
         .iter()
@@ -114,7 +118,7 @@ async fn expected_codes(browser: &Browser, secret: &Secret, params: &Params) -> 
         .collect()
 }
 
-async fn shown_code_matches(browser: &Browser, secret: &Secret, params: &Params) {
+pub(crate) async fn shown_code_matches(browser: &Browser, secret: &Secret, params: &Params) {
     let before = expected_codes(browser, secret, params).await;
     let shown = browser.text("token-code").await;
     let after = expected_codes(browser, secret, params).await;
@@ -125,7 +129,7 @@ async fn shown_code_matches(browser: &Browser, secret: &Secret, params: &Params)
 }
 
 /// Reads the active token's otpauth URI through the export (after the warning).
-async fn exported_uri(browser: &Browser) -> String {
+pub(crate) async fn exported_uri(browser: &Browser) -> String {
     open_details(browser, "ManageTitle").await;
     click(browser, "token-export").await;
     let warning = browser.text("token-export-warning").await;
