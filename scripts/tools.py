@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CARGO_BIN = Path(os.environ.get("CARGO_HOME", Path.home() / ".cargo")) / "bin"
 TOOLS_DIR = ROOT / ".tools"
 NODE_BIN = TOOLS_DIR / "node_modules" / ".bin"
+AXE_DIR = TOOLS_DIR / "axe-core"
 
 
 def config():
@@ -112,6 +113,19 @@ def setup(browser):
         run(["npm", "install", "--prefix", str(TOOLS_DIR), "--no-save", "--no-audit",
              "--no-fund", f"binaryen@{tools['binaryen']}"])
     if browser:
+        # axe-core, injected by the accessibility tests (tests/e2e/a11y.rs); a folder of its
+        # own, so that npm never prunes it together with binaryen.
+        axe = AXE_DIR / "node_modules" / "axe-core"
+        try:
+            have = json.loads((axe / "package.json").read_text())["version"]
+        except (OSError, ValueError, KeyError):
+            have = None
+        if have == tools["axe-core"]:
+            say(f"axe-core {have}: installed")
+        else:
+            AXE_DIR.mkdir(parents=True, exist_ok=True)
+            run(["npm", "install", "--prefix", str(AXE_DIR), "--no-save", "--no-audit",
+                 "--no-fund", f"axe-core@{tools['axe-core']}"])
         b = cfg["browser"]
         missing = [pkg for pkg, path in b["packages"].items() if not Path(path).exists()]
         if missing:
@@ -189,9 +203,11 @@ def webdriver_json():
     b = config()["browser"]
     profile = ROOT / "target" / "wasm-test-profile"
     shutil.rmtree(profile, ignore_errors=True)
+    # The bank's customers' browsers prefer Japanese: the page's default follows the browser.
     caps = {"goog:chromeOptions": {
         "binary": b["chromium"],
-        "args": b["args"] + [f"--user-data-dir={profile}"],
+        "args": b["args"] + [f"--user-data-dir={profile}", "--lang=ja"],
+        "prefs": {"intl": {"accept_languages": "ja"}},
     }}
     path = ROOT / "target" / "webdriver.json"
     path.parent.mkdir(exist_ok=True)

@@ -11,8 +11,8 @@ use fantoccini::key::Key;
 
 use crate::harness::{Browser, Mode};
 
-const CONTRACT: &str = "1000000001";
-const PASSWORD: &str = "demo-Pass1";
+pub(crate) const CONTRACT: &str = "1000000001";
+pub(crate) const PASSWORD: &str = "demo-Pass1";
 
 /// A whole test may take this long at most (one or two code periods and the flows around them).
 const TEST_LIMIT: Duration = Duration::from_secs(150);
@@ -49,7 +49,7 @@ async fn open_in(mode: Mode) -> Browser {
 }
 
 /// The page with the in-page token service.
-async fn open() -> Browser {
+pub(crate) async fn open() -> Browser {
     open_in(Mode::InPage).await
 }
 
@@ -92,7 +92,7 @@ async fn find(browser: &Browser, xpath: &str) -> Element {
 }
 
 /// The bank screen's name (`data-screen`); empty while the page is still loading.
-async fn screen(browser: &Browser) -> String {
+pub(crate) async fn screen(browser: &Browser) -> String {
     let Ok(host) = browser
         .client
         .find(Locator::Css("[data-testid=\"bank-screen\"]"))
@@ -107,7 +107,7 @@ async fn screen(browser: &Browser) -> String {
         .unwrap_or_default()
 }
 
-async fn wait_screen(browser: &Browser, id: &str) {
+pub(crate) async fn wait_screen(browser: &Browser, id: &str) {
     let started = Instant::now();
     loop {
         let shown = screen(browser).await;
@@ -142,7 +142,7 @@ async fn field(browser: &Browser, label: &str) -> Element {
 }
 
 /// Types `text` into the field labelled `label`, first deleting what it holds, key by key.
-async fn type_into(browser: &Browser, label: &str, text: &str) {
+pub(crate) async fn type_into(browser: &Browser, label: &str, text: &str) {
     let input = field(browser, label).await;
     let held = input
         .prop("value")
@@ -168,7 +168,7 @@ async fn type_into(browser: &Browser, label: &str, text: &str) {
 }
 
 /// Clicks the bank's button (or link) whose text is `label`.
-async fn press(browser: &Browser, label: &str) {
+pub(crate) async fn press(browser: &Browser, label: &str) {
     find(
         browser,
         &format!("//section[@data-testid='bank']//button[normalize-space()='{label}']"),
@@ -233,7 +233,7 @@ async fn current_code(browser: &Browser) -> String {
 }
 
 /// Waits for the token to show a code other than `spent`, and returns it.
-async fn next_code(browser: &Browser, spent: &str) -> String {
+pub(crate) async fn next_code(browser: &Browser, spent: &str) -> String {
     let shown = browser
         .wait_text("token-code", NEXT_CODE, |c| {
             let d = digits(c);
@@ -252,21 +252,21 @@ fn wrong_code(a: &str, b: &str) -> String {
 }
 
 /// Enters contract ID and password on the current screen and presses `button`.
-async fn credentials(browser: &Browser, contract: &str, password: &str, button: &str) {
+pub(crate) async fn credentials(browser: &Browser, contract: &str, password: &str, button: &str) {
     type_into(browser, "契約者ID", contract).await;
     type_into(browser, "ログインパスワード", password).await;
     press(browser, button).await;
 }
 
 /// Logs in with contract ID and password on the login screen.
-async fn login(browser: &Browser, password: &str) {
+pub(crate) async fn login(browser: &Browser, password: &str) {
     type_into(browser, "契約者ID(利用者番号)", CONTRACT).await;
     type_into(browser, "ログインパスワード", password).await;
     press(browser, "ログイン").await;
 }
 
 /// Registers the web token's Token ID with its current code; returns the code used (spent).
-async fn register(browser: &Browser, shots: Option<&str>) -> String {
+pub(crate) async fn register(browser: &Browser, shots: Option<&str>) -> String {
     press(browser, "ワンタイムパスワードの利用登録はこちら").await;
     wait_screen(browser, "registration-credentials").await;
     if let Some(prefix) = shots {
@@ -502,7 +502,7 @@ async fn submit_code(browser: &Browser, code: &str, button: &str) {
 }
 
 /// Opens the staff page from the login screen and looks up [`CONTRACT`].
-async fn staff_lookup(browser: &Browser) {
+pub(crate) async fn staff_lookup(browser: &Browser) {
     press(browser, "窓口担当者用ページ").await;
     wait_screen(browser, "staff-lookup").await;
     type_into(browser, "契約者ID", CONTRACT).await;

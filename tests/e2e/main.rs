@@ -6,6 +6,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used)]
 
+mod a11y;
 #[path = "../support/backend.rs"]
 mod backend;
 mod bank;
