@@ -157,12 +157,10 @@ pub enum Notice {
 impl Notice {
     /// The message in `lang`, as plain text.
     pub fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (Self::Error(key) | Self::Info(key), lang) => text(*key, lang).to_string(),
-            (Self::CodeInput(e), Lang::Ja) => e.message_ja(),
-            (Self::CodeInput(e), Lang::En) => e.message_en(),
-            (Self::TokenId(e), Lang::Ja) => e.message_ja(),
-            (Self::TokenId(e), Lang::En) => e.message_en(),
+        match self {
+            Self::Error(key) | Self::Info(key) => text(*key, lang).to_string(),
+            Self::CodeInput(e) => e.message(lang),
+            Self::TokenId(e) => e.message(lang),
         }
     }
 

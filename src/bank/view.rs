@@ -6,6 +6,7 @@ use super::flow::{
     ResyncForm, Screen, Staff, StaffRecord, Stop,
 };
 use super::text::{Lang, Text, text};
+use crate::i18n::{audit, fill};
 use crate::token_service::{AuditEvent, AuditKind, RejectReason};
 
 /// One screen, ready to render.
@@ -578,7 +579,14 @@ pub fn audit_line(event: &AuditEvent, lang: Lang) -> AuditLine {
             period,
         } => (
             Text::AuditIssued,
-            format!("{algorithm}, {digits} / {period} s"),
+            fill(
+                audit::Text::IssuedDetail.get(lang),
+                &[
+                    ("algorithm", algorithm),
+                    ("digits", digits),
+                    ("period", period),
+                ],
+            ),
         ),
         AuditKind::Accepted { step, drift } => (
             Text::AuditAccepted,
@@ -683,6 +691,34 @@ mod tests {
         ] {
             assert_eq!(format_jst(unix), shown, "{unix}");
         }
+    }
+
+    #[test]
+    fn audit_details_come_from_the_catalogue() {
+        let event = |kind| AuditEvent {
+            seq: 3,
+            time: 0,
+            token_id: crate::engine::token_id::TokenId::generate("ABCD", 1).expect("a Token ID"),
+            kind,
+            prev_hash: crate::token_service::GENESIS_HASH,
+            hash: crate::token_service::GENESIS_HASH,
+        };
+        let issued = event(AuditKind::Issued {
+            algorithm: crate::engine::Algorithm::Sha1,
+            digits: 6,
+            period: 30,
+        });
+        for lang in [Lang::Ja, Lang::En] {
+            let line = audit_line(&issued, lang);
+            assert_eq!(line.detail, "SHA1, 6 / 30 s");
+            assert_eq!(line.event, text(Text::AuditIssued, lang));
+        }
+        let accepted = event(AuditKind::Accepted { step: 7, drift: -1 });
+        assert_eq!(
+            audit_line(&accepted, Lang::Ja).detail,
+            "ステップ 7, ズレ -1"
+        );
+        assert_eq!(audit_line(&accepted, Lang::En).detail, "step 7, drift -1");
     }
 
     #[test]

@@ -24,6 +24,9 @@
 
 use core::fmt;
 
+use crate::i18n::engine::Text;
+use crate::i18n::{Lang, fill};
+
 /// Longest input, in characters, that is looked at: longer input is rejected unread.
 pub const MAX_CODE_INPUT_CHARS: usize = 32;
 
@@ -114,51 +117,45 @@ impl CodeInputError {
         }
     }
 
-    /// The message for a Japanese page, e.g. 「ワンタイムパスワードは半角数字6桁で入力してください」.
-    pub fn message_ja(&self) -> String {
+    /// The message in `lang`, e.g. 「ワンタイムパスワードは半角数字6桁で入力してください」 (from the
+    /// `[engine]` section of the catalogue).
+    pub fn message(&self, lang: Lang) -> String {
         let digits = self.expected_digits();
-        let rule = format!("ワンタイムパスワードは半角数字{digits}桁で入力してください");
+        let rule = fill(Text::CodeRule.get(lang), &[("digits", &digits)]);
         match self {
-            CodeInputError::Empty => format!("ワンタイムパスワードが入力されていません。{rule}"),
-            CodeInputError::TooLong => format!("入力が長すぎます。{rule}"),
+            CodeInputError::Empty => fill(Text::CodeEmpty.get(lang), &[("rule", &rule)]),
+            CodeInputError::TooLong => fill(Text::InputTooLong.get(lang), &[("rule", &rule)]),
             CodeInputError::InvalidCharacter {
                 character,
                 position,
                 ..
-            } => format!(
-                "{position}文字目の{}は使えません。{rule}",
-                describe_char_ja(*character)
+            } => fill(
+                Text::CodeInvalidCharacter.get(lang),
+                &[
+                    ("position", position),
+                    ("character", &describe_char(*character, lang)),
+                    ("rule", &rule),
+                ],
             ),
             CodeInputError::WrongLength { found, .. } => {
-                format!("入力された数字は{found}桁です。{rule}")
+                let key = if *found == 1 {
+                    Text::CodeWrongLengthOne
+                } else {
+                    Text::CodeWrongLength
+                };
+                fill(key.get(lang), &[("found", found), ("rule", &rule)])
             }
         }
     }
 
+    /// The message for a Japanese page.
+    pub fn message_ja(&self) -> String {
+        self.message(Lang::Ja)
+    }
+
     /// The message for an English page.
     pub fn message_en(&self) -> String {
-        let digits = self.expected_digits();
-        let rule = format!("Enter the one-time password as {digits} digits.");
-        match self {
-            CodeInputError::Empty => format!("No one-time password was entered. {rule}"),
-            CodeInputError::TooLong => format!("The input is too long. {rule}"),
-            CodeInputError::InvalidCharacter {
-                character,
-                position,
-                ..
-            } => format!(
-                "Character {position}, {}, is not a digit. {rule}",
-                describe_char(*character)
-            ),
-            CodeInputError::WrongLength { found, .. } => {
-                let entered = if *found == 1 {
-                    "1 digit was".to_owned()
-                } else {
-                    format!("{found} digits were")
-                };
-                format!("{entered} entered. {rule}")
-            }
-        }
+        self.message(Lang::En)
     }
 }
 
@@ -170,21 +167,14 @@ impl fmt::Display for CodeInputError {
 
 impl std::error::Error for CodeInputError {}
 
-/// A character as an English message shows it: `'a'` if visible, else its code point (`U+0009`).
-pub(crate) fn describe_char(c: char) -> String {
+/// A character as a message in `lang` shows it: 「a」 or `'a'` if visible, else its code point
+/// (`U+0009`).
+pub(crate) fn describe_char(c: char, lang: Lang) -> String {
     if is_visible(c) {
-        format!("'{c}'")
+        fill(Text::Character.get(lang), &[("character", &c)])
     } else {
-        format!("U+{:04X}", u32::from(c))
-    }
-}
-
-/// A character as a Japanese message shows it: 「a」 if visible, else its code point.
-pub(crate) fn describe_char_ja(c: char) -> String {
-    if is_visible(c) {
-        format!("「{c}」")
-    } else {
-        format!("U+{:04X}", u32::from(c))
+        let hex = format!("{:04X}", u32::from(c));
+        fill(Text::CodePoint.get(lang), &[("hex", &hex)])
     }
 }
 
@@ -316,6 +306,14 @@ mod tests {
         );
         let tab = normalize_code("1\t", 8).unwrap_err();
         assert!(tab.message_en().contains("U+0009"), "{}", tab.message_en());
+        assert_eq!(
+            tab.message_ja(),
+            "2文字目のU+0009は使えません。ワンタイムパスワードは半角数字8桁で入力してください"
+        );
+        assert_eq!(
+            CodeInputError::TooLong.message(Lang::En),
+            "The input is too long. Enter the one-time password as 6 digits."
+        );
         assert!(
             tab.message_ja().contains("半角数字8桁"),
             "{}",

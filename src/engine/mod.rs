@@ -224,7 +224,7 @@ impl fmt::Display for EngineError {
             } => write!(
                 f,
                 "the secret is not valid Base32: character {position} ({}) is not one of A-Z and 2-7",
-                input::describe_char(*character)
+                input::describe_char(*character, crate::i18n::Lang::En)
             ),
             EngineError::InvalidBase32Length { symbols } => write!(
                 f,

@@ -16,7 +16,9 @@ use core::str::FromStr;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::input::{describe_char, describe_char_ja};
+use super::input::describe_char;
+use crate::i18n::engine::Text;
+use crate::i18n::{Lang, fill};
 
 /// Number of letters that open a Token ID.
 pub const PREFIX_LETTERS: usize = 4;
@@ -206,66 +208,50 @@ fn is_separator(c: char) -> bool {
 }
 
 impl TokenIdError {
-    /// The message for a Japanese page.
-    pub fn message_ja(&self) -> String {
-        const RULE: &str = "トークンIDは英字4文字と数字8桁です(例: ABCD 1234 5678)。";
+    /// The message in `lang` (from the `[engine]` section of the catalogue).
+    pub fn message(&self, lang: Lang) -> String {
+        let rule = Text::TokenIdRule.get(lang);
         match self {
-            TokenIdError::Empty => format!("トークンIDが入力されていません。{RULE}"),
-            TokenIdError::TooLong => format!("入力が長すぎます。{RULE}"),
+            TokenIdError::Empty => fill(Text::TokenIdEmpty.get(lang), &[("rule", &rule)]),
+            TokenIdError::TooLong => fill(Text::InputTooLong.get(lang), &[("rule", &rule)]),
             TokenIdError::InvalidCharacter {
                 character,
                 position,
-            } => format!(
-                "{position}文字目の{}は使えません。{RULE}",
-                describe_char_ja(*character)
+            } => fill(
+                Text::TokenIdInvalidCharacter.get(lang),
+                &[
+                    ("position", position),
+                    ("character", &describe_char(*character, lang)),
+                    ("rule", &rule),
+                ],
             ),
-            TokenIdError::LetterAfterDigit { position } => {
-                format!("{position}文字目に英字があります。英字は先頭の4文字だけです。{RULE}")
-            }
-            TokenIdError::WrongLength { letters, digits } => {
-                format!("英字が{letters}文字、数字が{digits}桁入力されています。{RULE}")
-            }
-            TokenIdError::CheckDigit => "トークンIDが正しくありません。\
-                 数字の入力間違いがないか、トークンに表示されたIDと見比べてください。"
-                .to_owned(),
+            TokenIdError::LetterAfterDigit { position } => fill(
+                Text::TokenIdLetterAfterDigit.get(lang),
+                &[("position", position), ("rule", &rule)],
+            ),
+            TokenIdError::WrongLength { letters, digits } => fill(
+                Text::TokenIdWrongLength.get(lang),
+                &[("letters", letters), ("digits", digits), ("rule", &rule)],
+            ),
+            TokenIdError::CheckDigit => Text::TokenIdCheckDigit.get(lang).to_owned(),
             TokenIdError::InvalidPrefix { prefix } => {
-                format!("トークンの型番「{prefix}」は英字4文字ではありません。")
+                fill(Text::TokenIdInvalidPrefix.get(lang), &[("prefix", prefix)])
             }
-            TokenIdError::SerialOutOfRange { serial } => {
-                format!("シリアル番号{serial}は7桁を超えています。")
-            }
+            TokenIdError::SerialOutOfRange { serial } => fill(
+                Text::TokenIdSerialOutOfRange.get(lang),
+                &[("serial", serial)],
+            ),
         }
+    }
+
+    /// The message for a Japanese page.
+    pub fn message_ja(&self) -> String {
+        self.message(Lang::Ja)
     }
 
     /// The message for an English page.
     pub fn message_en(&self) -> String {
-        const RULE: &str = "A Token ID is 4 letters and 8 digits (e.g. ABCD 1234 5678).";
-        match self {
-            TokenIdError::Empty => format!("No Token ID was entered. {RULE}"),
-            TokenIdError::TooLong => format!("The input is too long. {RULE}"),
-            TokenIdError::InvalidCharacter {
-                character,
-                position,
-            } => format!(
-                "Character {position}, {}, cannot be part of a Token ID. {RULE}",
-                describe_char(*character)
-            ),
-            TokenIdError::LetterAfterDigit { position } => {
-                format!("Character {position} is a letter, but letters only come first. {RULE}")
-            }
-            TokenIdError::WrongLength { letters, digits } => {
-                format!("{letters} letters and {digits} digits were entered. {RULE}")
-            }
-            TokenIdError::CheckDigit => "This Token ID is not valid: a digit is probably \
-                 mistyped. Compare it with the ID shown on your token."
-                .to_owned(),
-            TokenIdError::InvalidPrefix { prefix } => {
-                format!("The token model prefix {prefix:?} is not 4 letters.")
-            }
-            TokenIdError::SerialOutOfRange { serial } => {
-                format!("The serial number {serial} has more than 7 digits.")
-            }
-        }
+        self.message(Lang::En)
     }
 }
 

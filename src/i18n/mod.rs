@@ -135,6 +135,20 @@ mod tests {
     }
 
     #[test]
+    fn every_wording_is_written_out() {
+        for source in [JA, EN] {
+            for (section, entries) in parse::parse(source).expect("parses") {
+                for (key, text) in entries {
+                    // English says "12 seconds left" where Japanese says 「あと12秒」.
+                    let may_be_empty =
+                        (section.as_str(), key.as_str()) == ("token", "RemainingBefore");
+                    assert!(may_be_empty || !text.trim().is_empty(), "[{section}] {key}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn the_parity_check_catches_a_missing_key_and_a_changed_placeholder() {
         let ja = "[s]\nA = あ\nB = {n}個\n";
         assert_eq!(missing(ja, "[s]\nA = a\n"), ["[s] B [\"n\"]"]);

@@ -39,6 +39,8 @@ use core::str::FromStr;
 use zeroize::Zeroizing;
 
 use crate::engine::{Algorithm, EngineError, MAX_PERIOD, Params, Secret};
+use crate::i18n::otpauth::Text;
+use crate::i18n::{Lang, fill};
 
 #[cfg(test)]
 mod tests;
@@ -140,119 +142,56 @@ pub enum OtpauthError {
 }
 
 impl OtpauthError {
-    /// The message for a Japanese page.
-    pub fn message_ja(&self) -> String {
-        match self {
+    /// The message in `lang` (from the `[otpauth]` section of the catalogue).
+    pub fn message(&self, lang: Lang) -> String {
+        let (key, args): (Text, &[(&str, &dyn fmt::Display)]) = match self {
             OtpauthError::TooLong { bytes } => {
-                format!("URIが長すぎます({bytes}バイト、最大{MAX_URI_BYTES}バイト)。")
+                (Text::TooLong, &[("bytes", bytes), ("max", &MAX_URI_BYTES)])
             }
-            OtpauthError::NotOtpauth => {
-                "otpauth:// で始まるURIではありません。".to_owned()
-            }
-            OtpauthError::HotpUnsupported => {
-                "カウンター方式(hotp)のトークンには対応していません。時刻方式(totp)のURIを使ってください。".to_owned()
-            }
-            OtpauthError::UnknownType => {
-                "トークンの種類が不明です。otpauth://totp/ で始まるURIを使ってください。".to_owned()
-            }
-            OtpauthError::MissingAccount => "URIにアカウント名がありません。".to_owned(),
-            OtpauthError::BadPercentEncoding { part } => {
-                format!("{}の%エンコードが正しくありません。", part_ja(part))
-            }
+            OtpauthError::NotOtpauth => (Text::NotOtpauth, &[]),
+            OtpauthError::HotpUnsupported => (Text::HotpUnsupported, &[]),
+            OtpauthError::UnknownType => (Text::UnknownType, &[]),
+            OtpauthError::MissingAccount => (Text::MissingAccount, &[]),
+            OtpauthError::BadPercentEncoding { part } => (
+                Text::BadPercentEncoding,
+                &[("part", &part_name(part, lang))],
+            ),
             OtpauthError::ControlCharacter { part } => {
-                format!("{}に制御文字(改行など)が含まれています。", part_ja(part))
+                (Text::ControlCharacter, &[("part", &part_name(part, lang))])
             }
-            OtpauthError::MissingSecret => "URIにシークレット(secret)がありません。".to_owned(),
+            OtpauthError::MissingSecret => (Text::MissingSecret, &[]),
             OtpauthError::SecretNotBase32 {
                 position: Some(position),
-            } => format!(
-                "シークレットの{position}文字目がBase32の文字(A〜Zと2〜7)ではありません。"
+            } => (Text::SecretNotBase32, &[("position", position)]),
+            OtpauthError::SecretNotBase32 { position: None } => (Text::SecretWrongLength, &[]),
+            OtpauthError::SecretTooShort { bits } => (Text::SecretTooShort, &[("bits", bits)]),
+            OtpauthError::SecretTooLong { bytes } => (Text::SecretTooLong, &[("bytes", bytes)]),
+            OtpauthError::UnknownAlgorithm { name } => (Text::UnknownAlgorithm, &[("name", name)]),
+            OtpauthError::InvalidDigits { value } => (Text::InvalidDigits, &[("value", value)]),
+            OtpauthError::InvalidPeriod { value } => (
+                Text::InvalidPeriod,
+                &[("value", value), ("max", &MAX_PERIOD)],
             ),
-            OtpauthError::SecretNotBase32 { position: None } => {
-                "シークレットの文字数が正しくありません(文字の欠けや余分がないか確認してください)。"
-                    .to_owned()
-            }
-            OtpauthError::SecretTooShort { bits } => format!(
-                "シークレットが短すぎます({bits}ビット)。128ビット(Base32で26文字)以上が必要です。"
+            OtpauthError::IssuerMismatch { label, parameter } => (
+                Text::IssuerMismatch,
+                &[("label", label), ("parameter", parameter)],
             ),
-            OtpauthError::SecretTooLong { bytes } => {
-                format!("シークレットが長すぎます({bytes}バイト)。")
-            }
-            OtpauthError::UnknownAlgorithm { name } => format!(
-                "アルゴリズム「{name}」には対応していません。SHA1、SHA256、SHA512のいずれかです。"
-            ),
-            OtpauthError::InvalidDigits { value } => {
-                format!("桁数(digits)「{value}」は使えません。6、7、8のいずれかです。")
-            }
-            OtpauthError::InvalidPeriod { value } => format!(
-                "周期(period)「{value}」は使えません。1〜{MAX_PERIOD}秒で指定してください。"
-            ),
-            OtpauthError::IssuerMismatch { label, parameter } => format!(
-                "ラベルの発行者「{label}」とissuerパラメーター「{parameter}」が一致しません。"
-            ),
-            OtpauthError::IssuerHasColon => {
-                "発行者(issuer)にコロン(:)は使えません。".to_owned()
-            }
+            OtpauthError::IssuerHasColon => (Text::IssuerHasColon, &[]),
             OtpauthError::DuplicateParameter { name } => {
-                format!("パラメーター {name} が二回以上指定されています。")
+                (Text::DuplicateParameter, &[("name", name)])
             }
-        }
+        };
+        fill(key.get(lang), args)
+    }
+
+    /// The message for a Japanese page.
+    pub fn message_ja(&self) -> String {
+        self.message(Lang::Ja)
     }
 
     /// The message for an English page.
     pub fn message_en(&self) -> String {
-        match self {
-            OtpauthError::TooLong { bytes } => format!(
-                "The URI is too long ({bytes} bytes; at most {MAX_URI_BYTES} are accepted)."
-            ),
-            OtpauthError::NotOtpauth => "This is not an otpauth:// URI.".to_owned(),
-            OtpauthError::HotpUnsupported => {
-                "Counter-based (hotp) tokens are not supported; use a time-based (totp) URI."
-                    .to_owned()
-            }
-            OtpauthError::UnknownType => {
-                "Unknown token type; the URI should start with otpauth://totp/.".to_owned()
-            }
-            OtpauthError::MissingAccount => "The URI names no account.".to_owned(),
-            OtpauthError::BadPercentEncoding { part } => {
-                format!("The {part} has a bad percent-encoding.")
-            }
-            OtpauthError::ControlCharacter { part } => {
-                format!("The {part} contains a control character (such as a line break).")
-            }
-            OtpauthError::MissingSecret => "The URI has no secret.".to_owned(),
-            OtpauthError::SecretNotBase32 {
-                position: Some(position),
-            } => format!("Character {position} of the secret is not Base32 (A to Z and 2 to 7)."),
-            OtpauthError::SecretNotBase32 { position: None } => {
-                "The secret has a wrong number of characters (one may be missing or extra)."
-                    .to_owned()
-            }
-            OtpauthError::SecretTooShort { bits } => format!(
-                "The secret is too short ({bits} bits); at least 128 bits \
-                 (26 Base32 characters) are needed."
-            ),
-            OtpauthError::SecretTooLong { bytes } => {
-                format!("The secret is too long ({bytes} bytes).")
-            }
-            OtpauthError::UnknownAlgorithm { name } => {
-                format!("The algorithm \"{name}\" is not supported; use SHA1, SHA256 or SHA512.")
-            }
-            OtpauthError::InvalidDigits { value } => {
-                format!("digits=\"{value}\" is not supported; use 6, 7 or 8.")
-            }
-            OtpauthError::InvalidPeriod { value } => {
-                format!("period=\"{value}\" is not supported; use 1 to {MAX_PERIOD} seconds.")
-            }
-            OtpauthError::IssuerMismatch { label, parameter } => format!(
-                "The issuer in the label (\"{label}\") differs from the issuer parameter \
-                 (\"{parameter}\")."
-            ),
-            OtpauthError::IssuerHasColon => "The issuer must not contain a colon.".to_owned(),
-            OtpauthError::DuplicateParameter { name } => {
-                format!("The parameter {name} is given more than once.")
-            }
-        }
+        self.message(Lang::En)
     }
 }
 
@@ -401,17 +340,18 @@ impl FromStr for KeyUri {
     }
 }
 
-/// The Japanese name of a part of the URI.
-fn part_ja(part: &str) -> &str {
-    match part {
-        "label" => "ラベル",
-        "secret" => "シークレット",
-        "issuer" => "発行者(issuer)",
-        "algorithm" => "アルゴリズム(algorithm)",
-        "digits" => "桁数(digits)",
-        "period" => "周期(period)",
-        other => other,
-    }
+/// The name of a part of the URI (`label`, `secret`, ...) in `lang`.
+fn part_name(part: &str, lang: Lang) -> &str {
+    let key = match part {
+        "label" => Text::PartLabel,
+        "secret" => Text::PartSecret,
+        "issuer" => Text::PartIssuer,
+        "algorithm" => Text::PartAlgorithm,
+        "digits" => Text::PartDigits,
+        "period" => Text::PartPeriod,
+        other => return other,
+    };
+    key.get(lang)
 }
 
 fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {

@@ -14,6 +14,9 @@
 
 use core::fmt;
 
+use crate::i18n::qr::Text;
+use crate::i18n::{Lang, fill};
+
 #[cfg(test)]
 mod tests;
 
@@ -105,24 +108,24 @@ pub enum QrError {
 }
 
 impl QrError {
-    /// The message for a Japanese page.
-    pub fn message_ja(&self) -> String {
+    /// The message in `lang` (from the `[qr]` section of the catalogue).
+    pub fn message(&self, lang: Lang) -> String {
         match self {
             QrError::TooLong { bytes, max } => {
-                format!("QRコードにするには長すぎます({bytes}バイト、最大{max}バイト)。")
+                fill(Text::TooLong.get(lang), &[("bytes", bytes), ("max", max)])
             }
-            QrError::InvalidMask { mask } => format!("マスク番号{mask}は0〜7ではありません。"),
+            QrError::InvalidMask { mask } => fill(Text::InvalidMask.get(lang), &[("mask", mask)]),
         }
+    }
+
+    /// The message for a Japanese page.
+    pub fn message_ja(&self) -> String {
+        self.message(Lang::Ja)
     }
 
     /// The message for an English page.
     pub fn message_en(&self) -> String {
-        match self {
-            QrError::TooLong { bytes, max } => {
-                format!("Too long for a QR code ({bytes} bytes; at most {max} fit).")
-            }
-            QrError::InvalidMask { mask } => format!("Mask {mask} is not one of 0 to 7."),
-        }
+        self.message(Lang::En)
     }
 }
 

@@ -31,6 +31,9 @@
 
 use core::fmt;
 
+use crate::i18n::vault::Text;
+use crate::i18n::{Lang, fill};
+
 /// The first field of every envelope.
 pub const MAGIC: &str = "webtoken-vault";
 /// The format version this code writes and reads.
@@ -306,82 +309,49 @@ pub enum VaultError {
 }
 
 impl VaultError {
+    /// The message in `lang` (from the `[vault]` section of the catalogue).
+    pub fn message(&self, lang: Lang) -> String {
+        let (key, args): (Text, &[(&str, &dyn fmt::Display)]) = match self {
+            VaultError::NotAVault
+            | VaultError::TooLong
+            | VaultError::Truncated
+            | VaultError::ExtraFields
+            | VaultError::BadEncoding { .. }
+            | VaultError::BadLength { .. }
+            | VaultError::BadNumber { .. } => (Text::Malformed, &[]),
+            VaultError::UnsupportedVersion { found } => {
+                (Text::UnsupportedVersion, &[("found", found)])
+            }
+            VaultError::UnsupportedAlgorithm { found } => {
+                (Text::UnsupportedAlgorithm, &[("found", found)])
+            }
+            VaultError::UnknownKeyKind { found } => (Text::UnknownKeyKind, &[("found", found)]),
+            VaultError::IterationsTooLow { iterations } => (
+                Text::IterationsTooLow,
+                &[("iterations", iterations), ("min", &MIN_PBKDF2_ITERATIONS)],
+            ),
+            VaultError::IterationsTooHigh { iterations } => {
+                (Text::IterationsTooHigh, &[("iterations", iterations)])
+            }
+            VaultError::Damaged => (Text::Damaged, &[]),
+            VaultError::DeviceKeyMissing => (Text::DeviceKeyMissing, &[]),
+            VaultError::WrongPassphrase => (Text::WrongPassphrase, &[]),
+            VaultError::PassphraseTooShort => {
+                (Text::PassphraseTooShort, &[("min", &MIN_PASSPHRASE_CHARS)])
+            }
+            VaultError::BadContents => (Text::BadContents, &[]),
+        };
+        fill(key.get(lang), args)
+    }
+
     /// The message for a Japanese page.
     pub fn message_ja(&self) -> String {
-        match self {
-            VaultError::NotAVault | VaultError::TooLong | VaultError::Truncated
-            | VaultError::ExtraFields | VaultError::BadEncoding { .. }
-            | VaultError::BadLength { .. } | VaultError::BadNumber { .. } => {
-                "保存データの形式が壊れています。".to_owned()
-            }
-            VaultError::UnsupportedVersion { found } => format!(
-                "保存データの形式(バージョン「{found}」)に対応していません。新しいページで保存された可能性があります。"
-            ),
-            VaultError::UnsupportedAlgorithm { found } => {
-                format!("保存データの暗号方式「{found}」には対応していません。")
-            }
-            VaultError::UnknownKeyKind { found } => {
-                format!("保存データの鍵の種類「{found}」には対応していません。")
-            }
-            VaultError::IterationsTooLow { iterations } => format!(
-                "保存データの鍵の強度が不足しています(PBKDF2 {iterations}回、{MIN_PBKDF2_ITERATIONS}回以上が必要)。改ざんの可能性があるため使用しません。"
-            ),
-            VaultError::IterationsTooHigh { iterations } => format!(
-                "保存データの鍵のパラメーターが大きすぎます(PBKDF2 {iterations}回)。改ざんの可能性があるため使用しません。"
-            ),
-            VaultError::Damaged => {
-                "保存データが壊れているか、改ざんされています。コードは表示しません。".to_owned()
-            }
-            VaultError::DeviceKeyMissing => {
-                "保存データを暗号化した端末の鍵が見つかりません(ブラウザのデータが一部削除された可能性があります)。".to_owned()
-            }
-            VaultError::WrongPassphrase => {
-                "パスフレーズが違うか、保存データが改ざんされています。".to_owned()
-            }
-            VaultError::PassphraseTooShort => format!(
-                "パスフレーズは{MIN_PASSPHRASE_CHARS}文字以上にしてください。"
-            ),
-            VaultError::BadContents => "保存データの内容を読み取れません。".to_owned(),
-        }
+        self.message(Lang::Ja)
     }
 
     /// The message for an English page.
     pub fn message_en(&self) -> String {
-        match self {
-            VaultError::NotAVault | VaultError::TooLong | VaultError::Truncated
-            | VaultError::ExtraFields | VaultError::BadEncoding { .. }
-            | VaultError::BadLength { .. } | VaultError::BadNumber { .. } => {
-                "The saved data is malformed.".to_owned()
-            }
-            VaultError::UnsupportedVersion { found } => format!(
-                "The saved data has a format version this page does not know (\"{found}\"); a newer page may have written it."
-            ),
-            VaultError::UnsupportedAlgorithm { found } => {
-                format!("The saved data uses an unsupported cipher (\"{found}\").")
-            }
-            VaultError::UnknownKeyKind { found } => {
-                format!("The saved data uses an unknown kind of key (\"{found}\").")
-            }
-            VaultError::IterationsTooLow { iterations } => format!(
-                "The saved data's key is too weak (PBKDF2 with {iterations} iterations; at least {MIN_PBKDF2_ITERATIONS} are required). It may have been tampered with and is not used."
-            ),
-            VaultError::IterationsTooHigh { iterations } => format!(
-                "The saved data's key parameters are too large (PBKDF2 with {iterations} iterations). It may have been tampered with and is not used."
-            ),
-            VaultError::Damaged => {
-                "The saved data is damaged or has been tampered with. No code is shown.".to_owned()
-            }
-            VaultError::DeviceKeyMissing => {
-                "The device key that encrypted the saved data is missing (some browser data may have been cleared).".to_owned()
-            }
-            VaultError::WrongPassphrase => {
-                "Wrong passphrase, or the saved data has been tampered with.".to_owned()
-            }
-            VaultError::PassphraseTooShort => format!(
-                "Choose a passphrase of at least {MIN_PASSPHRASE_CHARS} characters."
-            ),
-            VaultError::BadContents => "The saved data's contents cannot be read.".to_owned(),
-        }
+        self.message(Lang::En)
     }
 }
 

@@ -29,6 +29,8 @@ use zeroize::Zeroizing;
 
 use super::otpauth::KeyUri;
 use crate::engine::token_id::TokenId;
+use crate::i18n::wallet::Text;
+use crate::i18n::{Lang, fill};
 
 /// Longest label, in characters.
 pub const MAX_LABEL_CHARS: usize = 40;
@@ -102,40 +104,27 @@ pub enum WalletError {
 }
 
 impl WalletError {
+    /// The message in `lang` (from the `[wallet]` section of the catalogue).
+    pub fn message(&self, lang: Lang) -> String {
+        let (key, args): (Text, &[(&str, &dyn fmt::Display)]) = match self {
+            WalletError::EmptyLabel => (Text::EmptyLabel, &[]),
+            WalletError::LabelTooLong => (Text::LabelTooLong, &[("max", &MAX_LABEL_CHARS)]),
+            WalletError::UnknownToken => (Text::UnknownToken, &[]),
+            WalletError::Duplicate => (Text::Duplicate, &[]),
+            WalletError::Full => (Text::Full, &[("max", &MAX_TOKENS)]),
+            WalletError::Malformed { line } => (Text::Malformed, &[("line", line)]),
+        };
+        fill(key.get(lang), args)
+    }
+
     /// The message for a Japanese page.
     pub fn message_ja(&self) -> String {
-        match self {
-            WalletError::EmptyLabel => "名前を入力してください。".to_owned(),
-            WalletError::LabelTooLong => {
-                format!("名前は{MAX_LABEL_CHARS}文字以内にしてください。")
-            }
-            WalletError::UnknownToken => {
-                "そのトークンはもうありません(別のタブで削除された可能性があります)。".to_owned()
-            }
-            WalletError::Duplicate => "同じトークンがすでに登録されています。".to_owned(),
-            WalletError::Full => format!("トークンは{MAX_TOKENS}個までです。"),
-            WalletError::Malformed { line } => {
-                format!("保存されたトークンの一覧を読み取れません({line}行目)。")
-            }
-        }
+        self.message(Lang::Ja)
     }
 
     /// The message for an English page.
     pub fn message_en(&self) -> String {
-        match self {
-            WalletError::EmptyLabel => "Enter a name.".to_owned(),
-            WalletError::LabelTooLong => {
-                format!("Names can be at most {MAX_LABEL_CHARS} characters long.")
-            }
-            WalletError::UnknownToken => {
-                "That token no longer exists (another tab may have deleted it).".to_owned()
-            }
-            WalletError::Duplicate => "The same token is already in your list.".to_owned(),
-            WalletError::Full => format!("You can keep at most {MAX_TOKENS} tokens."),
-            WalletError::Malformed { line } => {
-                format!("The saved list of tokens cannot be read (line {line}).")
-            }
-        }
+        self.message(Lang::En)
     }
 }
 

@@ -48,6 +48,8 @@ use subtle::{Choice, ConditionallySelectable, ConstantTimeEq, ConstantTimeGreate
 use crate::engine::input::{CodeInputError, code_value};
 use crate::engine::token_id::{MAX_SERIAL, TokenId, TokenIdError};
 use crate::engine::{EngineError, ISSUED_SECRET_BYTES, Params, Secret};
+use crate::i18n::Lang;
+use crate::i18n::service::Text;
 
 pub mod api;
 mod audit;
@@ -241,53 +243,28 @@ impl Rejected {
         }
     }
 
+    /// The message in `lang` (from the `[service]` section of the catalogue).
+    pub fn message(&self, lang: Lang) -> String {
+        let key = match self {
+            Rejected::Malformed(error) => return error.message(lang),
+            Rejected::UnknownToken => Text::UnknownToken,
+            Rejected::Mismatch => Text::Mismatch,
+            Rejected::Replayed => Text::Replayed,
+            Rejected::LockedOut => Text::LockedOut,
+            Rejected::Stopped => Text::Stopped,
+            Rejected::Unavailable => Text::Unavailable,
+        };
+        key.get(lang).to_owned()
+    }
+
     /// The message for a Japanese page.
     pub fn message_ja(&self) -> String {
-        match self {
-            Rejected::Malformed(error) => error.message_ja(),
-            Rejected::UnknownToken => {
-                "このトークンIDは登録されていません。トークンIDをご確認ください。".to_owned()
-            }
-            Rejected::Mismatch => "ワンタイムパスワードが正しくありません。\
-                 トークンに表示されている数字を入力してください。"
-                .to_owned(),
-            Rejected::Replayed => "このワンタイムパスワードは使用済みです。\
-                 表示が次のパスワードに変わってから入力してください。"
-                .to_owned(),
-            Rejected::LockedOut => "誤ったワンタイムパスワードが続けて入力されたため、\
-                 トークンはロックされています。ロックの解除はお問い合わせ窓口にご連絡ください。"
-                .to_owned(),
-            Rejected::Stopped => "このトークンは利用停止されています。".to_owned(),
-            Rejected::Unavailable => {
-                "ただいま処理できません。しばらくしてからもう一度お試しください。".to_owned()
-            }
-        }
+        self.message(Lang::Ja)
     }
 
     /// The message for an English page.
     pub fn message_en(&self) -> String {
-        match self {
-            Rejected::Malformed(error) => error.message_en(),
-            Rejected::UnknownToken => {
-                "This Token ID is not registered. Check the Token ID.".to_owned()
-            }
-            Rejected::Mismatch => "The one-time password is not correct. \
-                 Enter the number your token shows now."
-                .to_owned(),
-            Rejected::Replayed => "This one-time password has already been used. \
-                 Wait for the next one and enter that."
-                .to_owned(),
-            Rejected::LockedOut => "The token is locked after too many wrong one-time \
-                 passwords. Contact us to have it unlocked."
-                .to_owned(),
-            Rejected::Stopped => {
-                "This token has been stopped and can no longer be used.".to_owned()
-            }
-            Rejected::Unavailable => {
-                "The token service could not process this just now. Try again in a moment."
-                    .to_owned()
-            }
-        }
+        self.message(Lang::En)
     }
 }
 
