@@ -11,18 +11,18 @@ use fantoccini::key::Key;
 
 use crate::harness::{Browser, Mode};
 
-const CONTRACT: &str = "1000000001";
-const PASSWORD: &str = "demo-Pass1";
+pub(crate) const CONTRACT: &str = "1000000001";
+pub(crate) const PASSWORD: &str = "demo-Pass1";
 
 /// A whole test may take this long at most (one or two code periods and the flows around them).
 const TEST_LIMIT: Duration = Duration::from_secs(150);
 /// How long a screen may take to answer.
-const ANSWER: Duration = Duration::from_secs(15);
+pub(crate) const ANSWER: Duration = Duration::from_secs(15);
 /// How long the token may take to show its next code (one 30 s period and some slack).
 const NEXT_CODE: Duration = Duration::from_secs(35);
 
 // The guide's wording, as the customer reads it.
-const REGISTERED: &str = "ワンタイムパスワードの利用登録が完了しました。";
+pub(crate) const REGISTERED: &str = "ワンタイムパスワードの利用登録が完了しました。";
 const STOPPED: &str = "ワンタイムパスワードの利用停止が完了しました。";
 const SPENT: &str = "このワンタイムパスワードは使用済みです。トークンの数字が変わるまでお待ちになり、新しい数字を入力してください。";
 const WRONG_CODE: &str =
@@ -31,7 +31,7 @@ const LOCKED: &str = "ワンタイムパスワードが所定の回数以上誤�
 const WRONG_CREDENTIALS: &str = "契約者IDまたはログインパスワードが正しくありません。ログインパスワードを入力し直してください。";
 
 /// Runs a test body within [`TEST_LIMIT`].
-async fn bounded(body: impl Future<Output = ()>) {
+pub(crate) async fn bounded(body: impl Future<Output = ()>) {
     tokio::time::timeout(TEST_LIMIT, body)
         .await
         .expect("the test finishes within its time limit");
@@ -49,7 +49,7 @@ async fn open_in(mode: Mode) -> Browser {
 }
 
 /// The page with the in-page token service.
-async fn open() -> Browser {
+pub(crate) async fn open() -> Browser {
     open_in(Mode::InPage).await
 }
 
@@ -107,7 +107,7 @@ async fn screen(browser: &Browser) -> String {
         .unwrap_or_default()
 }
 
-async fn wait_screen(browser: &Browser, id: &str) {
+pub(crate) async fn wait_screen(browser: &Browser, id: &str) {
     let started = Instant::now();
     loop {
         let shown = screen(browser).await;
@@ -142,7 +142,7 @@ async fn field(browser: &Browser, label: &str) -> Element {
 }
 
 /// Types `text` into the field labelled `label`, first deleting what it holds, key by key.
-async fn type_into(browser: &Browser, label: &str, text: &str) {
+pub(crate) async fn type_into(browser: &Browser, label: &str, text: &str) {
     let input = field(browser, label).await;
     let held = input
         .prop("value")
@@ -168,7 +168,7 @@ async fn type_into(browser: &Browser, label: &str, text: &str) {
 }
 
 /// Clicks the bank's button (or link) whose text is `label`.
-async fn press(browser: &Browser, label: &str) {
+pub(crate) async fn press(browser: &Browser, label: &str) {
     find(
         browser,
         &format!("//section[@data-testid='bank']//button[normalize-space()='{label}']"),
@@ -191,7 +191,7 @@ async fn has_button(browser: &Browser, label: &str) -> bool {
 }
 
 /// Waits for the bank's message `testid` (bank-error, bank-info, bank-result) to read `expected`.
-async fn wait_message(browser: &Browser, testid: &str, expected: &str) {
+pub(crate) async fn wait_message(browser: &Browser, testid: &str, expected: &str) {
     browser
         .wait_text(testid, ANSWER, |shown| shown == expected)
         .await;
@@ -212,13 +212,13 @@ async fn row(browser: &Browser, label: &str) -> String {
 }
 
 /// The Token ID the token panel shows, without its spaces.
-async fn token_id(browser: &Browser) -> String {
+pub(crate) async fn token_id(browser: &Browser) -> String {
     browser.text("token-id").await.replace(' ', "")
 }
 
 /// The code the token shows now, waiting for the next one if this one has under 3 s left
 /// (a person would wait too).
-async fn current_code(browser: &Browser) -> String {
+pub(crate) async fn current_code(browser: &Browser) -> String {
     let remaining: u64 = browser
         .text("token-remaining")
         .await

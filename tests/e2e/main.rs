@@ -12,3 +12,4 @@ mod bank;
 mod harness;
 mod skeleton;
 mod token;
+mod tour;
