@@ -144,9 +144,10 @@ impl TourView {
             Text::Next
         };
         set_text(&els.next, t(next));
-        let _ = els
-            .start
-            .set_attribute("aria-expanded", if open { "true" } else { "false" });
+        let expanded = if open { "true" } else { "false" };
+        if els.start.get_attribute("aria-expanded").as_deref() != Some(expanded) {
+            let _ = els.start.set_attribute("aria-expanded", expanded);
+        }
         show(&els.panel, open);
         if !open {
             self.mark(None, false);
