@@ -7,6 +7,7 @@
 //! - [`token`]: the token, the customer's device (secret, Token ID, code display);
 //! - [`token_service`]: the token service, which issues credentials and validates codes;
 //! - [`bank`]: the bank, the relying party (customers, passwords, registration, login, stop);
+//! - [`tour`]: the guided tour, the customer guide's chapters step by step over the page;
 //! - `web`: the browser shell, compiled only for `wasm32`.
 //!
 //! Everything that decides something is pure Rust, tested natively; time and randomness come
@@ -23,6 +24,7 @@ pub mod engine;
 pub mod i18n;
 pub mod token;
 pub mod token_service;
+pub mod tour;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod server;

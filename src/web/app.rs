@@ -9,8 +9,10 @@ use super::page::{Page, page_lang};
 use super::service::{SERVICE_PREFIX, ServiceHandle};
 use super::token_panel::{self, Message as TokenMessage, TokenPanel, Work as TokenWork};
 use super::token_store::{TOKEN_PREFIX, WalletStore};
+use super::tour::TourView;
 use crate::bank::BankError;
 use crate::i18n::{fill, page::Text as Words};
+use crate::tour::Event as TourEvent;
 
 /// Why the page could not start.
 #[derive(Debug)]
@@ -41,6 +43,17 @@ struct App {
     token: TokenPanel,
     /// The bank section; `None` on a page without one.
     bank: Option<BankView>,
+    /// The guided tour; `None` on a page without one.
+    tour: Option<TourView>,
+}
+
+impl App {
+    /// The tour looks at the page again after the token or the bank rendered.
+    fn refresh_tour(&mut self) {
+        if let Some(tour) = &mut self.tour {
+            tour.refresh();
+        }
+    }
 }
 
 thread_local! {
@@ -77,6 +90,7 @@ pub async fn start() -> Result<(), StartError> {
         service: Rc::clone(&service),
         token,
         bank: None,
+        tour: None,
     };
     APP.with(|cell| *cell.borrow_mut() = Some(app));
     tick_token();
@@ -92,6 +106,7 @@ pub async fn start() -> Result<(), StartError> {
     APP.with(|cell| {
         if let Some(app) = cell.borrow_mut().as_mut() {
             app.bank = bank;
+            app.tour = TourView::mount(&document, tour_message);
         }
     });
     match choice {
@@ -191,6 +206,7 @@ fn tick_token() {
     APP.with(|cell| {
         if let Some(app) = cell.borrow_mut().as_mut() {
             app.token.tick(tick_token);
+            app.refresh_tour();
         }
     });
 }
@@ -206,6 +222,7 @@ fn bank_message(message: BankMessage) {
         };
         let app = app.as_mut()?;
         let commands = app.bank.as_mut()?.update(message);
+        app.refresh_tour();
         (!commands.is_empty()).then(|| (Rc::clone(&app.service), commands))
     });
     if let Some((service, commands)) = work {
@@ -229,13 +246,28 @@ fn token_message(message: TokenMessage) {
             return None;
         };
         let app = app.as_mut()?;
-        let work = app.token.update(message)?;
-        Some((work, app.token.store()))
+        let work = app.token.update(message);
+        app.refresh_tour();
+        Some((work?, app.token.store()))
     });
     if let Some((work, store)) = work {
         // Nobody waits for this one: the panel shows its outcome.
         let _ = run_token_work(work, store);
     }
+}
+
+/// The tour's listeners call this.
+fn tour_message(event: TourEvent) {
+    APP.with(|cell| {
+        let Ok(mut app) = cell.try_borrow_mut() else {
+            // Sent while the app is busy (an event fired during a render): handle it next.
+            wasm_bindgen_futures::spawn_local(async move { tour_message(event) });
+            return;
+        };
+        if let Some(tour) = app.as_mut().and_then(|app| app.tour.as_mut()) {
+            tour.update(event);
+        }
+    });
 }
 
 /// Runs the token panel's work and reports back to it; the promise resolves when it is done.

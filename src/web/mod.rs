@@ -18,6 +18,7 @@ pub mod service;
 pub mod storage;
 mod token_panel;
 pub mod token_store;
+mod tour;
 
 use wasm_bindgen::prelude::*;
 

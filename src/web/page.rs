@@ -33,13 +33,7 @@ impl std::fmt::Display for MissingElement {
 impl Page {
     /// Looks every element up by its `data-testid`.
     pub fn find(document: &Document) -> Result<Self, MissingElement> {
-        let get = |id: &'static str| {
-            document
-                .query_selector(&format!("[data-testid=\"{id}\"]"))
-                .ok()
-                .flatten()
-                .ok_or(MissingElement(id))
-        };
+        let get = |id: &'static str| by_testid(document, id).ok_or(MissingElement(id));
         Ok(Self {
             token_id: get("token-id")?,
             token_code: get("token-code")?,
@@ -76,6 +70,26 @@ pub fn browser_lang() -> Lang {
         tags.push(tag);
     }
     Lang::preferred(tags.iter().map(String::as_str))
+}
+
+/// The page's element with this `data-testid`, if any.
+pub fn by_testid(document: &Document, id: &str) -> Option<Element> {
+    document
+        .query_selector(&format!("[data-testid=\"{id}\"]"))
+        .ok()
+        .flatten()
+}
+
+/// Shows or hides an element with the `hidden` attribute, skipping the write when it is
+/// already so.
+pub fn show(element: &Element, shown: bool) {
+    if shown {
+        if element.has_attribute("hidden") {
+            let _ = element.remove_attribute("hidden");
+        }
+    } else if !element.has_attribute("hidden") {
+        let _ = element.set_attribute("hidden", "");
+    }
 }
 
 /// Sets an element's text (never HTML), skipping the write when it is unchanged.

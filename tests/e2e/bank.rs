@@ -17,12 +17,12 @@ pub(crate) const PASSWORD: &str = "demo-Pass1";
 /// A whole test may take this long at most (one or two code periods and the flows around them).
 const TEST_LIMIT: Duration = Duration::from_secs(150);
 /// How long a screen may take to answer.
-const ANSWER: Duration = Duration::from_secs(15);
+pub(crate) const ANSWER: Duration = Duration::from_secs(15);
 /// How long the token may take to show its next code (one 30 s period and some slack).
 const NEXT_CODE: Duration = Duration::from_secs(35);
 
 // The guide's wording, as the customer reads it.
-const REGISTERED: &str = "ワンタイムパスワードの利用登録が完了しました。";
+pub(crate) const REGISTERED: &str = "ワンタイムパスワードの利用登録が完了しました。";
 const STOPPED: &str = "ワンタイムパスワードの利用停止が完了しました。";
 const SPENT: &str = "このワンタイムパスワードは使用済みです。トークンの数字が変わるまでお待ちになり、新しい数字を入力してください。";
 const WRONG_CODE: &str =
@@ -31,7 +31,7 @@ const LOCKED: &str = "ワンタイムパスワードが所定の回数以上誤�
 const WRONG_CREDENTIALS: &str = "契約者IDまたはログインパスワードが正しくありません。ログインパスワードを入力し直してください。";
 
 /// Runs a test body within [`TEST_LIMIT`].
-async fn bounded(body: impl Future<Output = ()>) {
+pub(crate) async fn bounded(body: impl Future<Output = ()>) {
     tokio::time::timeout(TEST_LIMIT, body)
         .await
         .expect("the test finishes within its time limit");
@@ -191,7 +191,7 @@ async fn has_button(browser: &Browser, label: &str) -> bool {
 }
 
 /// Waits for the bank's message `testid` (bank-error, bank-info, bank-result) to read `expected`.
-async fn wait_message(browser: &Browser, testid: &str, expected: &str) {
+pub(crate) async fn wait_message(browser: &Browser, testid: &str, expected: &str) {
     browser
         .wait_text(testid, ANSWER, |shown| shown == expected)
         .await;
@@ -212,13 +212,13 @@ async fn row(browser: &Browser, label: &str) -> String {
 }
 
 /// The Token ID the token panel shows, without its spaces.
-async fn token_id(browser: &Browser) -> String {
+pub(crate) async fn token_id(browser: &Browser) -> String {
     browser.text("token-id").await.replace(' ', "")
 }
 
 /// The code the token shows now, waiting for the next one if this one has under 3 s left
 /// (a person would wait too).
-async fn current_code(browser: &Browser) -> String {
+pub(crate) async fn current_code(browser: &Browser) -> String {
     let remaining: u64 = browser
         .text("token-remaining")
         .await

@@ -14,3 +14,4 @@ mod harness;
 mod page;
 mod skeleton;
 mod token;
+mod tour;
