@@ -257,14 +257,6 @@ pub struct Inspection {
 }
 
 impl Inspection {
-    /// Unix time at which `step` begins (RFC 6238: `T0 + step * X`).
-    pub fn step_start(&self, step: u64) -> u64 {
-        let params = &self.state.params;
-        params
-            .t0
-            .saturating_add(step.saturating_mul(params.period.max(1)))
-    }
-
     /// Failures left before the credential locks (0 once locked).
     pub fn failures_left(&self) -> u32 {
         self.max_failures.saturating_sub(self.state.failures)
