@@ -12,26 +12,26 @@ use fantoccini::key::Key;
 use crate::harness::{Browser, Mode};
 
 const CONTRACT: &str = "1000000001";
-const PASSWORD: &str = "demo-Pass1";
+pub(crate) const PASSWORD: &str = "demo-Pass1";
 
 /// A whole test may take this long at most (one or two code periods and the flows around them).
 const TEST_LIMIT: Duration = Duration::from_secs(150);
 /// How long a screen may take to answer.
-const ANSWER: Duration = Duration::from_secs(15);
+pub(crate) const ANSWER: Duration = Duration::from_secs(15);
 /// How long the token may take to show its next code (one 30 s period and some slack).
 const NEXT_CODE: Duration = Duration::from_secs(35);
 
 // The guide's wording, as the customer reads it.
 const REGISTERED: &str = "ワンタイムパスワードの利用登録が完了しました。";
 const STOPPED: &str = "ワンタイムパスワードの利用停止が完了しました。";
-const SPENT: &str = "このワンタイムパスワードは使用済みです。トークンの数字が変わるまでお待ちになり、新しい数字を入力してください。";
+pub(crate) const SPENT: &str = "このワンタイムパスワードは使用済みです。トークンの数字が変わるまでお待ちになり、新しい数字を入力してください。";
 const WRONG_CODE: &str =
     "ワンタイムパスワードが正しくありません。トークンに表示されている数字をご確認ください。";
 const LOCKED: &str = "ワンタイムパスワードが所定の回数以上誤って入力されたため、トークンがロックされました。お手数ですが当庫（フリーダイヤル 0120-000-000\u{3000}平日 9:00~17:00）までお電話ください。";
 const WRONG_CREDENTIALS: &str = "契約者IDまたはログインパスワードが正しくありません。ログインパスワードを入力し直してください。";
 
 /// Runs a test body within [`TEST_LIMIT`].
-async fn bounded(body: impl Future<Output = ()>) {
+pub(crate) async fn bounded(body: impl Future<Output = ()>) {
     tokio::time::timeout(TEST_LIMIT, body)
         .await
         .expect("the test finishes within its time limit");
@@ -69,7 +69,7 @@ macro_rules! in_both_modes {
     };
 }
 
-fn digits(shown: &str) -> String {
+pub(crate) fn digits(shown: &str) -> String {
     shown.chars().filter(char::is_ascii_digit).collect()
 }
 
@@ -107,7 +107,7 @@ async fn screen(browser: &Browser) -> String {
         .unwrap_or_default()
 }
 
-async fn wait_screen(browser: &Browser, id: &str) {
+pub(crate) async fn wait_screen(browser: &Browser, id: &str) {
     let started = Instant::now();
     loop {
         let shown = screen(browser).await;
@@ -142,7 +142,7 @@ async fn field(browser: &Browser, label: &str) -> Element {
 }
 
 /// Types `text` into the field labelled `label`, first deleting what it holds, key by key.
-async fn type_into(browser: &Browser, label: &str, text: &str) {
+pub(crate) async fn type_into(browser: &Browser, label: &str, text: &str) {
     let input = field(browser, label).await;
     let held = input
         .prop("value")
@@ -168,7 +168,7 @@ async fn type_into(browser: &Browser, label: &str, text: &str) {
 }
 
 /// Clicks the bank's button (or link) whose text is `label`.
-async fn press(browser: &Browser, label: &str) {
+pub(crate) async fn press(browser: &Browser, label: &str) {
     find(
         browser,
         &format!("//section[@data-testid='bank']//button[normalize-space()='{label}']"),
@@ -191,7 +191,7 @@ async fn has_button(browser: &Browser, label: &str) -> bool {
 }
 
 /// Waits for the bank's message `testid` (bank-error, bank-info, bank-result) to read `expected`.
-async fn wait_message(browser: &Browser, testid: &str, expected: &str) {
+pub(crate) async fn wait_message(browser: &Browser, testid: &str, expected: &str) {
     browser
         .wait_text(testid, ANSWER, |shown| shown == expected)
         .await;
@@ -233,7 +233,7 @@ async fn current_code(browser: &Browser) -> String {
 }
 
 /// Waits for the token to show a code other than `spent`, and returns it.
-async fn next_code(browser: &Browser, spent: &str) -> String {
+pub(crate) async fn next_code(browser: &Browser, spent: &str) -> String {
     let shown = browser
         .wait_text("token-code", NEXT_CODE, |c| {
             let d = digits(c);
@@ -259,14 +259,14 @@ async fn credentials(browser: &Browser, contract: &str, password: &str, button: 
 }
 
 /// Logs in with contract ID and password on the login screen.
-async fn login(browser: &Browser, password: &str) {
+pub(crate) async fn login(browser: &Browser, password: &str) {
     type_into(browser, "契約者ID(利用者番号)", CONTRACT).await;
     type_into(browser, "ログインパスワード", password).await;
     press(browser, "ログイン").await;
 }
 
 /// Registers the web token's Token ID with its current code; returns the code used (spent).
-async fn register(browser: &Browser, shots: Option<&str>) -> String {
+pub(crate) async fn register(browser: &Browser, shots: Option<&str>) -> String {
     press(browser, "ワンタイムパスワードの利用登録はこちら").await;
     wait_screen(browser, "registration-credentials").await;
     if let Some(prefix) = shots {

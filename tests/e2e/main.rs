@@ -10,5 +10,6 @@
 mod backend;
 mod bank;
 mod harness;
+mod lab;
 mod skeleton;
 mod token;

@@ -16,11 +16,11 @@ const KNOWN_URI: &str = "otpauth://totp/Example:alice@example.com?secret=GEZDGNB
 /// The Key URI Format's own example (SHA-1, 6 digits, 30 s).
 const DOC_URI: &str = "otpauth://totp/ACME%20Co:john.doe@email.com?secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30";
 
-fn selector(testid: &str) -> String {
+pub(crate) fn selector(testid: &str) -> String {
     format!("[data-testid=\"{testid}\"]")
 }
 
-async fn click(browser: &Browser, testid: &str) {
+pub(crate) async fn click(browser: &Browser, testid: &str) {
     browser
         .client
         .find(Locator::Css(&selector(testid)))
