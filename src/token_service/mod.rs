@@ -610,7 +610,7 @@ impl<S: CredentialStore> TokenService<S> {
         let Some(loaded) = self.store.load(token_id) else {
             return DryRun::refused(Rejected::UnknownToken);
         };
-        match self.decide(&loaded, now, self.match_code(code, now)) {
+        match self.decide(&loaded, now, &self.match_code(code, now)) {
             Decision::Refused(rejected) => DryRun::refused(rejected),
             Decision::Compared { outcome, next } => DryRun {
                 outcome,
@@ -650,11 +650,7 @@ impl<S: CredentialStore> TokenService<S> {
 
     /// The comparison [`TokenService::validate`] and [`TokenService::would_accept`] share:
     /// `code` against every step of the window at `now`, in constant time.
-    fn match_code<'a>(
-        &'a self,
-        code: &'a str,
-        now: u64,
-    ) -> impl Fn(&Loaded) -> Result<(Matched, u64), Rejected> + 'a {
+    fn match_code<'a>(&'a self, code: &'a str, now: u64) -> impl Fn(&Loaded) -> Attempted + 'a {
         move |loaded| {
             let params = &loaded.state.params;
             let typed = parse_code(code, params.digits)?;
@@ -822,7 +818,8 @@ impl<S: CredentialStore> TokenService<S> {
         &self,
         loaded: &Loaded,
         now: u64,
-        attempt: impl Fn(&Loaded) -> Result<(Matched, u64), Rejected>,
+        // Not generic: one copy serves validation, resync and the dry run.
+        attempt: &dyn Fn(&Loaded) -> Attempted,
     ) -> Decision {
         match loaded.state.status {
             CredentialStatus::Stopped => return Decision::Refused(Rejected::Stopped),
@@ -866,7 +863,7 @@ impl<S: CredentialStore> TokenService<S> {
         token_id: &TokenId,
         now: u64,
         operation: Operation,
-        attempt: impl Fn(&Loaded) -> Result<(Matched, u64), Rejected>,
+        attempt: impl Fn(&Loaded) -> Attempted,
     ) -> Result<Accepted, Rejected> {
         let reject = |rejected: Rejected| {
             self.audit
@@ -912,6 +909,10 @@ impl<S: CredentialStore> TokenService<S> {
         reject(Rejected::Unavailable)
     }
 }
+
+/// What comparing a code with the window found, at which clock step; or why it was not
+/// compared.
+type Attempted = Result<(Matched, u64), Rejected>;
 
 /// What one validation attempt decides, before anything is stored.
 enum Decision {

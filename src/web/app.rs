@@ -132,11 +132,7 @@ fn choose_service() -> Result<Option<String>, String> {
     let (Ok(search), Ok(origin)) = (location.search(), location.origin()) else {
         return Ok(None);
     };
-    let Some(wanted) = search
-        .trim_start_matches('?')
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("service="))
-    else {
+    let Some(wanted) = super::page::query_value(&search, "service") else {
         return Ok(None);
     };
     let wanted = js_sys::decode_uri_component(wanted)
@@ -233,7 +229,9 @@ fn read_lab(app: &mut App) {
     };
     let service = Rc::clone(&app.service);
     wasm_bindgen_futures::spawn_local(async move {
-        lab_message(lab_panel::read(request, service).await);
+        if let Some(message) = lab_panel::read(request, service).await {
+            lab_message(message);
+        }
     });
 }
 

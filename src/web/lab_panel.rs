@@ -13,13 +13,13 @@ use web_sys::{Document, Element, HtmlButtonElement};
 
 use super::bank_view::dom::{attr, button, child, message, set_text, show, text_child};
 use super::clock;
-use super::page::page_lang;
+use super::page::{page_lang, query_value};
 use super::service::ServiceHandle;
 use super::token_panel::Showing;
 use crate::engine::token_id::TokenId;
 use crate::i18n::Lang;
 use crate::i18n::lab::Text;
-use crate::lab::{CodeLine, History, Report, Service, Shift, View};
+use crate::lab::{CodeLine, History, Report, Service, Shift};
 
 /// What the lab's controls and tasks send.
 #[derive(Debug)]
@@ -104,12 +104,7 @@ pub struct LabPanel {
 pub fn asked_in_address() -> bool {
     web_sys::window()
         .and_then(|w| w.location().search().ok())
-        .is_some_and(|search| {
-            search
-                .trim_start_matches('?')
-                .split('&')
-                .any(|pair| pair == "lab=1")
-        })
+        .is_some_and(|search| query_value(&search, "lab") == Some("1"))
 }
 
 impl LabPanel {
@@ -341,17 +336,17 @@ impl LabPanel {
             if report.offset == 0 { "false" } else { "true" },
         );
         message(&panel.note, view.note.as_deref());
-        draw_codes(&self.doc, panel, &view);
+        draw_codes(&self.doc, panel, view.codes);
     }
 }
 
 /// Redraws the code list when its lines changed (a live region announces every change).
-fn draw_codes(doc: &Document, panel: &mut Open, view: &View) {
-    if panel.drawn == view.codes {
+fn draw_codes(doc: &Document, panel: &mut Open, codes: Vec<CodeLine>) {
+    if panel.drawn == codes {
         return;
     }
     panel.codes.replace_children_with_node_0();
-    for line in &view.codes {
+    for line in &codes {
         let item = child(doc, &panel.codes, "li", "lab-code");
         attr(&item, "data-verdict", line.verdict.name());
         let head = child(doc, &item, "p", "lab-code-head");
@@ -361,26 +356,21 @@ fn draw_codes(doc: &Document, panel: &mut Open, view: &View) {
         let reason = text_child(doc, &item, "p", "lab-reason", &line.reason);
         show(&reason, !line.reason.is_empty());
     }
-    panel.drawn = view.codes.clone();
+    panel.drawn = codes;
 }
 
 /// Reads the token service for `request`: the in-page service's view and dry runs, which
-/// change nothing.
-pub async fn read(request: Request, service: Rc<ServiceHandle>) -> Message {
+/// change nothing. `None` only if the service turned out to be remote, which [`LabPanel`] never
+/// asks.
+pub async fn read(request: Request, service: Rc<ServiceHandle>) -> Option<Message> {
     let Request {
         number,
         report,
         token_id,
     } = request;
     let report = match token_id {
-        Some(id) => {
-            let unseen = report.clone().without_service(Service::Remote);
-            service
-                .peek(|service| report.checked(service, &id))
-                .await
-                .unwrap_or(unseen)
-        }
+        Some(id) => service.peek(|service| report.checked(service, &id)).await?,
         None => report,
     };
-    Message::Report(number, report)
+    Some(Message::Report(number, report))
 }
