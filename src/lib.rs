@@ -8,6 +8,8 @@
 //! - [`token_service`]: the token service, which issues credentials and validates codes;
 //! - [`bank`]: the bank, the relying party (customers, passwords, registration, login, stop);
 //! - [`tour`]: the guided tour, the customer guide's chapters step by step over the page;
+//! - [`lab`]: the staff's time lab (a demo only), which shifts the clock and explains the
+//!   token service's verdicts;
 //! - `web`: the browser shell, compiled only for `wasm32`.
 //!
 //! Everything that decides something is pure Rust, tested natively; time and randomness come
@@ -22,6 +24,7 @@
 pub mod bank;
 pub mod engine;
 pub mod i18n;
+pub mod lab;
 pub mod token;
 pub mod token_service;
 pub mod tour;

@@ -935,6 +935,42 @@ mod token {
         assert!(answer_is_replay(&again), "{again:?}");
     }
 
+    #[wasm_bindgen_test]
+    async fn the_time_lab_peeks_at_the_newest_records_and_writes_nothing() {
+        clean("test.peek.").await;
+        let service = ServiceHandle::persistent("test.peek.");
+        let now = (js_sys::Date::now() / 1000.0) as u64;
+        let issued = service.issue(now).await.unwrap();
+        // Another tab spends a code.
+        let other = ServiceHandle::persistent("test.peek.");
+        let code = totp(&issued.secret, now, &issued.params).unwrap();
+        let command = webtoken::bank::Command::ValidateCode {
+            token_id: issued.token_id.clone(),
+            code: code.clone(),
+        };
+        other.execute(command, now).await;
+        let stored = Store::open("test.peek.").get("records").unwrap();
+        // The lab's look re-reads the records first, and changes none of them.
+        let (seen, dry_run) = service
+            .peek(|s| {
+                let seen = s.inspect(&issued.token_id, now).unwrap();
+                (seen, s.would_accept(&issued.token_id, &code, now))
+            })
+            .await
+            .unwrap();
+        assert_eq!(seen.state.last_step, Some(issued.params.step(now)));
+        assert_eq!(
+            dry_run.answer(),
+            Err(webtoken::token_service::Rejected::Replayed)
+        );
+        assert_eq!(Store::open("test.peek.").get("records").unwrap(), stored);
+        let remote = ServiceHandle::remote("http://127.0.0.1:9");
+        assert!(
+            remote.peek(|_| ()).await.is_none(),
+            "a remote service is not seen"
+        );
+    }
+
     fn answer_is_replay(answer: &Option<webtoken::bank::Event>) -> bool {
         matches!(
             answer,

@@ -21,6 +21,11 @@
 //!    older code after a newer one, or a used code typed again with spaces or full-width digits
 //!    are all [`Rejected::Replayed`], which counts as a failure.
 //!
+//! [`TokenService::would_accept`] answers what `validate` would, by the same code path, without
+//! writing any state or audit event; [`TokenService::inspect`] shows a credential's step,
+//! window, drift and failures. Both are for the staff's time lab, which explains the rules on
+//! screen.
+//!
 //! The state is written with compare-and-set ([`CredentialStore`]), so two concurrent
 //! validations of one code cannot both succeed. Every issue, validation, lock, unlock, stop and
 //! resync appends an event to a hash-chained audit log ([`verify_chain`]); events hold outcomes
@@ -207,6 +212,57 @@ pub struct Accepted {
     pub step: u64,
     /// The credential's drift after this code, in steps.
     pub drift: i64,
+}
+
+/// What [`TokenService::validate`] would answer for a code, found by
+/// [`TokenService::would_accept`] without changing anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DryRun {
+    /// The code's own outcome: the step it would be accepted at, or why not. When the attempt
+    /// would lock the credential this is still the code's own reason (say, `Replayed`).
+    pub outcome: Result<Accepted, Rejected>,
+    /// Whether this attempt would lock the credential: its failure would be the last allowed.
+    pub locks: bool,
+}
+
+impl DryRun {
+    fn refused(rejected: Rejected) -> Self {
+        DryRun {
+            outcome: Err(rejected),
+            locks: false,
+        }
+    }
+
+    /// The answer [`TokenService::validate`] would give: the outcome, or
+    /// [`Rejected::LockedOut`] for the attempt that locks.
+    pub fn answer(&self) -> Result<Accepted, Rejected> {
+        match (&self.outcome, self.locks) {
+            (Err(_), true) => Err(Rejected::LockedOut),
+            (outcome, _) => outcome.clone(),
+        }
+    }
+}
+
+/// A credential as the service sees it at one instant, from [`TokenService::inspect`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inspection {
+    /// The clock's time step (RFC 6238 `T`).
+    pub now_step: u64,
+    /// The steps a code is compared with: the clock's step plus the drift, and
+    /// [`Policy::window`] steps either side (`None` when all of them are before step 0). Of
+    /// those, steps up to `state.last_step` are refused as replays.
+    pub window: Option<core::ops::RangeInclusive<u64>>,
+    /// Consecutive failures that lock the credential ([`Policy::max_failures`]).
+    pub max_failures: u32,
+    /// Status, failures, drift, last accepted step and parameters (never the secret).
+    pub state: CredentialState,
+}
+
+impl Inspection {
+    /// Failures left before the credential locks (0 once locked).
+    pub fn failures_left(&self) -> u32 {
+        self.max_failures.saturating_sub(self.state.failures)
+    }
 }
 
 /// Why a code was not accepted.
@@ -516,20 +572,74 @@ impl<S: CredentialStore> TokenService<S> {
 
     /// Validates a typed `code` for `token_id` at Unix time `now` (see the module docs).
     pub fn validate(&self, token_id: &TokenId, code: &str, now: u64) -> Result<Accepted, Rejected> {
-        self.record_outcome(token_id, now, Operation::Validate, |loaded| {
+        self.record_outcome(
+            token_id,
+            now,
+            Operation::Validate,
+            self.match_code(code, now),
+        )
+    }
+
+    /// What [`TokenService::validate`] would answer for `code` at `now`, found by the same rules
+    /// and comparison but without changing anything: no state is written and no audit event is
+    /// appended (the staff's time lab asks this of the codes a token has shown).
+    pub fn would_accept(&self, token_id: &TokenId, code: &str, now: u64) -> DryRun {
+        let Some(loaded) = self.store.load(token_id) else {
+            return DryRun::refused(Rejected::UnknownToken);
+        };
+        match self.decide(&loaded, now, &self.match_code(code, now)) {
+            Decision::Refused(rejected) => DryRun::refused(rejected),
+            Decision::Compared { outcome, next } => DryRun {
+                outcome,
+                locks: next.status == CredentialStatus::Locked,
+            },
+        }
+    }
+
+    /// What the service holds about a credential at `now`, read only (no secret): its state,
+    /// the clock's step and the steps a code would be compared with. `None` for an unknown
+    /// Token ID.
+    pub fn inspect(&self, token_id: &TokenId, now: u64) -> Option<Inspection> {
+        let state = self.state(token_id)?;
+        let now_step = state.params.step(now);
+        let window = self.window(&state, now_step);
+        let clamp = |step: i128| u64::try_from(step.clamp(0, i128::from(u64::MAX)));
+        // Entirely before step 0 (a clock far behind the drift learnt): no step is compared.
+        let window = match (clamp(*window.start()), clamp(*window.end())) {
+            (Ok(low), Ok(high)) if *window.end() >= 0 => Some(low..=high),
+            _ => None,
+        };
+        Some(Inspection {
+            now_step,
+            window,
+            max_failures: self.policy.max_failures,
+            state,
+        })
+    }
+
+    /// The steps a code is compared with at `now_step`: the centre (the clock's step plus the
+    /// tracked drift) and [`Policy::window`] steps either side, before clamping to valid steps.
+    fn window(&self, state: &CredentialState, now_step: u64) -> core::ops::RangeInclusive<i128> {
+        let centre = i128::from(now_step) + i128::from(state.drift);
+        let window = i128::from(self.policy.window);
+        centre - window..=centre + window
+    }
+
+    /// The comparison [`TokenService::validate`] and [`TokenService::would_accept`] share:
+    /// `code` against every step of the window at `now`, in constant time.
+    fn match_code<'a>(&'a self, code: &'a str, now: u64) -> impl Fn(&Loaded) -> Attempted + 'a {
+        move |loaded| {
             let params = &loaded.state.params;
             let typed = parse_code(code, params.digits)?;
             let now_step = params.step(now);
-            let centre = i128::from(now_step) + i128::from(loaded.state.drift);
-            let window = i128::from(self.policy.window);
             let matched = compare(
                 loaded,
-                centre - window..=centre + window,
+                self.window(&loaded.state, now_step),
                 loaded.state.last_step,
                 |value, _| value.ct_eq(&typed),
             );
             Ok((matched, now_step))
-        })
+        }
     }
 
     /// Re-centres the drift from two consecutive codes (同期ズレ補正): finds a step `s` within
@@ -679,14 +789,58 @@ impl<S: CredentialStore> TokenService<S> {
         Err(ServiceError::Store(StoreError::Conflict))
     }
 
-    /// Runs `attempt` against the stored state, writes the new state with compare-and-set
-    /// (re-reading and re-running on a conflict) and appends the audit events.
+    /// What `attempt` on `loaded` decides at `now`, before anything is stored: the rules of the
+    /// module docs, shared by every validation and its dry run.
+    fn decide(
+        &self,
+        loaded: &Loaded,
+        now: u64,
+        // Not generic: one copy serves validation, resync and the dry run.
+        attempt: &dyn Fn(&Loaded) -> Attempted,
+    ) -> Decision {
+        match loaded.state.status {
+            CredentialStatus::Stopped => return Decision::Refused(Rejected::Stopped),
+            CredentialStatus::Locked => return Decision::Refused(Rejected::LockedOut),
+            CredentialStatus::Active => {}
+        }
+        let (matched, now_step) = match attempt(loaded) {
+            Ok(outcome) => outcome,
+            Err(rejected) => return Decision::Refused(rejected),
+        };
+        let mut next = loaded.state.clone();
+        let outcome = match matched {
+            Matched::Fresh(step) => {
+                let offset = i128::from(step) - i128::from(now_step);
+                let bound = i128::from(self.policy.max_drift);
+                let drift =
+                    i64::try_from(offset.clamp(-bound, bound)).expect("max_drift is an i64");
+                next.last_step = Some(step);
+                next.failures = 0;
+                next.drift = drift;
+                Ok(Accepted { step, drift })
+            }
+            Matched::Replayed => Err(Rejected::Replayed),
+            Matched::None => Err(Rejected::Mismatch),
+        };
+        if outcome.is_err() {
+            next.failures = next.failures.saturating_add(1);
+            if next.failures >= self.policy.max_failures {
+                next.status = CredentialStatus::Locked;
+                next.locked_at = Some(now);
+            }
+        }
+        Decision::Compared { outcome, next }
+    }
+
+    /// Runs `attempt` against the stored state ([`TokenService::decide`]), writes the new state
+    /// with compare-and-set (re-reading and re-running on a conflict) and appends the audit
+    /// events.
     fn record_outcome(
         &self,
         token_id: &TokenId,
         now: u64,
         operation: Operation,
-        attempt: impl Fn(&Loaded) -> Result<(Matched, u64), Rejected>,
+        attempt: impl Fn(&Loaded) -> Attempted,
     ) -> Result<Accepted, Rejected> {
         let reject = |rejected: Rejected| {
             self.audit
@@ -697,37 +851,10 @@ impl<S: CredentialStore> TokenService<S> {
             let Some(loaded) = self.store.load(token_id) else {
                 return reject(Rejected::UnknownToken);
             };
-            match loaded.state.status {
-                CredentialStatus::Stopped => return reject(Rejected::Stopped),
-                CredentialStatus::Locked => return reject(Rejected::LockedOut),
-                CredentialStatus::Active => {}
-            }
-            let (matched, now_step) = match attempt(&loaded) {
-                Ok(outcome) => outcome,
-                Err(rejected) => return reject(rejected),
+            let (outcome, next) = match self.decide(&loaded, now, &attempt) {
+                Decision::Refused(rejected) => return reject(rejected),
+                Decision::Compared { outcome, next } => (outcome, next),
             };
-            let mut next = loaded.state.clone();
-            let outcome = match matched {
-                Matched::Fresh(step) => {
-                    let offset = i128::from(step) - i128::from(now_step);
-                    let bound = i128::from(self.policy.max_drift);
-                    let drift =
-                        i64::try_from(offset.clamp(-bound, bound)).expect("max_drift is an i64");
-                    next.last_step = Some(step);
-                    next.failures = 0;
-                    next.drift = drift;
-                    Ok(Accepted { step, drift })
-                }
-                Matched::Replayed => Err(Rejected::Replayed),
-                Matched::None => Err(Rejected::Mismatch),
-            };
-            if outcome.is_err() {
-                next.failures = next.failures.saturating_add(1);
-                if next.failures >= self.policy.max_failures {
-                    next.status = CredentialStatus::Locked;
-                    next.locked_at = Some(now);
-                }
-            }
             let locked = (next.status == CredentialStatus::Locked).then_some(next.failures);
             match self.store.compare_and_set(token_id, loaded.version, next) {
                 Ok(_) => {}
@@ -758,6 +885,21 @@ impl<S: CredentialStore> TokenService<S> {
         }
         reject(Rejected::Unavailable)
     }
+}
+
+/// What comparing a code with the window found, at which clock step; or why it was not
+/// compared.
+type Attempted = Result<(Matched, u64), Rejected>;
+
+/// What one validation attempt decides, before anything is stored.
+enum Decision {
+    /// Refused before any comparison (stopped, locked, malformed): nothing changes.
+    Refused(Rejected),
+    /// Compared with the window: the code's outcome, and the state to store.
+    Compared {
+        outcome: Result<Accepted, Rejected>,
+        next: CredentialState,
+    },
 }
 
 /// Which operation a validation outcome belongs to, for its audit event.

@@ -1103,6 +1103,158 @@ fn rejection_messages_in_japanese_and_english() {
     );
 }
 
+// ---- Dry run and inspection (the time lab) ----
+
+/// Everything the service holds (credentials with their state, and the audit log).
+fn held(service: &TokenService) -> Snapshot {
+    service.snapshot()
+}
+
+#[test]
+fn a_dry_run_answers_as_validate_would_and_changes_nothing() {
+    let (service, id) = fresh();
+    // At t = 60 the window is steps 1..=3.
+    for (typed, expected) in [
+        (code(0), Err(Rejected::Mismatch)),
+        (code(4), Err(Rejected::Mismatch)),
+        (
+            "12 34".to_owned(),
+            Err(Rejected::Malformed(CodeInputError::WrongLength {
+                expected: 6,
+                found: 4,
+            })),
+        ),
+        (code(2), Ok(Accepted { step: 2, drift: 0 })),
+        (code(2), Err(Rejected::Replayed)),
+        (code(1), Err(Rejected::Replayed)),
+        (code(3), Ok(Accepted { step: 3, drift: 1 })),
+    ] {
+        let before = held(&service);
+        let dry = service.would_accept(&id, &typed, 60);
+        assert_eq!(
+            held(&service),
+            before,
+            "the dry run of {typed} wrote nothing"
+        );
+        assert_eq!(dry.answer(), expected, "dry run of {typed}");
+        assert!(!dry.locks);
+        assert_eq!(service.validate(&id, &typed, 60), expected, "{typed}");
+    }
+    assert_eq!(
+        service.would_accept(&token_id(9), &code(2), 60),
+        DryRun {
+            outcome: Err(Rejected::UnknownToken),
+            locks: false
+        }
+    );
+}
+
+#[test]
+fn the_dry_run_of_the_attempt_that_locks_keeps_the_codes_own_reason() {
+    let (service, id) = service_with(Policy {
+        max_failures: 3,
+        ..Policy::default()
+    });
+    service.validate(&id, &code(2), 60).unwrap();
+    let wrong = wrong_code(0..=10);
+    for _ in 0..2 {
+        assert_eq!(service.validate(&id, &wrong, 60), Err(Rejected::Mismatch));
+    }
+    // One failure left: a used code would lock, and says why it fails.
+    let used = service.would_accept(&id, &code(2), 60);
+    assert_eq!(used.outcome, Err(Rejected::Replayed));
+    assert!(used.locks);
+    assert_eq!(used.answer(), Err(Rejected::LockedOut));
+    // A fresh code would not lock: it would be accepted.
+    let fresh_code = service.would_accept(&id, &code(3), 60);
+    assert_eq!(fresh_code.answer(), Ok(Accepted { step: 3, drift: 1 }));
+    assert!(!fresh_code.locks);
+    // The real attempt locks, as the dry run said.
+    let before = held(&service);
+    assert_eq!(
+        service.validate(&id, &code(2), 60),
+        Err(Rejected::LockedOut)
+    );
+    assert_ne!(held(&service), before);
+    // Locked: every code, the fresh one too, is refused with nothing written.
+    let before = held(&service);
+    let locked = service.would_accept(&id, &code(3), 60);
+    assert_eq!(locked.outcome, Err(Rejected::LockedOut));
+    assert!(!locked.locks, "it is locked already");
+    assert_eq!(held(&service), before);
+    // Stopped: refused likewise.
+    service.stop(&id, "staff", "lost", 61).unwrap();
+    let before = held(&service);
+    assert_eq!(
+        service.would_accept(&id, &code(3), 61).answer(),
+        Err(Rejected::Stopped)
+    );
+    assert_eq!(held(&service), before);
+}
+
+#[test]
+fn inspection_shows_step_window_drift_failures_and_the_last_step() {
+    let (service, id) = fresh();
+    assert_eq!(service.inspect(&token_id(9), 60), None);
+    let seen = service.inspect(&id, 60).unwrap();
+    assert_eq!((seen.now_step, seen.window.clone()), (2, Some(1..=3)));
+    assert_eq!((seen.state.drift, seen.state.failures), (0, 0));
+    assert_eq!((seen.state.last_step, seen.max_failures), (None, 10));
+    assert_eq!(seen.state.status, CredentialStatus::Active);
+    assert_eq!(seen.failures_left(), 10);
+
+    // A code one step ahead moves the centre: the window follows the drift.
+    service.validate(&id, &code(3), 60).unwrap();
+    service.validate(&id, &wrong_code(0..=10), 60).unwrap_err();
+    let seen = service.inspect(&id, 60).unwrap();
+    assert_eq!((seen.window.clone(), seen.state.drift), (Some(2..=4), 1));
+    assert_eq!((seen.state.last_step, seen.state.failures), (Some(3), 1));
+    assert_eq!(seen.failures_left(), 9);
+    assert_eq!(service.inspect(&id, 3_000).unwrap().window, Some(100..=102));
+    assert_eq!(
+        service.audit_for(&id).len(),
+        3,
+        "inspecting wrote no audit event"
+    );
+}
+
+#[test]
+fn the_inspected_window_is_exactly_what_validation_accepts() {
+    for (drift_step, now) in [(2, 60), (3, 60), (1, 60), (0, 30), (0, 0)] {
+        let (service, id) = fresh();
+        // Set the drift by accepting a code of `drift_step` at `now`.
+        service.validate(&id, &code(drift_step), now).unwrap();
+        for later in [now + 90, now + 300] {
+            let window = service.inspect(&id, later).unwrap().window.unwrap();
+            let (low, high) = (*window.start(), *window.end());
+            for step in low.saturating_sub(3)..=high + 3 {
+                let answer = service.would_accept(&id, &code(step), later).answer();
+                let inside = window.contains(&step);
+                match answer {
+                    Ok(accepted) => assert!(inside, "step {step} at {later}: {accepted:?}"),
+                    Err(Rejected::Replayed) => assert!(inside && step <= drift_step),
+                    Err(Rejected::Mismatch) => assert!(!inside, "step {step} at {later}"),
+                    other => panic!("step {step}: {other:?}"),
+                }
+            }
+        }
+    }
+    // Near step 0 with a negative drift the window is clamped to valid steps.
+    let (service, id) = fresh();
+    service.validate(&id, &code(0), 30).unwrap();
+    assert_eq!(service.inspect(&id, 0).unwrap().window, Some(0..=0));
+    // A slow token's drift learnt at step 10, then the clock set back to 0: no step is
+    // compared at all.
+    let (service, id) = fresh();
+    service.resync(&id, &code(4), &code(5), 300).unwrap();
+    let seen = service.inspect(&id, 0).unwrap();
+    assert_eq!((seen.state.drift, seen.window), (-5, None));
+    assert_eq!(
+        service.would_accept(&id, &code(0), 0).outcome,
+        Err(Rejected::Mismatch)
+    );
+}
+
 // ---- The laws ----
 
 proptest! {
@@ -1139,5 +1291,32 @@ proptest! {
         prop_assert_eq!(service.validate(&id, &shown, now), Err(Rejected::Replayed));
         let later = service.validate(&id, &shown, now + second_delay);
         prop_assert!(later.is_err(), "{:?}", later);
+    }
+
+    /// Before every validation of any sequence, the dry run gives the same answer and writes
+    /// nothing (lockout, replay and stop included).
+    #[test]
+    fn a_dry_run_always_matches_the_validation_that_follows(
+        attempts in proptest::collection::vec((0_u64..12, 0_u64..400, 0_u8..10), 1..30),
+    ) {
+        let (service, id) = service_with(Policy { max_failures: 4, ..Policy::default() });
+        for (step, now, action) in attempts {
+            // Mostly a code of some step; sometimes a wrong or malformed one, a stop or an unlock.
+            let typed = match action {
+                0 => wrong_code(0..=20),
+                1 => "12 34".to_owned(),
+                _ => code(step),
+            };
+            if action == 9 {
+                let _ = service.unlock(&id, "staff", now);
+            }
+            if action == 8 && step == 0 {
+                let _ = service.stop(&id, "staff", "lost", now);
+            }
+            let before = held(&service);
+            let dry = service.would_accept(&id, &typed, now);
+            prop_assert_eq!(&held(&service), &before);
+            prop_assert_eq!(dry.answer(), service.validate(&id, &typed, now));
+        }
     }
 }

@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use super::bank_view::{BankView, Message as BankMessage};
 use super::clock;
+use super::lab_panel::{self, Effect as LabEffect, LabPanel, Message as LabMessage};
 use super::page::{Page, page_lang};
 use super::service::{SERVICE_PREFIX, ServiceHandle};
 use super::token_panel::{self, Message as TokenMessage, TokenPanel, Work as TokenWork};
@@ -43,6 +44,9 @@ struct App {
     token: TokenPanel,
     /// The bank section; `None` on a page without one.
     bank: Option<BankView>,
+    /// The staff's time lab (its switch, and the panel when open); `None` on a page without
+    /// a footer.
+    lab: Option<LabPanel>,
     /// The guided tour; `None` on a page without one.
     tour: Option<TourView>,
 }
@@ -86,10 +90,17 @@ pub async fn start() -> Result<(), StartError> {
         token_message,
     )
     .map_err(StartError::Page)?;
+    let lab = LabPanel::mount(
+        &document,
+        lab_panel::asked_in_address(),
+        matches!(choice, Ok(true)),
+        lab_message,
+    );
     let app = App {
         service: Rc::clone(&service),
         token,
         bank: None,
+        lab,
         tour: None,
     };
     APP.with(|cell| *cell.borrow_mut() = Some(app));
@@ -136,11 +147,7 @@ fn choose_service() -> Result<Option<String>, String> {
     let (Ok(search), Ok(origin)) = (location.search(), location.origin()) else {
         return Ok(None);
     };
-    let Some(wanted) = search
-        .trim_start_matches('?')
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("service="))
-    else {
+    let Some(wanted) = super::page::query_value(&search, "service") else {
         return Ok(None);
     };
     let wanted = js_sys::decode_uri_component(wanted)
@@ -201,12 +208,52 @@ pub fn new_version_ready() {
     }
 }
 
-/// The token panel's timer callback.
+/// The token panel's timer callback; the time lab follows each second.
 fn tick_token() {
     APP.with(|cell| {
         if let Some(app) = cell.borrow_mut().as_mut() {
             app.token.tick(tick_token);
             app.refresh_tour();
+            read_lab(app);
+        }
+    });
+}
+
+/// The time lab's listeners and tasks call this. A shifted clock redraws the token at once.
+fn lab_message(message: LabMessage) {
+    APP.with(|cell| {
+        let Ok(mut app) = cell.try_borrow_mut() else {
+            // Sent while the app is busy (an event fired during a render): handle it next.
+            wasm_bindgen_futures::spawn_local(async move { lab_message(message) });
+            return;
+        };
+        let Some(app) = app.as_mut() else {
+            return;
+        };
+        let Some(lab) = app.lab.as_mut() else {
+            return;
+        };
+        if lab.update(message) == LabEffect::ClockMoved {
+            app.token.redraw();
+            read_lab(app);
+        }
+    });
+}
+
+/// While the time lab is open, notes the token's code and reads the token service for it in a
+/// task (which holds no borrow of the app across its `await`s).
+fn read_lab(app: &mut App) {
+    let Some(request) = app
+        .lab
+        .as_mut()
+        .and_then(|lab| lab.observe(app.token.showing()))
+    else {
+        return;
+    };
+    let service = Rc::clone(&app.service);
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Some(message) = lab_panel::read(request, service).await {
+            lab_message(message);
         }
     });
 }
@@ -231,6 +278,14 @@ fn bank_message(message: BankMessage) {
                 if let Some(answer) = service.execute(command, clock::now_seconds()).await {
                     bank_message(BankMessage::Bank(answer));
                 }
+                // The lab shows the outcome at once, not at the next second.
+                APP.with(|cell| {
+                    if let Ok(mut app) = cell.try_borrow_mut()
+                        && let Some(app) = app.as_mut()
+                    {
+                        read_lab(app);
+                    }
+                });
             }
         });
     }
@@ -247,6 +302,8 @@ fn token_message(message: TokenMessage) {
         };
         let app = app.as_mut()?;
         let work = app.token.update(message);
+        // A token issued, chosen or unlocked shows in the lab at once.
+        read_lab(app);
         app.refresh_tour();
         Some((work?, app.token.store()))
     });

@@ -7,7 +7,7 @@
 //! caller, which runs it asynchronously and sends the answer as another [`Message`]. The bank
 //! is kept in `localStorage` (see [`persist`]).
 
-mod dom;
+pub(super) mod dom;
 mod frame;
 pub mod persist;
 mod screen;

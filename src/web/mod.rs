@@ -11,6 +11,7 @@ pub mod crypto;
 mod errors;
 mod exports;
 pub mod idb;
+mod lab_panel;
 mod page;
 mod remote;
 pub mod sealed;

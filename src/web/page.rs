@@ -92,6 +92,15 @@ pub fn show(element: &Element, shown: bool) {
     }
 }
 
+/// The value of `name` in the page address's query (`location.search`), still
+/// percent-encoded; the first one if it is there twice.
+pub fn query_value<'a>(search: &'a str, name: &str) -> Option<&'a str> {
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+}
+
 /// Sets an element's text (never HTML), skipping the write when it is unchanged.
 pub fn set_text(element: &Element, text: &str) {
     if element.text_content().as_deref() != Some(text) {

@@ -212,16 +212,31 @@ impl ServiceHandle {
         true
     }
 
-    /// Runs `op` on the newest stored state and saves the result with compare-and-set,
-    /// running `op` again on the newer state when another tab wrote in between.
-    async fn transact<R>(&self, op: impl Fn(&TokenService<MemoryStore>) -> R) -> R {
-        // Wait for this tab's previous cycle (the page is single-threaded: nothing runs between
-        // the check and the set).
+    /// Shows `look` the in-page service's newest state without changing it (the staff's time
+    /// lab inspects with it); `None` for a remote service, whose state the page cannot see.
+    pub async fn peek<R>(&self, look: impl FnOnce(&TokenService<MemoryStore>) -> R) -> Option<R> {
+        if self.remote.is_some() {
+            return None;
+        }
+        let _turn = self.turn().await;
+        self.refresh().await;
+        Some(look(&self.in_page.borrow()))
+    }
+
+    /// Waits for this tab's previous read-change-save cycle to end, and starts one.
+    async fn turn(&self) -> Turn<'_> {
+        // The page is single-threaded: nothing runs between the check and the set.
         while self.busy.get() {
             gloo_timers::future::TimeoutFuture::new(0).await;
         }
         self.busy.set(true);
-        let _turn = Turn(&self.busy);
+        Turn(&self.busy)
+    }
+
+    /// Runs `op` on the newest stored state and saves the result with compare-and-set,
+    /// running `op` again on the newer state when another tab wrote in between.
+    async fn transact<R>(&self, op: impl Fn(&TokenService<MemoryStore>) -> R) -> R {
+        let _turn = self.turn().await;
         let mut attempt = 0;
         loop {
             attempt += 1;

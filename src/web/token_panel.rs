@@ -22,6 +22,8 @@ use super::page::{MissingElement, Page, set_text};
 use super::sealed::NotSaved;
 use super::service::ServiceHandle;
 use super::token_store::{ChangeError, WalletStore};
+use crate::engine::Params;
+use crate::engine::token_id::TokenId;
 use crate::token::otpauth::{KeyUri, OtpauthError};
 use crate::token::qr::{EcLevel, QrCode};
 use crate::token::text::{Lang, Text};
@@ -214,6 +216,20 @@ elements! {
     discard_no => "token-discard-no",
 }
 
+/// What the token displays, for the staff's time lab: the codes it shows anyway, never the
+/// secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Showing {
+    /// The token in the list, and its Token ID when the token service issued it.
+    pub token: (u32, Option<TokenId>),
+    /// Its code parameters.
+    pub params: Params,
+    /// The code on show, digits only.
+    pub code: String,
+    /// The code's time step.
+    pub step: u64,
+}
+
 /// Ids and labels of the tokens listed, and the active one.
 type DrawnList = (Vec<(u32, String)>, Option<u32>);
 
@@ -246,6 +262,8 @@ pub struct TokenPanel {
     persisted: Option<Option<bool>>,
     /// The list as last drawn (ids, labels, active): redrawn only when it changed.
     drawn_list: Option<DrawnList>,
+    /// What the display shows, as last drawn.
+    showing: Option<Showing>,
     /// The timer that fires at the next whole second; owned, so dropping the panel stops it.
     timer: Option<Timeout>,
     /// The timer that has just fired, kept until the next tick so that it is not dropped while
@@ -404,6 +422,7 @@ impl TokenPanel {
             reload_pending: false,
             persisted: None,
             drawn_list: None,
+            showing: None,
             timer: None,
             spent: None,
             _listeners: listeners,
@@ -421,6 +440,16 @@ impl TokenPanel {
         self.render_at(clock::seconds_of(now_ms));
         self.spent = self.timer.take();
         self.timer = Some(Timeout::new(clock::ms_to_next_second(now_ms), tick));
+    }
+
+    /// Draws the display again at once (the clock was shifted), leaving the timer as it is.
+    pub fn redraw(&mut self) {
+        self.render_at(clock::now_seconds());
+    }
+
+    /// What the display shows, as last drawn: for the staff's time lab.
+    pub fn showing(&self) -> Option<&Showing> {
+        self.showing.as_ref()
     }
 
     fn active(&self) -> Option<&WalletToken> {
@@ -706,6 +735,12 @@ impl TokenPanel {
                 }
                 match CodeDisplay::at(&token.key.secret, &token.key.params, now) {
                     Ok(shown) => {
+                        self.showing = Some(Showing {
+                            token: (token.id, token.token_id.clone()),
+                            params: token.key.params,
+                            code: shown.code.clone(),
+                            step: shown.step,
+                        });
                         set_text(&self.page.token_code, &shown.grouped());
                         mark_first_code();
                         set_text(&self.page.token_next, &group_code(&shown.next));
@@ -714,6 +749,7 @@ impl TokenPanel {
                         attr(&self.page.token_bar, "value", &shown.remaining.to_string());
                     }
                     Err(e) => {
+                        self.showing = None;
                         set_text(&self.page.token_code, "");
                         set_text(&self.page.token_next, "");
                         set_text(&self.page.status, &e.to_string());
@@ -728,6 +764,7 @@ impl TokenPanel {
                 }
             }
             None => {
+                self.showing = None;
                 for el in [
                     &self.page.token_id,
                     &self.page.token_code,

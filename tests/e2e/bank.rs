@@ -24,7 +24,7 @@ const NEXT_CODE: Duration = Duration::from_secs(35);
 // The guide's wording, as the customer reads it.
 pub(crate) const REGISTERED: &str = "ワンタイムパスワードの利用登録が完了しました。";
 const STOPPED: &str = "ワンタイムパスワードの利用停止が完了しました。";
-const SPENT: &str = "このワンタイムパスワードは使用済みです。トークンの数字が変わるまでお待ちになり、新しい数字を入力してください。";
+pub(crate) const SPENT: &str = "このワンタイムパスワードは使用済みです。トークンの数字が変わるまでお待ちになり、新しい数字を入力してください。";
 const WRONG_CODE: &str =
     "ワンタイムパスワードが正しくありません。トークンに表示されている数字をご確認ください。";
 const LOCKED: &str = "ワンタイムパスワードが所定の回数以上誤って入力されたため、トークンがロックされました。お手数ですが当庫（フリーダイヤル 0120-000-000\u{3000}平日 9:00~17:00）までお電話ください。";
@@ -69,7 +69,7 @@ macro_rules! in_both_modes {
     };
 }
 
-fn digits(shown: &str) -> String {
+pub(crate) fn digits(shown: &str) -> String {
     shown.chars().filter(char::is_ascii_digit).collect()
 }
 

@@ -175,9 +175,14 @@ impl Browser {
         panic!("could not start a Chromium session through chromedriver: {last:?}");
     }
 
-    /// Opens a path of the page server, with the query of this browser's mode.
+    /// Opens a path of the page server (which may have a query of its own), with the query of
+    /// this browser's mode.
     pub async fn open(&self, path: &str) {
-        let url = format!("http://{}{}{}", self.base, path, self.query);
+        let query = match self.query.strip_prefix('?') {
+            Some(rest) if path.contains('?') => format!("&{rest}"),
+            _ => self.query.to_owned(),
+        };
+        let url = format!("http://{}{}{}", self.base, path, query);
         self.client.goto(&url).await.expect("open the page");
     }
 
@@ -302,6 +307,24 @@ impl Browser {
     /// Saves a screenshot under `target/e2e-screenshots/NAME.png`.
     pub async fn screenshot(&self, name: &str) {
         let png = self.client.screenshot().await.expect("take a screenshot");
+        self.save_screenshot(name, png);
+    }
+
+    /// Saves a screenshot of the whole element with this `data-testid` (taller than the window
+    /// too) under `target/e2e-screenshots/NAME.png`.
+    pub async fn screenshot_of(&self, testid: &str, name: &str) {
+        let png = self
+            .client
+            .find(Locator::Css(&format!("[data-testid=\"{testid}\"]")))
+            .await
+            .unwrap_or_else(|e| panic!("no [data-testid={testid}]: {e}"))
+            .screenshot()
+            .await
+            .expect("take a screenshot of the element");
+        self.save_screenshot(name, png);
+    }
+
+    fn save_screenshot(&self, name: &str, png: Vec<u8>) {
         std::fs::write(
             screenshot_dir().join(format!("{}{name}.png", self.prefix)),
             png,

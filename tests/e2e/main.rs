@@ -11,6 +11,7 @@ mod a11y;
 mod backend;
 mod bank;
 mod harness;
+mod lab;
 mod page;
 mod skeleton;
 mod token;

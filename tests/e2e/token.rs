@@ -16,7 +16,7 @@ pub(crate) const KNOWN_URI: &str = "otpauth://totp/Example:alice@example.com?sec
 /// The Key URI Format's own example (SHA-1, 6 digits, 30 s).
 const DOC_URI: &str = "otpauth://totp/ACME%20Co:john.doe@email.com?secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30";
 
-fn selector(testid: &str) -> String {
+pub(crate) fn selector(testid: &str) -> String {
     format!("[data-testid=\"{testid}\"]")
 }
 
