@@ -6,21 +6,46 @@
 // version (a hash of every file). GET requests for those files are answered from the cache of
 // the current version; everything else (the token service's API in remote mode) goes to the
 // network. On every page load the worker asks for pkg/shell.json; when its version differs,
-// it fetches the whole new shell into a new cache (all or nothing), makes it current, deletes
-// the old one and tells the open pages, which offer a reload. A half-fetched update is never
-// used: the old shell stays current until the new one is complete.
+// it fetches the whole new shell into a cache of its own (all or nothing) and marks it
+// pending, and the open pages offer a reload. A pending version becomes current only when a
+// page load starts, before that load's first answer, so one load never mixes two versions
+// (wasm-bindgen's JS and wasm must match). All cache changes run one at a time.
 "use strict";
 
 const PREFIX = "webtoken-shell-";
-const MARKER_CACHE = "webtoken-current";
-const MARKER_KEY = "/__webtoken_current_version";
+const MARKERS = "webtoken-current";
+const CURRENT = "/__webtoken_current_version";
+const PENDING = "/__webtoken_pending_version";
 const MANIFEST = "pkg/shell.json";
 
 const scope = () => new URL(self.registration.scope);
 
-async function currentVersion() {
-  const marker = await (await caches.open(MARKER_CACHE)).match(MARKER_KEY);
-  return marker ? marker.text() : null;
+// Cache changes, one at a time (two tabs loading at once must not interleave them).
+let queue = Promise.resolve();
+function serial(task) {
+  const run = queue.then(task, task);
+  queue = run.catch(() => {});
+  return run;
+}
+
+async function marker(key) {
+  const found = await (await caches.open(MARKERS)).match(key);
+  return found ? found.text() : null;
+}
+
+async function setMarker(key, version) {
+  const markers = await caches.open(MARKERS);
+  if (version === null) await markers.delete(key);
+  else await markers.put(key, new Response(version));
+}
+
+// Deletes every shell cache but those of `keep`.
+async function keepOnly(...keep) {
+  for (const name of await caches.keys()) {
+    if (name.startsWith(PREFIX) && !keep.some((v) => v !== null && name === PREFIX + v)) {
+      await caches.delete(name);
+    }
+  }
 }
 
 async function fetchManifest() {
@@ -33,20 +58,35 @@ async function fetchManifest() {
   return manifest;
 }
 
-// Makes the shell of pkg/shell.json current; true when that changed the version.
+// Fetches the shell of pkg/shell.json if it is new. On the first install it is current at
+// once; later it is pending until the next page load. True when a new version is pending.
 async function update() {
   const manifest = await fetchManifest();
-  const before = await currentVersion();
-  if (manifest.version === before) return false;
+  const current = await marker(CURRENT);
+  const pending = await marker(PENDING);
+  if (manifest.version === current) {
+    if (pending !== null) await setMarker(PENDING, null); // rolled back before it was used
+    await keepOnly(current);
+    return false;
+  }
+  if (manifest.version === pending) return false;
   const cache = await caches.open(PREFIX + manifest.version);
   // addAll stores every file or none; `no-store` so the HTTP cache cannot mix versions.
   await cache.addAll(manifest.files.map((file) => new Request(new URL(file, scope()), { cache: "no-store" })));
-  const marker = await caches.open(MARKER_CACHE);
-  await marker.put(MARKER_KEY, new Response(manifest.version));
-  for (const name of await caches.keys()) {
-    if (name.startsWith(PREFIX) && name !== PREFIX + manifest.version) await caches.delete(name);
+  await setMarker(current === null ? CURRENT : PENDING, manifest.version);
+  await keepOnly(current, manifest.version);
+  return current !== null;
+}
+
+// At the start of a page load: a complete pending version becomes current.
+async function promote() {
+  const pending = await marker(PENDING);
+  if (pending === null) return;
+  if (await caches.has(PREFIX + pending)) {
+    await setMarker(CURRENT, pending);
+    await keepOnly(pending);
   }
-  return before !== null;
+  await setMarker(PENDING, null);
 }
 
 async function announce() {
@@ -55,16 +95,8 @@ async function announce() {
   }
 }
 
-async function checkForUpdate() {
-  try {
-    if (await update()) await announce();
-  } catch (e) {
-    // Offline, or the server is mid-deploy: keep the current shell and try next load.
-  }
-}
-
 self.addEventListener("install", (event) => {
-  event.waitUntil(update().then(() => self.skipWaiting()));
+  event.waitUntil(serial(update).then(() => self.skipWaiting()));
 });
 
 self.addEventListener("activate", (event) => {
@@ -72,8 +104,8 @@ self.addEventListener("activate", (event) => {
 });
 
 async function fromShell(request) {
-  const version = await currentVersion();
-  if (version === null) return null;
+  const version = await marker(CURRENT);
+  if (version === null || !(await caches.has(PREFIX + version))) return null;
   const cache = await caches.open(PREFIX + version);
   const url = new URL(request.url);
   // The page's address may carry a query (?lab=1, ?service=...): the shell has one page.
@@ -85,6 +117,19 @@ async function fromShell(request) {
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET" || new URL(request.url).origin !== self.location.origin) return;
-  if (request.mode === "navigate") event.waitUntil(checkForUpdate());
-  event.respondWith(fromShell(request).then((cached) => cached ?? fetch(request)));
+  const navigation = request.mode === "navigate";
+  const ready = navigation ? serial(promote).catch(() => {}) : Promise.resolve();
+  // Any failure of the cache means the network answers, as if there were no worker.
+  event.respondWith(
+    ready.then(() => fromShell(request)).catch(() => null).then((cached) => cached ?? fetch(request)),
+  );
+  if (navigation) {
+    event.waitUntil(serial(async () => {
+      try {
+        if (await update()) await announce();
+      } catch (e) {
+        // Offline, or the server is mid-deploy: keep the current shell and try next load.
+      }
+    }));
+  }
 });

@@ -150,7 +150,9 @@ def shell_manifest():
     a version that changes whenever any of them does (SHA-256 over names and contents)."""
     out = ROOT / config()["build"]["out-dir"]
     files = [("./", ROOT / "index.html")]
-    files += [(f"www/{p.name}", p) for p in sorted((ROOT / "www").iterdir()) if p.is_file()]
+    # Hidden files are not served (the server answers 404), so they are not in the shell.
+    files += [(f"www/{p.name}", p) for p in sorted((ROOT / "www").iterdir())
+              if p.is_file() and not p.name.startswith(".")]
     files += [(f"{out.name}/{n}", out / n) for n in ("webtoken.js", "webtoken_bg.wasm")]
     digest = hashlib.sha256()
     for name, path in files:

@@ -269,6 +269,9 @@ fn bank_message(message: BankMessage) {
         };
         let app = app.as_mut()?;
         let commands = app.bank.as_mut()?.update(message);
+        // The bank may have switched the page's language: the token panel (and the title and
+        // header it labels) follows at once, not at its next tick.
+        app.token.redraw();
         app.refresh_tour();
         (!commands.is_empty()).then(|| (Rc::clone(&app.service), commands))
     });

@@ -442,7 +442,8 @@ impl TokenPanel {
         self.timer = Some(Timeout::new(clock::ms_to_next_second(now_ms), tick));
     }
 
-    /// Draws the display again at once (the clock was shifted), leaving the timer as it is.
+    /// Draws the display again at once (the clock was shifted, or the page's language
+    /// changed), leaving the timer as it is.
     pub fn redraw(&mut self) {
         self.render_at(clock::now_seconds());
     }

@@ -64,12 +64,14 @@ async fn axe(browser: &Browser, axe: &str) -> Vec<String> {
 /// Checks the current screen in its language, then in the other, and switches back.
 async fn check_both_languages(browser: &Browser, axe_js: &str, failures: &mut Vec<String>) {
     let name = screen(browser).await;
+    let mut seen = Vec::new();
     for _ in 0..2 {
         let lang = browser
             .client
             .execute("return document.documentElement.lang;", vec![])
             .await
             .expect("the page's language");
+        seen.push(lang.clone());
         for violation in axe(browser, axe_js).await {
             failures.push(format!("[{name}, {lang}] {violation}"));
         }
@@ -81,9 +83,12 @@ async fn check_both_languages(browser: &Browser, axe_js: &str, failures: &mut Ve
             .click()
             .await
             .expect("switch the language");
-        // The token panel follows on its next tick.
-        tokio::time::sleep(Duration::from_millis(1200)).await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
+    assert!(
+        seen.len() == 2 && seen[0] != seen[1],
+        "[{name}] checked in two languages: {seen:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
