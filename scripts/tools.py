@@ -241,6 +241,8 @@ def test():
                               "--lib", "--test", "web", "--", "-D", "warnings"], counts)
     layer("cargo doc", ["cargo", "doc", "--locked", "--no-deps"], counts,
           {"RUSTDOCFLAGS": "-Dwarnings"})
+    layer("cargo doc (wasm32)", ["cargo", "doc", "--locked", "--no-deps", "--target",
+                                 "wasm32-unknown-unknown"], counts, {"RUSTDOCFLAGS": "-Dwarnings"})
     layer("native tests (cargo test)", ["cargo", "test", "--locked"], counts)
     b = config()["build"]
     layer("wasm build (release)", ["wasm-pack", "build", "--mode", "no-install", "--release",

@@ -1,7 +1,7 @@
 //! The browser shell: the only code that touches the DOM, the clock and storage.
 //!
 //! `www/app.js` loads the package and calls [`start`]. Everything that decides something lives
-//! in the pure core; this shell looks the elements up once ([`page::Page`]), renders state into
+//! in the pure core; this shell looks the elements up once (`page::Page`), renders state into
 //! them, and owns its timers and listeners so that they are dropped with the view.
 
 mod app;
