@@ -198,17 +198,46 @@ pub(crate) async fn wait_message(browser: &Browser, testid: &str, expected: &str
 }
 
 /// The value of the row labelled `label` (signed-in page, staff record).
+/// Read in one step inside the page: the staff record re-renders when a remote answer
+/// arrives, and an element found before that would be stale by the time it is read.
 async fn row(browser: &Browser, label: &str) -> String {
-    find(
-        browser,
-        &format!(
-            "//section[@data-testid='bank']//div[@class='bank-row'][dt[normalize-space()='{label}']]/dd"
-        ),
-    )
-    .await
-    .text()
-    .await
-    .expect("read the row")
+    let xpath = format!(
+        "//section[@data-testid='bank']//div[@class='bank-row'][dt[normalize-space()='{label}']]/dd"
+    );
+    let started = Instant::now();
+    loop {
+        let found = browser
+            .client
+            .execute(
+                "const n = document.evaluate(arguments[0], document, null, \
+                 XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue; \
+                 return n === null ? null : n.innerText;",
+                vec![xpath.clone().into()],
+            )
+            .await
+            .expect("read the row");
+        if let Some(text) = found.as_str() {
+            return text.trim().to_owned();
+        }
+        assert!(started.elapsed() < ANSWER, "no row labelled {label}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Waits until the row labelled `label` reads `expected` (a remote answer may redraw the
+/// screen after it first shows), and fails with what it read when it never does.
+async fn wait_row(browser: &Browser, label: &str, expected: &str) {
+    let started = Instant::now();
+    loop {
+        let shown = row(browser, label).await;
+        if shown == expected {
+            return;
+        }
+        if started.elapsed() > ANSWER {
+            assert_eq!(shown, expected, "the row labelled {label}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 /// The Token ID the token panel shows, without its spaces.
@@ -348,7 +377,7 @@ async fn registration_then_login_refuses_the_spent_code_and_takes_the_next_in_fu
         type_into(&browser, "ワンタイムパスワード", &full_width(&next)).await;
         press(&browser, "確認").await;
         wait_screen(&browser, "signed-in").await;
-        assert_eq!(row(&browser, "契約者ID").await, CONTRACT);
+        wait_row(&browser, "契約者ID", CONTRACT).await;
         assert!(has_button(&browser, "ログアウト").await);
         browser.screenshot("bank-signed-in").await;
 
@@ -566,15 +595,14 @@ async fn ten_wrong_codes_lock_the_token_until_staff_unlock_it(mode: Mode) {
         press(&browser, "ログイン画面に戻る").await;
         wait_screen(&browser, "login").await;
         staff_lookup(&browser).await;
-        assert_eq!(row(&browser, "トークンの状態").await, "ロック中");
-        assert_eq!(
-            row(&browser, "ワンタイムパスワード連続誤り回数").await,
-            "10"
-        );
-        assert_eq!(
-            row(&browser, "操作履歴").await,
-            "操作履歴のハッシュチェーンを検証しました。改ざんはありません。"
-        );
+        wait_row(&browser, "トークンの状態", "ロック中").await;
+        wait_row(&browser, "ワンタイムパスワード連続誤り回数", "10").await;
+        wait_row(
+            &browser,
+            "操作履歴",
+            "操作履歴のハッシュチェーンを検証しました。改ざんはありません。",
+        )
+        .await;
         let trail = audit_lines(&browser).await;
         assert!(trail.iter().any(|l| l.starts_with("ロック |")), "{trail:?}");
         browser.screenshot("bank-staff-record-locked").await;
@@ -584,7 +612,7 @@ async fn ten_wrong_codes_lock_the_token_until_staff_unlock_it(mode: Mode) {
         type_into(&browser, "担当者名", "窓口 花子").await;
         press(&browser, "ロック解除").await;
         wait_message(&browser, "bank-info", "トークンのロックを解除しました。").await;
-        assert_eq!(row(&browser, "トークンの状態").await, "利用中");
+        wait_row(&browser, "トークンの状態", "利用中").await;
         let trail = audit_lines(&browser).await;
         assert!(
             trail
@@ -628,8 +656,8 @@ async fn staff_stop_a_lost_token_recording_name_and_reason(mode: Mode) {
         type_into(&browser, "契約者ID", CONTRACT).await;
         press(&browser, "照会").await;
         wait_screen(&browser, "staff-record").await;
-        assert_eq!(row(&browser, "トークンID").await, shown_id);
-        assert_eq!(row(&browser, "トークンの状態").await, "利用中");
+        wait_row(&browser, "トークンID", &shown_id).await;
+        wait_row(&browser, "トークンの状態", "利用中").await;
 
         press(&browser, "利用停止").await;
         wait_message(&browser, "bank-error", "担当者名を入力してください。").await;
@@ -640,7 +668,7 @@ async fn staff_stop_a_lost_token_recording_name_and_reason(mode: Mode) {
         type_into(&browser, "停止理由", reason).await;
         press(&browser, "利用停止").await;
         wait_message(&browser, "bank-info", "トークンの利用を停止しました。").await;
-        assert_eq!(row(&browser, "トークンの状態").await, "利用停止");
+        wait_row(&browser, "トークンの状態", "利用停止").await;
         let trail = audit_lines(&browser).await;
         assert!(
             trail.iter().any(|l| l.starts_with("利用停止 |")
