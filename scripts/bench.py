@@ -7,6 +7,7 @@
                                               --check: fail when over size-budget.toml (a test layer)
     python3 scripts/bench.py load [--loads N] time to first code in headless Chromium (20 loads)
     python3 scripts/bench.py unlock           unlock time of a passphrase-protected token (10)
+    python3 scripts/bench.py memory           wasm memory before and after 10,000 display ticks
 
 The peers (pyotp from PyPI, otpauth from npm) are installed into target/bench-peers/, a cache
 of this script's own: they are not dependencies of the project. Nothing here asserts a timing;
@@ -449,6 +450,38 @@ def unlock(times):
     say()
 
 
+def memory(ticks):
+    say(f"== Memory: wasm linear memory before and after {ticks:,} display ticks (headless Chromium)")
+    say("   The page's export benchDisplayTicks(n) draws the token display n times, one second")
+    say("   apart on the page's shared clock (the time lab's offset), without waiting; run twice")
+    say("   so that a first-round warm-up is told apart from steady growth.")
+    with Browser() as b, tempfile.TemporaryDirectory(prefix="webtoken-bench-") as profile:
+        s = b.session(profile)
+        try:
+            wd(b.base, "POST", s + "/url", {"url": b.page})
+            b.wait_for(s, "return document.querySelector('[data-testid=\"token-code\"]')"
+                          ".textContent.trim() !== ''", "the first code")
+            rounds = []
+            for _ in range(2):
+                got = wd(b.base, "POST", s + "/execute/async", {"script": (
+                    "const done = arguments[arguments.length - 1];"
+                    "import('./pkg/webtoken.js').then((m) => done(Array.from("
+                    f"m.benchDisplayTicks({ticks}))), (e) => done(String(e)));"), "args": []},
+                    timeout=600)
+                if not isinstance(got, list):
+                    raise RuntimeError(f"benchDisplayTicks failed: {got}")
+                rounds.append(got)
+        finally:
+            wd(b.base, "DELETE", s)
+    for i, (before, after, drawn, steps) in enumerate(rounds, 1):
+        say(f"   round {i}: {int(drawn):,} draws through {int(steps):,} time steps: "
+            f"{int(before):,} B before, {int(after):,} B after, growth {int(after - before):,} B")
+        if drawn != ticks:
+            raise RuntimeError(f"only {int(drawn)} of {ticks} draws were made")
+    say("   goal (issue 8): no growth")
+    say()
+
+
 def load(loads):
     say("== Time to first code (headless Chromium through chromedriver, loopback webtoken-serve)")
     say(f"   {loads} cold loads, each in a fresh browser profile (empty cache and storage: a first")
@@ -498,9 +531,9 @@ def main(argv):
         load(loads)
     if what in ("all", "unlock"):
         unlock(10)
-    if what == "all":
-        say("not measured yet (issue 8): wasm memory growth over 10,000 display ticks")
-    if what not in ("all", "throughput", "size", "load", "unlock"):
+    if what in ("all", "memory"):
+        memory(10_000)
+    if what not in ("all", "throughput", "size", "load", "unlock", "memory"):
         sys.exit(__doc__)
 
 

@@ -201,6 +201,41 @@ fn show_status(document: &web_sys::Document, message: &str) {
     }
 }
 
+/// See [`super::bench_display_ticks`].
+pub fn bench_display_ticks(ticks: u32) -> Vec<f64> {
+    use wasm_bindgen::JsCast;
+    let memory = || {
+        wasm_bindgen::memory()
+            .unchecked_into::<js_sys::WebAssembly::Memory>()
+            .buffer()
+            .unchecked_into::<js_sys::ArrayBuffer>()
+            .byte_length() as f64
+    };
+    let before = memory();
+    let start = clock::offset();
+    let mut drawn = 0u32;
+    // The time steps the display went through: the draws really moved the code on.
+    let (mut steps, mut last) = (0u32, None);
+    APP.with(|cell| {
+        if let Ok(mut app) = cell.try_borrow_mut()
+            && let Some(app) = app.as_mut()
+        {
+            for tick in 1..=i64::from(ticks) {
+                clock::set_offset(start.saturating_add(tick));
+                app.token.redraw();
+                drawn += 1;
+                let step = app.token.showing().map(|s| s.step);
+                if step.is_some() && step != last {
+                    steps += 1;
+                    last = step;
+                }
+            }
+        }
+    });
+    clock::set_offset(start);
+    vec![before, memory(), f64::from(drawn), f64::from(steps)]
+}
+
 /// Says that a new version of the page is ready for the next load.
 pub fn new_version_ready() {
     if let Some(document) = web_sys::window().and_then(|w| w.document()) {
