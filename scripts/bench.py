@@ -394,6 +394,12 @@ class Browser:
     def run(self, session, script):
         return wd(self.base, "POST", session + "/execute/sync", {"script": script, "args": []})
 
+    def open_with_code(self, session):
+        """Opens the page and waits until the token shows a code."""
+        wd(self.base, "POST", session + "/url", {"url": self.page})
+        self.wait_for(session, "return document.querySelector('[data-testid=\"token-code\"]')"
+                               ".textContent.trim() !== ''", "the first code")
+
     def wait_for(self, session, script, what, seconds=30):
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
@@ -424,9 +430,7 @@ def unlock(times):
     with Browser() as b, tempfile.TemporaryDirectory(prefix="webtoken-bench-") as profile:
         s = b.session(profile)
         try:
-            wd(b.base, "POST", s + "/url", {"url": b.page})
-            b.wait_for(s, "return document.querySelector('[data-testid=\"token-code\"]')"
-                          ".textContent.trim() !== ''", "the first code")
+            b.open_with_code(s)
             b.run(s, "document.querySelector('[data-testid=\"token-pass-input\"]').value = "
                      f"'{passphrase}'; document.querySelector('[data-testid=\"token-pass-set\"]')"
                      ".click(); return true;")
@@ -458,9 +462,7 @@ def memory(ticks):
     with Browser() as b, tempfile.TemporaryDirectory(prefix="webtoken-bench-") as profile:
         s = b.session(profile)
         try:
-            wd(b.base, "POST", s + "/url", {"url": b.page})
-            b.wait_for(s, "return document.querySelector('[data-testid=\"token-code\"]')"
-                          ".textContent.trim() !== ''", "the first code")
+            b.open_with_code(s)
             rounds = []
             for _ in range(2):
                 got = wd(b.base, "POST", s + "/execute/async", {"script": (
