@@ -5,13 +5,12 @@
 
 use std::time::Duration;
 
-use fantoccini::Locator;
-
 use crate::bank::{
     PASSWORD, credentials, login, next_code, open, press, register, screen, staff_lookup,
     type_into, wait_screen,
 };
 use crate::harness::{Browser, root};
+use crate::token::click;
 
 /// The axe-core build the tests inject.
 fn axe_source() -> String {
@@ -61,41 +60,48 @@ async fn axe(browser: &Browser, axe: &str) -> Vec<String> {
         .collect()
 }
 
-/// Checks the current screen in its language, then in the other, and switches back.
-async fn check_both_languages(browser: &Browser, axe_js: &str, failures: &mut Vec<String>) {
-    let name = screen(browser).await;
-    let mut seen = Vec::new();
-    for _ in 0..2 {
-        let lang = browser
-            .client
-            .execute("return document.documentElement.lang;", vec![])
-            .await
-            .expect("the page's language");
-        seen.push(lang.clone());
-        for violation in axe(browser, axe_js).await {
-            failures.push(format!("[{name}, {lang}] {violation}"));
+/// The axe source, and what the checks found so far.
+struct Audit {
+    axe: String,
+    /// The screens checked, by their `data-screen`.
+    checked: Vec<String>,
+    /// Serious or critical violations, one line each with its screen and language.
+    failures: Vec<String>,
+}
+
+impl Audit {
+    /// Checks the current screen in its language, then in the other, and switches back.
+    async fn check(&mut self, browser: &Browser) {
+        let name = screen(browser).await;
+        let mut seen = Vec::new();
+        for _ in 0..2 {
+            let lang = browser
+                .client
+                .execute("return document.documentElement.lang;", vec![])
+                .await
+                .expect("the page's language");
+            seen.push(lang.clone());
+            for violation in axe(browser, &self.axe).await {
+                self.failures.push(format!("[{name}, {lang}] {violation}"));
+            }
+            click(browser, "bank-lang").await;
+            tokio::time::sleep(Duration::from_millis(200)).await;
         }
-        browser
-            .client
-            .find(Locator::Css("[data-testid=\"bank-lang\"]"))
-            .await
-            .expect("the language toggle")
-            .click()
-            .await
-            .expect("switch the language");
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!(
+            seen.len() == 2 && seen[0] != seen[1],
+            "[{name}] checked in two languages: {seen:?}"
+        );
+        self.checked.push(name);
     }
-    assert!(
-        seen.len() == 2 && seen[0] != seen[1],
-        "[{name}] checked in two languages: {seen:?}"
-    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_screen_has_no_serious_or_critical_axe_violation_in_either_language() {
-    let axe_js = axe_source();
-    let mut failures = Vec::new();
-    let mut checked = Vec::new();
+    let mut audit = Audit {
+        axe: axe_source(),
+        checked: Vec::new(),
+        failures: Vec::new(),
+    };
     let browser = open().await;
 
     // The check can fail: an image without a text alternative (a critical violation) is found.
@@ -107,7 +113,7 @@ async fn every_screen_has_no_serious_or_critical_axe_violation_in_either_languag
         )
         .await
         .expect("add a probe");
-    let probe = axe(&browser, &axe_js).await;
+    let probe = axe(&browser, &audit.axe).await;
     assert!(
         probe.iter().any(|v| v.starts_with("image-alt (critical)")),
         "axe finds a planted violation: {probe:?}"
@@ -127,25 +133,22 @@ async fn every_screen_has_no_serious_or_critical_axe_violation_in_either_languag
         )
         .await
         .expect("open the token's sections");
-    check_both_languages(&browser, &axe_js, &mut failures).await;
-    checked.push(screen(&browser).await);
+    audit.check(&browser).await;
 
     // The login screen with an error shown.
     login(&browser, "wrong-password").await;
     browser
         .wait_text("bank-error", Duration::from_secs(15), |t| !t.is_empty())
         .await;
-    check_both_languages(&browser, &axe_js, &mut failures).await;
+    audit.check(&browser).await;
 
     // Registration: its two steps; the result screen is checked on the way back.
     press(&browser, "ワンタイムパスワードの利用登録はこちら").await;
     wait_screen(&browser, "registration-credentials").await;
-    check_both_languages(&browser, &axe_js, &mut failures).await;
-    checked.push(screen(&browser).await);
+    audit.check(&browser).await;
     credentials(&browser, crate::bank::CONTRACT, PASSWORD, "次へ").await;
     wait_screen(&browser, "registration-details").await;
-    check_both_languages(&browser, &axe_js, &mut failures).await;
-    checked.push(screen(&browser).await);
+    audit.check(&browser).await;
     press(&browser, "ログイン画面に戻る").await;
     wait_screen(&browser, "login").await;
     let spent = register(&browser, None).await;
@@ -153,32 +156,27 @@ async fn every_screen_has_no_serious_or_critical_axe_violation_in_either_languag
     // Login: the code step, then signed in.
     login(&browser, PASSWORD).await;
     wait_screen(&browser, "login-code").await;
-    check_both_languages(&browser, &axe_js, &mut failures).await;
-    checked.push(screen(&browser).await);
+    audit.check(&browser).await;
     let code = next_code(&browser, &spent).await;
     type_into(&browser, "ワンタイムパスワード", &code).await;
     press(&browser, "確認").await;
     wait_screen(&browser, "signed-in").await;
-    check_both_languages(&browser, &axe_js, &mut failures).await;
-    checked.push(screen(&browser).await);
+    audit.check(&browser).await;
     press(&browser, "ログアウト").await;
     wait_screen(&browser, "login").await;
 
     // Stop: both steps and the result.
     press(&browser, "ワンタイムパスワードの利用停止はこちら").await;
     wait_screen(&browser, "stop-credentials").await;
-    check_both_languages(&browser, &axe_js, &mut failures).await;
-    checked.push(screen(&browser).await);
+    audit.check(&browser).await;
     credentials(&browser, crate::bank::CONTRACT, PASSWORD, "次へ").await;
     wait_screen(&browser, "stop-code").await;
-    check_both_languages(&browser, &axe_js, &mut failures).await;
-    checked.push(screen(&browser).await);
+    audit.check(&browser).await;
     let code = next_code(&browser, &code).await;
     type_into(&browser, "ワンタイムパスワード", &code).await;
     press(&browser, "停止").await;
     wait_screen(&browser, "stop-done").await;
-    check_both_languages(&browser, &axe_js, &mut failures).await;
-    checked.push(screen(&browser).await);
+    audit.check(&browser).await;
     press(&browser, "ログイン画面に戻る").await;
     wait_screen(&browser, "login").await;
 
@@ -192,23 +190,23 @@ async fn every_screen_has_no_serious_or_critical_axe_violation_in_either_languag
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    check_both_languages(&browser, &axe_js, &mut failures).await;
-    checked.push(screen(&browser).await);
+    audit.check(&browser).await;
     press(&browser, "ログイン画面に戻る").await;
     wait_screen(&browser, "login").await;
 
     // The staff page: lookup and a customer's record with its audit trail.
     press(&browser, "窓口担当者用ページ").await;
     wait_screen(&browser, "staff-lookup").await;
-    check_both_languages(&browser, &axe_js, &mut failures).await;
-    checked.push(screen(&browser).await);
+    audit.check(&browser).await;
     press(&browser, "ログイン画面に戻る").await;
     wait_screen(&browser, "login").await;
     staff_lookup(&browser).await;
-    check_both_languages(&browser, &axe_js, &mut failures).await;
-    checked.push(screen(&browser).await);
+    audit.check(&browser).await;
 
     browser.close().await;
+    let Audit {
+        checked, failures, ..
+    } = audit;
     assert!(checked.len() >= 10, "screens checked: {checked:?}");
     assert!(
         failures.is_empty(),

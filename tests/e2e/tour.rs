@@ -13,6 +13,7 @@ use crate::bank::{
     type_into, wait_message, wait_screen,
 };
 use crate::harness::Browser;
+use crate::token::click;
 
 const STEPS: usize = webtoken::tour::STEPS.len();
 
@@ -77,17 +78,6 @@ async fn expect_step(browser: &Browser, number: usize, chapter: &str, control: &
 /// Presses the tour's 次の手順.
 async fn next(browser: &Browser) {
     click(browser, "tour-next").await;
-}
-
-async fn click(browser: &Browser, testid: &str) {
-    browser
-        .client
-        .find(Locator::Css(&format!("[data-testid=\"{testid}\"]")))
-        .await
-        .unwrap_or_else(|e| panic!("no {testid}: {e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {testid}: {e}"));
 }
 
 async fn panel_shown(browser: &Browser) -> bool {
