@@ -308,7 +308,7 @@ def wasm_steps():
         steps = [
             ("cargo build --release (opt-level z, lto)", cargo_wasm),
             ("+ wasm-bindgen --target web", bound),
-            ("+ wasm-opt " + " ".join(flags[:1]) + " (binaryen 132)", opt),
+            ("+ wasm-opt " + " ".join(flags[:2]) + " (binaryen 132)", opt),
             ("pkg/webtoken_bg.wasm (what is served)", pkg_wasm),
         ]
         say("   wasm build steps (re-run here into a temp dir; pkg/ untouched):")
@@ -324,6 +324,16 @@ def wasm_steps():
                 prev = (raw, g)
         if opt.read_bytes() != pkg_wasm.read_bytes():
             say("   (pkg/'s wasm differs from this re-run: pkg/ is from another build)")
+        if tools.TERSER.exists():
+            glue, small = tmp / "webtoken.js", tmp / "min.js"
+            subprocess.run([str(tools.TERSER), str(glue), *tools.TERSER_ARGS, "-o", str(small)],
+                           check=True, capture_output=True)
+            raw, g = len(glue.read_bytes()), gz(glue.read_bytes())
+            say("   glue build steps:")
+            say(f"   {'wasm-bindgen --target web: webtoken.js':<46} {raw:>10,} B raw {g:>10,} B gzip")
+            data = small.read_bytes()
+            say(f"   {'+ terser ' + ' '.join(tools.TERSER_ARGS[:3]):<46} {len(data):>10,} B raw "
+                f"{gz(data):>10,} B gzip  saves {raw - len(data):>8,} B raw {g - gz(data):>8,} B gzip")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -349,8 +359,14 @@ const nav = performance.getEntriesByType('navigation')[0];
 const mark = performance.getEntriesByName('webtoken-first-code')[0];
 const code = document.querySelector('[data-testid="token-code"]');
 if (!nav || !mark) return null;
+const wasm = performance.getEntriesByType('resource').find(e => e.name.endsWith('.wasm'));
+const phases = {};
+if (wasm) phases['wasm fetched'] = wasm.responseEnd;
+for (const m of performance.getEntriesByType('mark')) {
+  if (m.name.startsWith('webtoken-')) phases[m.name.slice(9)] = m.startTime;
+}
 return {responseEnd: nav.responseEnd, mark: mark.startTime, code: code ? code.textContent : '',
-        resources: performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)};
+        phases, resources: performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)};
 """
 
 
@@ -491,17 +507,21 @@ def load(loads):
     say("   same profile (a returning visit). Figure: performance mark `webtoken-first-code` (set")
     say("   when the token panel first writes a code) minus the navigation's responseEnd.")
     cold, warm, resources = [], [], None
+    # Where the time goes: each phase's moment (ms after responseEnd), per kind of visit.
+    phases = {"first visit": {}, "returning visit": {}}
     with Browser() as b:
         for _ in range(loads):
             with tempfile.TemporaryDirectory(prefix="webtoken-bench-") as profile:
                 s = b.session(profile)
                 try:
-                    for into in (cold, warm):
+                    for into, kind in ((cold, "first visit"), (warm, "returning visit")):
                         wd(b.base, "POST", s + "/url", {"url": b.page})
                         got = b.wait_for(s, MEASURE_JS, "the first code", 20)
                         if not got["code"].strip():
                             raise RuntimeError("the mark was set but no code is on the page")
                         into.append(got["mark"] - got["responseEnd"])
+                        for name, at in got["phases"].items():
+                            phases[kind].setdefault(name, []).append(at - got["responseEnd"])
                         if resources is None:
                             resources = got["resources"]
                 finally:
@@ -514,6 +534,11 @@ def load(loads):
 
     show("first visit", cold)
     show("returning visit", warm)
+    say("   where the time goes (median ms after the HTML's responseEnd; marks set by www/app.js and")
+    say("   src/web/app.rs):")
+    for kind, seen in phases.items():
+        order = sorted(seen, key=lambda name: statistics.median(seen[name]))
+        say(f"     {kind:<16} " + ", ".join(f"{name} {statistics.median(seen[name]):.0f}" for name in order))
     say("   goal (issue 8): 100 ms or less")
     say("   fetched by the first load: " + ", ".join(resources or []))
     say()

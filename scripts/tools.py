@@ -27,6 +27,7 @@ CARGO_BIN = Path(os.environ.get("CARGO_HOME", Path.home() / ".cargo")) / "bin"
 TOOLS_DIR = ROOT / ".tools"
 NODE_BIN = TOOLS_DIR / "node_modules" / ".bin"
 AXE_DIR = TOOLS_DIR / "axe-core"
+TERSER = TOOLS_DIR / "terser" / "node_modules" / ".bin" / "terser"
 
 
 def config():
@@ -112,6 +113,14 @@ def setup(browser):
         TOOLS_DIR.mkdir(exist_ok=True)
         run(["npm", "install", "--prefix", str(TOOLS_DIR), "--no-save", "--no-audit",
              "--no-fund", f"binaryen@{tools['binaryen']}"])
+    # terser, for the glue (minify_glue); its own folder, for the same reason as axe-core's.
+    have = output([str(TERSER), "--version"])
+    if have and have.split()[-1] == tools["terser"]:
+        say(f"terser {tools['terser']}: installed")
+    else:
+        (TOOLS_DIR / "terser").mkdir(parents=True, exist_ok=True)
+        run(["npm", "install", "--prefix", str(TOOLS_DIR / "terser"), "--no-save", "--no-audit",
+             "--no-fund", f"terser@{tools['terser']}"])
     if browser:
         # axe-core, injected by the accessibility tests (tests/e2e/a11y.rs); a folder of its
         # own, so that npm never prunes it together with binaryen.
@@ -142,7 +151,21 @@ def build():
     b = config()["build"]
     run(["wasm-pack", "build", "--mode", "no-install", "--release",
          "--target", b["target"], "--out-dir", b["out-dir"], "--no-pack"])
+    minify_glue()
     shell_manifest()
+
+
+# terser's options for the glue: an ES module whose exports keep their names.
+TERSER_ARGS = ["--module", "--compress", "--mangle", "--comments", "false"]
+
+
+def minify_glue():
+    """Minifies wasm-bindgen's JavaScript glue in place with the pinned terser (a build step,
+    like wasm-opt for the wasm)."""
+    glue = ROOT / config()["build"]["out-dir"] / "webtoken.js"
+    before = glue.stat().st_size
+    run([str(TERSER), str(glue), *TERSER_ARGS, "-o", str(glue)])
+    say(f"{glue.parent.name}/{glue.name}: terser {before:,} -> {glue.stat().st_size:,} B")
 
 
 def shell_manifest():
@@ -248,6 +271,7 @@ def test():
     layer("wasm build (release)", ["wasm-pack", "build", "--mode", "no-install", "--release",
                                    "--target", b["target"], "--out-dir", b["out-dir"],
                                    "--no-pack"], counts)
+    minify_glue()
     shell_manifest()
     layer("page weight (size-budget.toml)",
           [sys.executable, "scripts/bench.py", "size", "--check"], counts)

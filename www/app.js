@@ -11,6 +11,7 @@ navigator.serviceWorker?.addEventListener("message", (event) => {
 });
 try {
   await init();
+  performance.mark("webtoken-wasm-ready");
   await start();
   started = true;
   if (updated) newVersionReady();

@@ -97,6 +97,16 @@ impl PasswordHash {
         })
     }
 
+    /// A hash made elsewhere: its iteration count, and its salt and hash in hex; checked as a
+    /// stored record is.
+    pub fn from_hex_parts(iterations: u32, salt: &str, hash: &str) -> Result<Self, String> {
+        Self::try_from(PasswordHashRecord {
+            iterations,
+            salt: salt.to_owned(),
+            hash: hash.to_owned(),
+        })
+    }
+
     /// Whether `password` matches, compared in constant time (case-sensitive: bytes as typed).
     pub fn verify(&self, password: &str) -> bool {
         let mut candidate = Zeroizing::new([0u8; HASH_LEN]);

@@ -1235,9 +1235,25 @@ fn demo_bank_seeds_the_readme_customers() {
         assert_eq!(customer.token(), None);
         assert_eq!(customer.password_failures(), 0);
     }
-    // Every hash carries the demo count (checking a password here would only cost time:
-    // the other tests verify passwords with a small count).
+    // Every hash carries the demo count.
     let json = serde_json::to_string(&bank).unwrap();
     let count = format!("\"iterations\":{DEFAULT_ITERATIONS}");
     assert_eq!(json.matches(&count).count(), 1 + DEMO_CUSTOMERS.len());
+}
+
+/// The demo hashes are worked out ahead of time: each must be its README password hashed at
+/// the demo count with the salt derived from its contract ID, and nothing else.
+#[test]
+fn the_precomputed_demo_hashes_are_the_readme_passwords() {
+    use sha2::{Digest, Sha256};
+    let bank = Bank::demo().unwrap();
+    for ((contract_id, password), customer) in DEMO_CUSTOMERS.iter().zip(bank.customers()) {
+        assert_eq!(customer.contract_id().as_str(), *contract_id);
+        let digest = Sha256::digest(format!("webtoken demo customer {contract_id}"));
+        let salt: [u8; 16] = digest[..16].try_into().unwrap();
+        let expected = PasswordHash::with_salt(password, salt, DEFAULT_ITERATIONS).unwrap();
+        assert_eq!(customer.password, expected, "{contract_id}");
+        assert!(customer.password.verify(password));
+        assert!(!customer.password.verify("demo-Pass0"));
+    }
 }

@@ -90,6 +90,7 @@ pub async fn start() -> Result<(), StartError> {
         token_message,
     )
     .map_err(StartError::Page)?;
+    super::page::mark("webtoken-token-mounted");
     let lab = LabPanel::mount(
         &document,
         lab_panel::asked_in_address(),
@@ -114,6 +115,7 @@ pub async fn start() -> Result<(), StartError> {
     let _ = run_token_work(TokenWork::Persist, store);
     // Seeding the bank's demo customers hashes passwords.
     let bank = BankView::mount(&document, bank_message).map_err(StartError::Bank)?;
+    super::page::mark("webtoken-bank-mounted");
     APP.with(|cell| {
         if let Some(app) = cell.borrow_mut().as_mut() {
             app.bank = bank;

@@ -107,3 +107,11 @@ pub fn set_text(element: &Element, text: &str) {
         element.set_text_content(Some(text));
     }
 }
+
+/// Sets the Performance API mark `name` (the page-load bench, `scripts/bench.py load`, reads
+/// the marks named `webtoken-*` to show where a load's time goes).
+pub fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(name);
+    }
+}

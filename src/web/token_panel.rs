@@ -296,10 +296,8 @@ fn attr(el: &Element, name: &str, value: &str) {
 /// `webtoken-first-code` that the page-load bench reads (`scripts/bench.py`).
 fn mark_first_code() {
     static MARKED: AtomicBool = AtomicBool::new(false);
-    if !MARKED.swap(true, Ordering::Relaxed)
-        && let Some(performance) = web_sys::window().and_then(|w| w.performance())
-    {
-        let _ = performance.mark("webtoken-first-code");
+    if !MARKED.swap(true, Ordering::Relaxed) {
+        super::page::mark("webtoken-first-code");
     }
 }
 
