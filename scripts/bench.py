@@ -281,7 +281,24 @@ def size(check):
             say("   (the total is a KiB or more under the budget: lower size-budget.toml)")
         return
     wasm_steps()
+    css_step()
     say()
+
+
+def css_step():
+    """What bundling and minifying the style sheets saves (tools.bundle_css)."""
+    bundle = ROOT / "pkg" / "webtoken.css"
+    if not bundle.is_file():
+        say("   stylesheet step: skipped (needs a `make build`)")
+        return
+    sources = tools.stylesheet_sources()
+    raw = sum(p.stat().st_size for p in sources)
+    g = sum(gz(p.read_bytes()) for p in sources)
+    data = bundle.read_bytes()
+    say("   stylesheet step:")
+    say(f"   {f'{len(sources)} files www/*.css, each gzipped':<46} {raw:>10,} B raw {g:>10,} B gzip")
+    say(f"   {'+ joined, csso: pkg/webtoken.css':<46} {len(data):>10,} B raw {gz(data):>10,} B gzip"
+        f"  saves {raw - len(data):>8,} B raw {g - gz(data):>8,} B gzip")
 
 
 def wasm_steps():

@@ -28,6 +28,7 @@ TOOLS_DIR = ROOT / ".tools"
 NODE_BIN = TOOLS_DIR / "node_modules" / ".bin"
 AXE_DIR = TOOLS_DIR / "axe-core"
 TERSER = TOOLS_DIR / "terser" / "node_modules" / ".bin" / "terser"
+CSSO = TOOLS_DIR / "csso" / "node_modules" / ".bin" / "csso"
 
 
 def config():
@@ -121,6 +122,18 @@ def setup(browser):
         (TOOLS_DIR / "terser").mkdir(parents=True, exist_ok=True)
         run(["npm", "install", "--prefix", str(TOOLS_DIR / "terser"), "--no-save", "--no-audit",
              "--no-fund", f"terser@{tools['terser']}"])
+    # csso, for the stylesheet (bundle_css); its own folder too.
+    try:
+        have = json.loads((TOOLS_DIR / "csso" / "node_modules" / "csso-cli" / "package.json")
+                          .read_text())["version"]
+    except (OSError, ValueError, KeyError):
+        have = None
+    if have == tools["csso-cli"]:
+        say(f"csso-cli {have}: installed")
+    else:
+        (TOOLS_DIR / "csso").mkdir(parents=True, exist_ok=True)
+        run(["npm", "install", "--prefix", str(TOOLS_DIR / "csso"), "--no-save", "--no-audit",
+             "--no-fund", f"csso-cli@{tools['csso-cli']}"])
     if browser:
         # axe-core, injected by the accessibility tests (tests/e2e/a11y.rs); a folder of its
         # own, so that npm never prunes it together with binaryen.
@@ -152,7 +165,25 @@ def build():
     run(["wasm-pack", "build", "--mode", "no-install", "--release",
          "--target", b["target"], "--out-dir", b["out-dir"], "--no-pack"])
     minify_glue()
+    bundle_css()
     shell_manifest()
+
+
+def stylesheet_sources():
+    return [ROOT / p for p in config()["build"]["stylesheets"]]
+
+
+def bundle_css():
+    """Joins the page's style sheets (wasm-pack.toml [build] stylesheets, in cascade order)
+    and minifies them with the pinned csso into <out-dir>/webtoken.css: one request instead of
+    five, and no comments or spacing on the wire."""
+    out = ROOT / config()["build"]["out-dir"] / "webtoken.css"
+    joined = out.with_name("webtoken.src.css")
+    joined.write_text("\n".join(p.read_text() for p in stylesheet_sources()))
+    run([str(CSSO), str(joined), "-o", str(out)])
+    joined.unlink()
+    say(f"{out.parent.name}/{out.name}: {len(stylesheet_sources())} style sheets, "
+        f"{out.stat().st_size:,} B")
 
 
 # terser's options for the glue: an ES module whose exports keep their names.
@@ -174,9 +205,12 @@ def shell_manifest():
     out = ROOT / config()["build"]["out-dir"]
     files = [("./", ROOT / "index.html")]
     # Hidden files are not served (the server answers 404), so they are not in the shell.
+    # The style sheets' sources are not: the page links their bundle, pkg/webtoken.css.
+    sources = set(stylesheet_sources())
     files += [(f"www/{p.name}", p) for p in sorted((ROOT / "www").iterdir())
-              if p.is_file() and not p.name.startswith(".")]
-    files += [(f"{out.name}/{n}", out / n) for n in ("webtoken.js", "webtoken_bg.wasm")]
+              if p.is_file() and not p.name.startswith(".") and p not in sources]
+    files += [(f"{out.name}/{n}", out / n)
+              for n in ("webtoken.js", "webtoken_bg.wasm", "webtoken.css")]
     digest = hashlib.sha256()
     for name, path in files:
         data = path.read_bytes()
@@ -272,6 +306,7 @@ def test():
                                    "--target", b["target"], "--out-dir", b["out-dir"],
                                    "--no-pack"], counts)
     minify_glue()
+    bundle_css()
     shell_manifest()
     layer("page weight (size-budget.toml)",
           [sys.executable, "scripts/bench.py", "size", "--check"], counts)

@@ -445,14 +445,31 @@ mod tests {
     #[test]
     fn index_html_carries_the_same_policy_less_frame_ancestors() {
         let html = include_str!("../index.html");
-        let start = html
-            .find("http-equiv=\"Content-Security-Policy\" content=\"")
-            .expect("index.html has a CSP meta tag")
-            + "http-equiv=\"Content-Security-Policy\" content=\"".len();
-        let meta = &html[start..start + html[start..].find('"').expect("closing quote")];
+        let meta = quoted_after(html, "http-equiv=\"Content-Security-Policy\" content=\"");
         assert_eq!(
             format!("{meta}; frame-ancestors 'none'"),
             CONTENT_SECURITY_POLICY
+        );
+    }
+
+    /// The text from the end of `marker` in `text` to the next double quote.
+    fn quoted_after<'a>(text: &'a str, marker: &str) -> &'a str {
+        let start = text
+            .find(marker)
+            .unwrap_or_else(|| panic!("{marker} not found"))
+            + marker.len();
+        &text[start..start + text[start..].find('"').expect("closing quote")]
+    }
+
+    /// www/app.js warms the key database up by name while the wasm loads; the name must be the
+    /// one src/web/idb.rs opens, or the warm-up silently stops helping.
+    #[test]
+    fn app_js_warms_the_database_the_wasm_opens() {
+        let name = quoted_after(include_str!("web/idb.rs"), "const DB_NAME: &str = \"");
+        let app = include_str!("../www/app.js");
+        assert!(
+            app.contains(&format!("indexedDB.open(\"{name}\")")),
+            "www/app.js should warm up {name:?}"
         );
     }
 

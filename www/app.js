@@ -9,6 +9,22 @@ navigator.serviceWorker?.addEventListener("message", (event) => {
     if (started) newVersionReady(); else updated = true;
   }
 });
+// Warm IndexedDB up while the wasm downloads and compiles: a profile's first open takes tens of
+// milliseconds, and the token reads its device key from there before it can show a code. It
+// knows nothing of the database's layout (src/web/idb.rs owns it): an open that would create the
+// database is aborted, so the wasm still creates it, and the connection gives way to any version
+// change and closes after a few seconds.
+try {
+  const warm = indexedDB.open("webtoken-keys");
+  warm.onupgradeneeded = () => warm.transaction.abort();
+  warm.onsuccess = () => {
+    const db = warm.result;
+    db.onversionchange = () => db.close();
+    setTimeout(() => db.close(), 5000);
+  };
+  warm.onerror = (event) => event.preventDefault();
+} catch { /* no IndexedDB here: the token panel says so when it needs it */ }
+
 try {
   await init();
   performance.mark("webtoken-wasm-ready");

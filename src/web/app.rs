@@ -113,6 +113,12 @@ pub async fn start() -> Result<(), StartError> {
         .to_owned();
     let token_ready = run_token_work(TokenWork::Start(label), Rc::clone(&store));
     let _ = run_token_work(TokenWork::Persist, store);
+    // Let the token's task start its storage reads before the bank is drawn, so that the two
+    // overlap: the code need not wait for the bank.
+    let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(
+        &wasm_bindgen::JsValue::UNDEFINED,
+    ))
+    .await;
     // Seeding the bank's demo customers hashes passwords.
     let bank = BankView::mount(&document, bank_message).map_err(StartError::Bank)?;
     super::page::mark("webtoken-bank-mounted");

@@ -110,6 +110,9 @@ impl ServiceHandle {
 
     /// Reads what is stored now (for a page that shows the service's state before any call).
     pub async fn load(&self) {
+        // In turn with the read-change-save cycles, so that a read at start-up never
+        // interleaves with a bank command's cycle.
+        let _turn = self.turn().await;
         self.refresh().await;
     }
 

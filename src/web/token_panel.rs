@@ -894,11 +894,17 @@ pub async fn run(work: Work, store: Rc<WalletStore>, service: Rc<ServiceHandle>)
     let notice = match work {
         Work::Load => store.reload().await.then_some(Notice::Info(Text::OtherTab)),
         Work::Start(label) => {
-            service.load().await;
+            // The token service's records are read alongside the token's list, not before
+            // it: a returning customer's code goes on show as soon as the list is read.
+            let reading = Rc::clone(&service);
+            wasm_bindgen_futures::spawn_local(async move { reading.load().await });
             store.reload().await;
             if !store.is_first_visit() {
                 return Message::Done(None);
             }
+            // A first visit: the records must be read before a token is issued into them
+            // (this waits for the read above, then finds nothing new).
+            service.load().await;
             issue(&store, &service, label).await
         }
         Work::Persist => return Message::Persisted(persist().await),

@@ -292,7 +292,7 @@ async fn after_the_first_visit_the_token_works_offline_and_a_new_version_keeps_t
     wait_for_offline_copy(&browser).await;
 
     // A new version is deployed: the page learns of it, and the next load uses it.
-    let style = dir.join("www/style.css");
+    let style = dir.join("pkg/webtoken.css");
     let mut css = std::fs::read_to_string(&style).expect("read the stylesheet");
     css.push_str("\n.e2e-version-2 { color: inherit; }\n");
     std::fs::write(&style, css).expect("deploy version 2");
