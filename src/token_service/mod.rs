@@ -926,6 +926,10 @@ impl Operation {
     }
 }
 
+/// Steps whose codes [`compare`] computes together: the default window of +-1 in one call of
+/// [`crate::engine::PreparedKey::values`], whose HMACs then run side by side.
+const STEPS_AT_ONCE: usize = 3;
+
 /// Compares every step in `steps` (clamped to valid steps) with `is_match(value, step)`, in
 /// constant time and without stopping early. Returns the first matching step greater than
 /// `fresh_after` (any step if `None`), or whether only older steps matched.
@@ -942,22 +946,31 @@ fn compare(
     let mut found = Choice::from(0);
     let mut replayed = Choice::from(0);
     let mut matched_step = 0_u64;
-    let mut step = low;
-    while step <= high {
-        let candidate = u64::try_from(step).expect("clamped to the u64 range");
-        let value = key
-            .value(candidate, digits)
+    let mut first = low;
+    while first <= high {
+        // A last, partial batch repeats its final step; the repeats are computed and not used
+        // (the window's width, not the code, decides how many there are).
+        let batch: [u64; STEPS_AT_ONCE] = core::array::from_fn(|lane| {
+            let step = (first + lane as i128).min(high);
+            u64::try_from(step).expect("clamped to the u64 range")
+        });
+        let used =
+            usize::try_from(high - first + 1).map_or(STEPS_AT_ONCE, |left| left.min(STEPS_AT_ONCE));
+        let values = key
+            .values(batch, digits)
             .expect("digits were checked when the credential was created");
-        let equal = is_match(value, candidate);
-        let fresh = match fresh_after {
-            Some(last) => candidate.ct_gt(&last),
-            None => Choice::from(1),
-        };
-        let take = equal & fresh & !found;
-        matched_step = u64::conditional_select(&matched_step, &candidate, take);
-        found |= equal & fresh;
-        replayed |= equal & !fresh;
-        step += 1;
+        for (&candidate, &value) in batch.iter().zip(&values).take(used) {
+            let equal = is_match(value, candidate);
+            let fresh = match fresh_after {
+                Some(last) => candidate.ct_gt(&last),
+                None => Choice::from(1),
+            };
+            let take = equal & fresh & !found;
+            matched_step = u64::conditional_select(&matched_step, &candidate, take);
+            found |= equal & fresh;
+            replayed |= equal & !fresh;
+        }
+        first += STEPS_AT_ONCE as i128;
     }
     if bool::from(found) {
         Matched::Fresh(matched_step)
