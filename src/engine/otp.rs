@@ -102,7 +102,9 @@ enum Pads {
 /// hashes; those blocks depend on the key alone, so their chaining values are computed here once
 /// and each HOTP value then costs exactly two compressions (the 8-byte counter and the inner
 /// digest each fit in one padded block). The compression functions are RustCrypto's `sha1` and
-/// `sha2`; tests check every value against `totp-rs` and the `hmac` crate.
+/// `sha2`, except for SHA-1 on x86-64 CPUs with the SHA extensions, where [`PreparedKey::values`]
+/// runs several counters' HMACs side by side on them; tests check every value against `totp-rs`
+/// and the `hmac` crate.
 ///
 /// The chaining values are as good as the key, so they are wiped on drop and never printed.
 #[derive(Clone)]
