@@ -14,11 +14,12 @@ use webtoken::engine::token_id::TokenId;
 use webtoken::engine::{Params, PreparedKey, Secret};
 use webtoken::token_service::{MemoryStore, Policy, TokenService};
 
-/// Credentials in the store.
+/// Credentials in the store (`VALIDATE_BENCH_CREDENTIALS` overrides it, for profiling).
 const CREDENTIALS: usize = 10_000;
 /// Rounds (one 30-second step each) before measuring, to warm caches and the allocator.
 const WARM_UP_ROUNDS: u64 = 10;
-/// Rounds measured: `CREDENTIALS * MEASURED_ROUNDS` validations.
+/// Rounds measured: `CREDENTIALS * MEASURED_ROUNDS` validations (`VALIDATE_BENCH_ROUNDS`
+/// overrides it, for profiling).
 const MEASURED_ROUNDS: u64 = 100;
 /// Unix time of the first round (November 2023).
 const START: u64 = 1_700_000_010;
@@ -34,9 +35,18 @@ fn now_of(round: u64) -> u64 {
     START + round * 30
 }
 
-fn workload(rounds: u64) -> Workload {
+/// `name` from the environment as a number, or `default`: a smaller run under a profiler
+/// (callgrind) measures the same work per validation in less time.
+fn setting<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(default)
+}
+
+fn workload(credentials: usize, rounds: u64) -> Workload {
     let params = Params::default();
-    let ids: Vec<TokenId> = (0..CREDENTIALS)
+    let ids: Vec<TokenId> = (0..credentials)
         .map(|i| {
             TokenId::generate(
                 "BNCH",
@@ -45,7 +55,7 @@ fn workload(rounds: u64) -> Workload {
             .expect("a valid prefix and serial")
         })
         .collect();
-    let secrets: Vec<Secret> = (0..CREDENTIALS)
+    let secrets: Vec<Secret> = (0..credentials)
         .map(|_| Secret::random(20).expect("random bytes are available"))
         .collect();
     let keys: Vec<PreparedKey> = secrets
@@ -119,7 +129,9 @@ impl Tally {
     }
 }
 
-/// One round of `TokenService::validate`: every credential presents its code once.
+/// One round of `TokenService::validate`: every credential presents its code once. Not inlined,
+/// so that a profile shows the validations apart from the rest of the run.
+#[inline(never)]
 fn round_service(service: &TokenService, work: &Workload, round: u64) -> (u64, u64, Duration) {
     let now = now_of(round);
     let codes = &work.codes[round as usize];
@@ -161,13 +173,15 @@ fn report(name: &str, tally: &Tally) {
 }
 
 fn main() {
-    let rounds = WARM_UP_ROUNDS + MEASURED_ROUNDS;
+    let credentials = setting("VALIDATE_BENCH_CREDENTIALS", CREDENTIALS);
+    let measured_rounds = setting("VALIDATE_BENCH_ROUNDS", MEASURED_ROUNDS);
+    let rounds = WARM_UP_ROUNDS + measured_rounds;
     println!(
-        "{CREDENTIALS} credentials, {MEASURED_ROUNDS} measured rounds of one 30-second step \
+        "{credentials} credentials, {measured_rounds} measured rounds of one 30-second step \
          ({} validations each), SHA-1, 6 digits, window +-1, one thread",
-        CREDENTIALS as u64 * MEASURED_ROUNDS
+        credentials as u64 * measured_rounds
     );
-    let work = workload(rounds);
+    let work = workload(credentials, rounds);
 
     let service = TokenService::new(MemoryStore::new(), Policy::default());
     for (id, secret) in work.ids.iter().zip(&work.secrets) {

@@ -516,6 +516,26 @@ proptest! {
         prop_assert_eq!(lower.as_bytes(), &bytes[..]);
     }
 
+    /// Several counters at once (a validation window; side by side on SHA-NI) give each
+    /// counter's own value, for any counters, the ends of the range included.
+    #[test]
+    fn values_at_once_agree_with_the_hmac_crate(
+        bytes in proptest::collection::vec(any::<u8>(), MIN_SECRET_BYTES..=MAX_SECRET_BYTES),
+        counters in proptest::array::uniform3(prop_oneof![
+            any::<u64>(), Just(0_u64), Just(1), Just(u64::MAX - 1), Just(u64::MAX)
+        ]),
+        digits in MIN_DIGITS..=MAX_DIGITS,
+        algorithm in prop_oneof![Just(Algorithm::Sha1), Just(Algorithm::Sha256), Just(Algorithm::Sha512)],
+    ) {
+        let secret = Secret::from_bytes(bytes).unwrap();
+        let key = PreparedKey::new(&secret, algorithm);
+        let values = key.values(counters, digits).unwrap();
+        for (value, counter) in values.into_iter().zip(counters) {
+            prop_assert_eq!(value, via_hmac_crate(secret.as_bytes(), counter, digits, algorithm));
+            prop_assert_eq!(value, key.value(counter, digits).unwrap());
+        }
+    }
+
     /// The validator's path (precomputed HMAC pad states) agrees with totp-rs and the hmac crate.
     #[test]
     fn prepared_key_agrees_with_totp_rs(

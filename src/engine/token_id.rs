@@ -154,6 +154,12 @@ impl TokenId {
         Ok(TokenId(bytes))
     }
 
+    /// The compact form as ASCII bytes (what [`TokenId::as_str`] holds, without re-checking
+    /// that it is text).
+    pub(crate) fn as_bytes(&self) -> &[u8; LEN] {
+        &self.0
+    }
+
     /// The compact form, `ABCD12345678`.
     pub fn as_str(&self) -> &str {
         core::str::from_utf8(&self.0).expect("a TokenId holds only ASCII letters and digits")

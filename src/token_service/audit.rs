@@ -226,7 +226,7 @@ fn event_hash(
     fixed.put(prev_hash);
     fixed.put(&seq.to_be_bytes());
     fixed.put(&time.to_be_bytes());
-    fixed.put(token_id.as_str().as_bytes());
+    fixed.put(token_id.as_bytes());
     let mut texts: [&str; 2] = ["", ""];
     let mut text_count = 0;
     match kind {
@@ -269,7 +269,7 @@ fn event_hash(
         AuditKind::ResyncRejected { reason } => fixed.put(&[8, reason.tag()]),
     }
     if text_count == 0 {
-        return sha256_short(fixed.bytes());
+        return fixed.sha256();
     }
     let mut hasher = Sha256::new();
     hasher.update(fixed.bytes());
@@ -280,41 +280,32 @@ fn event_hash(
     hasher.finalize().into()
 }
 
-/// SHA-256 of a message that fits in two blocks with its padding (at most 119 bytes), straight
-/// on the compression function: the common events are hashed on every validation, and this
-/// skips the streaming buffer of `Sha256`. Longer messages go through `Sha256`.
+/// Longest message [`Encoder::sha256`] hashes in place: two blocks less the padding's 9 bytes.
+const SHORT_MAX: usize = 2 * 64 - 9;
+
+/// SHA-256 of a message of any length through [`Encoder::sha256`] where it fits the buffer.
+#[cfg(test)]
 fn sha256_short(message: &[u8]) -> ChainHash {
-    const MAX: usize = 2 * 64 - 9;
-    if message.len() > MAX {
+    if message.len() > 2 * 64 {
         return Sha256::digest(message).into();
     }
-    // FIPS 180-4 section 5.1.1: a 1 bit, zeros, and the 64-bit bit length at the end.
-    let blocks_used = if message.len() <= 64 - 9 { 1 } else { 2 };
-    let mut blocks = [[0_u8; 64]; 2];
-    let flat = blocks.as_flattened_mut();
-    flat[..message.len()].copy_from_slice(message);
-    flat[message.len()] = 0x80;
-    let end = blocks_used * 64;
-    flat[end - 8..end].copy_from_slice(&(message.len() as u64 * 8).to_be_bytes());
-    let mut state = SHA256_IV;
-    sha2::block_api::compress256(&mut state, &blocks[..blocks_used]);
-    let mut hash = [0_u8; 32];
-    for (chunk, word) in hash.chunks_exact_mut(4).zip(state) {
-        chunk.copy_from_slice(&word.to_be_bytes());
-    }
-    hash
+    let mut encoder = Encoder::default();
+    encoder.put(message);
+    encoder.sha256()
 }
 
-/// A stack buffer for the fixed-size part of an event's encoding (at most 100 bytes).
+/// A stack buffer for the fixed-size part of an event's encoding (at most 100 bytes), laid out
+/// as the two SHA-256 blocks it is hashed in: the common events are hashed on every validation,
+/// and this skips the streaming buffer of `Sha256` and any copy.
 struct Encoder {
-    buffer: [u8; 128],
+    blocks: [[u8; 64]; 2],
     len: usize,
 }
 
 impl Default for Encoder {
     fn default() -> Self {
         Encoder {
-            buffer: [0; 128],
+            blocks: [[0; 64]; 2],
             len: 0,
         }
     }
@@ -323,12 +314,35 @@ impl Default for Encoder {
 impl Encoder {
     fn put(&mut self, bytes: &[u8]) {
         let end = self.len + bytes.len();
-        self.buffer[self.len..end].copy_from_slice(bytes);
+        self.blocks.as_flattened_mut()[self.len..end].copy_from_slice(bytes);
         self.len = end;
     }
 
     fn bytes(&self) -> &[u8] {
-        &self.buffer[..self.len]
+        &self.blocks.as_flattened()[..self.len]
+    }
+
+    /// SHA-256 of what was put, straight on the compression function when it fits two blocks
+    /// with its padding (every fixed-size encoding does). FIPS 180-4 section 5.1.1: a 1 bit,
+    /// zeros (the buffer's bytes past the message are still zero), and the 64-bit bit length at
+    /// the end of the last block used.
+    fn sha256(mut self) -> ChainHash {
+        let len = self.len;
+        if len > SHORT_MAX {
+            return Sha256::digest(self.bytes()).into();
+        }
+        let blocks_used = if len <= 64 - 9 { 1 } else { 2 };
+        let flat = self.blocks.as_flattened_mut();
+        flat[len] = 0x80;
+        let end = blocks_used * 64;
+        flat[end - 8..end].copy_from_slice(&(len as u64 * 8).to_be_bytes());
+        let mut state = SHA256_IV;
+        sha2::block_api::compress256(&mut state, &self.blocks[..blocks_used]);
+        let mut hash = [0_u8; 32];
+        for (chunk, word) in hash.chunks_exact_mut(4).zip(state) {
+            chunk.copy_from_slice(&word.to_be_bytes());
+        }
+        hash
     }
 }
 
@@ -514,6 +528,45 @@ mod tests {
             size_of::<Record>() <= 80,
             "a record is {} bytes",
             size_of::<Record>()
+        );
+    }
+
+    /// The encoding of the events hashed on every validation, written out by hand and hashed
+    /// by the streaming `Sha256`: logs written before stay valid.
+    #[test]
+    fn validation_events_hash_their_documented_encoding() {
+        let token_id = TokenId::generate("WBTK", 1_234_567).expect("a valid Token ID");
+        let prev_hash = [0xa5; 32];
+        let common = |seq: u64, time: u64| {
+            let mut bytes = b"webtoken-audit-v1\0".to_vec();
+            bytes.extend_from_slice(&prev_hash);
+            bytes.extend_from_slice(&seq.to_be_bytes());
+            bytes.extend_from_slice(&time.to_be_bytes());
+            bytes.extend_from_slice(token_id.as_str().as_bytes());
+            bytes
+        };
+        let mut accepted = common(7, 1_700_000_000);
+        accepted.push(2);
+        accepted.extend_from_slice(&56_666_667_u64.to_be_bytes());
+        accepted.extend_from_slice(&(-1_i64).to_be_bytes());
+        let kind = AuditKind::Accepted {
+            step: 56_666_667,
+            drift: -1,
+        };
+        let expected: ChainHash = Sha256::digest(&accepted).into();
+        assert_eq!(
+            event_hash(7, 1_700_000_000, &token_id, &kind, &prev_hash),
+            expected
+        );
+        let mut rejected = common(u64::MAX, 0);
+        rejected.extend_from_slice(&[3, RejectReason::Mismatch.tag()]);
+        let kind = AuditKind::Rejected {
+            reason: RejectReason::Mismatch,
+        };
+        let expected: ChainHash = Sha256::digest(&rejected).into();
+        assert_eq!(
+            event_hash(u64::MAX, 0, &token_id, &kind, &prev_hash),
+            expected
         );
     }
 

@@ -587,7 +587,7 @@ impl<S: CredentialStore> TokenService<S> {
         let Some(loaded) = self.store.load(token_id) else {
             return DryRun::refused(Rejected::UnknownToken);
         };
-        match self.decide(&loaded, now, &self.match_code(code, now)) {
+        match self.decide(loaded, now, &self.match_code(code, now)) {
             Decision::Refused(rejected) => DryRun::refused(rejected),
             Decision::Compared { outcome, next } => DryRun {
                 outcome,
@@ -790,10 +790,11 @@ impl<S: CredentialStore> TokenService<S> {
     }
 
     /// What `attempt` on `loaded` decides at `now`, before anything is stored: the rules of the
-    /// module docs, shared by every validation and its dry run.
+    /// module docs, shared by every validation and its dry run. The state to store is `loaded`'s,
+    /// changed in place.
     fn decide(
         &self,
-        loaded: &Loaded,
+        loaded: Loaded,
         now: u64,
         // Not generic: one copy serves validation, resync and the dry run.
         attempt: &dyn Fn(&Loaded) -> Attempted,
@@ -803,11 +804,11 @@ impl<S: CredentialStore> TokenService<S> {
             CredentialStatus::Locked => return Decision::Refused(Rejected::LockedOut),
             CredentialStatus::Active => {}
         }
-        let (matched, now_step) = match attempt(loaded) {
+        let (matched, now_step) = match attempt(&loaded) {
             Ok(outcome) => outcome,
             Err(rejected) => return Decision::Refused(rejected),
         };
-        let mut next = loaded.state.clone();
+        let mut next = loaded.state;
         let outcome = match matched {
             Matched::Fresh(step) => {
                 let offset = i128::from(step) - i128::from(now_step);
@@ -851,12 +852,13 @@ impl<S: CredentialStore> TokenService<S> {
             let Some(loaded) = self.store.load(token_id) else {
                 return reject(Rejected::UnknownToken);
             };
-            let (outcome, next) = match self.decide(&loaded, now, &attempt) {
+            let version = loaded.version;
+            let (outcome, next) = match self.decide(loaded, now, &attempt) {
                 Decision::Refused(rejected) => return reject(rejected),
                 Decision::Compared { outcome, next } => (outcome, next),
             };
             let locked = (next.status == CredentialStatus::Locked).then_some(next.failures);
-            match self.store.compare_and_set(token_id, loaded.version, next) {
+            match self.store.compare_and_set(token_id, version, next) {
                 Ok(_) => {}
                 Err(StoreError::Conflict) => continue,
                 Err(_) => return reject(Rejected::Unavailable),
@@ -926,6 +928,10 @@ impl Operation {
     }
 }
 
+/// Steps whose codes [`compare`] computes together: the default window of +-1 in one call of
+/// [`crate::engine::PreparedKey::values`], whose HMACs then run side by side.
+const STEPS_AT_ONCE: usize = 3;
+
 /// Compares every step in `steps` (clamped to valid steps) with `is_match(value, step)`, in
 /// constant time and without stopping early. Returns the first matching step greater than
 /// `fresh_after` (any step if `None`), or whether only older steps matched.
@@ -940,28 +946,39 @@ fn compare(
     let low = (*steps.start()).max(0);
     let high = (*steps.end()).min(i128::from(u64::MAX));
     let mut found = Choice::from(0);
-    let mut replayed = Choice::from(0);
+    // Any step matched at all; without a fresh match, every match was an old step (a replay).
+    let mut any_equal = Choice::from(0);
     let mut matched_step = 0_u64;
-    let mut step = low;
-    while step <= high {
-        let candidate = u64::try_from(step).expect("clamped to the u64 range");
-        let value = key
-            .value(candidate, digits)
+    let every_step_is_fresh = Choice::from(1);
+    let mut first = low;
+    while first <= high {
+        // A last, partial batch repeats its final step; the repeats are computed and not used
+        // (the window's width, not the code, decides how many there are).
+        let batch: [u64; STEPS_AT_ONCE] = core::array::from_fn(|lane| {
+            let step = (first + lane as i128).min(high);
+            u64::try_from(step).expect("clamped to the u64 range")
+        });
+        let used =
+            usize::try_from(high - first + 1).map_or(STEPS_AT_ONCE, |left| left.min(STEPS_AT_ONCE));
+        let values = key
+            .values(batch, digits)
             .expect("digits were checked when the credential was created");
-        let equal = is_match(value, candidate);
-        let fresh = match fresh_after {
-            Some(last) => candidate.ct_gt(&last),
-            None => Choice::from(1),
-        };
-        let take = equal & fresh & !found;
-        matched_step = u64::conditional_select(&matched_step, &candidate, take);
-        found |= equal & fresh;
-        replayed |= equal & !fresh;
-        step += 1;
+        for (&candidate, &value) in batch.iter().zip(&values).take(used) {
+            let equal = is_match(value, candidate);
+            let fresh = match fresh_after {
+                Some(last) => candidate.ct_gt(&last),
+                None => every_step_is_fresh,
+            };
+            let hit = equal & fresh;
+            matched_step = u64::conditional_select(&matched_step, &candidate, hit & !found);
+            found |= hit;
+            any_equal |= equal;
+        }
+        first += STEPS_AT_ONCE as i128;
     }
     if bool::from(found) {
         Matched::Fresh(matched_step)
-    } else if bool::from(replayed) {
+    } else if bool::from(any_equal) {
         Matched::Replayed
     } else {
         Matched::None
