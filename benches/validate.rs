@@ -178,7 +178,7 @@ fn main() {
     let rounds = WARM_UP_ROUNDS + measured_rounds;
     println!(
         "{credentials} credentials, {measured_rounds} measured rounds of one 30-second step \
-         ({} validations each), SHA-1, 6 digits, window +-1, one thread",
+         ({} validations in all), SHA-1, 6 digits, window +-1, one thread",
         credentials as u64 * measured_rounds
     );
     let work = workload(credentials, rounds);

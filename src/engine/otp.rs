@@ -340,7 +340,7 @@ mod tests {
         ) {
             let secret = Secret::from_bytes(bytes).expect("a valid length");
             let key = PreparedKey::new(&secret, Algorithm::Sha1);
-            let counters = [first, first + 1, first + 2];
+            let counters = [first, first.wrapping_add(1), first.wrapping_add(2)];
             let portable = counters.map(|counter| key.portable_value(counter) % 1_000_000);
             prop_assert_eq!(key.values(counters, 6).expect("6 digits"), portable);
             prop_assert_eq!(key.value(first, 6).expect("6 digits"), portable[0]);
