@@ -461,16 +461,24 @@ mod tests {
         &text[start..start + text[start..].find('"').expect("closing quote")]
     }
 
-    /// www/app.js warms the key database up by name while the wasm loads; the name must be the
-    /// one src/web/idb.rs opens, or the warm-up silently stops helping.
+    /// www/app.js opens (on a first visit, creates) the key database while the wasm loads; its
+    /// name, version and store must be the ones src/web/idb.rs opens.
     #[test]
-    fn app_js_warms_the_database_the_wasm_opens() {
-        let name = quoted_after(include_str!("web/idb.rs"), "const DB_NAME: &str = \"");
+    fn app_js_opens_the_database_the_wasm_opens() {
+        let idb = include_str!("web/idb.rs");
+        let name = quoted_after(idb, "const DB_NAME: &str = \"");
+        let store = quoted_after(idb, "const STORE: &str = \"");
+        let marker = "const DB_VERSION: u32 = ";
+        let start = idb.find(marker).expect("idb.rs has a version") + marker.len();
+        let version = &idb[start..start + idb[start..].find(';').expect("a semicolon")];
         let app = include_str!("../www/app.js");
-        assert!(
-            app.contains(&format!("indexedDB.open(\"{name}\")")),
-            "www/app.js should warm up {name:?}"
-        );
+        for expected in [
+            format!("indexedDB.open(\"{name}\", {version})"),
+            format!("contains(\"{store}\")"),
+            format!("createObjectStore(\"{store}\")"),
+        ] {
+            assert!(app.contains(&expected), "www/app.js should have {expected}");
+        }
     }
 
     #[test]

@@ -9,20 +9,22 @@ navigator.serviceWorker?.addEventListener("message", (event) => {
     if (started) newVersionReady(); else updated = true;
   }
 });
-// Warm IndexedDB up while the wasm downloads and compiles: a profile's first open takes tens of
-// milliseconds, and the token reads its device key from there before it can show a code. It
-// knows nothing of the database's layout (src/web/idb.rs owns it): an open that would create the
-// database is aborted, so the wasm still creates it, and the connection gives way to any version
-// change and closes after a few seconds.
+// Open the token's key database while the wasm downloads and compiles, creating it on a first
+// visit: a profile's first open takes tens of milliseconds (creating the database, more), and
+// the token reads or stores its device key there before it can show a code. The layout (name,
+// version, store) is src/web/idb.rs's, which opens it again; a test in src/server.rs keeps the
+// two equal. This connection gives way to any version change and closes after a few seconds.
 try {
-  const warm = indexedDB.open("webtoken-keys");
-  warm.onupgradeneeded = () => warm.transaction.abort();
-  warm.onsuccess = () => {
-    const db = warm.result;
+  const open = indexedDB.open("webtoken-keys", 1);
+  open.onupgradeneeded = () => {
+    if (!open.result.objectStoreNames.contains("keys")) open.result.createObjectStore("keys");
+  };
+  open.onsuccess = () => {
+    const db = open.result;
     db.onversionchange = () => db.close();
     setTimeout(() => db.close(), 5000);
   };
-  warm.onerror = (event) => event.preventDefault();
+  open.onerror = (event) => event.preventDefault();
 } catch { /* no IndexedDB here: the token panel says so when it needs it */ }
 
 try {
