@@ -65,6 +65,9 @@ pub struct Response {
     pub content_type: &'static str,
     /// The body.
     pub body: Vec<u8>,
+    /// A strong `ETag` for the body (static files), so that a client holding the same bytes
+    /// revalidates with `If-None-Match` and gets `304 Not Modified` instead of the bytes again.
+    pub etag: Option<String>,
 }
 
 impl Response {
@@ -76,6 +79,7 @@ impl Response {
             status,
             content_type: "application/json",
             body: serde_json::to_vec(&body).expect("a struct of two strings serialises"),
+            etag: None,
         }
     }
 
@@ -85,6 +89,7 @@ impl Response {
             status,
             content_type: "text/plain; charset=utf-8",
             body: body.as_bytes().to_vec(),
+            etag: None,
         }
     }
 }
@@ -223,16 +228,30 @@ impl Server {
         }
         match static_path(&self.root, &request.path) {
             Some(path) => match std::fs::read(&path) {
-                Ok(body) => Response {
-                    status: 200,
-                    content_type: content_type(&path),
-                    body,
-                },
+                Ok(body) => {
+                    let etag = etag_of(&body);
+                    let unchanged = request
+                        .header("if-none-match")
+                        .is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag));
+                    Response {
+                        status: if unchanged { 304 } else { 200 },
+                        content_type: content_type(&path),
+                        body: if unchanged { Vec::new() } else { body },
+                        etag: Some(etag),
+                    }
+                }
                 Err(_) => Response::text(404, "not found"),
             },
             None => Response::text(404, "not found"),
         }
     }
+}
+
+/// A strong entity tag for `body`: the first 16 bytes of its SHA-256, in hex and quotes.
+fn etag_of(body: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(body);
+    format!("\"{}\"", crate::bank::password::to_hex(&digest[..16]))
 }
 
 /// Binds a listener on loopback only: the page is never offered to the network.
@@ -351,6 +370,7 @@ fn read_request(stream: &mut TcpStream) -> Result<Request, RequestError> {
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        304 => "Not Modified",
         400 => "Bad Request",
         404 => "Not Found",
         405 => "Method Not Allowed",
@@ -365,14 +385,24 @@ fn reason(status: u16) -> &'static str {
 }
 
 fn write_response(stream: &mut TcpStream, response: &Response, head_only: bool) -> io::Result<()> {
+    let etag = response
+        .etag
+        .as_ref()
+        .map(|tag| format!("ETag: {tag}\r\n"))
+        .unwrap_or_default();
+    // A 304 has no body, and no length that a cache could take for the stored body's.
+    let length = if response.status == 304 {
+        String::new()
+    } else {
+        format!("Content-Length: {}\r\n", response.body.len())
+    };
     let head = format!(
-        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n\
+        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\n{length}{etag}\
 Content-Security-Policy: {}\r\nX-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\n\
 Referrer-Policy: no-referrer\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n",
         response.status,
         reason(response.status),
         response.content_type,
-        response.body.len(),
         CONTENT_SECURITY_POLICY,
     );
     stream.write_all(head.as_bytes())?;
@@ -525,6 +555,64 @@ mod tests {
         assert!(head.contains("Content-Length: 4\r\n"));
         assert!(head.ends_with("\r\n\r\n"), "HEAD has no body: {head:?}");
         assert!(get("/Cargo.toml").starts_with("HTTP/1.1 404"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A static file carries an ETag; asking again with it gets 304 and no body, unless the
+    /// file changed.
+    #[test]
+    fn unchanged_files_are_revalidated_not_sent_again() {
+        let dir = std::env::temp_dir().join(format!("webtoken-etag-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("www")).expect("temp dir");
+        std::fs::write(dir.join("www/app.js"), "one").expect("write");
+        let server = Server::new(&dir);
+        let get = |tags: Option<&str>| {
+            let mut headers = vec![("host".to_owned(), "x".to_owned())];
+            if let Some(tags) = tags {
+                headers.push(("if-none-match".to_owned(), tags.to_owned()));
+            }
+            server.respond(&Request {
+                method: "GET".into(),
+                path: "/www/app.js".into(),
+                query: String::new(),
+                headers,
+                body: Vec::new(),
+            })
+        };
+        let first = get(None);
+        assert_eq!((first.status, first.body.as_slice()), (200, &b"one"[..]));
+        let tag = first.etag.expect("static files have an ETag");
+        assert!(
+            tag.starts_with('"') && tag.ends_with('"') && tag.len() == 34,
+            "{tag}"
+        );
+        let again = get(Some(&format!("\"other\", {tag}")));
+        assert_eq!((again.status, again.body.len()), (304, 0));
+        assert_eq!(again.etag.as_deref(), Some(tag.as_str()));
+        assert_eq!(get(Some("\"other\"")).status, 200);
+        std::fs::write(dir.join("www/app.js"), "two").expect("write");
+        let changed = get(Some(&tag));
+        assert_eq!(
+            (changed.status, changed.body.as_slice()),
+            (200, &b"two"[..])
+        );
+        assert_ne!(changed.etag, Some(tag));
+        // On the wire: the 304 has no body and no length.
+        let (addr, stopper) = Server::new(&dir).spawn_stoppable(0).expect("bind");
+        let mut s = TcpStream::connect(addr).expect("connect");
+        let tag = changed.etag.expect("an ETag");
+        write!(
+            s,
+            "GET /www/app.js HTTP/1.1\r\nHost: x\r\nIf-None-Match: {tag}\r\n\r\n"
+        )
+        .expect("send");
+        let mut out = String::new();
+        s.read_to_string(&mut out).expect("read");
+        assert!(out.starts_with("HTTP/1.1 304 Not Modified\r\n"), "{out}");
+        assert!(out.contains(&format!("ETag: {tag}\r\n")), "{out}");
+        assert!(!out.contains("Content-Length"), "{out}");
+        assert!(out.ends_with("\r\n\r\n"), "{out:?}");
+        stopper.stop();
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -50,6 +50,7 @@ fn json<T: Serialize>(status: u16, body: &T) -> Response {
         status,
         content_type: "application/json",
         body: serde_json::to_vec(body).expect("API types serialise"),
+        etag: None,
     }
 }
 
