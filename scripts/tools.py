@@ -22,6 +22,8 @@ import time
 import tomllib
 from pathlib import Path
 
+import wasm_imports  # scripts/wasm_imports.py
+
 ROOT = Path(__file__).resolve().parent.parent
 CARGO_BIN = Path(os.environ.get("CARGO_HOME", Path.home() / ".cargo")) / "bin"
 TOOLS_DIR = ROOT / ".tools"
@@ -164,9 +166,21 @@ def build():
     b = config()["build"]
     run(["wasm-pack", "build", "--mode", "no-install", "--release",
          "--target", b["target"], "--out-dir", b["out-dir"], "--no-pack"])
+    shorten_imports()
     minify_glue()
     bundle_css()
     shell_manifest()
+
+
+def shorten_imports():
+    """Renames wasm-bindgen's import names in the wasm and its glue (scripts/wasm_imports.py)."""
+    out = ROOT / config()["build"]["out-dir"]
+    wasm, glue = out / "webtoken_bg.wasm", out / "webtoken.js"
+    short_wasm, short_glue, count = wasm_imports.shorten(wasm.read_bytes(), glue.read_text())
+    saved = wasm.stat().st_size - len(short_wasm)
+    wasm.write_bytes(short_wasm)
+    glue.write_text(short_glue)
+    say(f"{out.name}/: {count} import names shortened ({saved:,} B less in the wasm)")
 
 
 def stylesheet_sources():
@@ -305,6 +319,7 @@ def test():
     layer("wasm build (release)", ["wasm-pack", "build", "--mode", "no-install", "--release",
                                    "--target", b["target"], "--out-dir", b["out-dir"],
                                    "--no-pack"], counts)
+    shorten_imports()
     minify_glue()
     bundle_css()
     shell_manifest()

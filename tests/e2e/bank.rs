@@ -539,23 +539,21 @@ pub(crate) async fn staff_lookup(browser: &Browser) {
     wait_screen(browser, "staff-record").await;
 }
 
-/// The audit trail's lines as shown: "event | detail" per row.
+/// The audit trail's lines as shown: "event | detail" per row. Read in one step inside the
+/// page, like [`row`]: a remote answer may redraw the record between finding a cell and reading
+/// it.
 async fn audit_lines(browser: &Browser) -> Vec<String> {
-    let mut lines = Vec::new();
-    for tr in browser
+    let lines = browser
         .client
-        .find_all(Locator::Css("[data-testid=\"bank-audit\"] tbody tr"))
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=\"bank-audit\"] tbody tr')] \
+             .map((tr) => [...tr.querySelectorAll('td')].slice(2) \
+             .map((td) => td.innerText.trim()).join(' | '));",
+            vec![],
+        )
         .await
-        .expect("read the audit trail")
-    {
-        let cells = tr.find_all(Locator::Css("td")).await.expect("cells");
-        let mut texts = Vec::new();
-        for cell in cells {
-            texts.push(cell.text().await.expect("cell text"));
-        }
-        lines.push(texts[2..].join(" | "));
-    }
-    lines
+        .expect("read the audit trail");
+    serde_json::from_value(lines).expect("a list of lines")
 }
 
 in_both_modes!(
