@@ -64,6 +64,9 @@ thread_local! {
     static APP: RefCell<Option<App>> = const { RefCell::new(None) };
 }
 
+/// How long the bank waits for the token's code before it is drawn anyway, in milliseconds.
+const BANK_WAIT_MS: u32 = 250;
+
 /// Starts the page.
 pub async fn start() -> Result<(), StartError> {
     let document = web_sys::window()
@@ -106,20 +109,25 @@ pub async fn start() -> Result<(), StartError> {
     };
     APP.with(|cell| *cell.borrow_mut() = Some(app));
     tick_token();
-    // The token's stored list is read (and, on a first visit, a token issued) in a task that
-    // runs while the bank mounts; `start` returns once both are on show.
+    // The token's stored list is read (and, on a first visit, a token issued) in a task;
+    // `start` returns once the token and the bank are on show.
     let label = crate::token::text::Text::DefaultLabel
         .get(page_lang(&document))
         .to_owned();
     let token_ready = run_token_work(TokenWork::Start(label), Rc::clone(&store));
     let _ = run_token_work(TokenWork::Persist, store);
-    // Let the token's task start its storage reads before the bank is drawn, so that the two
-    // overlap: the code need not wait for the bank.
-    let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(
-        &wasm_bindgen::JsValue::UNDEFINED,
-    ))
+    // The code first: the bank is drawn once the token shows its code, or after
+    // BANK_WAIT_MS at most (a first visit's issuing, or storage that is slow to answer, never
+    // keeps the bank away for longer).
+    let bank_wait = wasm_bindgen_futures::future_to_promise(async {
+        gloo_timers::future::TimeoutFuture::new(BANK_WAIT_MS).await;
+        Ok(wasm_bindgen::JsValue::UNDEFINED)
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::race(&js_sys::Array::of2(
+        &token_ready,
+        &bank_wait,
+    )))
     .await;
-    // Seeding the bank's demo customers hashes passwords.
     let bank = BankView::mount(&document, bank_message).map_err(StartError::Bank)?;
     super::page::mark("webtoken-bank-mounted");
     APP.with(|cell| {
