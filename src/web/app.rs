@@ -64,6 +64,9 @@ thread_local! {
     static APP: RefCell<Option<App>> = const { RefCell::new(None) };
 }
 
+/// How many timer ticks the start-up token work waits for the app to be in place.
+const APP_WAIT_TICKS: u32 = 100;
+
 /// How long the bank waits for the token's code before it is drawn anyway, in milliseconds.
 const BANK_WAIT_MS: u32 = 250;
 
@@ -85,6 +88,22 @@ pub async fn start() -> Result<(), StartError> {
     };
     let service = Rc::new(service);
     let store = Rc::new(WalletStore::new(TOKEN_PREFIX));
+    // The token's stored list is read (and, on a first visit, a token issued) in a task that
+    // starts before anything is drawn: its storage reads overlap the drawing below (the panel
+    // is drawn busy, waiting for this work). `start` returns once the token and the bank are
+    // on show.
+    let label = crate::token::text::Text::DefaultLabel
+        .get(page_lang(&document))
+        .to_owned();
+    let token_ready = run_token_work_with(
+        TokenWork::Start(label),
+        Rc::clone(&store),
+        Some(Rc::clone(&service)),
+    );
+    let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(
+        &wasm_bindgen::JsValue::UNDEFINED,
+    ))
+    .await;
     let token = TokenPanel::mount(
         page,
         &document,
@@ -109,12 +128,6 @@ pub async fn start() -> Result<(), StartError> {
     };
     APP.with(|cell| *cell.borrow_mut() = Some(app));
     tick_token();
-    // The token's stored list is read (and, on a first visit, a token issued) in a task;
-    // `start` returns once the token and the bank are on show.
-    let label = crate::token::text::Text::DefaultLabel
-        .get(page_lang(&document))
-        .to_owned();
-    let token_ready = run_token_work(TokenWork::Start(label), Rc::clone(&store));
     let _ = run_token_work(TokenWork::Persist, store);
     // The code first: the bank is drawn once the token shows its code, or after
     // BANK_WAIT_MS at most (a first visit's issuing, or storage that is slow to answer, never
@@ -383,16 +396,33 @@ fn tour_message(event: TourEvent) {
 
 /// Runs the token panel's work and reports back to it; the promise resolves when it is done.
 fn run_token_work(work: TokenWork, store: Rc<WalletStore>) -> js_sys::Promise {
-    let mut done = None;
-    let promise = js_sys::Promise::new(&mut |resolve, _| done = Some(resolve));
     let service = APP.with(|cell| {
         cell.try_borrow()
             .ok()
             .and_then(|app| app.as_ref().map(|app| Rc::clone(&app.service)))
     });
+    run_token_work_with(work, store, service)
+}
+
+/// [`run_token_work`] with the token service given (at start-up, before the app is stored).
+/// The answer goes to the panel through the app: work that ends before the app is in place
+/// (storage that is unavailable answers at once) waits for it, a few ticks at most.
+fn run_token_work_with(
+    work: TokenWork,
+    store: Rc<WalletStore>,
+    service: Option<Rc<ServiceHandle>>,
+) -> js_sys::Promise {
+    let mut done = None;
+    let promise = js_sys::Promise::new(&mut |resolve, _| done = Some(resolve));
     wasm_bindgen_futures::spawn_local(async move {
         if let Some(service) = service {
             let answer = token_panel::run(work, store, service).await;
+            for _ in 0..APP_WAIT_TICKS {
+                if APP.with(|cell| cell.try_borrow().is_ok_and(|app| app.is_some())) {
+                    break;
+                }
+                gloo_timers::future::TimeoutFuture::new(0).await;
+            }
             token_message(answer);
         }
         if let Some(resolve) = done {
