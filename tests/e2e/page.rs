@@ -5,9 +5,10 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use webtoken::server::Server;
+use webtoken::server::{Request, Response, Routes, Server};
 use webtoken::token::otpauth::KeyUri;
 
 use crate::harness::{Browser, is_grouped_code, is_grouped_token_id, root};
@@ -245,6 +246,23 @@ fn copy_of_the_page(name: &str) -> PathBuf {
     dir
 }
 
+/// Notes every request for the wasm and whether it came with an `If-None-Match` (a
+/// revalidation, answered 304 when unchanged); answers none itself.
+#[derive(Default)]
+struct WasmRequests(Mutex<Vec<bool>>);
+
+impl Routes for WasmRequests {
+    fn handle(&self, request: &Request) -> Option<Response> {
+        if request.path == "/pkg/webtoken_bg.wasm" {
+            self.0
+                .lock()
+                .expect("not poisoned")
+                .push(request.header("if-none-match").is_some());
+        }
+        None
+    }
+}
+
 /// Waits until the service worker controls the page and holds a complete shell.
 async fn wait_for_offline_copy(browser: &Browser) {
     let started = Instant::now();
@@ -279,7 +297,9 @@ async fn reload_and_wait(browser: &Browser) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_the_first_visit_the_token_works_offline_and_a_new_version_keeps_the_tokens() {
     let dir = copy_of_the_page("offline");
+    let wasm_requests = Arc::new(WasmRequests::default());
     let (addr, stopper): (SocketAddr, _) = Server::new(&dir)
+        .with_routes(Arc::clone(&wasm_requests) as Arc<dyn Routes>)
         .spawn_stoppable(0)
         .expect("serve the copy");
     let browser = Browser::start().await;
@@ -290,6 +310,18 @@ async fn after_the_first_visit_the_token_works_offline_and_a_new_version_keeps_t
     ready(&browser).await;
     let key = KeyUri::parse(&exported_uri(&browser).await).expect("a valid Key URI");
     wait_for_offline_copy(&browser).await;
+    // The wasm crossed the network once: the page downloaded it, and the service worker's copy
+    // was a revalidation (ETag, 304), not a second download.
+    let seen = wasm_requests.0.lock().expect("not poisoned").clone();
+    assert_eq!(
+        seen.iter().filter(|revalidated| !**revalidated).count(),
+        1,
+        "one full download of the wasm on a first visit: {seen:?}"
+    );
+    assert!(
+        seen.contains(&true),
+        "the service worker revalidated: {seen:?}"
+    );
 
     // A new version is deployed: the page learns of it, and the next load uses it.
     let style = dir.join("pkg/webtoken.css");
