@@ -481,7 +481,15 @@ mod tests {
         assert!(
             short
                 .message_en()
-                .contains("4 letters and 7 digits were entered")
+                .contains("Letters entered: 4, digits entered: 7.")
+        );
+        // One letter reads as well as four (no "1 letters").
+        let one = TokenId::parse("A1234567").unwrap_err();
+        assert!(
+            one.message_en()
+                .starts_with("Letters entered: 1, digits entered: 7. "),
+            "{}",
+            one.message_en()
         );
         assert!(TokenIdError::CheckDigit.message_ja().contains("入力間違い"));
         assert_eq!(error.to_string(), error.message_en());
