@@ -86,6 +86,7 @@ pub fn execute<S: CredentialStore>(
             audit: service.audit_for(&token_id),
             // The chain is verified whole: a per-token extract has gaps by design.
             chain_verified: verify_chain(&service.audit()).is_ok(),
+            unavailable: false,
             token_id,
         })),
         Command::SaveBank => return None,

@@ -139,6 +139,9 @@ pub struct TokenRecord {
     pub audit: Vec<AuditEvent>,
     /// Whether the token service's whole hash-chained audit log verifies.
     pub chain_verified: bool,
+    /// The token service could not be asked (a network or server failure): the state and the
+    /// audit trail are unknown, not empty, and the chain was not checked.
+    pub unavailable: bool,
 }
 
 /// A message a screen shows: a catalogue entry, or the engine's own message for bad input.

@@ -820,6 +820,7 @@ fn staff_sees_a_broken_audit_chain() {
         state: w.service.state(&issued.token_id),
         audit: w.service.audit_for(&issued.token_id),
         chain_verified: false,
+        unavailable: false,
     };
     w.screen = Screen::Staff(Staff::Fetching(StaffRecord {
         contract_id: id,
@@ -834,6 +835,37 @@ fn staff_sees_a_broken_audit_chain() {
     }));
     assert!(w.send(Event::TokenFetched(Box::new(record))));
     assert_eq!(w.staff_row(Text::LabelAudit), Text::AuditChainBroken.ja());
+}
+
+/// A token service that could not be reached is said to be so: not "no token", and not an
+/// altered audit trail.
+#[test]
+fn staff_sees_that_the_token_service_could_not_be_reached() {
+    let mut w = World::new();
+    let issued = w.register(ALICE, ALICE_PW);
+    let record = TokenRecord {
+        token_id: issued.token_id.clone(),
+        state: None,
+        audit: Vec::new(),
+        chain_verified: false,
+        unavailable: true,
+    };
+    w.screen = Screen::Staff(Staff::Fetching(StaffRecord {
+        contract_id: ContractId::parse(ALICE).unwrap(),
+        token_id: Some(issued.token_id.clone()),
+        registered: true,
+        record: None,
+        password_failures: 0,
+        password_locked: false,
+        staff_name: String::new(),
+        reason: String::new(),
+        notice: None,
+    }));
+    assert!(w.send(Event::TokenFetched(Box::new(record))));
+    assert_eq!(
+        w.staff_row(Text::LabelAudit),
+        Text::StaffRecordUnavailable.ja()
+    );
 }
 
 // --- Resync ---------------------------------------------------------------------------------

@@ -543,18 +543,27 @@ fn staff_view(lang: Lang, record: &StaffRecord, busy: bool) -> View {
             Text::LabelPasswordFailures,
             record.password_failures.to_string(),
         );
-    if let Some(fetched) = &record.record {
-        let chain = if fetched.chain_verified {
-            Text::AuditChainOk
-        } else {
-            Text::AuditChainBroken
-        };
-        builder = builder.row(Text::LabelAudit, text(chain, lang).to_string());
-        builder.view.audit = fetched
-            .audit
-            .iter()
-            .map(|event| audit_line(event, lang))
-            .collect();
+    match &record.record {
+        Some(fetched) if fetched.unavailable => {
+            builder = builder.row(
+                Text::LabelAudit,
+                text(Text::StaffRecordUnavailable, lang).to_string(),
+            );
+        }
+        Some(fetched) => {
+            let chain = if fetched.chain_verified {
+                Text::AuditChainOk
+            } else {
+                Text::AuditChainBroken
+            };
+            builder = builder.row(Text::LabelAudit, text(chain, lang).to_string());
+            builder.view.audit = fetched
+                .audit
+                .iter()
+                .map(|event| audit_line(event, lang))
+                .collect();
+        }
+        None => {}
     }
     builder
         .field(Field::StaffName, Text::LabelStaffName, &record.staff_name)

@@ -177,22 +177,31 @@ impl Remote {
             }
             Command::FetchToken { token_id } => {
                 let path = format!("/credentials/{}", token_id.as_str());
-                let state = self
-                    .call::<(), CredentialState>("GET", &path, None)
-                    .await
-                    .ok();
+                // A token the service does not know is a 404; anything else that fails leaves
+                // the record unknown, which the staff page says (not "no token", not "altered").
+                let (state, mut unavailable) =
+                    match self.call::<(), CredentialState>("GET", &path, None).await {
+                        Ok(state) => (Some(state), false),
+                        Err(CallError::Api { status: 404, .. }) => (None, false),
+                        Err(_) => (None, true),
+                    };
                 let trail = self
                     .call::<(), AuditTrail>("GET", &format!("{path}/audit"), None)
                     .await;
                 let (audit, chain_verified) = match trail {
                     Ok(trail) => (trail.events, trail.chain_ok),
-                    Err(_) => (Vec::new(), false),
+                    Err(CallError::Api { status: 404, .. }) => (Vec::new(), false),
+                    Err(_) => {
+                        unavailable = true;
+                        (Vec::new(), false)
+                    }
                 };
                 Event::TokenFetched(Box::new(TokenRecord {
                     token_id,
                     state,
                     audit,
                     chain_verified,
+                    unavailable,
                 }))
             }
             Command::SaveBank => return None,
