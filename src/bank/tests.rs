@@ -810,21 +810,11 @@ fn staff_lookup_rejections() {
     assert_eq!(w.value(Field::ContractId), Some(ALICE));
 }
 
-#[test]
-fn staff_sees_a_broken_audit_chain() {
-    let mut w = World::new();
-    let issued = w.register(ALICE, ALICE_PW);
-    let id = ContractId::parse(ALICE).unwrap();
-    let record = TokenRecord {
-        token_id: issued.token_id.clone(),
-        state: w.service.state(&issued.token_id),
-        audit: w.service.audit_for(&issued.token_id),
-        chain_verified: false,
-        unavailable: false,
-    };
+/// Puts ALICE's staff record in the fetching state and answers it with `record`.
+fn staff_record_answered(w: &mut World, token_id: &TokenId, record: TokenRecord) {
     w.screen = Screen::Staff(Staff::Fetching(StaffRecord {
-        contract_id: id,
-        token_id: Some(issued.token_id.clone()),
+        contract_id: ContractId::parse(ALICE).unwrap(),
+        token_id: Some(token_id.clone()),
         registered: true,
         record: None,
         password_failures: 0,
@@ -834,6 +824,20 @@ fn staff_sees_a_broken_audit_chain() {
         notice: None,
     }));
     assert!(w.send(Event::TokenFetched(Box::new(record))));
+}
+
+#[test]
+fn staff_sees_a_broken_audit_chain() {
+    let mut w = World::new();
+    let issued = w.register(ALICE, ALICE_PW);
+    let record = TokenRecord {
+        token_id: issued.token_id.clone(),
+        state: w.service.state(&issued.token_id),
+        audit: w.service.audit_for(&issued.token_id),
+        chain_verified: false,
+        unavailable: false,
+    };
+    staff_record_answered(&mut w, &issued.token_id, record);
     assert_eq!(w.staff_row(Text::LabelAudit), Text::AuditChainBroken.ja());
 }
 
@@ -850,18 +854,7 @@ fn staff_sees_that_the_token_service_could_not_be_reached() {
         chain_verified: false,
         unavailable: true,
     };
-    w.screen = Screen::Staff(Staff::Fetching(StaffRecord {
-        contract_id: ContractId::parse(ALICE).unwrap(),
-        token_id: Some(issued.token_id.clone()),
-        registered: true,
-        record: None,
-        password_failures: 0,
-        password_locked: false,
-        staff_name: String::new(),
-        reason: String::new(),
-        notice: None,
-    }));
-    assert!(w.send(Event::TokenFetched(Box::new(record))));
+    staff_record_answered(&mut w, &issued.token_id, record);
     assert_eq!(
         w.staff_row(Text::LabelAudit),
         Text::StaffRecordUnavailable.ja()
