@@ -780,8 +780,17 @@ fn registration(bank: &mut Bank, state: Registration, event: Event) -> Transitio
                     return Transition::to(Screen::Registration(Registration::Details(form)));
                 }
             };
-            if bank.holder_of(&token_id).is_some() {
-                form.notice = Some(Notice::Error(Text::ErrTokenTaken));
+            if let Some(holder) = bank.holder_of(&token_id) {
+                // The customer's own stopped token is told apart from another contract's.
+                let own_stopped = *holder == form.contract_id
+                    && bank
+                        .customer(holder)
+                        .is_some_and(|c| c.stopped_tokens().contains(&token_id));
+                form.notice = Some(Notice::Error(if own_stopped {
+                    Text::ErrTokenStoppedReregister
+                } else {
+                    Text::ErrTokenTaken
+                }));
                 return Transition::to(Screen::Registration(Registration::Details(form)));
             }
             let command = Command::ValidateCode {

@@ -684,7 +684,7 @@ async fn staff_stop_a_lost_token_recording_name_and_reason(mode: Mode) {
         press(&browser, "ログアウト").await;
         wait_screen(&browser, "login").await;
 
-        // The stopped token cannot be registered again.
+        // The stopped token cannot be registered again, and the customer is told why.
         press(&browser, "ワンタイムパスワードの利用登録はこちら").await;
         wait_screen(&browser, "registration-credentials").await;
         credentials(&browser, CONTRACT, PASSWORD, "次へ").await;
@@ -696,7 +696,7 @@ async fn staff_stop_a_lost_token_recording_name_and_reason(mode: Mode) {
         wait_message(
             &browser,
             "bank-error",
-            "このトークンIDは他のご契約で登録済みのため、登録できません。",
+            "このトークンは利用停止済みのため、再登録できません。新しいトークンを取得して登録してください。",
         )
         .await;
         assert_eq!(screen(&browser).await, "registration-details");
