@@ -539,6 +539,21 @@ pub(crate) async fn staff_lookup(browser: &Browser) {
     wait_screen(browser, "staff-record").await;
 }
 
+/// Waits until a line of the audit trail satisfies `wanted`: in remote mode the record is
+/// fetched again after a change and redrawn when the answer comes, which may be after the
+/// state row has changed. Fails with the trail it read when no line ever does.
+async fn wait_audit(browser: &Browser, wanted: impl Fn(&str) -> bool) {
+    let started = Instant::now();
+    loop {
+        let trail = audit_lines(browser).await;
+        if trail.iter().any(|line| wanted(line)) {
+            return;
+        }
+        assert!(started.elapsed() < ANSWER, "no such audit line: {trail:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 /// The audit trail's lines as shown: "event | detail" per row. Read in one step inside the
 /// page, like [`row`]: a remote answer may redraw the record between finding a cell and reading
 /// it.
@@ -601,8 +616,7 @@ async fn ten_wrong_codes_lock_the_token_until_staff_unlock_it(mode: Mode) {
             "操作履歴のハッシュチェーンを検証しました。改ざんはありません。",
         )
         .await;
-        let trail = audit_lines(&browser).await;
-        assert!(trail.iter().any(|l| l.starts_with("ロック |")), "{trail:?}");
+        wait_audit(&browser, |l| l.starts_with("ロック |")).await;
         browser.screenshot("bank-staff-record-locked").await;
 
         press(&browser, "ロック解除").await;
@@ -611,13 +625,10 @@ async fn ten_wrong_codes_lock_the_token_until_staff_unlock_it(mode: Mode) {
         press(&browser, "ロック解除").await;
         wait_message(&browser, "bank-info", "トークンのロックを解除しました。").await;
         wait_row(&browser, "トークンの状態", "利用中").await;
-        let trail = audit_lines(&browser).await;
-        assert!(
-            trail
-                .iter()
-                .any(|l| l.starts_with("ロック解除 |") && l.contains("窓口 花子")),
-            "{trail:?}"
-        );
+        wait_audit(&browser, |l| {
+            l.starts_with("ロック解除 |") && l.contains("窓口 花子")
+        })
+        .await;
         browser.screenshot("bank-staff-record-unlocked").await;
 
         // The customer signs in again with the token's code (the refused one was not spent).
@@ -667,13 +678,10 @@ async fn staff_stop_a_lost_token_recording_name_and_reason(mode: Mode) {
         press(&browser, "利用停止").await;
         wait_message(&browser, "bank-info", "トークンの利用を停止しました。").await;
         wait_row(&browser, "トークンの状態", "利用停止").await;
-        let trail = audit_lines(&browser).await;
-        assert!(
-            trail.iter().any(|l| l.starts_with("利用停止 |")
-                && l.contains("窓口 太郎")
-                && l.contains(reason)),
-            "{trail:?}"
-        );
+        wait_audit(&browser, |l| {
+            l.starts_with("利用停止 |") && l.contains("窓口 太郎") && l.contains(reason)
+        })
+        .await;
         browser.screenshot("bank-staff-record-stopped").await;
 
         // The customer signs in with the password alone now.
