@@ -108,48 +108,14 @@ def setup(browser):
         run(["rustup", "target", "add", "wasm32-unknown-unknown", "--toolchain", channel])
     ensure_cargo_tool("wasm-pack", "wasm-pack", tools["wasm-pack"], locked=True)
     ensure_cargo_tool("wasm-bindgen", "wasm-bindgen-cli", want, locked=False)
-    have = output([str(NODE_BIN / "wasm-opt"), "--version"])
-    major = tools["binaryen"].split(".")[0]
-    if have and f"version {major}" in have:
-        say(f"wasm-opt (npm binaryen {tools['binaryen']}): installed")
-    else:
-        TOOLS_DIR.mkdir(exist_ok=True)
-        run(["npm", "install", "--prefix", str(TOOLS_DIR), "--no-save", "--no-audit",
-             "--no-fund", f"binaryen@{tools['binaryen']}"])
-    # terser, for the glue (minify_glue); its own folder, for the same reason as axe-core's.
-    have = output([str(TERSER), "--version"])
-    if have and have.split()[-1] == tools["terser"]:
-        say(f"terser {tools['terser']}: installed")
-    else:
-        (TOOLS_DIR / "terser").mkdir(parents=True, exist_ok=True)
-        run(["npm", "install", "--prefix", str(TOOLS_DIR / "terser"), "--no-save", "--no-audit",
-             "--no-fund", f"terser@{tools['terser']}"])
-    # csso, for the stylesheet (bundle_css); its own folder too.
-    try:
-        have = json.loads((TOOLS_DIR / "csso" / "node_modules" / "csso-cli" / "package.json")
-                          .read_text())["version"]
-    except (OSError, ValueError, KeyError):
-        have = None
-    if have == tools["csso-cli"]:
-        say(f"csso-cli {have}: installed")
-    else:
-        (TOOLS_DIR / "csso").mkdir(parents=True, exist_ok=True)
-        run(["npm", "install", "--prefix", str(TOOLS_DIR / "csso"), "--no-save", "--no-audit",
-             "--no-fund", f"csso-cli@{tools['csso-cli']}"])
+    # npm packages, each in a folder of its own (npm --no-save prunes what else a folder holds):
+    # binaryen's wasm-opt for wasm-pack, terser for the glue (minify_glue), csso for the style
+    # sheet (bundle_css), and axe-core for the accessibility tests (tests/e2e/a11y.rs).
+    ensure_npm_package("binaryen", tools["binaryen"], TOOLS_DIR)
+    ensure_npm_package("terser", tools["terser"], TOOLS_DIR / "terser")
+    ensure_npm_package("csso-cli", tools["csso-cli"], TOOLS_DIR / "csso")
     if browser:
-        # axe-core, injected by the accessibility tests (tests/e2e/a11y.rs); a folder of its
-        # own, so that npm never prunes it together with binaryen.
-        axe = AXE_DIR / "node_modules" / "axe-core"
-        try:
-            have = json.loads((axe / "package.json").read_text())["version"]
-        except (OSError, ValueError, KeyError):
-            have = None
-        if have == tools["axe-core"]:
-            say(f"axe-core {have}: installed")
-        else:
-            AXE_DIR.mkdir(parents=True, exist_ok=True)
-            run(["npm", "install", "--prefix", str(AXE_DIR), "--no-save", "--no-audit",
-                 "--no-fund", f"axe-core@{tools['axe-core']}"])
+        ensure_npm_package("axe-core", tools["axe-core"], AXE_DIR)
         b = cfg["browser"]
         missing = [pkg for pkg, path in b["packages"].items() if not Path(path).exists()]
         if missing:
@@ -159,6 +125,21 @@ def setup(browser):
         else:
             say("Debian packages " + ", ".join(b["packages"]) + ": installed")
     say(f"set-up took {time.monotonic() - started:.1f} s")
+
+
+def ensure_npm_package(package, version, folder):
+    """`npm install --prefix folder package@version` unless that version is there already."""
+    try:
+        have = json.loads((folder / "node_modules" / package / "package.json")
+                          .read_text())["version"]
+    except (OSError, ValueError, KeyError):
+        have = None
+    if have == version:
+        say(f"{package} {version} (npm): installed")
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    run(["npm", "install", "--prefix", str(folder), "--no-save", "--no-audit", "--no-fund",
+         f"{package}@{version}"])
 
 
 def build():
