@@ -8,6 +8,7 @@
 //! - [`token_service`]: the token service, which issues credentials and validates codes;
 //! - [`bank`]: the bank, the relying party (customers, passwords, registration, login, stop);
 //! - [`tour`]: the guided tour, the customer guide's chapters step by step over the page;
+//! - [`json`]: the JSON codec of the stored records and the token service's API;
 //! - [`lab`]: the staff's time lab (a demo only), which shifts the clock and explains the
 //!   token service's verdicts;
 //! - `web`: the browser shell, compiled only for `wasm32`.
@@ -24,6 +25,7 @@
 pub mod bank;
 pub mod engine;
 pub mod i18n;
+pub mod json;
 pub mod lab;
 pub mod token;
 pub mod token_service;

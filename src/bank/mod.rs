@@ -142,6 +142,18 @@ impl From<ContractId> for String {
     }
 }
 
+impl crate::json::ToJson for ContractId {
+    fn write_json(&self, out: &mut String) {
+        crate::json::write_str(out, &self.0);
+    }
+}
+
+impl crate::json::FromJson for ContractId {
+    fn from_json(value: &crate::json::Value) -> Result<Self, crate::json::JsonError> {
+        Self::try_from(value.as_str()?.to_owned()).map_err(crate::json::JsonError::new)
+    }
+}
+
 /// One customer of the bank.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Customer {
@@ -181,6 +193,31 @@ impl Customer {
     /// Tokens this contract registered and then stopped, oldest first.
     pub fn stopped_tokens(&self) -> &[TokenId] {
         &self.stopped_tokens
+    }
+}
+
+impl crate::json::ToJson for Customer {
+    fn write_json(&self, out: &mut String) {
+        crate::json::object(out, |o| {
+            o.field("contract_id", &self.contract_id)
+                .field("password", &self.password)
+                .field("password_failures", &self.password_failures)
+                .field("token", &self.token)
+                .field("stopped_tokens", &self.stopped_tokens);
+        });
+    }
+}
+
+impl crate::json::FromJson for Customer {
+    fn from_json(value: &crate::json::Value) -> Result<Self, crate::json::JsonError> {
+        let f = value.fields()?;
+        Ok(Customer {
+            contract_id: f.get("contract_id")?,
+            password: f.get("password")?,
+            password_failures: f.get_or_default("password_failures")?,
+            token: f.get_or_default("token")?,
+            stopped_tokens: f.get_or_default("stopped_tokens")?,
+        })
     }
 }
 
@@ -301,6 +338,28 @@ impl TryFrom<BankRecord> for Bank {
             bank.customers.push(customer);
         }
         Ok(bank)
+    }
+}
+
+impl crate::json::ToJson for Bank {
+    /// As its serde form (`BankRecord`): iterations, then customers.
+    fn write_json(&self, out: &mut String) {
+        crate::json::object(out, |o| {
+            o.field("iterations", &self.iterations)
+                .field("customers", &self.customers);
+        });
+    }
+}
+
+impl crate::json::FromJson for Bank {
+    /// Checked as its serde form is on the way in.
+    fn from_json(value: &crate::json::Value) -> Result<Self, crate::json::JsonError> {
+        let f = value.fields()?;
+        let record = BankRecord {
+            iterations: f.get("iterations")?,
+            customers: f.get("customers")?,
+        };
+        Bank::try_from(record).map_err(|e| crate::json::JsonError::new(e.to_string()))
     }
 }
 

@@ -133,6 +133,30 @@ impl fmt::Debug for PasswordHash {
     }
 }
 
+impl crate::json::ToJson for PasswordHash {
+    /// As its serde form (`PasswordHashRecord`): iterations, salt and hash in hex.
+    fn write_json(&self, out: &mut String) {
+        crate::json::object(out, |o| {
+            o.field("iterations", &self.iterations)
+                .field("salt", &to_hex(&self.salt))
+                .field("hash", &to_hex(&self.hash));
+        });
+    }
+}
+
+impl crate::json::FromJson for PasswordHash {
+    /// Checked as its serde form is on the way in.
+    fn from_json(value: &crate::json::Value) -> Result<Self, crate::json::JsonError> {
+        let f = value.fields()?;
+        let record = PasswordHashRecord {
+            iterations: f.get("iterations")?,
+            salt: f.get("salt")?,
+            hash: f.get("hash")?,
+        };
+        Self::try_from(record).map_err(crate::json::JsonError::new)
+    }
+}
+
 /// The serialised form of [`PasswordHash`], checked on the way in.
 #[derive(Serialize, Deserialize)]
 struct PasswordHashRecord {

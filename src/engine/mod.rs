@@ -86,6 +86,27 @@ impl FromStr for Algorithm {
     }
 }
 
+impl crate::json::ToJson for Algorithm {
+    fn write_json(&self, out: &mut String) {
+        crate::json::write_str(out, self.as_str());
+    }
+}
+
+impl crate::json::FromJson for Algorithm {
+    /// `"SHA1"`, `"SHA256"` or `"SHA512"` (or in lower case), as serde reads it.
+    fn from_json(value: &crate::json::Value) -> Result<Self, crate::json::JsonError> {
+        match value.as_str()? {
+            "SHA1" | "sha1" => Ok(Algorithm::Sha1),
+            "SHA256" | "sha256" => Ok(Algorithm::Sha256),
+            "SHA512" | "sha512" => Ok(Algorithm::Sha512),
+            other => Err(crate::json::unknown_variant(
+                other,
+                &["SHA1", "sha1", "SHA256", "sha256", "SHA512", "sha512"],
+            )),
+        }
+    }
+}
+
 /// Smallest number of digits of a code (RFC 4226 section 5.3).
 pub const MIN_DIGITS: u8 = 6;
 /// Largest number of digits of a code this engine produces (RFC 4226 section 5.3 allows 6 to 8).
@@ -105,6 +126,13 @@ pub struct Params {
     /// The Unix time T0 from which steps are counted (RFC 6238 section 4.1); 0 by default.
     pub t0: u64,
 }
+
+crate::json::json_object!(Params {
+    algorithm,
+    digits,
+    period,
+    t0
+});
 
 impl Default for Params {
     /// The bank's token model: SHA-1, 6 digits, 30-second steps, T0 = 0.
@@ -275,6 +303,17 @@ pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 /// time, a counter, a digit count). Negative, fractional, NaN, infinite and larger values are
 /// errors naming `argument`, never silently 0 or truncated; `-0` is 0.
 pub fn whole_number(argument: &str, value: f64) -> Result<u64, EngineError> {
+    whole_number_shown(argument, value, |v| v.to_string())
+}
+
+/// [`whole_number`], with the value written into the error by `show`. The browser passes
+/// JavaScript's own `String(value)` (`1e+300`, not 301 digits), which also keeps Rust's float
+/// formatter (about 14 KB) out of the wasm.
+pub fn whole_number_shown(
+    argument: &str,
+    value: f64,
+    show: impl FnOnce(f64) -> String,
+) -> Result<u64, EngineError> {
     let problem = if value.is_nan() {
         "is NaN"
     } else if value.is_infinite() {
@@ -291,7 +330,7 @@ pub fn whole_number(argument: &str, value: f64) -> Result<u64, EngineError> {
     };
     Err(EngineError::InvalidNumber {
         argument: argument.chars().take(32).collect(),
-        value: value.to_string(),
+        value: show(value),
         problem,
     })
 }

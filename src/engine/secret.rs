@@ -166,6 +166,19 @@ fn decode_symbol(c: char) -> Option<u8> {
     }
 }
 
+impl crate::json::ToJson for Secret {
+    /// As Base32, as serde writes it.
+    fn write_json(&self, out: &mut String) {
+        crate::json::write_str(out, &Zeroizing::new(self.to_base32()));
+    }
+}
+
+impl crate::json::FromJson for Secret {
+    fn from_json(value: &crate::json::Value) -> Result<Self, crate::json::JsonError> {
+        Secret::from_base32(value.as_str()?).map_err(|e| crate::json::JsonError::new(e.to_string()))
+    }
+}
+
 impl Serialize for Secret {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let text = Zeroizing::new(self.to_base32());

@@ -264,6 +264,17 @@ fn numbers_from_javascript_are_checked_not_truncated() {
         "unixSeconds is negative (-1); pass a whole number from 0 to 9007199254740991"
     );
     assert_eq!(
+        whole_number_shown("unixSeconds", 1e300, |_| "1e+300".to_owned())
+            .unwrap_err()
+            .to_string(),
+        "unixSeconds is larger than Number.MAX_SAFE_INTEGER (1e+300); pass a whole number from \
+         0 to 9007199254740991"
+    );
+    assert_eq!(
+        whole_number_shown("period", 30.0, |_| unreachable!()),
+        Ok(30)
+    );
+    assert_eq!(
         whole_number("counter", f64::NAN).unwrap_err().to_string(),
         "counter is NaN (NaN); pass a whole number from 0 to 9007199254740991"
     );

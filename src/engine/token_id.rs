@@ -289,6 +289,18 @@ impl FromStr for TokenId {
     }
 }
 
+impl crate::json::ToJson for TokenId {
+    fn write_json(&self, out: &mut String) {
+        crate::json::write_str(out, self.as_str());
+    }
+}
+
+impl crate::json::FromJson for TokenId {
+    fn from_json(value: &crate::json::Value) -> Result<Self, crate::json::JsonError> {
+        TokenId::parse(value.as_str()?).map_err(|e| crate::json::JsonError::new(e.to_string()))
+    }
+}
+
 impl Serialize for TokenId {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())

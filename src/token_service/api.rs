@@ -178,6 +178,79 @@ impl ApiError {
     }
 }
 
+/// The JSON codec's form of the API: the very text serde writes (`src/json/tests.rs`). The
+/// page writes the requests and reads the answers; the native server keeps serde.
+mod json_form {
+    use super::{
+        ApiError, AuditTrail, Outcome, ResyncRequest, ServerTime, StopRequest, UnlockRequest,
+        ValidateRequest,
+    };
+    use crate::json::{FromJson, JsonError, ToJson, Value, json_object, object, unknown_variant};
+
+    json_object!(write ValidateRequest { token_id, code });
+    json_object!(write ResyncRequest {
+        token_id,
+        first,
+        second
+    });
+    json_object!(write UnlockRequest { token_id, actor });
+    json_object!(write StopRequest {
+        token_id,
+        actor,
+        reason
+    });
+
+    impl ToJson for Outcome {
+        fn write_json(&self, out: &mut String) {
+            object(out, |o| match self {
+                Outcome::Accepted { step, drift } => {
+                    o.field("outcome", "accepted")
+                        .field("step", step)
+                        .field("drift", drift);
+                }
+                Outcome::Rejected {
+                    reason,
+                    message_ja,
+                    message_en,
+                } => {
+                    o.field("outcome", "rejected")
+                        .field("reason", reason)
+                        .field("message_ja", message_ja)
+                        .field("message_en", message_en);
+                }
+            });
+        }
+    }
+
+    impl FromJson for Outcome {
+        fn from_json(value: &Value) -> Result<Self, JsonError> {
+            let f = value.fields()?;
+            Ok(match f.tag("outcome")? {
+                "accepted" => Outcome::Accepted {
+                    step: f.get("step")?,
+                    drift: f.get("drift")?,
+                },
+                "rejected" => Outcome::Rejected {
+                    reason: f.get("reason")?,
+                    message_ja: f.get("message_ja")?,
+                    message_en: f.get("message_en")?,
+                },
+                other => {
+                    return Err(unknown_variant(other, &["accepted", "rejected"]).at("outcome"));
+                }
+            })
+        }
+    }
+
+    json_object!(AuditTrail {
+        events,
+        chain_ok,
+        chain_problem
+    });
+    json_object!(ServerTime { now });
+    json_object!(ApiError { error, message });
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

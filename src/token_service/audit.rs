@@ -586,6 +586,13 @@ mod tests {
     }
 }
 
+/// A [`ChainHash`] as hex text: 64 lower-case hex digits (either case is read).
+fn hash_from_hex(text: &str) -> Result<ChainHash, &'static str> {
+    crate::bank::password::from_hex(text)
+        .and_then(|bytes| ChainHash::try_from(bytes).ok())
+        .ok_or("a hash is 64 hex digits")
+}
+
 /// Serde for [`ChainHash`] as hex text.
 mod hex {
     use serde::de::Error as _;
@@ -597,26 +604,176 @@ mod hex {
         hash: &ChainHash,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut text = String::with_capacity(64);
-        for byte in hash {
-            text.push_str(&format!("{byte:02x}"));
-        }
-        serializer.serialize_str(&text)
+        serializer.serialize_str(&crate::bank::password::to_hex(hash))
     }
 
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<ChainHash, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        let bytes = text.as_bytes();
-        if bytes.len() != 64 || !bytes.iter().all(u8::is_ascii_hexdigit) {
-            return Err(D::Error::custom("a hash is 64 hex digits"));
+        super::hash_from_hex(&String::deserialize(deserializer)?).map_err(D::Error::custom)
+    }
+}
+
+/// The JSON codec's form of the audit records: the very text serde writes (`src/json/tests.rs`).
+mod json_form {
+    use super::{AuditEvent, AuditKind, RejectReason};
+    use crate::bank::password::to_hex;
+    use crate::json::{FromJson, JsonError, ToJson, Value, object, unknown_variant, write_str};
+
+    const REASONS: [(RejectReason, &str); 7] = [
+        (RejectReason::Malformed, "malformed"),
+        (RejectReason::UnknownToken, "unknown_token"),
+        (RejectReason::Mismatch, "mismatch"),
+        (RejectReason::Replayed, "replayed"),
+        (RejectReason::LockedOut, "locked_out"),
+        (RejectReason::Stopped, "stopped"),
+        (RejectReason::Unavailable, "unavailable"),
+    ];
+
+    impl ToJson for RejectReason {
+        fn write_json(&self, out: &mut String) {
+            let name = REASONS
+                .iter()
+                .find(|(reason, _)| reason == self)
+                .map_or("unavailable", |(_, name)| name);
+            write_str(out, name);
         }
-        let mut hash = [0_u8; 32];
-        for (slot, pair) in hash.iter_mut().zip(bytes.chunks_exact(2)) {
-            let pair = std::str::from_utf8(pair).map_err(D::Error::custom)?;
-            *slot = u8::from_str_radix(pair, 16).map_err(D::Error::custom)?;
+    }
+
+    impl FromJson for RejectReason {
+        fn from_json(value: &Value) -> Result<Self, JsonError> {
+            let found = value.as_str()?;
+            REASONS
+                .iter()
+                .find(|(_, name)| *name == found)
+                .map(|(reason, _)| *reason)
+                .ok_or_else(|| unknown_variant(found, &REASONS.map(|(_, name)| name)))
         }
-        Ok(hash)
+    }
+
+    const KINDS: [&str; 8] = [
+        "issued",
+        "accepted",
+        "rejected",
+        "locked",
+        "unlocked",
+        "stopped",
+        "resynced",
+        "resync_rejected",
+    ];
+
+    impl ToJson for AuditKind {
+        /// An object tagged by `event` (serde's internal tag), the tag first.
+        fn write_json(&self, out: &mut String) {
+            object(out, |o| match self {
+                AuditKind::Issued {
+                    algorithm,
+                    digits,
+                    period,
+                } => {
+                    o.field("event", "issued")
+                        .field("algorithm", algorithm)
+                        .field("digits", digits)
+                        .field("period", period);
+                }
+                AuditKind::Accepted { step, drift } => {
+                    o.field("event", "accepted")
+                        .field("step", step)
+                        .field("drift", drift);
+                }
+                AuditKind::Rejected { reason } => {
+                    o.field("event", "rejected").field("reason", reason);
+                }
+                AuditKind::Locked { failures } => {
+                    o.field("event", "locked").field("failures", failures);
+                }
+                AuditKind::Unlocked { actor } => {
+                    o.field("event", "unlocked").field("actor", actor);
+                }
+                AuditKind::Stopped { actor, reason } => {
+                    o.field("event", "stopped")
+                        .field("actor", actor)
+                        .field("reason", reason);
+                }
+                AuditKind::Resynced { step, drift } => {
+                    o.field("event", "resynced")
+                        .field("step", step)
+                        .field("drift", drift);
+                }
+                AuditKind::ResyncRejected { reason } => {
+                    o.field("event", "resync_rejected").field("reason", reason);
+                }
+            });
+        }
+    }
+
+    impl FromJson for AuditKind {
+        fn from_json(value: &Value) -> Result<Self, JsonError> {
+            let f = value.fields()?;
+            Ok(match f.tag("event")? {
+                "issued" => AuditKind::Issued {
+                    algorithm: f.get("algorithm")?,
+                    digits: f.get("digits")?,
+                    period: f.get("period")?,
+                },
+                "accepted" => AuditKind::Accepted {
+                    step: f.get("step")?,
+                    drift: f.get("drift")?,
+                },
+                "rejected" => AuditKind::Rejected {
+                    reason: f.get("reason")?,
+                },
+                "locked" => AuditKind::Locked {
+                    failures: f.get("failures")?,
+                },
+                "unlocked" => AuditKind::Unlocked {
+                    actor: f.get("actor")?,
+                },
+                "stopped" => AuditKind::Stopped {
+                    actor: f.get("actor")?,
+                    reason: f.get("reason")?,
+                },
+                "resynced" => AuditKind::Resynced {
+                    step: f.get("step")?,
+                    drift: f.get("drift")?,
+                },
+                "resync_rejected" => AuditKind::ResyncRejected {
+                    reason: f.get("reason")?,
+                },
+                other => return Err(unknown_variant(other, &KINDS).at("event")),
+            })
+        }
+    }
+
+    impl ToJson for AuditEvent {
+        fn write_json(&self, out: &mut String) {
+            object(out, |o| {
+                o.field("seq", &self.seq)
+                    .field("time", &self.time)
+                    .field("token_id", &self.token_id)
+                    .field("kind", &self.kind)
+                    .field("prev_hash", &to_hex(&self.prev_hash))
+                    .field("hash", &to_hex(&self.hash));
+            });
+        }
+    }
+
+    impl FromJson for AuditEvent {
+        fn from_json(value: &Value) -> Result<Self, JsonError> {
+            let f = value.fields()?;
+            let hash = |name: &str| {
+                f.get::<String>(name).and_then(|text| {
+                    super::hash_from_hex(&text).map_err(|e| JsonError::new(e).at(name))
+                })
+            };
+            Ok(AuditEvent {
+                seq: f.get("seq")?,
+                time: f.get("time")?,
+                token_id: f.get("token_id")?,
+                kind: f.get("kind")?,
+                prev_hash: hash("prev_hash")?,
+                hash: hash("hash")?,
+            })
+        }
     }
 }

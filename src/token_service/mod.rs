@@ -452,6 +452,57 @@ pub struct Snapshot {
     pub audit: Vec<AuditEvent>,
 }
 
+/// The JSON codec's form of the service's records: the very text serde writes
+/// (`src/json/tests.rs`).
+mod json_form {
+    use super::{CredentialState, CredentialStatus, Issued, Snapshot};
+    use crate::json::{
+        FromJson, JsonError, ToJson, Value, json_object, unknown_variant, write_str,
+    };
+
+    impl ToJson for CredentialStatus {
+        fn write_json(&self, out: &mut String) {
+            write_str(
+                out,
+                match self {
+                    CredentialStatus::Active => "active",
+                    CredentialStatus::Locked => "locked",
+                    CredentialStatus::Stopped => "stopped",
+                },
+            );
+        }
+    }
+
+    impl FromJson for CredentialStatus {
+        fn from_json(value: &Value) -> Result<Self, JsonError> {
+            match value.as_str()? {
+                "active" => Ok(CredentialStatus::Active),
+                "locked" => Ok(CredentialStatus::Locked),
+                "stopped" => Ok(CredentialStatus::Stopped),
+                other => Err(unknown_variant(other, &["active", "locked", "stopped"])),
+            }
+        }
+    }
+
+    json_object!(CredentialState {
+        token_id,
+        status,
+        failures,
+        drift,
+        last_step,
+        params,
+        issued_at,
+        locked_at,
+    });
+
+    json_object!(Issued {
+        token_id,
+        secret,
+        params
+    });
+    json_object!(Snapshot { credentials, audit });
+}
+
 /// The outcome of comparing a code with the window, before it is stored.
 enum Matched {
     Fresh(u64),

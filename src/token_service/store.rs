@@ -71,6 +71,8 @@ pub struct CredentialRecord {
     pub state: CredentialState,
 }
 
+crate::json::json_object!(CredentialRecord { secret, state });
+
 /// What [`CredentialStore::load`] returns: what validation needs, without the secret itself.
 #[derive(Debug, Clone)]
 pub struct Loaded {

@@ -60,7 +60,14 @@ fn to_js(error: impl std::fmt::Display) -> JsError {
 }
 
 fn whole_number(argument: &str, value: f64) -> Result<u64, JsError> {
-    engine::whole_number(argument, value).map_err(to_js)
+    engine::whole_number_shown(argument, value, |v| {
+        String::from(
+            js_sys::Number::from(v)
+                .to_string_with_radix(10)
+                .unwrap_or_default(),
+        )
+    })
+    .map_err(to_js)
 }
 
 fn digits_from(value: f64) -> Result<u8, JsError> {

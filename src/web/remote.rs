@@ -3,15 +3,15 @@
 //! service gives ([`Rejected::Unavailable`], [`ServiceError::Unreachable`]), so the bank's
 //! screens show a clear message and nothing stored is touched.
 
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
+use zeroize::Zeroizing;
 
 use super::errors::JsFailure;
 use crate::bank::{Command, Event, TokenRecord};
 use crate::engine::Params;
 use crate::engine::token_id::TokenId;
+use crate::json::{FromJson, Ignored, ToJson};
 use crate::token_service::api::{
     ApiError, AuditTrail, Outcome, ResyncRequest, ServerTime, StopRequest, UnlockRequest,
     ValidateRequest,
@@ -58,7 +58,7 @@ impl Remote {
         &self.base
     }
 
-    async fn call<B: Serialize, T: DeserializeOwned>(
+    async fn call<B: ToJson, T: FromJson>(
         &self,
         method: &str,
         path: &str,
@@ -67,11 +67,7 @@ impl Remote {
         let init = web_sys::RequestInit::new();
         init.set_method(method);
         if let Some(body) = body {
-            let value = serde_wasm_bindgen::to_value(body)
-                .map_err(|e| CallError::BadAnswer(e.to_string()))?;
-            let text = js_sys::JSON::stringify(&value)
-                .map_err(|e| CallError::BadAnswer(JsFailure::from(e).to_string()))?;
-            init.set_body(&text);
+            init.set_body(&JsValue::from_str(&crate::json::to_string(body)));
             let headers = web_sys::Headers::new().map_err(net)?;
             headers
                 .set("Content-Type", "application/json")
@@ -91,13 +87,15 @@ impl Remote {
             .map_err(net)?
             .dyn_into()
             .map_err(|_| CallError::BadAnswer("not a Response".into()))?;
-        let json = JsFuture::from(response.json().map_err(bad)?)
+        let text = JsFuture::from(response.text().map_err(bad)?)
             .await
             .map_err(bad)?;
+        // An issued credential's answer holds its secret: the copy in Rust is wiped.
+        let text = Zeroizing::new(text.as_string().unwrap_or_default());
         if response.ok() {
-            serde_wasm_bindgen::from_value(json).map_err(|e| CallError::BadAnswer(e.to_string()))
+            crate::json::from_str(&text).map_err(|e| CallError::BadAnswer(e.to_string()))
         } else {
-            let error = serde_wasm_bindgen::from_value(json).unwrap_or_else(|_| {
+            let error = crate::json::from_str(&text).unwrap_or_else(|_| {
                 ApiError::new(
                     "unknown",
                     format!("the server answered {}", response.status()),
@@ -161,7 +159,7 @@ impl Remote {
                     reason,
                 };
                 let answer = self
-                    .call::<_, serde::de::IgnoredAny>("POST", "/staff/stop", Some(&request))
+                    .call::<_, Ignored>("POST", "/staff/stop", Some(&request))
                     .await;
                 Event::TokenStopped(answer.map(|_| ()).map_err(|e| service_error(e, &token_id)))
             }
@@ -171,7 +169,7 @@ impl Remote {
                     actor,
                 };
                 let answer = self
-                    .call::<_, serde::de::IgnoredAny>("POST", "/staff/unlock", Some(&request))
+                    .call::<_, Ignored>("POST", "/staff/unlock", Some(&request))
                     .await;
                 Event::TokenUnlocked(answer.map(|_| ()).map_err(|e| service_error(e, &token_id)))
             }

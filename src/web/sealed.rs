@@ -1,9 +1,6 @@
 //! One encrypted record in `localStorage`, written with compare-and-set so that two tabs never
 //! overwrite each other's changes unseen, and the reasons a record is not being saved.
 
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-use wasm_bindgen::JsValue;
 use zeroize::Zeroizing;
 
 use super::crypto::CryptoError;
@@ -107,18 +104,12 @@ impl SealedRecord {
     }
 }
 
-/// Serialises a value to JSON through the browser's `JSON.stringify`.
-pub fn to_json<T: Serialize>(value: &T) -> Option<Zeroizing<String>> {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    let js = value.serialize(&serializer).ok()?;
-    js_sys::JSON::stringify(&js)
-        .ok()
-        .and_then(|s| s.as_string())
-        .map(Zeroizing::new)
+/// The JSON text of a value (the crate's own codec, [`crate::json`]), wiped when dropped.
+pub fn to_json<T: crate::json::ToJson>(value: &T) -> Zeroizing<String> {
+    crate::json::to_string(value)
 }
 
-/// Reads JSON through the browser's `JSON.parse`.
-pub fn from_json<T: DeserializeOwned>(text: &str) -> Option<T> {
-    let js: JsValue = js_sys::JSON::parse(text).ok()?;
-    serde_wasm_bindgen::from_value(js).ok()
+/// Reads JSON text; `None` if it is malformed or does not describe a `T`.
+pub fn from_json<T: crate::json::FromJson>(text: &str) -> Option<T> {
+    crate::json::from_str(text).ok()
 }

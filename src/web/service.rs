@@ -251,10 +251,7 @@ impl ServiceHandle {
             let Some(key) = p.key.borrow().clone() else {
                 return result;
             };
-            let Some(json) = to_json(&self.in_page.borrow().snapshot()) else {
-                *p.not_saved.borrow_mut() = Some(NotSaved::Failed("serialisation".into()));
-                return result;
-            };
+            let json = to_json(&self.in_page.borrow().snapshot());
             let text = match key.seal(p.record.purpose(), json.as_bytes()).await {
                 Ok(text) => text,
                 Err(e) => {

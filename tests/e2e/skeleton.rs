@@ -76,6 +76,7 @@ async fn the_js_api_gives_rfc_codes_and_readable_errors() {
             out.nan = err(() => m.totp(s20, NaN, 6, 30, "SHA1"));
             out.negative = err(() => m.totp(s20, -1, 6, 30, "SHA1"));
             out.fraction = err(() => m.totp(s20, 1.5, 6, 30, "SHA1"));
+            out.huge = err(() => m.totp(s20, 1e300, 6, 30, "SHA1"));
             out.algorithm = err(() => m.totp(s20, 59, 6, 30, "MD5"));
             out.short = err(() => m.hotp("GEZDGNBV", 0n, 6, "SHA1"));
             out.tooBig = err(() => m.hotp(s20, 18446744073709551616n, 6, "SHA1"));
@@ -99,6 +100,7 @@ async fn the_js_api_gives_rfc_codes_and_readable_errors() {
         "nan",
         "negative",
         "fraction",
+        "huge",
         "algorithm",
         "short",
         "tooBig",
@@ -110,6 +112,9 @@ async fn the_js_api_gives_rfc_codes_and_readable_errors() {
         );
     }
     assert!(get("nan").contains("unixSeconds"), "{}", get("nan"));
+    // The value is shown as JavaScript writes it (String(value)), not by Rust's float formatter.
+    assert!(get("fraction").contains("(1.5)"), "{}", get("fraction"));
+    assert!(get("huge").contains("(1e+300)"), "{}", get("huge"));
     let dts = std::fs::read_to_string(crate::harness::root().join("pkg/webtoken.d.ts"))
         .expect("the generated .d.ts");
     assert!(

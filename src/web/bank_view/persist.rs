@@ -2,9 +2,6 @@
 //! storage still runs the bank in memory; stored data that cannot be read is never
 //! overwritten except by an explicit reset.
 
-use serde::Serialize;
-
-use super::super::errors::JsFailure;
 use super::super::storage::{StorageError, Store};
 use crate::bank::{Bank, BankError, Lang};
 
@@ -120,9 +117,8 @@ impl Persist {
     }
 
     fn write(&mut self, bank: &Bank) {
-        let written = to_json(bank)
-            .map_err(StorageError::Failed)
-            .and_then(|json| self.store.set(BANK_KEY, &json).map(|()| json));
+        let json = to_json(bank);
+        let written = self.store.set(BANK_KEY, &json).map(|()| json);
         self.keeping = match written {
             Ok(json) => {
                 self.seen = Some(json);
@@ -146,18 +142,12 @@ impl Persist {
     }
 }
 
-/// The bank as JSON (`JSON.stringify` of its serde form).
-pub fn to_json(bank: &Bank) -> Result<String, String> {
-    let value = bank
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| e.to_string())?;
-    js_sys::JSON::stringify(&value)
-        .map(String::from)
-        .map_err(|e| JsFailure::from(e).to_string())
+/// The bank as JSON ([`crate::json`]: the same text serde writes).
+pub fn to_json(bank: &Bank) -> String {
+    crate::json::to_string(bank).to_string()
 }
 
 /// The bank from JSON; any malformed or inconsistent record is an error saying why.
 pub fn from_json(json: &str) -> Result<Bank, String> {
-    let value = js_sys::JSON::parse(json).map_err(|e| JsFailure::from(e).to_string())?;
-    serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())
+    crate::json::from_str(json).map_err(|e| e.to_string())
 }
