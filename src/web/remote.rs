@@ -64,10 +64,25 @@ impl Remote {
         path: &str,
         body: Option<&B>,
     ) -> Result<T, CallError> {
+        let body = body.map(|body| crate::json::to_string(body));
+        let text = self
+            .exchange(method, path, body.as_ref().map(|b| b.as_str()))
+            .await?;
+        crate::json::from_str(&text).map_err(|e| CallError::BadAnswer(e.to_string()))
+    }
+
+    /// [`Self::call`]'s request and answer as JSON text, not generic: the wasm holds one copy
+    /// of the fetch, not one per route.
+    async fn exchange(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+    ) -> Result<Zeroizing<String>, CallError> {
         let init = web_sys::RequestInit::new();
         init.set_method(method);
         if let Some(body) = body {
-            init.set_body(&JsValue::from_str(&crate::json::to_string(body)));
+            init.set_body(&JsValue::from_str(body));
             let headers = web_sys::Headers::new().map_err(net)?;
             headers
                 .set("Content-Type", "application/json")
@@ -93,19 +108,18 @@ impl Remote {
         // An issued credential's answer holds its secret: the copy in Rust is wiped.
         let text = Zeroizing::new(text.as_string().unwrap_or_default());
         if response.ok() {
-            crate::json::from_str(&text).map_err(|e| CallError::BadAnswer(e.to_string()))
-        } else {
-            let error = crate::json::from_str(&text).unwrap_or_else(|_| {
-                ApiError::new(
-                    "unknown",
-                    format!("the server answered {}", response.status()),
-                )
-            });
-            Err(CallError::Api {
-                status: response.status(),
-                error,
-            })
+            return Ok(text);
         }
+        let error = crate::json::from_str(&text).unwrap_or_else(|_| {
+            ApiError::new(
+                "unknown",
+                format!("the server answered {}", response.status()),
+            )
+        });
+        Err(CallError::Api {
+            status: response.status(),
+            error,
+        })
     }
 
     /// Issues a credential.

@@ -239,40 +239,49 @@ impl ServiceHandle {
     /// Runs `op` on the newest stored state and saves the result with compare-and-set,
     /// running `op` again on the newer state when another tab wrote in between.
     async fn transact<R>(&self, op: impl Fn(&TokenService<MemoryStore>) -> R) -> R {
+        let mut result = None;
+        self.save_cycle(&mut |service| result = Some(op(service)))
+            .await;
+        result.expect("save_cycle runs `op` before it returns")
+    }
+
+    /// [`Self::transact`]'s work, not generic: the wasm holds one copy of the save cycle, not one
+    /// per kind of operation. `op` runs at least once, on each attempt's newest state.
+    async fn save_cycle(&self, op: &mut dyn FnMut(&TokenService<MemoryStore>)) {
         let _turn = self.turn().await;
         let mut attempt = 0;
         loop {
             attempt += 1;
             let saving = self.refresh().await;
-            let result = op(&self.in_page.borrow());
+            op(&self.in_page.borrow());
             let (Some(p), true) = (&self.persistence, saving) else {
-                return result;
+                return;
             };
             let Some(key) = p.key.borrow().clone() else {
-                return result;
+                return;
             };
             let json = to_json(&self.in_page.borrow().snapshot());
             let text = match key.seal(p.record.purpose(), json.as_bytes()).await {
                 Ok(text) => text,
                 Err(e) => {
                     *p.not_saved.borrow_mut() = Some(e.into());
-                    return result;
+                    return;
                 }
             };
             let seen = p.seen.borrow().clone();
             match p.record.write_if(seen.as_deref(), &text) {
                 Ok(Written::Done) => {
                     *p.seen.borrow_mut() = Some(text);
-                    return result;
+                    return;
                 }
                 Ok(Written::Conflict) if attempt < ATTEMPTS => continue,
                 Ok(Written::Conflict) => {
                     *p.not_saved.borrow_mut() = Some(NotSaved::Failed("busy".into()));
-                    return result;
+                    return;
                 }
                 Err(e) => {
                     *p.not_saved.borrow_mut() = Some(e.into());
-                    return result;
+                    return;
                 }
             }
         }
