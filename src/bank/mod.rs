@@ -143,7 +143,7 @@ impl From<ContractId> for String {
 }
 
 impl crate::json::ToJson for ContractId {
-    fn write_json(&self, out: &mut String) {
+    fn write_json(&self, out: &mut crate::json::Out) {
         crate::json::write_str(out, &self.0);
     }
 }
@@ -197,7 +197,7 @@ impl Customer {
 }
 
 impl crate::json::ToJson for Customer {
-    fn write_json(&self, out: &mut String) {
+    fn write_json(&self, out: &mut crate::json::Out) {
         crate::json::object(out, |o| {
             o.field("contract_id", &self.contract_id)
                 .field("password", &self.password)
@@ -343,7 +343,7 @@ impl TryFrom<BankRecord> for Bank {
 
 impl crate::json::ToJson for Bank {
     /// As its serde form (`BankRecord`): iterations, then customers.
-    fn write_json(&self, out: &mut String) {
+    fn write_json(&self, out: &mut crate::json::Out) {
         crate::json::object(out, |o| {
             o.field("iterations", &self.iterations)
                 .field("customers", &self.customers);

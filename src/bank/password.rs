@@ -135,7 +135,7 @@ impl fmt::Debug for PasswordHash {
 
 impl crate::json::ToJson for PasswordHash {
     /// As its serde form (`PasswordHashRecord`): iterations, salt and hash in hex.
-    fn write_json(&self, out: &mut String) {
+    fn write_json(&self, out: &mut crate::json::Out) {
         crate::json::object(out, |o| {
             o.field("iterations", &self.iterations)
                 .field("salt", &to_hex(&self.salt))

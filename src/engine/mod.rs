@@ -87,7 +87,7 @@ impl FromStr for Algorithm {
 }
 
 impl crate::json::ToJson for Algorithm {
-    fn write_json(&self, out: &mut String) {
+    fn write_json(&self, out: &mut crate::json::Out) {
         crate::json::write_str(out, self.as_str());
     }
 }

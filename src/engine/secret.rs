@@ -168,7 +168,7 @@ fn decode_symbol(c: char) -> Option<u8> {
 
 impl crate::json::ToJson for Secret {
     /// As Base32, as serde writes it.
-    fn write_json(&self, out: &mut String) {
+    fn write_json(&self, out: &mut crate::json::Out) {
         crate::json::write_str(out, &Zeroizing::new(self.to_base32()));
     }
 }

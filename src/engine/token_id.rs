@@ -290,7 +290,7 @@ impl FromStr for TokenId {
 }
 
 impl crate::json::ToJson for TokenId {
-    fn write_json(&self, out: &mut String) {
+    fn write_json(&self, out: &mut crate::json::Out) {
         crate::json::write_str(out, self.as_str());
     }
 }

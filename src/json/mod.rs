@@ -9,9 +9,12 @@
 //! records stored by earlier versions still open and the server still understands the page.
 //!
 //! What it accepts is what those records need: objects, arrays, strings, `true`/`false`,
-//! `null` and whole numbers that fit `u64` or `i64`. A fraction or an exponent is refused, as
-//! is nesting deeper than [`MAX_DEPTH`], a duplicate key and anything after the value.
-//! Strings are wiped when dropped (a snapshot holds secrets).
+//! `null` and whole numbers that fit `u64` or `i64` (`-0` reads as 0, as `JSON.parse` read it;
+//! serde_json refuses it for unsigned fields). A fraction or an exponent is refused, as is
+//! nesting deeper than [`MAX_DEPTH`], an object of more than [`MAX_MEMBERS`] members, a
+//! duplicate key and anything after the value; none of these can come from a record this page
+//! or serde wrote. Strings are wiped when dropped, and the text being written is wiped as it
+//! grows (a snapshot holds secrets).
 
 use std::fmt::{self, Write as _};
 
@@ -19,6 +22,9 @@ use zeroize::Zeroizing;
 
 /// Deepest nesting read; the records here nest four levels at most.
 pub const MAX_DEPTH: usize = 32;
+/// Most members an object may have; the records here have eight at most. (Duplicate keys are
+/// looked for among the members read so far, so this also bounds that work.)
+pub const MAX_MEMBERS: usize = 64;
 
 /// Why a JSON text or a value in it was refused, with the path to the value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,14 +162,49 @@ pub trait FromJson: Sized {
 /// A type written as JSON.
 pub trait ToJson {
     /// Appends the JSON text of `self` to `out`.
-    fn write_json(&self, out: &mut String);
+    fn write_json(&self, out: &mut Out);
+}
+
+/// JSON text being written. Its buffer grows by hand: the old buffer is wiped before it is
+/// freed, so a snapshot's secrets leave no copies behind as the text grows.
+pub struct Out(Zeroizing<String>);
+
+impl Out {
+    fn reserve(&mut self, more: usize) {
+        let needed = self.0.len() + more;
+        if needed > self.0.capacity() {
+            let mut grown = String::with_capacity(needed.max(self.0.capacity() * 2).max(256));
+            grown.push_str(&self.0);
+            // The old buffer is wiped when the Zeroizing that held it drops.
+            self.0 = Zeroizing::new(grown);
+        }
+    }
+
+    /// Appends `s`.
+    pub fn push_str(&mut self, s: &str) {
+        self.reserve(s.len());
+        self.0.push_str(s);
+    }
+
+    /// Appends `c`.
+    pub fn push(&mut self, c: char) {
+        self.reserve(c.len_utf8());
+        self.0.push(c);
+    }
+}
+
+impl fmt::Write for Out {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.push_str(s);
+        Ok(())
+    }
 }
 
 /// The JSON text of `value`, wiped when dropped.
 pub fn to_string<T: ToJson + ?Sized>(value: &T) -> Zeroizing<String> {
-    let mut out = Zeroizing::new(String::with_capacity(256));
+    let mut out = Out(Zeroizing::new(String::new()));
     value.write_json(&mut out);
-    out
+    out.0
 }
 
 /// Reads `text` as one `T`.
@@ -172,7 +213,7 @@ pub fn from_str<T: FromJson>(text: &str) -> Result<T, JsonError> {
 }
 
 /// Writes an object: `fill` adds its members through [`Object::field`].
-pub fn object(out: &mut String, fill: impl FnOnce(&mut Object<'_>)) {
+pub fn object(out: &mut Out, fill: impl FnOnce(&mut Object<'_>)) {
     out.push('{');
     fill(&mut Object { out, first: true });
     out.push('}');
@@ -180,7 +221,7 @@ pub fn object(out: &mut String, fill: impl FnOnce(&mut Object<'_>)) {
 
 /// An object being written.
 pub struct Object<'a> {
-    out: &'a mut String,
+    out: &'a mut Out,
     first: bool,
 }
 
@@ -203,7 +244,7 @@ impl Object<'_> {
 macro_rules! json_object {
     (write $t:ty { $($field:ident),* $(,)? }) => {
         impl $crate::json::ToJson for $t {
-            fn write_json(&self, out: &mut String) {
+            fn write_json(&self, out: &mut $crate::json::Out) {
                 $crate::json::object(out, |o| {
                     $(o.field(stringify!($field), &self.$field);)*
                 });
@@ -226,7 +267,7 @@ macro_rules! json_object {
 pub(crate) use json_object;
 
 /// Appends `s` as a JSON string, escaped as `serde_json` and `JSON.stringify` escape.
-pub fn write_str(out: &mut String, s: &str) {
+pub fn write_str(out: &mut Out, s: &str) {
     out.push('"');
     let mut start = 0;
     for (i, b) in s.bytes().enumerate() {
@@ -254,25 +295,34 @@ pub fn write_str(out: &mut String, s: &str) {
 }
 
 impl ToJson for str {
-    fn write_json(&self, out: &mut String) {
+    fn write_json(&self, out: &mut Out) {
         write_str(out, self);
     }
 }
 
 impl ToJson for String {
-    fn write_json(&self, out: &mut String) {
+    fn write_json(&self, out: &mut Out) {
         write_str(out, self);
     }
 }
 
 impl ToJson for bool {
-    fn write_json(&self, out: &mut String) {
+    fn write_json(&self, out: &mut Out) {
         out.push_str(if *self { "true" } else { "false" });
     }
 }
 
+/// `{}`: the body of a request that carries nothing.
+pub struct EmptyObject;
+
+impl ToJson for EmptyObject {
+    fn write_json(&self, out: &mut Out) {
+        out.push_str("{}");
+    }
+}
+
 impl ToJson for () {
-    fn write_json(&self, out: &mut String) {
+    fn write_json(&self, out: &mut Out) {
         out.push_str("null");
     }
 }
@@ -280,7 +330,7 @@ impl ToJson for () {
 macro_rules! int_to_json {
     ($($t:ty),*) => {$(
         impl ToJson for $t {
-            fn write_json(&self, out: &mut String) {
+            fn write_json(&self, out: &mut Out) {
                 let _ = write!(out, "{self}");
             }
         }
@@ -289,7 +339,7 @@ macro_rules! int_to_json {
 int_to_json!(u8, u32, u64, i64);
 
 impl<T: ToJson> ToJson for Option<T> {
-    fn write_json(&self, out: &mut String) {
+    fn write_json(&self, out: &mut Out) {
         match self {
             Some(value) => value.write_json(out),
             None => out.push_str("null"),
@@ -298,7 +348,7 @@ impl<T: ToJson> ToJson for Option<T> {
 }
 
 impl<T: ToJson> ToJson for [T] {
-    fn write_json(&self, out: &mut String) {
+    fn write_json(&self, out: &mut Out) {
         out.push('[');
         for (i, item) in self.iter().enumerate() {
             if i > 0 {
@@ -311,7 +361,7 @@ impl<T: ToJson> ToJson for [T] {
 }
 
 impl<T: ToJson> ToJson for Vec<T> {
-    fn write_json(&self, out: &mut String) {
+    fn write_json(&self, out: &mut Out) {
         self.as_slice().write_json(out);
     }
 }
@@ -509,6 +559,9 @@ impl Parser<'_> {
             self.space();
             if self.peek() != Some(b'"') {
                 return Err(self.error("expected a key"));
+            }
+            if members.len() == MAX_MEMBERS {
+                return Err(self.error("too many members in an object"));
             }
             let key = self.string()?;
             if members.iter().any(|(k, _)| **k == *key) {

@@ -21,7 +21,7 @@ use crate::token_service::{
 };
 
 /// Writes a parsed value back (the tests' way to see what was read).
-fn write_value(value: &Value, out: &mut String) {
+fn write_value(value: &Value, out: &mut Out) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => b.write_json(out),
@@ -61,9 +61,9 @@ fn write_value(value: &Value, out: &mut String) {
 }
 
 fn reparse(text: &str) -> Result<String, JsonError> {
-    let mut out = String::new();
+    let mut out = Out(Zeroizing::new(String::new()));
     write_value(&parse(text)?, &mut out);
-    Ok(out)
+    Ok(out.0.to_string())
 }
 
 /// JSON values without fractions, as `serde_json` models them.
@@ -268,14 +268,54 @@ fn bank_text() -> impl Strategy<Value = String> {
     })
 }
 
+/// serde's text of a record, reshaped as another writer might have written it: members in
+/// another order (serde_json's `Value` sorts them), `null` members left out (each is an
+/// `Option`, which both readers take as `None` when missing), an unknown member added to every
+/// object, and pretty-printed.
+fn reshaped<T: Serialize>(value: &T, drop_nulls: bool) -> String {
+    fn walk(v: &mut serde_json::Value, drop_nulls: bool) {
+        match v {
+            serde_json::Value::Object(members) => {
+                if drop_nulls {
+                    members.retain(|_, member| !member.is_null());
+                }
+                for member in members.values_mut() {
+                    walk(member, drop_nulls);
+                }
+                members.insert(
+                    "zz_unknown".into(),
+                    serde_json::json!({"nested": [1, null]}),
+                );
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|i| walk(i, drop_nulls)),
+            _ => {}
+        }
+    }
+    let mut v = serde_json::to_value(value).unwrap();
+    walk(&mut v, drop_nulls);
+    serde_json::to_string_pretty(&v).unwrap()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(500))]
 
+    /// Text not in serde's own shape is read as serde reads it.
+    #[test]
+    fn reshaped_records_read_as_serde_reads_them(
+        snapshot in snapshot(), state in state(), drop_nulls in any::<bool>(),
+    ) {
+        let text = reshaped(&snapshot, drop_nulls);
+        prop_assert_eq!(&serde_json::from_str::<Snapshot>(&text).unwrap(), &snapshot);
+        prop_assert_eq!(&from_str::<Snapshot>(&text).unwrap(), &snapshot);
+        let text = reshaped(&state, drop_nulls);
+        prop_assert_eq!(&serde_json::from_str::<CredentialState>(&text).unwrap(), &state);
+        prop_assert_eq!(&from_str::<CredentialState>(&text).unwrap(), &state);
+    }
+
     #[test]
     fn strings_are_escaped_as_serde_escapes_them(s in any_text()) {
-        let mut ours = String::new();
-        write_str(&mut ours, &s);
-        prop_assert_eq!(&ours, &serde_json::to_string(&s).unwrap());
+        let ours = to_string(&s);
+        prop_assert_eq!(ours.as_str(), serde_json::to_string(&s).unwrap());
         prop_assert_eq!(from_str::<String>(&ours).unwrap(), s);
     }
 
@@ -420,6 +460,26 @@ fn malformed_text_is_refused_with_a_reason() {
         }
     }
     assert_eq!(reparse("\"\\ud83d\\ude00 \\/\\b\"").unwrap(), "\"😀 /\\b\"");
+}
+
+#[test]
+fn objects_are_limited_in_members() {
+    let object = |n: usize| {
+        let members: Vec<String> = (0..n).map(|i| format!("\"k{i}\":{i}")).collect();
+        format!("{{{}}}", members.join(","))
+    };
+    assert!(parse(&object(MAX_MEMBERS)).is_ok());
+    let refused = parse(&object(MAX_MEMBERS + 1)).err().unwrap().to_string();
+    assert!(
+        refused.starts_with("too many members in an object at byte "),
+        "{refused}"
+    );
+}
+
+#[test]
+fn an_empty_request_body_is_an_empty_object() {
+    assert_eq!(to_string(&EmptyObject).as_str(), "{}");
+    assert_eq!(to_string(&()).as_str(), "null");
 }
 
 #[test]

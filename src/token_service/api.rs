@@ -201,7 +201,7 @@ mod json_form {
     });
 
     impl ToJson for Outcome {
-        fn write_json(&self, out: &mut String) {
+        fn write_json(&self, out: &mut crate::json::Out) {
             object(out, |o| match self {
                 Outcome::Accepted { step, drift } => {
                     o.field("outcome", "accepted")

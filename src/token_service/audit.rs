@@ -631,7 +631,7 @@ mod json_form {
     ];
 
     impl ToJson for RejectReason {
-        fn write_json(&self, out: &mut String) {
+        fn write_json(&self, out: &mut crate::json::Out) {
             let name = REASONS
                 .iter()
                 .find(|(reason, _)| reason == self)
@@ -664,7 +664,7 @@ mod json_form {
 
     impl ToJson for AuditKind {
         /// An object tagged by `event` (serde's internal tag), the tag first.
-        fn write_json(&self, out: &mut String) {
+        fn write_json(&self, out: &mut crate::json::Out) {
             object(out, |o| match self {
                 AuditKind::Issued {
                     algorithm,
@@ -746,7 +746,7 @@ mod json_form {
     }
 
     impl ToJson for AuditEvent {
-        fn write_json(&self, out: &mut String) {
+        fn write_json(&self, out: &mut crate::json::Out) {
             object(out, |o| {
                 o.field("seq", &self.seq)
                     .field("time", &self.time)

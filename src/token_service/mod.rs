@@ -461,7 +461,7 @@ mod json_form {
     };
 
     impl ToJson for CredentialStatus {
-        fn write_json(&self, out: &mut String) {
+        fn write_json(&self, out: &mut crate::json::Out) {
             write_str(
                 out,
                 match self {

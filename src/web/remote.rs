@@ -124,7 +124,7 @@ impl Remote {
 
     /// Issues a credential.
     pub async fn issue(&self) -> Result<Issued, ServiceError> {
-        self.call::<(), Issued>("POST", "/credentials", Some(&()))
+        self.call::<_, Issued>("POST", "/credentials", Some(&crate::json::EmptyObject))
             .await
             .map_err(unreachable)
     }
