@@ -1,8 +1,6 @@
 //! One encrypted record in `localStorage`, written with compare-and-set so that two tabs never
 //! overwrite each other's changes unseen, and the reasons a record is not being saved.
 
-use zeroize::Zeroizing;
-
 use super::crypto::CryptoError;
 use super::storage::{StorageError, Store};
 use crate::token::vault::VaultError;
@@ -102,14 +100,4 @@ impl SealedRecord {
         }
         self.store.remove(self.key).map(|()| Written::Done)
     }
-}
-
-/// The JSON text of a value (the crate's own codec, [`crate::json`]), wiped when dropped.
-pub fn to_json<T: crate::json::ToJson>(value: &T) -> Zeroizing<String> {
-    crate::json::to_string(value)
-}
-
-/// Reads JSON text; `None` if it is malformed or does not describe a `T`.
-pub fn from_json<T: crate::json::FromJson>(text: &str) -> Option<T> {
-    crate::json::from_str(text).ok()
 }

@@ -13,7 +13,7 @@ use std::cell::{Cell, RefCell};
 
 use super::crypto::{OpenError, VaultKey};
 use super::remote::Remote;
-use super::sealed::{NotSaved, SealedRecord, Written, from_json, to_json};
+use super::sealed::{NotSaved, SealedRecord, Written};
 use super::storage::Store;
 use crate::bank::{Command, Event, execute};
 use crate::token::vault::{Envelope, VaultError};
@@ -260,7 +260,7 @@ impl ServiceHandle {
             let Some(key) = p.key.borrow().clone() else {
                 return;
             };
-            let json = to_json(&self.in_page.borrow().snapshot());
+            let json = crate::json::to_string(&self.in_page.borrow().snapshot());
             let text = match key.seal(p.record.purpose(), json.as_bytes()).await {
                 Ok(text) => text,
                 Err(e) => {
@@ -299,7 +299,8 @@ async fn open(key: &VaultKey, text: &str) -> Result<TokenService<MemoryStore>, N
         Err(_) => return Err(unreadable(VaultError::DeviceKeyMissing)),
     };
     let json = std::str::from_utf8(&plaintext).map_err(|_| unreadable(VaultError::BadContents))?;
-    let snapshot: Snapshot = from_json(json).ok_or(unreadable(VaultError::BadContents))?;
+    let snapshot: Snapshot =
+        crate::json::from_str(json).map_err(|_| unreadable(VaultError::BadContents))?;
     TokenService::restore(MemoryStore::default(), Policy::default(), snapshot)
         .map_err(|_| unreadable(VaultError::BadContents))
 }
