@@ -141,6 +141,9 @@ pub async fn start() -> Result<(), StartError> {
         &bank_wait,
     )))
     .await;
+    // The frame with the code is drawn before the bank's screens are built: laying out the
+    // whole page at once would put the code on screen tens of milliseconds later.
+    super::page::painted().await;
     let bank = BankView::mount(&document, bank_message).map_err(StartError::Bank)?;
     super::page::mark("webtoken-bank-mounted");
     APP.with(|cell| {

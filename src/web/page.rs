@@ -115,3 +115,20 @@ pub fn mark(name: &str) {
         let _ = performance.mark(name);
     }
 }
+
+/// Resolves once the browser has drawn a frame with what is in the document now: the next
+/// animation frame, then a task (which runs after that frame is painted). Without a window
+/// (or if the browser refuses the frame callback) it resolves at once.
+pub async fn painted() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let mut asked = false;
+    let frame = js_sys::Promise::new(&mut |resolve, _| {
+        asked = window.request_animation_frame(&resolve).is_ok();
+    });
+    if asked {
+        let _ = wasm_bindgen_futures::JsFuture::from(frame).await;
+    }
+    gloo_timers::future::TimeoutFuture::new(0).await;
+}
