@@ -116,19 +116,21 @@ pub fn mark(name: &str) {
     }
 }
 
+/// The longest [`painted`] waits for a frame, in milliseconds.
+pub const PAINT_WAIT_MS: i32 = 100;
+
 /// Resolves once the browser has drawn a frame with what is in the document now: the next
-/// animation frame, then a task (which runs after that frame is painted). Without a window
-/// (or if the browser refuses the frame callback) it resolves at once.
+/// animation frame, then a task (which runs after that frame is painted). A hidden page draws
+/// no frames, so it waits [`PAINT_WAIT_MS`] at most; without a window it resolves at once.
 pub async fn painted() {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let mut asked = false;
     let frame = js_sys::Promise::new(&mut |resolve, _| {
-        asked = window.request_animation_frame(&resolve).is_ok();
+        let _ = window.request_animation_frame(&resolve);
+        let _ =
+            window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, PAINT_WAIT_MS);
     });
-    if asked {
-        let _ = wasm_bindgen_futures::JsFuture::from(frame).await;
-    }
+    let _ = wasm_bindgen_futures::JsFuture::from(frame).await;
     gloo_timers::future::TimeoutFuture::new(0).await;
 }
