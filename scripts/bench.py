@@ -14,7 +14,9 @@ of this script's own: they are not dependencies of the project. Nothing here ass
 only `size --check`, which measures bytes, can fail.
 """
 
+import functools
 import gzip
+import http.server
 import json
 import os
 import re
@@ -24,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import tomllib
 import urllib.request
@@ -562,17 +565,20 @@ STATIC_PAGE = """<!doctype html>
 """
 
 
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves files without logging each request."""
+
+    def log_message(self, *args):
+        pass
+
+
 class StaticServer:
     """STATIC_PAGE on a free loopback port (Python's http.server, in a thread)."""
 
     def __enter__(self):
-        import http.server
-        import threading
         self.dir = tempfile.TemporaryDirectory(prefix="webtoken-static-")
         (Path(self.dir.name) / "index.html").write_text(STATIC_PAGE)
-        handler = lambda *a, **kw: http.server.SimpleHTTPRequestHandler(  # noqa: E731
-            *a, directory=self.dir.name, **kw)
-        http.server.SimpleHTTPRequestHandler.log_message = lambda *a: None
+        handler = functools.partial(QuietHandler, directory=self.dir.name)
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"

@@ -131,7 +131,7 @@ pub async fn start() -> Result<(), StartError> {
     let _ = run_token_work(TokenWork::Persist, store);
     // The code first: the bank is drawn once the token shows its code, or after
     // BANK_WAIT_MS at most (a first visit's issuing, or storage that is slow to answer, never
-    // keeps the bank away for longer).
+    // keeps the bank away for longer), then one frame later (page::painted).
     let bank_wait = wasm_bindgen_futures::future_to_promise(async {
         gloo_timers::future::TimeoutFuture::new(BANK_WAIT_MS).await;
         Ok(wasm_bindgen::JsValue::UNDEFINED)
@@ -142,7 +142,8 @@ pub async fn start() -> Result<(), StartError> {
     )))
     .await;
     // The frame with the code is drawn before the bank's screens are built: laying out the
-    // whole page at once would put the code on screen tens of milliseconds later.
+    // whole page at once put the code on screen about 150 ms later on a first visit (A/B,
+    // scripts/bench.py load's "painted").
     super::page::painted().await;
     let bank = BankView::mount(&document, bank_message).map_err(StartError::Bank)?;
     super::page::mark("webtoken-bank-mounted");
