@@ -824,6 +824,58 @@ mod token {
         assert_eq!(saved.wallet().tokens()[0].label, "ACME");
     }
 
+    /// A first visit's token service needs no key store to read that nothing is stored, and
+    /// it shows a credential as soon as it is issued, before the records (and the key they
+    /// are sealed with) are written: the token's code need not wait for IndexedDB. The
+    /// credential shown is the one saved.
+    #[wasm_bindgen_test]
+    async fn a_first_issue_is_shown_before_it_is_saved() {
+        use std::cell::RefCell;
+        use webtoken::bank::{Command, Event};
+        use webtoken::web::idb::Db;
+        clean("test.shown.").await;
+        let key_name = "test.shown.device-key";
+        let db = Db::open().await.unwrap();
+        let service = ServiceHandle::persistent("test.shown.");
+        service.load().await;
+        assert!(
+            db.get(key_name).await.unwrap().is_none(),
+            "nothing stored: no key was read or made"
+        );
+        let records = Store::open("test.shown.");
+        let shown = RefCell::new(Vec::new());
+        let now = (js_sys::Date::now() / 1000.0) as u64;
+        let issued = service
+            .issue_shown(now, &|issued| {
+                let stored = records.get("records").unwrap();
+                shown.borrow_mut().push((issued.token_id.clone(), stored));
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            shown.into_inner(),
+            [(issued.token_id.clone(), None)],
+            "shown once, before anything was stored"
+        );
+        assert!(records.get("records").unwrap().is_some(), "then saved");
+        assert!(db.get(key_name).await.unwrap().is_some(), "under a new key");
+        let reloaded = ServiceHandle::persistent("test.shown.");
+        let fetched = reloaded
+            .execute(
+                Command::FetchToken {
+                    token_id: issued.token_id,
+                },
+                now,
+            )
+            .await;
+        match fetched {
+            Some(Event::TokenFetched(record)) => {
+                assert!(record.state.is_some(), "the credential shown was saved")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
     /// Two changes started at once in one tab (a validation and an issue) are both saved.
     /// (The service runs its read-change-save cycles one at a time; the interleaving that
     /// would lose a change depends on WebCrypto's timing, so this checks the outcome rather

@@ -398,6 +398,18 @@ fn tour_message(event: TourEvent) {
     });
 }
 
+/// Hands `message` to the token panel once the app is in place (the start-up work begins
+/// before the panel is mounted).
+async fn deliver_token_message(message: TokenMessage) {
+    for _ in 0..APP_WAIT_TICKS {
+        if APP.with(|cell| cell.try_borrow().is_ok_and(|app| app.is_some())) {
+            break;
+        }
+        gloo_timers::future::TimeoutFuture::new(0).await;
+    }
+    token_message(message);
+}
+
 /// Runs the token panel's work and reports back to it; the promise resolves when it is done.
 fn run_token_work(work: TokenWork, store: Rc<WalletStore>) -> js_sys::Promise {
     let service = APP.with(|cell| {
@@ -420,14 +432,18 @@ fn run_token_work_with(
     let promise = js_sys::Promise::new(&mut |resolve, _| done = Some(resolve));
     wasm_bindgen_futures::spawn_local(async move {
         if let Some(service) = service {
-            let answer = token_panel::run(work, store, service).await;
-            for _ in 0..APP_WAIT_TICKS {
+            // What the work shows on its way goes to the panel at once, or as soon as the
+            // panel is in place (on a first visit, the token can be issued before it is). The
+            // panel takes it only while the work runs, so an answer that overtakes it wins.
+            let show = |message| {
                 if APP.with(|cell| cell.try_borrow().is_ok_and(|app| app.is_some())) {
-                    break;
+                    token_message(message);
+                } else {
+                    wasm_bindgen_futures::spawn_local(deliver_token_message(message));
                 }
-                gloo_timers::future::TimeoutFuture::new(0).await;
-            }
-            token_message(answer);
+            };
+            let answer = token_panel::run(work, store, service, &show).await;
+            deliver_token_message(answer).await;
         }
         if let Some(resolve) = done {
             let _ = resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);

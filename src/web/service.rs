@@ -125,11 +125,31 @@ impl ServiceHandle {
 
     /// Issues a new credential (Token ID, secret and parameters) at `now`.
     pub async fn issue(&self, now: u64) -> Result<Issued, ServiceError> {
+        self.issue_shown(now, &|_| ()).await
+    }
+
+    /// [`Self::issue`], handing each attempt's credential to `shown` as soon as it is issued
+    /// in memory, before the records are saved: the token can show its code while they are
+    /// written (on a first visit that includes making the service's device key). Another tab
+    /// writing in between means another attempt, with another credential: the one returned
+    /// is the one saved.
+    pub async fn issue_shown(
+        &self,
+        now: u64,
+        shown: &dyn Fn(&Issued),
+    ) -> Result<Issued, ServiceError> {
         if let Some(remote) = &self.remote {
             // The server's clock, not the page's, decides the issue time.
             return remote.issue().await;
         }
-        self.transact(|service| service.issue(now)).await
+        self.transact(|service| {
+            let issued = service.issue(now);
+            if let Ok(issued) = &issued {
+                shown(issued);
+            }
+            issued
+        })
+        .await
     }
 
     /// Carries out one of the bank's commands and returns the answering event
@@ -166,6 +186,26 @@ impl ServiceHandle {
         false
     }
 
+    /// The service's device key: read (or made) on first use, then kept. `None` when there is
+    /// none to be had: the records are then kept in memory only, and `not_saved` says why.
+    async fn key(&self) -> Option<VaultKey> {
+        let p = self.persistence.as_ref()?;
+        let known = p.key.borrow().clone();
+        if known.is_some() {
+            return known;
+        }
+        match VaultKey::device(&p.key_name).await {
+            Ok(key) => {
+                *p.key.borrow_mut() = Some(key.clone());
+                Some(key)
+            }
+            Err(e) => {
+                *p.not_saved.borrow_mut() = Some(e.into());
+                None
+            }
+        }
+    }
+
     /// Re-reads the stored records when another tab has changed them. `false` when they
     /// cannot be read (the service then works in memory, and says so).
     async fn refresh(&self) -> bool {
@@ -175,20 +215,6 @@ impl ServiceHandle {
         if p.not_saved.borrow().is_some() {
             return false;
         }
-        let known = p.key.borrow().clone();
-        let key = match known {
-            Some(key) => key,
-            None => match VaultKey::device(&p.key_name).await {
-                Ok(key) => {
-                    *p.key.borrow_mut() = Some(key.clone());
-                    key
-                }
-                Err(e) => {
-                    *p.not_saved.borrow_mut() = Some(e.into());
-                    return false;
-                }
-            },
-        };
         let stored = match p.record.read() {
             Ok(stored) => stored,
             Err(e) => {
@@ -199,6 +225,10 @@ impl ServiceHandle {
         if *p.seen.borrow() == stored {
             return true;
         }
+        // The key only now: nothing stored (a first visit) needs none until it is saved.
+        let Some(key) = self.key().await else {
+            return false;
+        };
         let service = match &stored {
             // Never stored yet, or removed by another tab: an empty service.
             None => fresh(),
@@ -257,7 +287,7 @@ impl ServiceHandle {
             let (Some(p), true) = (&self.persistence, saving) else {
                 return;
             };
-            let Some(key) = p.key.borrow().clone() else {
+            let Some(key) = self.key().await else {
                 return;
             };
             let json = crate::json::to_string(&self.in_page.borrow().snapshot());

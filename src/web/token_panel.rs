@@ -30,6 +30,7 @@ use crate::token::text::{Lang, Text};
 use crate::token::vault::VaultError;
 use crate::token::wallet::{SERVICE_ISSUER, Wallet, WalletError, WalletOp, WalletToken};
 use crate::token::{CodeDisplay, group_code};
+use crate::token_service::Issued;
 
 /// What the panel's controls and tasks send.
 #[derive(Debug)]
@@ -73,6 +74,9 @@ pub enum Message {
     Persisted(Option<bool>),
     /// A task finished, with what to tell the customer.
     Done(Option<Notice>),
+    /// A task has the list to show before it is saved (a token just issued, whose code the
+    /// customer can read while the list is written); the task goes on.
+    Shown(Wallet),
 }
 
 /// Work for [`run`], outside any borrow of the panel. (No `Debug`: it may carry a passphrase.)
@@ -473,6 +477,12 @@ impl TokenPanel {
                     None
                 }
             }
+            // Only while the work that sent it runs: its answer has the last word.
+            Message::Shown(wallet) if self.busy => {
+                self.wallet = wallet;
+                None
+            }
+            Message::Shown(_) => None,
             Message::Persisted(granted) => {
                 self.persisted = Some(granted);
                 None
@@ -889,8 +899,14 @@ impl TokenPanel {
     }
 }
 
-/// Does `work`; the message that reports it.
-pub async fn run(work: Work, store: Rc<WalletStore>, service: Rc<ServiceHandle>) -> Message {
+/// Does `work`; the message that reports it. `show` takes what the panel can show before the
+/// work is done ([`Message::Shown`]).
+pub async fn run(
+    work: Work,
+    store: Rc<WalletStore>,
+    service: Rc<ServiceHandle>,
+    show: &dyn Fn(Message),
+) -> Message {
     let notice = match work {
         Work::Load => store.reload().await.then_some(Notice::Info(Text::OtherTab)),
         Work::Start(label) => {
@@ -905,10 +921,10 @@ pub async fn run(work: Work, store: Rc<WalletStore>, service: Rc<ServiceHandle>)
             // A first visit: the records must be read before a token is issued into them
             // (this waits for the read above, then finds nothing new).
             service.load().await;
-            issue(&store, &service, label).await
+            issue(&store, &service, label, show).await
         }
         Work::Persist => return Message::Persisted(persist().await),
-        Work::Issue(label) => issue(&store, &service, label).await,
+        Work::Issue(label) => issue(&store, &service, label, show).await,
         Work::Apply(op, done) => {
             let quiet = matches!(op, WalletOp::Activate(_));
             match store.apply(op).await {
@@ -943,23 +959,36 @@ pub async fn run(work: Work, store: Rc<WalletStore>, service: Rc<ServiceHandle>)
     Message::Done(notice)
 }
 
-/// Gets a credential from the token service and adds it to the list as the active token.
-async fn issue(store: &WalletStore, service: &ServiceHandle, label: String) -> Option<Notice> {
-    let Ok(issued) = service.issue(clock::now_seconds()).await else {
+/// Gets a credential from the token service and adds it to the list as the active token. The
+/// list with the new token is shown as soon as the credential is issued, before the service's
+/// records and the list are saved: on a first visit, saving waits for the key store to be
+/// created, and the code need not.
+async fn issue(
+    store: &WalletStore,
+    service: &ServiceHandle,
+    label: String,
+    show: &dyn Fn(Message),
+) -> Option<Notice> {
+    let add = |issued: Issued| WalletOp::Add {
+        label: label.clone(),
+        token_id: Some(issued.token_id.clone()),
+        key: KeyUri {
+            issuer: Some(SERVICE_ISSUER.to_owned()),
+            account: issued.token_id.as_str().to_owned(),
+            secret: issued.secret,
+            params: issued.params,
+        },
+    };
+    let shown = |issued: &Issued| {
+        let mut wallet = store.wallet();
+        if wallet.apply(&add(issued.clone())).is_ok() {
+            show(Message::Shown(wallet));
+        }
+    };
+    let Ok(issued) = service.issue_shown(clock::now_seconds(), &shown).await else {
         return Some(Notice::Problem(Text::IssueFailed));
     };
-    let key = KeyUri {
-        issuer: Some(SERVICE_ISSUER.to_owned()),
-        account: issued.token_id.as_str().to_owned(),
-        secret: issued.secret,
-        params: issued.params,
-    };
-    let op = WalletOp::Add {
-        label,
-        token_id: Some(issued.token_id),
-        key,
-    };
-    Some(match store.apply(op).await {
+    Some(match store.apply(add(issued)).await {
         Ok(_) => Notice::Info(Text::Issued),
         Err(e) => e.into(),
     })
