@@ -876,6 +876,49 @@ mod token {
         }
     }
 
+    /// The token panel's issuing shows the list with the new token once, before the list is
+    /// saved, and the token shown is the one the saved list holds.
+    #[wasm_bindgen_test]
+    async fn the_panel_shows_a_new_token_before_its_list_is_saved() {
+        use std::cell::RefCell;
+        use std::rc::Rc;
+        use webtoken::web::token_panel::{Message, Notice, Work, run};
+        clean("test.panel.token.").await;
+        clean("test.panel.service.").await;
+        let store = Rc::new(WalletStore::new("test.panel.token."));
+        let service = Rc::new(ServiceHandle::persistent("test.panel.service."));
+        let list = Store::open("test.panel.token.");
+        let shown = RefCell::new(Vec::new());
+        let answer = run(
+            Work::Issue("Bank".into()),
+            Rc::clone(&store),
+            service,
+            &|message| {
+                if let Message::Shown(wallet) = message {
+                    shown
+                        .borrow_mut()
+                        .push((wallet, list.get("wallet").unwrap()));
+                }
+            },
+        )
+        .await;
+        assert!(
+            matches!(answer, Message::Done(Some(Notice::Info(_)))),
+            "{answer:?}"
+        );
+        let shown = shown.into_inner();
+        assert_eq!(shown.len(), 1, "shown once");
+        let (wallet, stored) = &shown[0];
+        assert_eq!(*stored, None, "shown before the list was saved");
+        assert!(list.get("wallet").unwrap().is_some(), "then saved");
+        let (early, saved) = (wallet.active().unwrap(), store.wallet());
+        let saved = saved.active().unwrap();
+        assert!(early.token_id.is_some());
+        assert_eq!(early.token_id, saved.token_id);
+        assert_eq!(early.key, saved.key);
+        assert_eq!(early.label, "Bank");
+    }
+
     /// Two changes started at once in one tab (a validation and an issue) are both saved.
     /// (The service runs its read-change-save cycles one at a time; the interleaving that
     /// would lose a change depends on WebCrypto's timing, so this checks the outcome rather

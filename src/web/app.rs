@@ -398,16 +398,15 @@ fn tour_message(event: TourEvent) {
     });
 }
 
-/// Hands `message` to the token panel once the app is in place (the start-up work begins
-/// before the panel is mounted).
-async fn deliver_token_message(message: TokenMessage) {
+/// Waits until the app is in place (the start-up work begins before the panel is mounted),
+/// [`APP_WAIT_TICKS`] timer ticks at most.
+async fn wait_for_app() {
     for _ in 0..APP_WAIT_TICKS {
         if APP.with(|cell| cell.try_borrow().is_ok_and(|app| app.is_some())) {
-            break;
+            return;
         }
         gloo_timers::future::TimeoutFuture::new(0).await;
     }
-    token_message(message);
 }
 
 /// Runs the token panel's work and reports back to it; the promise resolves when it is done.
@@ -433,17 +432,28 @@ fn run_token_work_with(
     wasm_bindgen_futures::spawn_local(async move {
         if let Some(service) = service {
             // What the work shows on its way goes to the panel at once, or as soon as the
-            // panel is in place (on a first visit, the token can be issued before it is). The
-            // panel takes it only while the work runs, so an answer that overtakes it wins.
+            // panel is in place (a first visit's token is issued before it is): the newest one
+            // only, kept in `waiting` for one delivering task. The answer has the last word:
+            // whatever is still waiting when it comes is dropped.
+            let waiting: Rc<RefCell<Option<TokenMessage>>> = Rc::default();
             let show = |message| {
                 if APP.with(|cell| cell.try_borrow().is_ok_and(|app| app.is_some())) {
                     token_message(message);
-                } else {
-                    wasm_bindgen_futures::spawn_local(deliver_token_message(message));
+                } else if waiting.borrow_mut().replace(message).is_none() {
+                    let waiting = Rc::clone(&waiting);
+                    wasm_bindgen_futures::spawn_local(async move {
+                        wait_for_app().await;
+                        let message = waiting.borrow_mut().take();
+                        if let Some(message) = message {
+                            token_message(message);
+                        }
+                    });
                 }
             };
             let answer = token_panel::run(work, store, service, &show).await;
-            deliver_token_message(answer).await;
+            waiting.borrow_mut().take();
+            wait_for_app().await;
+            token_message(answer);
         }
         if let Some(resolve) = done {
             let _ = resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);

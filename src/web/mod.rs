@@ -17,7 +17,7 @@ mod remote;
 pub mod sealed;
 pub mod service;
 pub mod storage;
-mod token_panel;
+pub mod token_panel;
 pub mod token_store;
 mod tour;
 

@@ -130,9 +130,11 @@ impl ServiceHandle {
 
     /// [`Self::issue`], handing each attempt's credential to `shown` as soon as it is issued
     /// in memory, before the records are saved: the token can show its code while they are
-    /// written (on a first visit that includes making the service's device key). Another tab
-    /// writing in between means another attempt, with another credential: the one returned
-    /// is the one saved.
+    /// written (on a first visit that includes making the service's device key, so two tabs
+    /// on a first visit at once clash more often than before). Another tab writing in between
+    /// means another attempt, with another credential: the one returned is the one saved.
+    /// `shown` runs while the in-page service is borrowed, so it must not call this handle;
+    /// it is never called for a remote service, whose answer is the first news.
     pub async fn issue_shown(
         &self,
         now: u64,
@@ -186,8 +188,9 @@ impl ServiceHandle {
         false
     }
 
-    /// The service's device key: read (or made) on first use, then kept. `None` when there is
-    /// none to be had: the records are then kept in memory only, and `not_saved` says why.
+    /// The service's device key: read (or made) on first use, then kept. `None` for a service
+    /// that stores nothing, and when there is none to be had: the records are then kept in
+    /// memory only, and `not_saved` says why.
     async fn key(&self) -> Option<VaultKey> {
         let p = self.persistence.as_ref()?;
         let known = p.key.borrow().clone();
@@ -225,20 +228,22 @@ impl ServiceHandle {
         if *p.seen.borrow() == stored {
             return true;
         }
-        // The key only now: nothing stored (a first visit) needs none until it is saved.
-        let Some(key) = self.key().await else {
-            return false;
-        };
         let service = match &stored {
-            // Never stored yet, or removed by another tab: an empty service.
+            // Never stored yet, or removed by another tab: an empty service. No key is needed
+            // until it is saved (a first visit's issuing does not wait for the key store).
             None => fresh(),
-            Some(text) => match open(&key, text).await {
-                Ok(service) => service,
-                Err(problem) => {
-                    *p.not_saved.borrow_mut() = Some(problem);
+            Some(text) => {
+                let Some(key) = self.key().await else {
                     return false;
+                };
+                match open(&key, text).await {
+                    Ok(service) => service,
+                    Err(problem) => {
+                        *p.not_saved.borrow_mut() = Some(problem);
+                        return false;
+                    }
                 }
-            },
+            }
         };
         *self.in_page.borrow_mut() = service;
         *p.seen.borrow_mut() = stored;
