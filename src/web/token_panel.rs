@@ -263,6 +263,9 @@ pub struct TokenPanel {
     export: Export,
     busy: bool,
     reload_pending: bool,
+    /// What the customer asked for while a task ran, in order: done after it, not dropped (a
+    /// new token's code shows while the token is still being saved).
+    queued: Vec<Work>,
     persisted: Option<Option<bool>>,
     /// The list as last drawn (ids, labels, active): redrawn only when it changed.
     drawn_list: Option<DrawnList>,
@@ -422,6 +425,7 @@ impl TokenPanel {
             export: Export::Hidden,
             busy: true,
             reload_pending: false,
+            queued: Vec::new(),
             persisted: None,
             drawn_list: None,
             showing: None,
@@ -473,6 +477,9 @@ impl TokenPanel {
                     self.reload_pending = false;
                     self.busy = true;
                     Some(Work::Load)
+                } else if !self.queued.is_empty() {
+                    self.busy = true;
+                    Some(self.queued.remove(0))
                 } else {
                     None
                 }
@@ -607,9 +614,10 @@ impl TokenPanel {
         work
     }
 
-    /// Starts `work` unless another task is running.
+    /// Starts `work`, or queues it while another task runs.
     fn start(&mut self, work: Work) -> Option<Work> {
         if self.busy {
+            self.queued.push(work);
             return None;
         }
         self.busy = true;

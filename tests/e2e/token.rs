@@ -524,6 +524,63 @@ async fn a_passphrase_is_asked_for_after_a_reload() {
     browser.close().await;
 }
 
+/// What the customer asks for while the panel is busy is done after the work, not dropped. A
+/// new token's code shows while the token is still being saved: a passphrase set the moment
+/// the new Token ID is drawn is set once the token is saved.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_action_taken_while_a_new_token_is_saved_is_done_after_it() {
+    let browser = open_ready().await;
+    open_details(&browser, "ProtectionTitle").await;
+    let before = browser.text("token-id").await;
+    // In the page, so that nothing runs in between: press "get a token", and the moment the
+    // new Token ID is drawn (a MutationObserver, before the page's next task), set a
+    // passphrase; the answer says whether the panel was still busy then.
+    let busy = browser
+        .client
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+            const id = document.querySelector('[data-testid="token-id"]');
+            const before = id.textContent;
+            new MutationObserver((_, observer) => {
+              if (id.textContent === before || !id.textContent.trim()) return;
+              observer.disconnect();
+              const busy = document.querySelector('[data-testid="token-new"]').disabled;
+              document.querySelector('[data-testid="token-pass-input"]').value = 'correct horse battery';
+              document.querySelector('[data-testid="token-pass-set"]').click();
+              done(busy);
+            }).observe(id, {childList: true, characterData: true, subtree: true});
+            document.querySelector('[data-testid="token-new"]').click();"#,
+            vec![],
+        )
+        .await
+        .expect("press, then set a passphrase");
+    assert_eq!(
+        busy,
+        serde_json::Value::Bool(true),
+        "the new token was drawn while it was being saved"
+    );
+    browser
+        .wait_text("token-message", WAIT, |m| {
+            m.contains("パスフレーズを設定しました")
+        })
+        .await;
+    assert_ne!(
+        browser.text("token-id").await,
+        before,
+        "the new token is kept"
+    );
+    let stored = script(
+        &browser,
+        "return localStorage.getItem('webtoken.token.wallet');",
+    )
+    .await;
+    assert!(
+        stored.as_str().unwrap().contains(".pbkdf2-sha256.600000."),
+        "{stored}"
+    );
+    browser.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_tabs_see_each_others_tokens() {
     let browser = open_ready().await;
