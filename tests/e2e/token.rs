@@ -81,6 +81,19 @@ pub(crate) async fn get_token(browser: &Browser) {
     ready(browser).await;
 }
 
+/// Asserts that the stored list is sealed under a passphrase key (PBKDF2 at 600,000).
+async fn stored_under_passphrase(browser: &Browser) {
+    let stored = script(
+        browser,
+        "return localStorage.getItem('webtoken.token.wallet');",
+    )
+    .await;
+    assert!(
+        stored.as_str().unwrap().contains(".pbkdf2-sha256.600000."),
+        "{stored}"
+    );
+}
+
 /// Waits until the panel has finished its start-up (the "get a token" button is enabled).
 pub(crate) async fn ready(browser: &Browser) {
     let started = std::time::Instant::now();
@@ -495,15 +508,7 @@ async fn a_passphrase_is_asked_for_after_a_reload() {
             m.contains("パスフレーズを設定しました")
         })
         .await;
-    let stored = script(
-        &browser,
-        "return localStorage.getItem('webtoken.token.wallet');",
-    )
-    .await;
-    assert!(
-        stored.as_str().unwrap().contains(".pbkdf2-sha256.600000."),
-        "{stored}"
-    );
+    stored_under_passphrase(&browser).await;
 
     browser.client.refresh().await.unwrap();
     browser
@@ -569,15 +574,7 @@ async fn an_action_taken_while_a_new_token_is_saved_is_done_after_it() {
         before,
         "the new token is kept"
     );
-    let stored = script(
-        &browser,
-        "return localStorage.getItem('webtoken.token.wallet');",
-    )
-    .await;
-    assert!(
-        stored.as_str().unwrap().contains(".pbkdf2-sha256.600000."),
-        "{stored}"
-    );
+    stored_under_passphrase(&browser).await;
     browser.close().await;
 }
 
