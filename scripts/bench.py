@@ -500,6 +500,9 @@ def unlock(times):
         s = b.session(profile)
         try:
             b.open_with_code(s)
+            # As a person would: the panel's buttons are enabled once the new token is saved.
+            b.wait_for(s, "return !document.querySelector('[data-testid=\"token-pass-set\"]')"
+                          ".disabled", "the token panel to be ready")
             b.run(s, "document.querySelector('[data-testid=\"token-pass-input\"]').value = "
                      f"'{passphrase}'; document.querySelector('[data-testid=\"token-pass-set\"]')"
                      ".click(); return true;")

@@ -74,9 +74,29 @@ pub enum Message {
     Persisted(Option<bool>),
     /// A task finished, with what to tell the customer.
     Done(Option<Notice>),
+    /// A copy to the clipboard finished (it runs beside other work, and ends none).
+    Copied(Notice),
     /// A task has the list to show before it is saved (a token just issued, whose code the
     /// customer can read while the list is written); the task goes on.
     Shown(Wallet),
+}
+
+impl Message {
+    /// Whether the message asks for work that changes the list (which one task at a time does).
+    fn starts_work(&self) -> bool {
+        matches!(
+            self,
+            Message::Select(_)
+                | Message::New
+                | Message::Rename
+                | Message::ConfirmDelete
+                | Message::Import
+                | Message::SetPassphrase
+                | Message::RemovePassphrase
+                | Message::Unlock
+                | Message::ConfirmDiscard
+        )
+    }
 }
 
 /// Work for [`run`], outside any borrow of the panel. (No `Debug`: it may carry a passphrase.)
@@ -263,9 +283,6 @@ pub struct TokenPanel {
     export: Export,
     busy: bool,
     reload_pending: bool,
-    /// What the customer asked for while a task ran, in order: done after it, not dropped (a
-    /// new token's code shows while the token is still being saved).
-    queued: Vec<Work>,
     persisted: Option<Option<bool>>,
     /// The list as last drawn (ids, labels, active): redrawn only when it changed.
     drawn_list: Option<DrawnList>,
@@ -425,7 +442,6 @@ impl TokenPanel {
             export: Export::Hidden,
             busy: true,
             reload_pending: false,
-            queued: Vec::new(),
             persisted: None,
             drawn_list: None,
             showing: None,
@@ -465,6 +481,13 @@ impl TokenPanel {
 
     /// Handles a message; the work it asks for, if any.
     pub fn update(&mut self, message: Message) -> Option<Work> {
+        // While a task runs, nothing else starts (a new token's code shows while the token is
+        // still being saved). The buttons that would start one are disabled; a press that gets
+        // through anyway (a token in the list, Enter in a field) changes nothing, not even its
+        // field: what the customer typed is still there once the panel is ready.
+        if self.busy && message.starts_work() {
+            return None;
+        }
         let lang = self.lang.unwrap_or_default();
         let work = match message {
             Message::Done(notice) => {
@@ -477,9 +500,6 @@ impl TokenPanel {
                     self.reload_pending = false;
                     self.busy = true;
                     Some(Work::Load)
-                } else if !self.queued.is_empty() {
-                    self.busy = true;
-                    Some(self.queued.remove(0))
                 } else {
                     None
                 }
@@ -490,6 +510,10 @@ impl TokenPanel {
                 None
             }
             Message::Shown(_) => None,
+            Message::Copied(notice) => {
+                self.notice = Some(notice);
+                None
+            }
             Message::Persisted(granted) => {
                 self.persisted = Some(granted);
                 None
@@ -614,10 +638,9 @@ impl TokenPanel {
         work
     }
 
-    /// Starts `work`, or queues it while another task runs.
+    /// Starts `work` unless another task is running.
     fn start(&mut self, work: Work) -> Option<Work> {
         if self.busy {
-            self.queued.push(work);
             return None;
         }
         self.busy = true;
@@ -900,8 +923,19 @@ impl TokenPanel {
                 "token-message"
             },
         );
-        if let Some(button) = els.new.dyn_ref::<web_sys::HtmlButtonElement>() {
-            button.set_disabled(self.busy);
+        for control in [
+            &els.new,
+            &els.rename,
+            &els.delete_yes,
+            &els.import,
+            &els.pass_set,
+            &els.pass_remove,
+            &els.unlock,
+            &els.discard_yes,
+        ] {
+            if let Some(button) = control.dyn_ref::<web_sys::HtmlButtonElement>() {
+                button.set_disabled(self.busy);
+            }
         }
         show(&els.new, !locked);
     }
@@ -941,11 +975,13 @@ pub async fn run(
                 Err(e) => Some(e.into()),
             }
         }
-        Work::Copy(code) => Some(if copy(&code).await {
-            Notice::Info(Text::Copied)
-        } else {
-            Notice::Problem(Text::CopyFailed)
-        }),
+        Work::Copy(code) => {
+            return Message::Copied(if copy(&code).await {
+                Notice::Info(Text::Copied)
+            } else {
+                Notice::Problem(Text::CopyFailed)
+            });
+        }
         Work::Unlock(pass) => Some(match store.unlock(&pass).await {
             Ok(()) => Notice::Info(Text::Unlocked),
             Err(e) => e.into(),

@@ -529,18 +529,21 @@ async fn a_passphrase_is_asked_for_after_a_reload() {
     browser.close().await;
 }
 
-/// What the customer asks for while the panel is busy is done after the work, not dropped. A
-/// new token's code shows while the token is still being saved: a passphrase set the moment
-/// the new Token ID is drawn is set once the token is saved.
+/// While the panel is busy nothing else starts, and nothing the customer typed is lost. A new
+/// token's code shows while the token is still being saved: a passphrase typed and submitted
+/// (button and Enter) the moment the new Token ID is drawn meets a disabled button and is
+/// still in its field once the panel is ready, and setting it then works; an `otpauth://` URI
+/// submitted with Enter at the same moment is not imported and stays in its field.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_action_taken_while_a_new_token_is_saved_is_done_after_it() {
+async fn a_press_while_a_new_token_is_saved_waits_and_loses_nothing() {
     let browser = open_ready().await;
     open_details(&browser, "ProtectionTitle").await;
     let before = browser.text("token-id").await;
     // In the page, so that nothing runs in between: press "get a token", and the moment the
-    // new Token ID is drawn (a MutationObserver, before the page's next task), set a
-    // passphrase; the answer says whether the panel was still busy then.
-    let busy = browser
+    // new Token ID is drawn (a MutationObserver, before the page's next task), type a
+    // passphrase and press its button, and submit a URI with Enter; the answer says whether
+    // the panel was still busy and the button disabled then.
+    let seen = browser
         .client
         .execute_async(
             r#"const done = arguments[arguments.length - 1];
@@ -550,9 +553,14 @@ async fn an_action_taken_while_a_new_token_is_saved_is_done_after_it() {
               if (id.textContent === before || !id.textContent.trim()) return;
               observer.disconnect();
               const busy = document.querySelector('[data-testid="token-new"]').disabled;
-              document.querySelector('[data-testid="token-pass-input"]').value = 'correct horse battery';
-              document.querySelector('[data-testid="token-pass-set"]').click();
-              done(busy);
+              const input = document.querySelector('[data-testid="token-pass-input"]');
+              const set = document.querySelector('[data-testid="token-pass-set"]');
+              input.value = 'correct horse battery';
+              set.click();
+              const uri = document.querySelector('[data-testid="token-import-input"]');
+              uri.value = 'otpauth://totp/Example:alice@example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Example';
+              uri.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true}));
+              done([busy, set.disabled]);
             }).observe(id, {childList: true, characterData: true, subtree: true});
             document.querySelector('[data-testid="token-new"]').click();"#,
             vec![],
@@ -560,20 +568,49 @@ async fn an_action_taken_while_a_new_token_is_saved_is_done_after_it() {
         .await
         .expect("press, then set a passphrase");
     assert_eq!(
-        busy,
-        serde_json::Value::Bool(true),
-        "the new token was drawn while it was being saved"
+        seen,
+        serde_json::json!([true, true]),
+        "the new token was drawn while it was being saved, with the button disabled"
     );
-    browser
-        .wait_text("token-message", WAIT, |m| {
-            m.contains("パスフレーズを設定しました")
-        })
-        .await;
+    ready(&browser).await;
     assert_ne!(
         browser.text("token-id").await,
         before,
         "the new token is kept"
     );
+    let typed = script(
+        &browser,
+        "return document.querySelector('[data-testid=\"token-pass-input\"]').value;",
+    )
+    .await;
+    assert_eq!(
+        typed, "correct horse battery",
+        "the passphrase is still there"
+    );
+    let uri = script(
+        &browser,
+        "return document.querySelector('[data-testid=\"token-import-input\"]').value;",
+    )
+    .await;
+    assert!(
+        uri.as_str().unwrap().starts_with("otpauth://totp/Example:"),
+        "the URI is still there: {uri}"
+    );
+    let listed = script(
+        &browser,
+        "return document.querySelectorAll('[data-testid=\"token-list\"] button').length;",
+    )
+    .await;
+    assert_eq!(
+        listed, 2,
+        "the first token and the new one; nothing imported"
+    );
+    click(&browser, "token-pass-set").await;
+    browser
+        .wait_text("token-message", WAIT, |m| {
+            m.contains("パスフレーズを設定しました")
+        })
+        .await;
     stored_under_passphrase(&browser).await;
     browser.close().await;
 }
