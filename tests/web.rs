@@ -824,6 +824,20 @@ mod token {
         assert_eq!(saved.wallet().tokens()[0].label, "ACME");
     }
 
+    /// Asserts that `service` holds a credential under `token_id` (`what` says why it should).
+    async fn assert_known(
+        service: &ServiceHandle,
+        token_id: webtoken::engine::token_id::TokenId,
+        now: u64,
+        what: &str,
+    ) {
+        use webtoken::bank::{Command, Event};
+        match service.execute(Command::FetchToken { token_id }, now).await {
+            Some(Event::TokenFetched(record)) => assert!(record.state.is_some(), "{what}"),
+            other => panic!("{what}: {other:?}"),
+        }
+    }
+
     /// A first visit's token service needs no key store to read that nothing is stored, and
     /// it shows a credential as soon as it is issued, before the records (and the key they
     /// are sealed with) are written: the token's code need not wait for IndexedDB. The
@@ -831,7 +845,6 @@ mod token {
     #[wasm_bindgen_test]
     async fn a_first_issue_is_shown_before_it_is_saved() {
         use std::cell::RefCell;
-        use webtoken::bank::{Command, Event};
         use webtoken::web::idb::Db;
         clean("test.shown.").await;
         let key_name = "test.shown.device-key";
@@ -860,20 +873,13 @@ mod token {
         assert!(records.get("records").unwrap().is_some(), "then saved");
         assert!(db.get(key_name).await.unwrap().is_some(), "under a new key");
         let reloaded = ServiceHandle::persistent("test.shown.");
-        let fetched = reloaded
-            .execute(
-                Command::FetchToken {
-                    token_id: issued.token_id,
-                },
-                now,
-            )
-            .await;
-        match fetched {
-            Some(Event::TokenFetched(record)) => {
-                assert!(record.state.is_some(), "the credential shown was saved")
-            }
-            other => panic!("{other:?}"),
-        }
+        assert_known(
+            &reloaded,
+            issued.token_id,
+            now,
+            "the credential shown was saved",
+        )
+        .await;
     }
 
     /// The token panel's issuing shows the list with the new token once, before the list is
@@ -981,15 +987,7 @@ mod token {
             ),
             "{again:?}"
         );
-        let fetched = reloaded
-            .execute(Command::FetchToken { token_id: second }, now)
-            .await;
-        match fetched {
-            Some(Event::TokenFetched(record)) => {
-                assert!(record.state.is_some(), "the second credential was saved")
-            }
-            other => panic!("{other:?}"),
-        }
+        assert_known(&reloaded, second, now, "the second credential was saved").await;
     }
 
     #[wasm_bindgen_test]

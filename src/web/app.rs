@@ -398,11 +398,16 @@ fn tour_message(event: TourEvent) {
     });
 }
 
+/// Whether the app is in place (stored, and not borrowed right now).
+fn app_in_place() -> bool {
+    APP.with(|cell| cell.try_borrow().is_ok_and(|app| app.is_some()))
+}
+
 /// Waits until the app is in place (the start-up work begins before the panel is mounted),
 /// [`APP_WAIT_TICKS`] timer ticks at most.
 async fn wait_for_app() {
     for _ in 0..APP_WAIT_TICKS {
-        if APP.with(|cell| cell.try_borrow().is_ok_and(|app| app.is_some())) {
+        if app_in_place() {
             return;
         }
         gloo_timers::future::TimeoutFuture::new(0).await;
@@ -437,7 +442,7 @@ fn run_token_work_with(
             // whatever is still waiting when it comes is dropped.
             let waiting: Rc<RefCell<Option<TokenMessage>>> = Rc::default();
             let show = |message| {
-                if APP.with(|cell| cell.try_borrow().is_ok_and(|app| app.is_some())) {
+                if app_in_place() {
                     token_message(message);
                 } else if waiting.borrow_mut().replace(message).is_none() {
                     let waiting = Rc::clone(&waiting);

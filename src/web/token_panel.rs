@@ -1013,26 +1013,26 @@ async fn issue(
     label: String,
     show: &dyn Fn(Message),
 ) -> Option<Notice> {
-    let add = |issued: Issued| WalletOp::Add {
+    let add = |issued: &Issued| WalletOp::Add {
         label: label.clone(),
         token_id: Some(issued.token_id.clone()),
         key: KeyUri {
             issuer: Some(SERVICE_ISSUER.to_owned()),
             account: issued.token_id.as_str().to_owned(),
-            secret: issued.secret,
+            secret: issued.secret.clone(),
             params: issued.params,
         },
     };
     let shown = |issued: &Issued| {
         let mut wallet = store.wallet();
-        if wallet.apply(&add(issued.clone())).is_ok() {
+        if wallet.apply(&add(issued)).is_ok() {
             show(Message::Shown(wallet));
         }
     };
     let Ok(issued) = service.issue_shown(clock::now_seconds(), &shown).await else {
         return Some(Notice::Problem(Text::IssueFailed));
     };
-    Some(match store.apply(add(issued)).await {
+    Some(match store.apply(add(&issued)).await {
         Ok(_) => Notice::Info(Text::Issued),
         Err(e) => e.into(),
     })

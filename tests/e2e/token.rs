@@ -81,8 +81,15 @@ pub(crate) async fn get_token(browser: &Browser) {
     ready(browser).await;
 }
 
-/// Asserts that the stored list is sealed under a passphrase key (PBKDF2 at 600,000).
-async fn stored_under_passphrase(browser: &Browser) {
+/// Presses the button that sets the passphrase typed, waits for the panel to say it is set, and
+/// checks that the stored list is sealed under a passphrase key (PBKDF2 at 600,000).
+async fn set_passphrase(browser: &Browser) {
+    click(browser, "token-pass-set").await;
+    browser
+        .wait_text("token-message", WAIT, |m| {
+            m.contains("パスフレーズを設定しました")
+        })
+        .await;
     let stored = script(
         browser,
         "return localStorage.getItem('webtoken.token.wallet');",
@@ -502,13 +509,7 @@ async fn a_passphrase_is_asked_for_after_a_reload() {
         .wait_text("token-message", WAIT, |m| m.contains("8文字以上"))
         .await;
     type_into(&browser, "token-pass-input", "correct horse battery").await;
-    click(&browser, "token-pass-set").await;
-    browser
-        .wait_text("token-message", WAIT, |m| {
-            m.contains("パスフレーズを設定しました")
-        })
-        .await;
-    stored_under_passphrase(&browser).await;
+    set_passphrase(&browser).await;
 
     browser.client.refresh().await.unwrap();
     browser
@@ -605,13 +606,7 @@ async fn a_press_while_a_new_token_is_saved_waits_and_loses_nothing() {
         listed, 2,
         "the first token and the new one; nothing imported"
     );
-    click(&browser, "token-pass-set").await;
-    browser
-        .wait_text("token-message", WAIT, |m| {
-            m.contains("パスフレーズを設定しました")
-        })
-        .await;
-    stored_under_passphrase(&browser).await;
+    set_passphrase(&browser).await;
     browser.close().await;
 }
 
