@@ -1,7 +1,6 @@
 // Loads the wasm package and starts the page. Kept tiny on purpose: all logic is in Rust.
 import init, { start, newVersionReady } from "../pkg/webtoken.js";
 
-const status = document.querySelector('[data-testid="status"]');
 // Listen before anything is awaited: sw.js may announce a new version while the page starts.
 let started = false, updated = false;
 navigator.serviceWorker?.addEventListener("message", (event) => {
@@ -9,11 +8,8 @@ navigator.serviceWorker?.addEventListener("message", (event) => {
     if (started) newVersionReady(); else updated = true;
   }
 });
-// Open the token's key database while the wasm downloads and compiles, creating it on a first
-// visit: a profile's first open takes tens of milliseconds (creating the database, more), and
-// the token reads or stores its device key there before it can show a code. The layout (name,
-// version, store) is src/web/idb.rs's, which opens it again; a test in src/server.rs keeps the
-// two equal. This connection gives way to any version change and closes after a few seconds.
+// Opens (on a first visit, creates: tens of ms) the token's key database while the wasm loads.
+// Its layout is src/web/idb.rs's (a test in src/server.rs keeps the two equal).
 try {
   const open = indexedDB.open("webtoken-keys", 1);
   open.onupgradeneeded = () => {
@@ -27,13 +23,21 @@ try {
   open.onerror = (event) => event.preventDefault();
 } catch { /* no IndexedDB here: the token panel says so when it needs it */ }
 
+// async in index.html (no wait for the style sheet and a first layout), so the page may not
+// be parsed yet: start() and the error line wait for it.
+const parsed = new Promise((done) => document.readyState === "loading"
+  ? document.addEventListener("DOMContentLoaded", done, { once: true }) : done());
+
 try {
   await init();
   performance.mark("webtoken-wasm-ready");
+  await parsed;
   await start();
   started = true;
   if (updated) newVersionReady();
 } catch (e) {
+  await parsed;
+  const status = document.querySelector('[data-testid="status"]');
   status.textContent = "ページを起動できませんでした / The page could not start: " + (e && e.message ? e.message : e);
   status.classList.add("error");
 }
