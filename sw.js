@@ -98,6 +98,15 @@ async function announce() {
   }
 }
 
+// A page that listens only after the announcement (its script is async) asks once it listens:
+// after any update under way, it is told if a new version is pending.
+self.addEventListener("message", (event) => {
+  if (event.data?.type !== "webtoken-pending?" || !event.source) return;
+  event.waitUntil(serial(async () => {
+    if (await marker(PENDING)) event.source.postMessage({ type: "webtoken-updated" });
+  }));
+});
+
 self.addEventListener("install", (event) => {
   event.waitUntil(serial(update).then(() => self.skipWaiting()));
 });

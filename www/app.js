@@ -8,6 +8,8 @@ navigator.serviceWorker?.addEventListener("message", (event) => {
     if (started) newVersionReady(); else updated = true;
   }
 });
+// The worker may have announced before this async script ran: ask (sw.js answers if pending).
+navigator.serviceWorker?.controller?.postMessage({ type: "webtoken-pending?" });
 // Opens (on a first visit, creates: tens of ms) the token's key database while the wasm loads.
 // Its layout is src/web/idb.rs's (a test in src/server.rs keeps the two equal).
 try {

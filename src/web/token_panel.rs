@@ -254,8 +254,8 @@ pub struct Showing {
     pub step: u64,
 }
 
-/// Ids and labels of the tokens listed, and the active one.
-type DrawnList = (Vec<(u32, String)>, Option<u32>);
+/// Ids and labels of the tokens listed, the active one, and whether the panel was busy.
+type DrawnList = (Vec<(u32, String)>, Option<u32>, bool);
 
 /// What the export part shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -724,10 +724,12 @@ impl TokenPanel {
             .map(|t| (t.id, t.label.clone()))
             .collect();
         let active_id = self.wallet.active().map(|t| t.id);
-        let drawn = Some((list, active_id));
+        // Drawn again when the panel turns busy or ready: choosing another token starts work
+        // too (the choice is saved), so the list's buttons are disabled with the others.
+        let drawn = Some((list, active_id, self.busy));
         if self.drawn_list != drawn {
             els.list.set_text_content(None);
-            if let Some((items, active)) = &drawn {
+            if let Some((items, active, busy)) = &drawn {
                 for (id, label) in items {
                     let (Ok(li), Ok(button)) = (
                         self.doc.create_element("li"),
@@ -736,6 +738,9 @@ impl TokenPanel {
                         continue;
                     };
                     let _ = button.set_attribute("type", "button");
+                    if *busy {
+                        let _ = button.set_attribute("disabled", "");
+                    }
                     let _ = button.set_attribute("data-token", &id.to_string());
                     let _ = button.set_attribute(
                         "aria-pressed",

@@ -337,6 +337,21 @@ async fn after_the_first_visit_the_token_works_offline_and_a_new_version_keeps_t
     browser
         .wait_text("status", WAIT, |t| t.contains("新しいバージョン"))
         .await;
+    // A page whose (async) script starts listening after the announcement asks the worker,
+    // which answers while a version is pending.
+    let answer = run_async(
+        &browser,
+        r#"const sw = navigator.serviceWorker;
+        const heard = new Promise((told) => sw.addEventListener("message", (e) => told(e.data.type)));
+        sw.controller.postMessage({ type: "webtoken-pending?" });
+        return await Promise.race([heard, new Promise((late) => setTimeout(() => late("no answer"), 5000))]);"#,
+    )
+    .await;
+    assert_eq!(
+        answer,
+        serde_json::json!("webtoken-updated"),
+        "a page that asks learns of the pending version"
+    );
     reload_and_wait(&browser).await;
     // The page itself loaded the new stylesheet (its marker rule is in the CSSOM).
     let loaded = run_async(

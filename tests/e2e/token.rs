@@ -561,7 +561,8 @@ async fn a_press_while_a_new_token_is_saved_waits_and_loses_nothing() {
               const uri = document.querySelector('[data-testid="token-import-input"]');
               uri.value = 'otpauth://totp/Example:alice@example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Example';
               uri.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true}));
-              done([busy, set.disabled]);
+              const list = [...document.querySelectorAll('[data-testid="token-list"] button')];
+              done([busy, set.disabled, list.length, list.every((button) => button.disabled)]);
             }).observe(id, {childList: true, characterData: true, subtree: true});
             document.querySelector('[data-testid="token-new"]').click();"#,
             vec![],
@@ -570,8 +571,9 @@ async fn a_press_while_a_new_token_is_saved_waits_and_loses_nothing() {
         .expect("press, then set a passphrase");
     assert_eq!(
         seen,
-        serde_json::json!([true, true]),
-        "the new token was drawn while it was being saved, with the button disabled"
+        serde_json::json!([true, true, 2, true]),
+        "the new token was drawn while it was being saved, with the buttons that start work \
+         disabled, the two tokens of the list among them"
     );
     ready(&browser).await;
     assert_ne!(
@@ -605,6 +607,16 @@ async fn a_press_while_a_new_token_is_saved_waits_and_loses_nothing() {
     assert_eq!(
         listed, 2,
         "the first token and the new one; nothing imported"
+    );
+    let enabled = script(
+        &browser,
+        "return [...document.querySelectorAll('[data-testid=\"token-list\"] button')]\
+         .every((button) => !button.disabled);",
+    )
+    .await;
+    assert_eq!(
+        enabled, true,
+        "once ready, the list's tokens can be chosen again"
     );
     set_passphrase(&browser).await;
     browser.close().await;
