@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import tools  # noqa: E402  (the set-up driver: pinned tools, PATH, browser settings)
 import wasm_imports  # noqa: E402  (the build's import-name step, re-run for the report)
 
-PEERS = ROOT / "target" / "bench-peers"
+PEERS = tools.target_dir() / "bench-peers"
 BUDGET = ROOT / "size-budget.toml"
 # Each peer validates for about this long.
 PEER_SECONDS = 2.0
@@ -161,7 +161,7 @@ def throughput():
     say("   cargo bench --bench validate: TokenService::validate, 10,000 credentials, SHA-1, 6 digits,")
     say("   window +-1, replay and lockout state and the audit chain written on every call; one code")
     say("   in ten a step fast, one in twenty wrong; time moves a step per round of 10,000.")
-    proc = subprocess.run(one_core() + ["cargo", "bench", "--locked", "--bench", "validate"],
+    proc = subprocess.run(one_core() + ["cargo", "bench", "--locked", "-p", "webtoken-token-service", "--bench", "validate"],
                           cwd=ROOT, env=tools.env(), capture_output=True, text=True)
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout + proc.stderr)
@@ -307,7 +307,7 @@ def css_step():
 
 def wasm_steps():
     """What each build step does to the wasm: cargo's output, wasm-bindgen's, wasm-opt's."""
-    cargo_wasm = ROOT / "target" / "wasm32-unknown-unknown" / "release" / "webtoken.wasm"
+    cargo_wasm = tools.target_dir() / "wasm32-unknown-unknown" / "release" / "webtoken.wasm"
     pkg_wasm = ROOT / "pkg" / "webtoken_bg.wasm"
     wasm_bindgen = shutil.which("wasm-bindgen", path=tools.env()["PATH"])
     wasm_opt = shutil.which("wasm-opt", path=tools.env()["PATH"])
@@ -428,11 +428,12 @@ class Browser:
 
     def __enter__(self):
         self.cfg = tools.config()["browser"]
-        subprocess.run(["cargo", "build", "--release", "--locked", "--bin", "webtoken-serve"],
+        subprocess.run(["cargo", "build", "--release", "--locked", "-p", "webtoken-server",
+                        "--bin", "webtoken-serve"],
                        cwd=ROOT, env=tools.env(), check=True, capture_output=True)
         serve_port, driver_port = free_port(), free_port()
         self.procs = [
-            subprocess.Popen([str(ROOT / "target" / "release" / "webtoken-serve"),
+            subprocess.Popen([str(tools.target_dir() / "release" / "webtoken-serve"),
                               "--port", str(serve_port), "--root", str(ROOT)],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
             subprocess.Popen([self.cfg["chromedriver"], f"--port={driver_port}"],
@@ -660,7 +661,7 @@ def load(loads):
     show_times("static page, reload", s_warm)
     say(f"   returning visits whose wasm the service worker served: {via_worker} of {len(warm)}")
     say("   where the time goes (median ms after the HTML's responseEnd; marks set by www/app.js and")
-    say("   src/web/app.rs):")
+    say("   src/app.rs):")
     for kind, seen in phases.items():
         order = sorted(seen, key=lambda name: statistics.median(seen[name]))
         say(f"     {kind:<16} " + ", ".join(f"{name} {statistics.median(seen[name]):.0f}" for name in order))

@@ -70,6 +70,13 @@ def output(cmd):
     return r.stdout + r.stderr if r.returncode == 0 else None
 
 
+def target_dir():
+    """Cargo's target directory (CARGO_TARGET_DIR or a config may put it outside the checkout)."""
+    meta = subprocess.run(["cargo", "metadata", "--format-version", "1", "--no-deps"],
+                          check=True, capture_output=True, text=True, cwd=ROOT, env=env())
+    return Path(json.loads(meta.stdout)["target_directory"])
+
+
 def locked_version(package):
     lock = (ROOT / "Cargo.lock").read_text()
     m = re.search(r'\[\[package\]\]\nname = "%s"\nversion = "([^"]+)"' % re.escape(package), lock)
@@ -218,8 +225,9 @@ def shell_manifest():
 
 def serve(port):
     build()
-    run(["cargo", "build", "--release", "--locked", "--bin", "webtoken-serve"])
-    os.execvpe(str(ROOT / "target" / "release" / "webtoken-serve"),
+    run(["cargo", "build", "--release", "--locked", "-p", "webtoken-server",
+         "--bin", "webtoken-serve"])
+    os.execvpe(str(target_dir() / "release" / "webtoken-serve"),
                ["webtoken-serve", "--port", str(port), "--root", str(ROOT)], env())
 
 
@@ -255,7 +263,7 @@ def layer(name, cmd, counts, extra_env=None):
 def webdriver_json():
     """Capabilities for wasm-bindgen-test-runner, from wasm-pack.toml's [browser] table."""
     b = config()["browser"]
-    profile = ROOT / "target" / "wasm-test-profile"
+    profile = target_dir() / "wasm-test-profile"
     shutil.rmtree(profile, ignore_errors=True)
     # The bank's customers' browsers prefer Japanese: the page's default follows the browser.
     caps = {"goog:chromeOptions": {
@@ -263,7 +271,7 @@ def webdriver_json():
         "args": b["args"] + [f"--user-data-dir={profile}", "--lang=ja"],
         "prefs": {"intl": {"accept_languages": "ja"}},
     }}
-    path = ROOT / "target" / "webdriver.json"
+    path = target_dir() / "webdriver.json"
     path.parent.mkdir(exist_ok=True)
     path.write_text(json.dumps(caps, indent=2))
     return path
@@ -287,15 +295,17 @@ def test():
     setup(browser=True)
     counts = []
     layer("cargo fmt --check", ["cargo", "fmt", "--all", "--check"], counts)
-    layer("clippy (native)", ["cargo", "clippy", "--locked", "--all-targets", "--features", "e2e",
-                              "--", "-D", "warnings"], counts)
+    layer("clippy (native)", ["cargo", "clippy", "--locked", "--workspace", "--all-targets",
+                              "--features", "webtoken/e2e", "--", "-D", "warnings"], counts)
     layer("clippy (wasm32)", ["cargo", "clippy", "--locked", "--target", "wasm32-unknown-unknown",
-                              "--lib", "--test", "web", "--", "-D", "warnings"], counts)
-    layer("cargo doc", ["cargo", "doc", "--locked", "--no-deps"], counts,
+                              "--workspace", "--lib", "--test", "web", "--", "-D", "warnings"],
+          counts)
+    layer("cargo doc", ["cargo", "doc", "--locked", "--workspace", "--no-deps"], counts,
           {"RUSTDOCFLAGS": "-Dwarnings"})
-    layer("cargo doc (wasm32)", ["cargo", "doc", "--locked", "--no-deps", "--target",
-                                 "wasm32-unknown-unknown"], counts, {"RUSTDOCFLAGS": "-Dwarnings"})
-    layer("native tests (cargo test)", ["cargo", "test", "--locked"], counts)
+    layer("cargo doc (wasm32)", ["cargo", "doc", "--locked", "--workspace", "--no-deps",
+                                 "--target", "wasm32-unknown-unknown"], counts,
+          {"RUSTDOCFLAGS": "-Dwarnings"})
+    layer("native tests (cargo test)", ["cargo", "test", "--locked", "--workspace"], counts)
     b = config()["build"]
     layer("wasm build (release)", ["wasm-pack", "build", "--mode", "no-install", "--release",
                                    "--target", b["target"], "--out-dir", b["out-dir"],

@@ -1,38 +1,53 @@
-//! webtoken: a software one-time-password token that runs in the browser, the token service
-//! that validates its codes, and a demo bank that uses both.
+//! The browser shell: the only code that touches the DOM, the clock and storage.
 //!
-//! The crate follows the roles of a bank's customer guide to its software token:
+//! `www/app.js` loads the package and calls `start()`. Everything that decides something lives
+//! in the pure core; this shell looks the elements up once (`page::Page`), renders state into
+//! them, and owns its timers and listeners so that they are dropped with the view.
 //!
-//! - [`engine`]: the code engine (RFC 4226 HOTP, RFC 6238 TOTP), Token IDs and typed-code input;
-//! - [`token`]: the token, the customer's device (secret, Token ID, code display);
-//! - [`token_service`]: the token service, which issues credentials and validates codes;
-//! - [`bank`]: the bank, the relying party (customers, passwords, registration, login, stop);
-//! - [`tour`]: the guided tour, the customer guide's chapters step by step over the page;
-//! - [`json`]: the JSON codec of the stored records and the token service's API;
-//! - [`lab`]: the staff's time lab (a demo only), which shifts the clock and explains the
-//!   token service's verdicts;
-//! - `web`: the browser shell, compiled only for `wasm32`.
-//!
-//! Everything that decides something is pure Rust, tested natively; time and randomness come
-//! in as arguments.
-//!
-//! ```
-//! use webtoken::engine::{Algorithm, Secret, hotp};
-//! let secret = Secret::from_base32("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ").expect("valid Base32");
-//! assert_eq!(hotp(&secret, 0, 6, Algorithm::Sha1).expect("6 digits"), "755224");
-//! ```
+//! The roles it draws are crates of their own: `webtoken-engine` (codes, Token IDs, the JSON
+//! codec, the message catalogue), `webtoken-token` (the customer's device),
+//! `webtoken-token-service` (issues credentials, validates codes) and `webtoken-bank` (the
+//! relying party, with the guided tour and the time lab). This crate is compiled only for
+//! `wasm32`: on any other target it is empty, so a DOM call can never reach the native core.
+#![cfg(target_arch = "wasm32")]
 
-pub mod bank;
-pub mod engine;
-pub mod i18n;
-pub mod json;
-pub mod lab;
-pub mod token;
-pub mod token_service;
-pub mod tour;
+mod app;
+mod bank_view;
+mod clock;
+pub mod crypto;
+mod errors;
+mod exports;
+pub mod idb;
+mod lab_panel;
+mod page;
+mod remote;
+pub mod sealed;
+pub mod service;
+pub mod storage;
+pub mod token_panel;
+pub mod token_store;
+mod tour;
 
-#[cfg(not(target_arch = "wasm32"))]
-pub mod server;
+use wasm_bindgen::prelude::*;
 
-#[cfg(target_arch = "wasm32")]
-pub mod web;
+/// Tells the customer that the service worker holds a new version of the page, used from the
+/// next load on (`www/app.js` calls this when `sw.js` says so).
+#[wasm_bindgen(js_name = newVersionReady)]
+pub fn new_version_ready() {
+    app::new_version_ready();
+}
+
+/// For `make bench` (issue 8's memory figure): draws the token display `ticks` times, each one
+/// second later on the page's shared clock (as the time lab shifts it), without waiting, then
+/// puts the clock back. Returns the wasm linear memory's size in bytes before and after, and
+/// the number of draws made and of distinct time steps the display showed.
+#[wasm_bindgen(js_name = benchDisplayTicks)]
+pub fn bench_display_ticks(ticks: u32) -> Vec<f64> {
+    app::bench_display_ticks(ticks)
+}
+
+/// Starts the page: the in-page token service, the token panel and the bank.
+#[wasm_bindgen]
+pub async fn start() -> Result<(), JsError> {
+    app::start().await.map_err(|e| JsError::new(&e.to_string()))
+}

@@ -16,7 +16,7 @@ fn document() -> web_sys::Document {
 /// `start` behaves as on a first visit and gets a token.
 fn mount_token_panel() -> web_sys::Element {
     for prefix in ["webtoken.token.", "webtoken.service."] {
-        webtoken::web::storage::Store::open(prefix).clear().unwrap();
+        webtoken::storage::Store::open(prefix).clear().unwrap();
     }
     let doc = document();
     if let Some(old) = doc.get_element_by_id("fixture") {
@@ -54,7 +54,7 @@ fn text(root: &web_sys::Element, id: &str) -> String {
 #[wasm_bindgen_test]
 async fn start_renders_token_id_code_and_remaining() {
     let root = mount_token_panel();
-    webtoken::web::start().await.expect("the page starts");
+    webtoken::start().await.expect("the page starts");
     let id = text(&root, "token-id");
     assert_eq!(id.len(), 14, "grouped Token ID, got {id:?}");
     let code = text(&root, "token-code");
@@ -84,7 +84,7 @@ async fn start_reports_a_missing_element() {
         .unwrap()
         .unwrap()
         .remove();
-    let err = webtoken::web::start()
+    let err = webtoken::start()
         .await
         .expect_err("the page cannot start without its code element");
     let message = wasm_bindgen::JsValue::from(err)
@@ -121,7 +121,7 @@ fn clear_bank_storage() {
 /// Stores the demo customers hashed with few PBKDF2 rounds, so that the bank starts without
 /// seeding (a debug build hashes slowly, and a test must not block the page for seconds).
 fn store_fast_demo_bank() {
-    let bank = webtoken::bank::Bank::demo_with_iterations(1_000).unwrap();
+    let bank = webtoken_bank::Bank::demo_with_iterations(1_000).unwrap();
     local_storage()
         .set_item(
             "webtoken.bank.customers",
@@ -214,7 +214,7 @@ async fn until(what: &str, ok: impl Fn() -> bool) {
 async fn bank_renders_the_login_screen_from_its_view() {
     clear_bank_storage();
     let root = mount_page();
-    webtoken::web::start().await.expect("the page starts");
+    webtoken::start().await.expect("the page starts");
     settle().await;
 
     assert_eq!(screen_id(&root), "login");
@@ -279,7 +279,7 @@ async fn bank_edit_and_press_show_the_screens_messages() {
     clear_bank_storage();
     store_fast_demo_bank();
     let root = mount_page();
-    webtoken::web::start().await.expect("the page starts");
+    webtoken::start().await.expect("the page starts");
 
     bank_button(&root, "ログイン").click();
     assert_eq!(shown(&root, "bank-error"), "契約者IDを入力してください。");
@@ -330,7 +330,7 @@ async fn bank_registration_runs_the_code_through_the_token_service() {
     clear_bank_storage();
     store_fast_demo_bank();
     let root = mount_page();
-    webtoken::web::start().await.expect("the page starts");
+    webtoken::start().await.expect("the page starts");
 
     bank_button(&root, "ワンタイムパスワードの利用登録はこちら").click();
     assert_eq!(screen_id(&root), "registration-credentials");
@@ -383,7 +383,7 @@ async fn bank_keeps_unreadable_storage_until_reset() {
         .set_item("webtoken.bank.customers", "{oops")
         .unwrap();
     let root = mount_page();
-    webtoken::web::start().await.expect("the page starts");
+    webtoken::start().await.expect("the page starts");
 
     assert!(
         shown(&root, "bank-storage")
@@ -433,7 +433,7 @@ async fn bank_language_toggle_renders_english_and_is_remembered() {
     clear_bank_storage();
     store_fast_demo_bank();
     let root = mount_page();
-    webtoken::web::start().await.expect("the page starts");
+    webtoken::start().await.expect("the page starts");
     type_value(&input(&root, "contract-id"), "1000000002");
 
     find(&root, "[data-testid=\"bank-lang\"]")
@@ -469,7 +469,7 @@ async fn bank_language_toggle_renders_english_and_is_remembered() {
 
     // A new start reads the choice back.
     let root = mount_page();
-    webtoken::web::start().await.expect("the page starts again");
+    webtoken::start().await.expect("the page starts again");
     assert_eq!(find(&root, "h2").text_content().unwrap(), "Log in");
     clear_bank_storage();
 }
@@ -480,15 +480,15 @@ async fn bank_language_toggle_renders_english_and_is_remembered() {
 mod token {
     use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_test::*;
-    use webtoken::engine::{Params, Secret, totp};
-    use webtoken::token::otpauth::{KeyUri, OtpauthError};
-    use webtoken::token::vault::{Envelope, KeySpec, Pbkdf2Params, VaultError};
-    use webtoken::token::wallet::WalletOp;
-    use webtoken::web::crypto::{OpenError, VaultKey};
-    use webtoken::web::sealed::NotSaved;
-    use webtoken::web::service::ServiceHandle;
-    use webtoken::web::storage::Store;
-    use webtoken::web::token_store::{ChangeError, WalletStore};
+    use webtoken::crypto::{OpenError, VaultKey};
+    use webtoken::sealed::NotSaved;
+    use webtoken::service::ServiceHandle;
+    use webtoken::storage::Store;
+    use webtoken::token_store::{ChangeError, WalletStore};
+    use webtoken_engine::{Params, Secret, totp};
+    use webtoken_token::otpauth::{KeyUri, OtpauthError};
+    use webtoken_token::vault::{Envelope, KeySpec, Pbkdf2Params, VaultError};
+    use webtoken_token::wallet::WalletOp;
 
     const DOC_URI: &str = "otpauth://totp/ACME%20Co:john.doe@email.com?secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30";
     const RFC_URI: &str = "otpauth://totp/Example:alice@example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Example";
@@ -571,7 +571,7 @@ mod token {
         assert_eq!(&plain[..], b"GEZDGNBVGY3TQOJQ secret");
         // The stored CryptoKey is not extractable.
         let db_key: web_sys::CryptoKey = {
-            let db = webtoken::web::idb::Db::open().await.unwrap();
+            let db = webtoken::idb::Db::open().await.unwrap();
             let record = db.get("test.vault.device-key").await.unwrap().unwrap();
             js_sys::Reflect::get(&record, &"key".into())
                 .unwrap()
@@ -721,7 +721,7 @@ mod token {
         assert_eq!(
             tab1.apply(WalletOp::Rename(id, "x".into())).await,
             Err(ChangeError::Wallet(
-                webtoken::token::wallet::WalletError::UnknownToken
+                webtoken_token::wallet::WalletError::UnknownToken
             ))
         );
         assert_eq!(tab1.wallet().tokens().len(), 1);
@@ -827,11 +827,11 @@ mod token {
     /// Asserts that `service` holds a credential under `token_id` (`what` says why it should).
     async fn assert_known(
         service: &ServiceHandle,
-        token_id: webtoken::engine::token_id::TokenId,
+        token_id: webtoken_engine::token_id::TokenId,
         now: u64,
         what: &str,
     ) {
-        use webtoken::bank::{Command, Event};
+        use webtoken_bank::{Command, Event};
         match service.execute(Command::FetchToken { token_id }, now).await {
             Some(Event::TokenFetched(record)) => assert!(record.state.is_some(), "{what}"),
             other => panic!("{what}: {other:?}"),
@@ -845,7 +845,7 @@ mod token {
     #[wasm_bindgen_test]
     async fn a_first_issue_is_shown_before_it_is_saved() {
         use std::cell::RefCell;
-        use webtoken::web::idb::Db;
+        use webtoken::idb::Db;
         clean("test.shown.").await;
         let key_name = "test.shown.device-key";
         let db = Db::open().await.unwrap();
@@ -888,7 +888,7 @@ mod token {
     async fn the_panel_shows_a_new_token_before_its_list_is_saved() {
         use std::cell::RefCell;
         use std::rc::Rc;
-        use webtoken::web::token_panel::{Message, Notice, Work, run};
+        use webtoken::token_panel::{Message, Notice, Work, run};
         clean("test.panel.token.").await;
         clean("test.panel.service.").await;
         let store = Rc::new(WalletStore::new("test.panel.token."));
@@ -932,7 +932,7 @@ mod token {
     #[wasm_bindgen_test]
     async fn concurrent_changes_in_one_tab_are_all_saved() {
         use std::rc::Rc;
-        use webtoken::bank::{Command, Event};
+        use webtoken_bank::{Command, Event};
         clean("test.race.").await;
         let service = Rc::new(ServiceHandle::persistent("test.race."));
         let now = (js_sys::Date::now() / 1000.0) as u64;
@@ -965,7 +965,7 @@ mod token {
             .unwrap();
         assert_eq!(results.get(0), JsValue::TRUE, "the code was accepted");
         let second =
-            webtoken::engine::token_id::TokenId::parse(&results.get(1).as_string().unwrap())
+            webtoken_engine::token_id::TokenId::parse(&results.get(1).as_string().unwrap())
                 .unwrap();
         // A new page reads both changes back: the spent code, and the second credential.
         let reloaded = ServiceHandle::persistent("test.race.");
@@ -982,7 +982,7 @@ mod token {
             matches!(
                 again,
                 Some(Event::CodeChecked(Err(
-                    webtoken::token_service::Rejected::Replayed
+                    webtoken_token_service::Rejected::Replayed
                 )))
             ),
             "{again:?}"
@@ -1004,7 +1004,7 @@ mod token {
         let code = totp(&issued.secret, now, &issued.params).unwrap();
         let answer = reloaded
             .execute(
-                webtoken::bank::Command::ValidateCode {
+                webtoken_bank::Command::ValidateCode {
                     token_id: issued.token_id.clone(),
                     code: code.clone(),
                 },
@@ -1012,13 +1012,13 @@ mod token {
             )
             .await;
         assert!(
-            matches!(answer, Some(webtoken::bank::Event::CodeChecked(Ok(_)))),
+            matches!(answer, Some(webtoken_bank::Event::CodeChecked(Ok(_)))),
             "{answer:?}"
         );
         // The first handle re-reads before writing: the code is now spent for it too.
         let again = service
             .execute(
-                webtoken::bank::Command::ValidateCode {
+                webtoken_bank::Command::ValidateCode {
                     token_id: issued.token_id,
                     code,
                 },
@@ -1037,7 +1037,7 @@ mod token {
         // Another tab spends a code.
         let other = ServiceHandle::persistent("test.peek.");
         let code = totp(&issued.secret, now, &issued.params).unwrap();
-        let command = webtoken::bank::Command::ValidateCode {
+        let command = webtoken_bank::Command::ValidateCode {
             token_id: issued.token_id.clone(),
             code: code.clone(),
         };
@@ -1054,7 +1054,7 @@ mod token {
         assert_eq!(seen.state.last_step, Some(issued.params.step(now)));
         assert_eq!(
             dry_run.answer(),
-            Err(webtoken::token_service::Rejected::Replayed)
+            Err(webtoken_token_service::Rejected::Replayed)
         );
         assert_eq!(Store::open("test.peek.").get("records").unwrap(), stored);
         let remote = ServiceHandle::remote("http://127.0.0.1:9");
@@ -1064,11 +1064,11 @@ mod token {
         );
     }
 
-    fn answer_is_replay(answer: &Option<webtoken::bank::Event>) -> bool {
+    fn answer_is_replay(answer: &Option<webtoken_bank::Event>) -> bool {
         matches!(
             answer,
-            Some(webtoken::bank::Event::CodeChecked(Err(
-                webtoken::token_service::Rejected::Replayed
+            Some(webtoken_bank::Event::CodeChecked(Err(
+                webtoken_token_service::Rejected::Replayed
             )))
         )
     }

@@ -11,7 +11,7 @@ navigator.serviceWorker?.addEventListener("message", (event) => {
 // The worker may have announced before this async script ran: ask (sw.js answers if pending).
 navigator.serviceWorker?.controller?.postMessage({ type: "webtoken-pending?" });
 // Opens (on a first visit, creates: tens of ms) the token's key database while the wasm loads.
-// Its layout is src/web/idb.rs's (a test in src/server.rs keeps the two equal).
+// Its layout is src/idb.rs's (a test in crates/server keeps the two equal).
 try {
   const open = indexedDB.open("webtoken-keys", 1);
   open.onupgradeneeded = () => {

@@ -319,7 +319,7 @@ pub(crate) async fn register(browser: &Browser, shots: Option<&str>) -> String {
     wait_message(browser, "bank-result", REGISTERED).await;
     if let Some(backend) = &browser.backend {
         // In remote mode the credential came from the stub and the code was spent there.
-        let id = webtoken::engine::token_id::TokenId::parse(&id).expect("the panel's Token ID");
+        let id = webtoken_engine::token_id::TokenId::parse(&id).expect("the panel's Token ID");
         let state = backend
             .service
             .state(&id)

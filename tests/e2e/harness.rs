@@ -42,7 +42,7 @@ pub fn server() -> SocketAddr {
             root().join("pkg/webtoken_bg.wasm").is_file(),
             "pkg/ is not built: run `make build` (or `make test`) first"
         );
-        webtoken::server::Server::new(root())
+        webtoken_server::Server::new(root())
             .spawn(0)
             .expect("start the page server on loopback")
     })
@@ -117,7 +117,7 @@ impl Browser {
                     root().join("pkg/webtoken_bg.wasm").is_file(),
                     "pkg/ is not built: run `make build` (or `make test`) first"
                 );
-                let (addr, backend) = crate::backend::start();
+                let (addr, backend) = crate::backend::start(root());
                 (addr, "?service=same-origin", "remote-", Some(backend))
             }
         };

@@ -7,8 +7,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod a11y;
-#[path = "../support/backend.rs"]
-mod backend;
+use webtoken_server::backend;
 mod bank;
 mod harness;
 mod lab;

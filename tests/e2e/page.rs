@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use webtoken::server::{Request, Response, Routes, Server};
-use webtoken::token::otpauth::KeyUri;
+use webtoken_server::{Request, Response, Routes, Server};
+use webtoken_token::otpauth::KeyUri;
 
 use crate::harness::{Browser, is_grouped_code, is_grouped_token_id, root};
 use crate::token::{
@@ -99,7 +99,7 @@ async fn injected_scripts_do_not_run_the_page_cannot_be_framed_and_the_wasm_stil
     .await;
     assert_eq!(
         headers,
-        serde_json::json!([webtoken::server::CONTENT_SECURITY_POLICY, "DENY"])
+        serde_json::json!([webtoken_server::CONTENT_SECURITY_POLICY, "DENY"])
     );
 
     // Framed, even by its own origin, the page does not load.

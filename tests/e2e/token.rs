@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use fantoccini::Locator;
-use webtoken::engine::{Algorithm, Params, Secret, totp};
-use webtoken::token::otpauth::KeyUri;
+use webtoken_engine::{Algorithm, Params, Secret, totp};
+use webtoken_token::otpauth::KeyUri;
 
 use crate::harness::{Browser, is_grouped_code, is_grouped_token_id};
 

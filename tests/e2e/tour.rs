@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
 use fantoccini::key::Key;
-use webtoken::i18n::tour::Text;
+use webtoken_engine::i18n::tour::Text;
 
 use crate::bank::{
     ANSWER, CONTRACT, PASSWORD, REGISTERED, bounded, current_code, open, press, token_id,
@@ -15,7 +15,7 @@ use crate::bank::{
 use crate::harness::Browser;
 use crate::token::click;
 
-const STEPS: usize = webtoken::tour::STEPS.len();
+const STEPS: usize = webtoken_bank::tour::STEPS.len();
 
 // The bank's controls, as the guide names them.
 const LINK_REGISTRATION: &str = "ワンタイムパスワードの利用登録はこちら";

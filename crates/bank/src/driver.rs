@@ -1,0 +1,94 @@
+//! The synchronous driver: runs a screen's commands against an in-process token service and
+//! feeds the answers back, until the screen waits for the customer again.
+//!
+//! The page's default mode and the native tests use it; a page that validates over HTTP runs
+//! the same commands as requests instead and sends the answers as events when they arrive.
+
+use super::Bank;
+use super::flow::{Command, Event, Screen, TokenRecord, transition};
+use webtoken_token_service::{CredentialStore, TokenService, verify_chain};
+
+/// Where [`drive`] left off.
+#[derive(Debug, Clone)]
+pub struct Driven {
+    /// The screen now waiting for the customer.
+    pub screen: Screen,
+    /// Whether the bank changed and should be saved.
+    pub save_bank: bool,
+    /// Whether the first event was one the screen expected (`false`: it was ignored).
+    pub handled: bool,
+}
+
+/// Runs `event` and every command it leads to against `service` at time `now`.
+pub fn drive<S: CredentialStore>(
+    bank: &mut Bank,
+    service: &TokenService<S>,
+    screen: Screen,
+    event: Event,
+    now: u64,
+) -> Driven {
+    let first = transition(bank, screen, event);
+    let handled = first.handled;
+    let mut screen = first.screen;
+    let mut queue = first.commands;
+    let mut save_bank = false;
+    // Each answer is one event; a screen asks for at most a few rounds (validate, then stop,
+    // then fetch), so the loop ends.
+    while !queue.is_empty() {
+        let mut next = Vec::new();
+        for command in queue {
+            match execute(service, command, now) {
+                Some(answer) => {
+                    let step = transition(bank, screen, answer);
+                    screen = step.screen;
+                    next.extend(step.commands);
+                }
+                None => save_bank = true,
+            }
+        }
+        queue = next;
+    }
+    Driven {
+        screen,
+        save_bank,
+        handled,
+    }
+}
+
+/// Carries out one command against `service` at time `now`: the answering event, or `None`
+/// for [`Command::SaveBank`], which is the caller's to do.
+/// (The token service answers the attempt that locks a token as `Rejected::LockedOut`, so the
+/// customer learns at once that only a call to the bank helps now.)
+pub fn execute<S: CredentialStore>(
+    service: &TokenService<S>,
+    command: Command,
+    now: u64,
+) -> Option<Event> {
+    Some(match command {
+        Command::ValidateCode { token_id, code } => {
+            Event::CodeChecked(service.validate(&token_id, &code, now))
+        }
+        Command::Resync {
+            token_id,
+            first,
+            second,
+        } => Event::CodeChecked(service.resync(&token_id, &first, &second, now)),
+        Command::StopToken {
+            token_id,
+            actor,
+            reason,
+        } => Event::TokenStopped(service.stop(&token_id, &actor, &reason, now)),
+        Command::UnlockToken { token_id, actor } => {
+            Event::TokenUnlocked(service.unlock(&token_id, &actor, now))
+        }
+        Command::FetchToken { token_id } => Event::TokenFetched(Box::new(TokenRecord {
+            state: service.state(&token_id),
+            audit: service.audit_for(&token_id),
+            // The chain is verified whole: a per-token extract has gaps by design.
+            chain_verified: verify_chain(&service.audit()).is_ok(),
+            unavailable: false,
+            token_id,
+        })),
+        Command::SaveBank => return None,
+    })
+}

@@ -1,0 +1,1157 @@
+//! The bank's screens as state machines: `match (state, event)`, with an explicit last arm
+//! that ignores anything a screen does not expect (a double click, a late answer).
+
+use core::fmt;
+
+use zeroize::Zeroizing;
+
+use super::text::{Lang, Text, text};
+use super::{AuthFailure, Bank, ContractId};
+use webtoken_engine::input::CodeInputError;
+use webtoken_engine::token_id::{TokenId, TokenIdError};
+use webtoken_token_service::{
+    Accepted, AuditEvent, CredentialState, CredentialStatus, Rejected, ServiceError,
+};
+
+/// Longest staff name the staff page accepts, in characters (after trimming).
+pub const MAX_STAFF_NAME_CHARS: usize = 40;
+/// Longest stop reason the staff page accepts, in characters (after trimming).
+pub const MAX_REASON_CHARS: usize = 200;
+/// The reason recorded in the audit trail when a customer stops their own token.
+pub const CUSTOMER_STOP_REASON: &str =
+    "customer request, confirmed by password and one-time password";
+
+/// An input of a form; the page sends [`Event::Edit`] with it as the customer types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    /// 契約者ID.
+    ContractId,
+    /// ログインパスワード.
+    Password,
+    /// トークンID.
+    TokenId,
+    /// ワンタイムパスワード (the first code on the resync screen).
+    Code,
+    /// The second, next code on the resync screen.
+    SecondCode,
+    /// 担当者名 on the staff page.
+    StaffName,
+    /// 停止理由 on the staff page.
+    StaffReason,
+}
+
+/// A button or link the customer or staff member pressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// The screen's main button: ログイン, 次へ, 登録, 確認, 停止, 補正, 照会.
+    Submit,
+    /// ワンタイムパスワードの利用登録はこちら.
+    OpenRegistration,
+    /// ワンタイムパスワードの利用停止はこちら.
+    OpenStop,
+    /// ワンタイムパスワードの同期ズレ補正はこちら.
+    OpenResync,
+    /// The staff page.
+    OpenStaff,
+    /// ログイン画面に戻る.
+    BackToLogin,
+    /// ログアウト.
+    Logout,
+    /// Staff: ロック解除 (the token).
+    UnlockToken,
+    /// Staff: 利用停止 without a code.
+    StopToken,
+    /// Staff: パスワードロック解除.
+    UnlockPassword,
+    /// Staff: 別の契約を照会.
+    LookUpAnother,
+}
+
+/// What happened: typing, a press, or the answer to a [`Command`].
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// The value of an input changed (the whole new value).
+    Edit(Field, String),
+    /// A button or link was pressed.
+    Press(Action),
+    /// The answer to [`Command::ValidateCode`] or [`Command::Resync`].
+    CodeChecked(Result<Accepted, Rejected>),
+    /// The answer to [`Command::StopToken`].
+    TokenStopped(Result<(), ServiceError>),
+    /// The answer to [`Command::UnlockToken`].
+    TokenUnlocked(Result<(), ServiceError>),
+    /// The answer to [`Command::FetchToken`].
+    TokenFetched(Box<TokenRecord>),
+}
+
+/// Work a transition asks for; the driver (in-process or HTTP) answers with an [`Event`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Validate `code` (as typed) for `token_id`; answer [`Event::CodeChecked`].
+    ValidateCode {
+        /// The token.
+        token_id: TokenId,
+        /// The code as typed (the token service normalises it).
+        code: String,
+    },
+    /// Re-centre a drifted token on two consecutive codes; answer [`Event::CodeChecked`].
+    Resync {
+        /// The token.
+        token_id: TokenId,
+        /// The first code, as typed.
+        first: String,
+        /// The next code, as typed.
+        second: String,
+    },
+    /// Stop the token for good; answer [`Event::TokenStopped`].
+    StopToken {
+        /// The token.
+        token_id: TokenId,
+        /// Who stops it (customer or staff name), for the audit trail.
+        actor: String,
+        /// Why, for the audit trail.
+        reason: String,
+    },
+    /// Unlock a locked token; answer [`Event::TokenUnlocked`].
+    UnlockToken {
+        /// The token.
+        token_id: TokenId,
+        /// The staff name, for the audit trail.
+        actor: String,
+    },
+    /// Fetch a token's state and audit trail for the staff page; answer [`Event::TokenFetched`].
+    FetchToken {
+        /// The token.
+        token_id: TokenId,
+    },
+    /// The bank changed: persist [`Bank`] (no answer).
+    SaveBank,
+}
+
+/// What the token service knows of one token, for the staff page.
+#[derive(Debug, Clone)]
+pub struct TokenRecord {
+    /// The token.
+    pub token_id: TokenId,
+    /// Its state, or `None` if the token service has no such token.
+    pub state: Option<CredentialState>,
+    /// Its audit events, oldest first.
+    pub audit: Vec<AuditEvent>,
+    /// Whether the token service's whole hash-chained audit log verifies.
+    pub chain_verified: bool,
+    /// The token service could not be asked (a network or server failure): the state and the
+    /// audit trail are unknown, not empty, and the chain was not checked.
+    pub unavailable: bool,
+}
+
+/// A message a screen shows: a catalogue entry, or the engine's own message for bad input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// An error from the catalogue.
+    Error(Text),
+    /// A confirmation from the catalogue.
+    Info(Text),
+    /// The typed code is not a code; the engine says why.
+    CodeInput(CodeInputError),
+    /// The typed Token ID is not a Token ID (format or check digit); the engine says why.
+    TokenId(TokenIdError),
+}
+
+impl Notice {
+    /// The message in `lang`, as plain text.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            Self::Error(key) | Self::Info(key) => text(*key, lang).to_string(),
+            Self::CodeInput(e) => e.message(lang),
+            Self::TokenId(e) => e.message(lang),
+        }
+    }
+
+    /// Whether this is an error (shown as such) rather than a confirmation.
+    pub fn is_error(&self) -> bool {
+        !matches!(self, Self::Info(_))
+    }
+}
+
+/// Contract ID and password, as typed. The password lives only in memory: it is never
+/// serialised or printed, and it is wiped when dropped.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct CredentialsForm {
+    /// The contract ID as typed.
+    pub contract_id: String,
+    password: Zeroizing<String>,
+    /// The message shown above the form.
+    pub notice: Option<Notice>,
+}
+
+impl CredentialsForm {
+    /// A form with the contract ID filled in (carried over from another screen).
+    pub fn with_contract_id(contract_id: impl Into<String>) -> Self {
+        Self {
+            contract_id: contract_id.into(),
+            ..Self::default()
+        }
+    }
+
+    /// The password as typed.
+    pub fn password(&self) -> &str {
+        &self.password
+    }
+}
+
+impl fmt::Debug for CredentialsForm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CredentialsForm")
+            .field("contract_id", &self.contract_id)
+            .field("password", &"<redacted>")
+            .field("notice", &self.notice)
+            .finish()
+    }
+}
+
+/// The one-code form of an authenticated customer (login's code step, stop's code step).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeForm {
+    /// The authenticated contract.
+    pub contract_id: ContractId,
+    /// Its registered token.
+    pub token_id: TokenId,
+    /// The code as typed.
+    pub code: String,
+    /// The message shown above the form.
+    pub notice: Option<Notice>,
+}
+
+/// Registration's second step: Token ID and code, as typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DetailsForm {
+    /// The authenticated contract.
+    pub contract_id: ContractId,
+    /// The Token ID as typed.
+    pub token_id: String,
+    /// The code as typed.
+    pub code: String,
+    /// The message shown above the form.
+    pub notice: Option<Notice>,
+}
+
+/// Resync's second step: two consecutive codes, as typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResyncForm {
+    /// The authenticated contract.
+    pub contract_id: ContractId,
+    /// Its registered token.
+    pub token_id: TokenId,
+    /// The first code as typed.
+    pub first: String,
+    /// The next code as typed.
+    pub second: String,
+    /// The message shown above the form.
+    pub notice: Option<Notice>,
+}
+
+/// What the staff page shows of one contract, and what the staff member typed.
+#[derive(Debug, Clone)]
+pub struct StaffRecord {
+    /// The contract looked up.
+    pub contract_id: ContractId,
+    /// Its registered token, or else the last token it stopped.
+    pub token_id: Option<TokenId>,
+    /// Whether `token_id` is the registered one (login asks its code).
+    pub registered: bool,
+    /// The token service's view of `token_id`, once fetched.
+    pub record: Option<TokenRecord>,
+    /// Consecutive wrong passwords.
+    pub password_failures: u32,
+    /// Whether the password is locked.
+    pub password_locked: bool,
+    /// 担当者名 as typed.
+    pub staff_name: String,
+    /// 停止理由 as typed.
+    pub reason: String,
+    /// The message shown above the record.
+    pub notice: Option<Notice>,
+}
+
+/// The token state the staff page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenState {
+    /// No token has been registered (未登録).
+    None,
+    /// A token is registered and usable (利用中).
+    Registered,
+    /// The registered token is locked after too many wrong codes (ロック中).
+    Locked,
+    /// The token is stopped (利用停止).
+    Stopped,
+}
+
+impl TokenState {
+    /// The catalogue key of its label.
+    pub fn text(self) -> Text {
+        match self {
+            Self::None => Text::StateNone,
+            Self::Registered => Text::StateRegistered,
+            Self::Locked => Text::StateLocked,
+            Self::Stopped => Text::StateStopped,
+        }
+    }
+}
+
+impl StaffRecord {
+    /// The token state: none, registered, locked or stopped.
+    pub fn token_state(&self) -> TokenState {
+        let status = self
+            .record
+            .as_ref()
+            .and_then(|r| r.state.as_ref())
+            .map(|s| s.status);
+        match (&self.token_id, self.registered, status) {
+            (None, _, _) => TokenState::None,
+            (Some(_), false, _) | (Some(_), true, Some(CredentialStatus::Stopped)) => {
+                TokenState::Stopped
+            }
+            (Some(_), true, Some(CredentialStatus::Locked)) => TokenState::Locked,
+            (Some(_), true, _) => TokenState::Registered,
+        }
+    }
+}
+
+/// The login flow (ログイン, then ワンタイムパスワード認証 if a token is registered).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Login {
+    /// Contract ID and password.
+    Credentials(CredentialsForm),
+    /// The code step.
+    Code(CodeForm),
+    /// The code is with the token service.
+    Checking(CodeForm),
+}
+
+/// The registration flow (ワンタイムパスワード利用登録).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Registration {
+    /// 利用者認証: contract ID and password.
+    Credentials(CredentialsForm),
+    /// ワンタイムパスワード登録情報入力: Token ID and code.
+    Details(DetailsForm),
+    /// The code is with the token service, for the parsed Token ID.
+    Checking(DetailsForm, TokenId),
+    /// 処理結果: registered.
+    Done(ContractId),
+}
+
+/// The stop flow (ワンタイムパスワード利用停止).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stop {
+    /// 利用者認証: contract ID and password.
+    Credentials(CredentialsForm),
+    /// ワンタイムパスワード入力: the current code.
+    Code(CodeForm),
+    /// The code is with the token service.
+    Checking(CodeForm),
+    /// The code was accepted; the token service is stopping the token.
+    Stopping(CodeForm),
+    /// 処理結果: stopped.
+    Done(ContractId),
+}
+
+/// The resynchronisation flow (同期ズレ補正).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resync {
+    /// 利用者認証: contract ID and password.
+    Credentials(CredentialsForm),
+    /// Two consecutive codes.
+    Codes(ResyncForm),
+    /// The codes are with the token service.
+    Checking(ResyncForm),
+    /// 処理結果: re-centred.
+    Done(ContractId),
+}
+
+/// The staff page: the guide's separate procedure for a lost token or a broken PC.
+#[derive(Debug, Clone)]
+pub enum Staff {
+    /// The contract ID to look up, as typed.
+    Lookup {
+        /// The contract ID as typed.
+        contract_id: String,
+        /// The message shown above the form.
+        notice: Option<Notice>,
+    },
+    /// The token's record is being fetched.
+    Fetching(StaffRecord),
+    /// The contract, its token and audit trail, and the staff actions.
+    Record(StaffRecord),
+    /// An unlock or stop is with the token service.
+    Working(StaffRecord),
+}
+
+/// Every screen of the bank's pages.
+#[derive(Debug, Clone)]
+pub enum Screen {
+    /// ログイン.
+    Login(Login),
+    /// ワンタイムパスワード利用登録.
+    Registration(Registration),
+    /// ワンタイムパスワード利用停止.
+    Stop(Stop),
+    /// ワンタイムパスワード同期ズレ補正.
+    Resync(Resync),
+    /// Signed in; the page has a ログアウト button.
+    SignedIn {
+        /// Who is signed in.
+        contract_id: ContractId,
+    },
+    /// The staff page.
+    Staff(Staff),
+}
+
+impl Default for Screen {
+    fn default() -> Self {
+        Screen::Login(Login::Credentials(CredentialsForm::default()))
+    }
+}
+
+impl Screen {
+    /// Whether the screen waits for an answer from the token service (inputs disabled).
+    pub fn is_busy(&self) -> bool {
+        matches!(
+            self,
+            Screen::Login(Login::Checking(_))
+                | Screen::Registration(Registration::Checking(..))
+                | Screen::Stop(Stop::Checking(_) | Stop::Stopping(_))
+                | Screen::Resync(Resync::Checking(_))
+                | Screen::Staff(Staff::Fetching(_) | Staff::Working(_))
+        )
+    }
+
+    /// The message the screen shows, if any.
+    pub fn notice(&self) -> Option<&Notice> {
+        match self {
+            Screen::Login(Login::Credentials(f))
+            | Screen::Registration(Registration::Credentials(f))
+            | Screen::Stop(Stop::Credentials(f))
+            | Screen::Resync(Resync::Credentials(f)) => f.notice.as_ref(),
+            Screen::Login(Login::Code(f) | Login::Checking(f))
+            | Screen::Stop(Stop::Code(f) | Stop::Checking(f) | Stop::Stopping(f)) => {
+                f.notice.as_ref()
+            }
+            Screen::Registration(Registration::Details(f) | Registration::Checking(f, _)) => {
+                f.notice.as_ref()
+            }
+            Screen::Resync(Resync::Codes(f) | Resync::Checking(f)) => f.notice.as_ref(),
+            Screen::Staff(Staff::Lookup { notice, .. }) => notice.as_ref(),
+            Screen::Staff(Staff::Fetching(r) | Staff::Record(r) | Staff::Working(r)) => {
+                r.notice.as_ref()
+            }
+            Screen::Registration(Registration::Done(_))
+            | Screen::Stop(Stop::Done(_))
+            | Screen::Resync(Resync::Done(_))
+            | Screen::SignedIn { .. } => None,
+        }
+    }
+
+    /// The current value of `field` on this screen, if the screen has it.
+    pub fn value(&self, field: Field) -> Option<&str> {
+        match (self, field) {
+            (
+                Screen::Login(Login::Credentials(f))
+                | Screen::Registration(Registration::Credentials(f))
+                | Screen::Stop(Stop::Credentials(f))
+                | Screen::Resync(Resync::Credentials(f)),
+                field,
+            ) => match field {
+                Field::ContractId => Some(&f.contract_id),
+                Field::Password => Some(f.password()),
+                _ => None,
+            },
+            (
+                Screen::Login(Login::Code(f) | Login::Checking(f))
+                | Screen::Stop(Stop::Code(f) | Stop::Checking(f) | Stop::Stopping(f)),
+                Field::Code,
+            ) => Some(&f.code),
+            (
+                Screen::Registration(Registration::Details(f) | Registration::Checking(f, _)),
+                field,
+            ) => match field {
+                Field::TokenId => Some(&f.token_id),
+                Field::Code => Some(&f.code),
+                _ => None,
+            },
+            (Screen::Resync(Resync::Codes(f) | Resync::Checking(f)), Field::Code) => Some(&f.first),
+            (Screen::Resync(Resync::Codes(f) | Resync::Checking(f)), Field::SecondCode) => {
+                Some(&f.second)
+            }
+            (Screen::Staff(Staff::Lookup { contract_id, .. }), Field::ContractId) => {
+                Some(contract_id)
+            }
+            (Screen::Staff(Staff::Fetching(r) | Staff::Record(r) | Staff::Working(r)), field) => {
+                match field {
+                    Field::StaffName => Some(&r.staff_name),
+                    Field::StaffReason => Some(&r.reason),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The next screen and the work it asks for.
+#[derive(Debug, Clone)]
+pub struct Transition {
+    /// The next screen.
+    pub screen: Screen,
+    /// Work for the driver, in order; each service command is answered by an [`Event`].
+    pub commands: Vec<Command>,
+    /// `false` when the screen did not expect the event and stayed as it was.
+    pub handled: bool,
+}
+
+impl Transition {
+    fn to(screen: Screen) -> Self {
+        Self {
+            screen,
+            commands: Vec::new(),
+            handled: true,
+        }
+    }
+
+    fn with(screen: Screen, command: Command) -> Self {
+        Self {
+            screen,
+            commands: vec![command],
+            handled: true,
+        }
+    }
+
+    fn ignored(screen: Screen) -> Self {
+        Self {
+            screen,
+            commands: Vec::new(),
+            handled: false,
+        }
+    }
+}
+
+/// Runs one event through the screen's state machine.
+///
+/// Bank changes (password failures, a registration, a stop) happen here, and then
+/// [`Command::SaveBank`] closes the list of commands. Token-service work is only requested:
+/// its answer comes back as a later event.
+pub fn transition(bank: &mut Bank, screen: Screen, event: Event) -> Transition {
+    let before = bank.revision();
+    let mut next = dispatch(bank, screen, event);
+    if bank.revision() != before {
+        next.commands.push(Command::SaveBank);
+    }
+    next
+}
+
+fn dispatch(bank: &mut Bank, screen: Screen, event: Event) -> Transition {
+    match (screen, event) {
+        (screen, Event::Edit(field, value)) => edit(screen, field, value),
+        (Screen::Login(state), event) => login(bank, state, event),
+        (Screen::Registration(state), event) => registration(bank, state, event),
+        (Screen::Stop(state), event) => stop(bank, state, event),
+        (Screen::Resync(state), event) => resync(bank, state, event),
+        (Screen::Staff(state), event) => staff(bank, state, event),
+        (Screen::SignedIn { .. }, Event::Press(Action::Logout)) => {
+            Transition::to(Screen::Login(Login::Credentials(CredentialsForm {
+                notice: Some(Notice::Info(Text::LoggedOut)),
+                ..CredentialsForm::default()
+            })))
+        }
+        (screen @ Screen::SignedIn { .. }, _) => Transition::ignored(screen),
+    }
+}
+
+/// Stores a typed value in the screen's form; a busy screen or a field it lacks ignores it.
+fn edit(mut screen: Screen, field: Field, value: String) -> Transition {
+    let slot: Option<&mut String> = match (&mut screen, field) {
+        (
+            Screen::Login(Login::Credentials(f))
+            | Screen::Registration(Registration::Credentials(f))
+            | Screen::Stop(Stop::Credentials(f))
+            | Screen::Resync(Resync::Credentials(f)),
+            field,
+        ) => match field {
+            Field::ContractId => Some(&mut f.contract_id),
+            Field::Password => {
+                f.password = Zeroizing::new(value);
+                return Transition::to(screen);
+            }
+            _ => None,
+        },
+        (Screen::Login(Login::Code(f)) | Screen::Stop(Stop::Code(f)), Field::Code) => {
+            Some(&mut f.code)
+        }
+        (Screen::Registration(Registration::Details(f)), Field::TokenId) => Some(&mut f.token_id),
+        (Screen::Registration(Registration::Details(f)), Field::Code) => Some(&mut f.code),
+        (Screen::Resync(Resync::Codes(f)), Field::Code) => Some(&mut f.first),
+        (Screen::Resync(Resync::Codes(f)), Field::SecondCode) => Some(&mut f.second),
+        (Screen::Staff(Staff::Lookup { contract_id, .. }), Field::ContractId) => Some(contract_id),
+        (Screen::Staff(Staff::Record(r)), Field::StaffName) => Some(&mut r.staff_name),
+        (Screen::Staff(Staff::Record(r)), Field::StaffReason) => Some(&mut r.reason),
+        _ => None,
+    };
+    match slot {
+        Some(slot) => {
+            *slot = value;
+            Transition::to(screen)
+        }
+        None => Transition::ignored(screen),
+    }
+}
+
+/// Checks the credentials of a form: the contract on success; otherwise the form back with
+/// its message, the contract ID kept and a refused password cleared (the message says so).
+fn authenticate(bank: &mut Bank, mut form: CredentialsForm) -> Result<ContractId, CredentialsForm> {
+    match bank.authenticate(&form.contract_id, form.password()) {
+        Ok(id) => Ok(id),
+        Err(failure) => {
+            let key = match failure {
+                AuthFailure::ContractIdEmpty => Text::ErrContractIdEmpty,
+                AuthFailure::PasswordEmpty => Text::ErrPasswordEmpty,
+                AuthFailure::Invalid => Text::ErrCredentials,
+                AuthFailure::Locked => Text::ErrPasswordLocked,
+            };
+            if matches!(failure, AuthFailure::Invalid | AuthFailure::Locked) {
+                form.password = Zeroizing::new(String::new());
+            }
+            form.notice = Some(Notice::Error(key));
+            Err(form)
+        }
+    }
+}
+
+/// The message for a refused code, and whether the typed code is cleared: a code the service
+/// judged (wrong, spent, locked, stopped) is cleared, as the message asks for a new one;
+/// input that is not a code stays for the customer to fix.
+fn refusal(rejected: Rejected) -> (Notice, bool) {
+    match rejected {
+        Rejected::Malformed(e) => (Notice::CodeInput(e), false),
+        Rejected::UnknownToken => (Notice::Error(Text::ErrTokenUnknown), false),
+        Rejected::Mismatch => (Notice::Error(Text::ErrCodeMismatch), true),
+        Rejected::Replayed => (Notice::Error(Text::ErrCodeReplayed), true),
+        Rejected::LockedOut => (Notice::Error(Text::ErrTokenLocked), true),
+        Rejected::Stopped => (Notice::Error(Text::ErrTokenStopped), true),
+        Rejected::Unavailable => (Notice::Error(Text::ErrService), false),
+    }
+}
+
+/// The login screen's links, which carry the typed contract ID over.
+fn open(action: Action, contract_id: String) -> Option<Screen> {
+    let form = CredentialsForm::with_contract_id(contract_id.clone());
+    Some(match action {
+        Action::OpenRegistration => Screen::Registration(Registration::Credentials(form)),
+        Action::OpenStop => Screen::Stop(Stop::Credentials(form)),
+        Action::OpenResync => Screen::Resync(Resync::Credentials(form)),
+        Action::OpenStaff => Screen::Staff(Staff::Lookup {
+            contract_id,
+            notice: None,
+        }),
+        _ => return None,
+    })
+}
+
+/// The login screen, its contract ID filled in.
+fn back_to_login(contract_id: &str) -> Transition {
+    Transition::to(Screen::Login(Login::Credentials(
+        CredentialsForm::with_contract_id(contract_id),
+    )))
+}
+
+fn login(bank: &mut Bank, state: Login, event: Event) -> Transition {
+    match (state, event) {
+        (Login::Credentials(form), Event::Press(Action::Submit)) => {
+            match authenticate(bank, form) {
+                Err(form) => Transition::to(Screen::Login(Login::Credentials(form))),
+                Ok(contract_id) => {
+                    match bank.customer(&contract_id).and_then(|c| c.token()).cloned() {
+                        Some(token_id) => Transition::to(Screen::Login(Login::Code(CodeForm {
+                            contract_id,
+                            token_id,
+                            code: String::new(),
+                            notice: None,
+                        }))),
+                        None => Transition::to(Screen::SignedIn { contract_id }),
+                    }
+                }
+            }
+        }
+        (
+            Login::Credentials(form),
+            Event::Press(
+                action @ (Action::OpenRegistration
+                | Action::OpenStop
+                | Action::OpenResync
+                | Action::OpenStaff),
+            ),
+        ) => match open(action, form.contract_id.clone()) {
+            Some(screen) => Transition::to(screen),
+            None => Transition::ignored(Screen::Login(Login::Credentials(form))),
+        },
+        (Login::Code(form), Event::Press(Action::Submit)) => {
+            let command = Command::ValidateCode {
+                token_id: form.token_id.clone(),
+                code: form.code.clone(),
+            };
+            Transition::with(Screen::Login(Login::Checking(form)), command)
+        }
+        (Login::Code(form), Event::Press(Action::OpenResync)) => Transition::to(Screen::Resync(
+            Resync::Credentials(CredentialsForm::with_contract_id(form.contract_id.as_str())),
+        )),
+        (Login::Code(form), Event::Press(Action::BackToLogin)) => {
+            back_to_login(form.contract_id.as_str())
+        }
+        (Login::Checking(form), Event::CodeChecked(Ok(_))) => {
+            // The registration may have ended while the code was out (a staff stop).
+            if bank.customer(&form.contract_id).and_then(|c| c.token()) == Some(&form.token_id) {
+                Transition::to(Screen::SignedIn {
+                    contract_id: form.contract_id,
+                })
+            } else {
+                relogin_after_stop(form)
+            }
+        }
+        (Login::Checking(form), Event::CodeChecked(Err(Rejected::Stopped))) => {
+            // The token service stopped the token behind the bank's back: end the
+            // registration so that login asks no code, and ask for the password again.
+            let _ = bank.unbind_token(&form.contract_id);
+            relogin_after_stop(form)
+        }
+        (Login::Checking(mut form), Event::CodeChecked(Err(rejected))) => {
+            let (notice, clear) = refusal(rejected);
+            if clear {
+                form.code.clear();
+            }
+            form.notice = Some(notice);
+            Transition::to(Screen::Login(Login::Code(form)))
+        }
+        (state, _) => Transition::ignored(Screen::Login(state)),
+    }
+}
+
+fn relogin_after_stop(form: CodeForm) -> Transition {
+    Transition::to(Screen::Login(Login::Credentials(CredentialsForm {
+        contract_id: form.contract_id.as_str().to_string(),
+        password: Zeroizing::new(String::new()),
+        notice: Some(Notice::Error(Text::ErrTokenStoppedLogin)),
+    })))
+}
+
+fn registration(bank: &mut Bank, state: Registration, event: Event) -> Transition {
+    match (state, event) {
+        (Registration::Credentials(form), Event::Press(Action::Submit)) => {
+            match authenticate(bank, form) {
+                Err(form) => Transition::to(Screen::Registration(Registration::Credentials(form))),
+                Ok(contract_id)
+                    if bank
+                        .customer(&contract_id)
+                        .and_then(|c| c.token())
+                        .is_some() =>
+                {
+                    Transition::to(Screen::Registration(Registration::Credentials(
+                        CredentialsForm {
+                            contract_id: contract_id.as_str().to_string(),
+                            password: Zeroizing::new(String::new()),
+                            notice: Some(Notice::Error(Text::ErrAlreadyRegistered)),
+                        },
+                    )))
+                }
+                Ok(contract_id) => {
+                    Transition::to(Screen::Registration(Registration::Details(DetailsForm {
+                        contract_id,
+                        token_id: String::new(),
+                        code: String::new(),
+                        notice: None,
+                    })))
+                }
+            }
+        }
+        (Registration::Details(mut form), Event::Press(Action::Submit)) => {
+            // The Token ID's format and check digit are checked here, before any lookup.
+            let token_id = match TokenId::parse(&form.token_id) {
+                Ok(token_id) => token_id,
+                Err(e) => {
+                    form.notice = Some(Notice::TokenId(e));
+                    return Transition::to(Screen::Registration(Registration::Details(form)));
+                }
+            };
+            if let Some(holder) = bank.holder_of(&token_id) {
+                // The customer's own stopped token is told apart from another contract's.
+                let own_stopped = *holder == form.contract_id
+                    && bank
+                        .customer(holder)
+                        .is_some_and(|c| c.stopped_tokens().contains(&token_id));
+                form.notice = Some(Notice::Error(if own_stopped {
+                    Text::ErrTokenStoppedReregister
+                } else {
+                    Text::ErrTokenTaken
+                }));
+                return Transition::to(Screen::Registration(Registration::Details(form)));
+            }
+            let command = Command::ValidateCode {
+                token_id: token_id.clone(),
+                code: form.code.clone(),
+            };
+            Transition::with(
+                Screen::Registration(Registration::Checking(form, token_id)),
+                command,
+            )
+        }
+        (Registration::Checking(mut form, token_id), Event::CodeChecked(Ok(_))) => {
+            match bank.bind_token(&form.contract_id, &token_id) {
+                Ok(()) => {
+                    Transition::to(Screen::Registration(Registration::Done(form.contract_id)))
+                }
+                Err(_) => {
+                    // Bound elsewhere while the code was out.
+                    form.notice = Some(Notice::Error(Text::ErrTokenTaken));
+                    Transition::to(Screen::Registration(Registration::Details(form)))
+                }
+            }
+        }
+        (Registration::Checking(mut form, _), Event::CodeChecked(Err(rejected))) => {
+            let (notice, clear) = refusal(rejected);
+            if clear {
+                form.code.clear();
+            }
+            form.notice = Some(notice);
+            Transition::to(Screen::Registration(Registration::Details(form)))
+        }
+        (Registration::Credentials(form), Event::Press(Action::BackToLogin)) => {
+            back_to_login(&form.contract_id)
+        }
+        (Registration::Details(form), Event::Press(Action::BackToLogin)) => {
+            back_to_login(form.contract_id.as_str())
+        }
+        (Registration::Done(contract_id), Event::Press(Action::BackToLogin)) => {
+            back_to_login(contract_id.as_str())
+        }
+        (state, _) => Transition::ignored(Screen::Registration(state)),
+    }
+}
+
+fn stop(bank: &mut Bank, state: Stop, event: Event) -> Transition {
+    match (state, event) {
+        (Stop::Credentials(form), Event::Press(Action::Submit)) => match authenticate(bank, form) {
+            Err(form) => Transition::to(Screen::Stop(Stop::Credentials(form))),
+            Ok(contract_id) => match bank.customer(&contract_id).and_then(|c| c.token()).cloned() {
+                Some(token_id) => Transition::to(Screen::Stop(Stop::Code(CodeForm {
+                    contract_id,
+                    token_id,
+                    code: String::new(),
+                    notice: None,
+                }))),
+                None => Transition::to(Screen::Stop(Stop::Credentials(CredentialsForm {
+                    contract_id: contract_id.as_str().to_string(),
+                    password: Zeroizing::new(String::new()),
+                    notice: Some(Notice::Error(Text::ErrNotRegistered)),
+                }))),
+            },
+        },
+        (Stop::Code(form), Event::Press(Action::Submit)) => {
+            let command = Command::ValidateCode {
+                token_id: form.token_id.clone(),
+                code: form.code.clone(),
+            };
+            Transition::with(Screen::Stop(Stop::Checking(form)), command)
+        }
+        (Stop::Checking(form), Event::CodeChecked(Ok(_))) => {
+            let command = Command::StopToken {
+                token_id: form.token_id.clone(),
+                actor: format!("customer {}", form.contract_id),
+                reason: CUSTOMER_STOP_REASON.to_string(),
+            };
+            Transition::with(Screen::Stop(Stop::Stopping(form)), command)
+        }
+        (Stop::Checking(mut form), Event::CodeChecked(Err(rejected))) => {
+            if rejected == Rejected::Stopped {
+                // Already stopped at the token service: only the bank's record was behind.
+                let _ = bank.unbind_token(&form.contract_id);
+            }
+            let (notice, clear) = refusal(rejected);
+            if clear {
+                form.code.clear();
+            }
+            form.notice = Some(notice);
+            Transition::to(Screen::Stop(Stop::Code(form)))
+        }
+        (Stop::Stopping(form), Event::TokenStopped(Ok(()))) => {
+            let _ = bank.unbind_token(&form.contract_id);
+            Transition::to(Screen::Stop(Stop::Done(form.contract_id)))
+        }
+        (Stop::Stopping(mut form), Event::TokenStopped(Err(_))) => {
+            form.notice = Some(Notice::Error(Text::ErrService));
+            Transition::to(Screen::Stop(Stop::Code(form)))
+        }
+        (Stop::Credentials(form), Event::Press(Action::BackToLogin)) => {
+            back_to_login(&form.contract_id)
+        }
+        (Stop::Code(form), Event::Press(Action::BackToLogin)) => {
+            back_to_login(form.contract_id.as_str())
+        }
+        (Stop::Done(contract_id), Event::Press(Action::BackToLogin)) => {
+            back_to_login(contract_id.as_str())
+        }
+        (state, _) => Transition::ignored(Screen::Stop(state)),
+    }
+}
+
+fn resync(bank: &mut Bank, state: Resync, event: Event) -> Transition {
+    match (state, event) {
+        (Resync::Credentials(form), Event::Press(Action::Submit)) => match authenticate(bank, form)
+        {
+            Err(form) => Transition::to(Screen::Resync(Resync::Credentials(form))),
+            Ok(contract_id) => match bank.customer(&contract_id).and_then(|c| c.token()).cloned() {
+                Some(token_id) => Transition::to(Screen::Resync(Resync::Codes(ResyncForm {
+                    contract_id,
+                    token_id,
+                    first: String::new(),
+                    second: String::new(),
+                    notice: None,
+                }))),
+                None => Transition::to(Screen::Resync(Resync::Credentials(CredentialsForm {
+                    contract_id: contract_id.as_str().to_string(),
+                    password: Zeroizing::new(String::new()),
+                    notice: Some(Notice::Error(Text::ErrNotRegistered)),
+                }))),
+            },
+        },
+        (Resync::Codes(form), Event::Press(Action::Submit)) => {
+            let command = Command::Resync {
+                token_id: form.token_id.clone(),
+                first: form.first.clone(),
+                second: form.second.clone(),
+            };
+            Transition::with(Screen::Resync(Resync::Checking(form)), command)
+        }
+        (Resync::Checking(form), Event::CodeChecked(Ok(_))) => {
+            Transition::to(Screen::Resync(Resync::Done(form.contract_id)))
+        }
+        (Resync::Checking(mut form), Event::CodeChecked(Err(rejected))) => {
+            let (notice, clear) = match refusal(rejected) {
+                (Notice::Error(Text::ErrCodeMismatch), clear) => {
+                    (Notice::Error(Text::ErrResyncMismatch), clear)
+                }
+                other => other,
+            };
+            if clear {
+                form.first.clear();
+                form.second.clear();
+            }
+            form.notice = Some(notice);
+            Transition::to(Screen::Resync(Resync::Codes(form)))
+        }
+        (Resync::Credentials(form), Event::Press(Action::BackToLogin)) => {
+            back_to_login(&form.contract_id)
+        }
+        (Resync::Codes(form), Event::Press(Action::BackToLogin)) => {
+            back_to_login(form.contract_id.as_str())
+        }
+        (Resync::Done(contract_id), Event::Press(Action::BackToLogin)) => {
+            back_to_login(contract_id.as_str())
+        }
+        (state, _) => Transition::ignored(Screen::Resync(state)),
+    }
+}
+
+/// A staff record of `contract_id` read fresh from the bank, keeping what staff typed.
+fn staff_record(
+    bank: &Bank,
+    contract_id: &ContractId,
+    previous: Option<StaffRecord>,
+) -> Option<StaffRecord> {
+    let customer = bank.customer(contract_id)?;
+    let registered = customer.token().cloned();
+    let token_id = registered
+        .clone()
+        .or_else(|| customer.stopped_tokens().last().cloned());
+    let (staff_name, reason, notice, record) = match previous {
+        Some(p) => (
+            p.staff_name,
+            p.reason,
+            p.notice,
+            p.record.filter(|r| Some(&r.token_id) == token_id.as_ref()),
+        ),
+        None => (String::new(), String::new(), None, None),
+    };
+    Some(StaffRecord {
+        contract_id: contract_id.clone(),
+        registered: registered.is_some() && registered == token_id,
+        token_id,
+        record,
+        password_failures: customer.password_failures(),
+        password_locked: customer.password_locked(),
+        staff_name,
+        reason,
+        notice,
+    })
+}
+
+/// Trims a staff input and checks it: present, short enough, no control characters.
+fn staff_text(typed: &str, max: usize, empty: Text, too_long: Text) -> Result<String, Text> {
+    let trimmed = typed.trim();
+    if trimmed.is_empty() {
+        Err(empty)
+    } else if trimmed.chars().count() > max {
+        Err(too_long)
+    } else if trimmed.chars().any(char::is_control) {
+        Err(Text::ErrControlCharacters)
+    } else {
+        Ok(trimmed.to_string())
+    }
+}
+
+fn staff_name(record: &StaffRecord) -> Result<String, Text> {
+    staff_text(
+        &record.staff_name,
+        MAX_STAFF_NAME_CHARS,
+        Text::ErrStaffNameEmpty,
+        Text::ErrStaffNameTooLong,
+    )
+}
+
+/// Fetches the record's token, or shows the record as it is when there is none.
+fn refresh(record: StaffRecord) -> Transition {
+    match record.token_id.clone() {
+        Some(token_id) => Transition::with(
+            Screen::Staff(Staff::Fetching(record)),
+            Command::FetchToken { token_id },
+        ),
+        None => Transition::to(Screen::Staff(Staff::Record(record))),
+    }
+}
+
+fn staff(bank: &mut Bank, state: Staff, event: Event) -> Transition {
+    match (state, event) {
+        (Staff::Lookup { contract_id, .. }, Event::Press(Action::Submit)) => {
+            let found =
+                ContractId::parse(&contract_id).and_then(|id| staff_record(bank, &id, None));
+            match found {
+                Some(record) => refresh(record),
+                None => Transition::to(Screen::Staff(Staff::Lookup {
+                    contract_id,
+                    notice: Some(Notice::Error(Text::ErrNoSuchContract)),
+                })),
+            }
+        }
+        (Staff::Fetching(mut record), Event::TokenFetched(fetched)) => {
+            if record.token_id.as_ref() == Some(&fetched.token_id) {
+                record.record = Some(*fetched);
+            }
+            Transition::to(Screen::Staff(Staff::Record(record)))
+        }
+        (Staff::Record(mut record), Event::Press(Action::UnlockToken)) => {
+            let checked = staff_name(&record).and_then(|name| {
+                let locked = record.token_state() == TokenState::Locked;
+                match (&record.token_id, locked) {
+                    (Some(token_id), true) => Ok(Command::UnlockToken {
+                        token_id: token_id.clone(),
+                        actor: name,
+                    }),
+                    _ => Err(Text::ErrNotLocked),
+                }
+            });
+            match checked {
+                Ok(command) => {
+                    record.notice = None;
+                    Transition::with(Screen::Staff(Staff::Working(record)), command)
+                }
+                Err(key) => {
+                    record.notice = Some(Notice::Error(key));
+                    Transition::to(Screen::Staff(Staff::Record(record)))
+                }
+            }
+        }
+        (Staff::Record(mut record), Event::Press(Action::StopToken)) => {
+            let checked = staff_name(&record).and_then(|name| {
+                let reason = staff_text(
+                    &record.reason,
+                    MAX_REASON_CHARS,
+                    Text::ErrReasonEmpty,
+                    Text::ErrReasonTooLong,
+                )?;
+                match (&record.token_id, record.registered) {
+                    (Some(token_id), true) => Ok(Command::StopToken {
+                        token_id: token_id.clone(),
+                        actor: name,
+                        reason,
+                    }),
+                    _ => Err(Text::ErrNoToken),
+                }
+            });
+            match checked {
+                Ok(command) => {
+                    record.notice = None;
+                    Transition::with(Screen::Staff(Staff::Working(record)), command)
+                }
+                Err(key) => {
+                    record.notice = Some(Notice::Error(key));
+                    Transition::to(Screen::Staff(Staff::Record(record)))
+                }
+            }
+        }
+        (Staff::Record(mut record), Event::Press(Action::UnlockPassword)) => {
+            let outcome =
+                staff_name(&record).and_then(|_| match bank.unlock_password(&record.contract_id) {
+                    Ok(true) => Ok(Text::StaffPasswordUnlocked),
+                    Ok(false) => Err(Text::ErrPasswordNotLocked),
+                    Err(_) => Err(Text::ErrNoSuchContract),
+                });
+            record.notice = Some(match outcome {
+                Ok(key) => Notice::Info(key),
+                Err(key) => Notice::Error(key),
+            });
+            let contract_id = record.contract_id.clone();
+            match staff_record(bank, &contract_id, Some(record)) {
+                Some(record) => Transition::to(Screen::Staff(Staff::Record(record))),
+                None => Transition::to(Screen::Staff(Staff::Lookup {
+                    contract_id: contract_id.as_str().to_string(),
+                    notice: Some(Notice::Error(Text::ErrNoSuchContract)),
+                })),
+            }
+        }
+        (Staff::Working(mut record), Event::TokenUnlocked(result)) => {
+            record.notice = Some(match result {
+                Ok(()) => Notice::Info(Text::StaffUnlocked),
+                Err(_) => Notice::Error(Text::ErrService),
+            });
+            refresh(record)
+        }
+        (Staff::Working(mut record), Event::TokenStopped(result)) => {
+            match result {
+                // A token the service no longer knows (its records were lost) or has already
+                // stopped is released from the contract too, or the customer could never
+                // log in again.
+                Ok(()) | Err(ServiceError::UnknownToken { .. } | ServiceError::Stopped { .. }) => {
+                    let _ = bank.unbind_token(&record.contract_id);
+                    record.reason.clear();
+                    record.notice = Some(Notice::Info(Text::StaffStopped));
+                }
+                Err(_) => record.notice = Some(Notice::Error(Text::ErrService)),
+            }
+            let contract_id = record.contract_id.clone();
+            match staff_record(bank, &contract_id, Some(record)) {
+                Some(record) => refresh(record),
+                None => Transition::to(Screen::Staff(Staff::Lookup {
+                    contract_id: contract_id.as_str().to_string(),
+                    notice: Some(Notice::Error(Text::ErrNoSuchContract)),
+                })),
+            }
+        }
+        (Staff::Record(record), Event::Press(Action::LookUpAnother)) => {
+            Transition::to(Screen::Staff(Staff::Lookup {
+                contract_id: record.contract_id.as_str().to_string(),
+                notice: None,
+            }))
+        }
+        (Staff::Lookup { .. } | Staff::Record(_), Event::Press(Action::BackToLogin)) => {
+            back_to_login("")
+        }
+        (state, _) => Transition::ignored(Screen::Staff(state)),
+    }
+}

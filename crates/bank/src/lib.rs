@@ -1,0 +1,572 @@
+//! The bank: the relying party of the customer guide. It holds the customers (contract IDs,
+//! salted password hashes, the registered Token ID) and runs the screens of its internet
+//! banking as state machines: login with the one-time-password step, registration, stop,
+//! resynchronisation and the staff page for a lost token.
+//!
+//! Nothing here calls the token service directly. A [`transition`] takes the current
+//! [`Screen`] and an [`Event`] and returns the next screen plus [`Command`]s (validate this
+//! code, stop that token, save the bank); the answer to a command comes back as another event.
+//! That lets the page validate in-process or over HTTP alike. [`drive`] is the synchronous
+//! driver that runs the commands against an in-process
+//! [`TokenService`](webtoken_token_service::TokenService).
+//!
+//! ```
+//! use webtoken_bank::{Action, Bank, Event, Field, Lang, Screen, drive};
+//! use webtoken_token_service::{MemoryStore, Policy, TokenService};
+//!
+//! let mut bank = Bank::demo_with_iterations(1_000).expect("random salts");
+//! let service = TokenService::new(MemoryStore::default(), Policy::default());
+//! let now = 1_700_000_000;
+//! let mut screen = Screen::default();
+//! for event in [
+//!     Event::Edit(Field::ContractId, "1000000001".into()),
+//!     Event::Edit(Field::Password, "demo-Pass1".into()),
+//!     Event::Press(Action::Submit),
+//! ] {
+//!     screen = drive(&mut bank, &service, screen, event, now).screen;
+//! }
+//! // No token is registered yet, so the password alone signs in.
+//! assert!(matches!(screen, Screen::SignedIn { .. }));
+//! assert_eq!(screen.view(Lang::Ja).buttons[0].label, "ログアウト");
+//! ```
+
+use core::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use webtoken_engine::token_id::TokenId;
+
+mod driver;
+mod flow;
+pub mod lab;
+pub mod password;
+pub mod text;
+pub mod tour;
+mod view;
+
+#[cfg(test)]
+mod tests;
+
+pub use driver::{Driven, drive, execute};
+pub use flow::{
+    Action, CUSTOMER_STOP_REASON, CodeForm, Command, CredentialsForm, DetailsForm, Event, Field,
+    Login, MAX_REASON_CHARS, MAX_STAFF_NAME_CHARS, Notice, Registration, Resync, ResyncForm,
+    Screen, Staff, StaffRecord, Stop, TokenRecord, TokenState, Transition, transition,
+};
+pub use password::{DEFAULT_ITERATIONS, PasswordHash};
+pub use text::{CONTACT_PHONE, Lang, Text, text};
+pub use view::{
+    AuditLine, ButtonView, Crumb, FieldView, InputKind, Row, View, audit_line, format_jst,
+};
+
+/// Consecutive wrong passwords after which a contract's password is locked.
+pub const MAX_PASSWORD_FAILURES: u32 = 5;
+
+/// The demo customers seeded by [`Bank::demo`]: contract ID and password (listed in the README).
+///
+/// None has a token registered; the demo starts at the guide's step 2 (利用登録).
+pub const DEMO_CUSTOMERS: &[(&str, &str)] = &[
+    ("1000000001", "demo-Pass1"),
+    ("1000000002", "demo-Pass2"),
+    ("1000000003", "demo-Pass3"),
+];
+
+/// The demo customers' password hashes at [`DEFAULT_ITERATIONS`], worked out ahead of time so
+/// that a first visit does not spend half a second hashing three published passwords: contract
+/// ID, salt and PBKDF2-HMAC-SHA256 hash, in hex. Each salt is the first 16 bytes of
+/// SHA-256(`"webtoken demo customer " + contract ID`), fixed because the passwords are public
+/// anyway; every other password gets a random salt. A test recomputes all three.
+const DEMO_PASSWORD_HASHES: [(&str, &str, &str); 3] = [
+    (
+        "1000000001",
+        "845e82a515be1686ce95836e934dff2f",
+        "adab268bd00e34c2bf825f68c1dca3eaeea62b010d1f84e022d1bb8fcb5a3360",
+    ),
+    (
+        "1000000002",
+        "76995e189dc34dc0aaf50a5f7cd0f869",
+        "73334a383dad7005ce5c407ffa1575d48843c984e2005e486cbaaa37da9b0567",
+    ),
+    (
+        "1000000003",
+        "7a265d9769de3424757caf2fb329503c",
+        "262dde70d27516a2f8db0d990244981c3850b2717f17e0512eddc1eccf40a9d2",
+    ),
+];
+
+/// Number of digits in a contract ID (契約者ID).
+pub const CONTRACT_ID_DIGITS: usize = 10;
+
+/// A contract ID (契約者ID, 利用者番号): ten ASCII digits.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ContractId(String);
+
+impl ContractId {
+    /// Reads a typed contract ID: surrounding spaces are ignored and full-width digits are
+    /// accepted; anything but ten digits is `None`.
+    pub fn parse(typed: &str) -> Option<Self> {
+        let digits: String = typed
+            .trim_matches(|c: char| c.is_whitespace())
+            .chars()
+            .map(|c| match c {
+                '\u{ff10}'..='\u{ff19}' => char::from_digit(u32::from(c) - 0xff10, 10).unwrap_or(c),
+                other => other,
+            })
+            .collect();
+        (digits.len() == CONTRACT_ID_DIGITS && digits.bytes().all(|b| b.is_ascii_digit()))
+            .then_some(Self(digits))
+    }
+
+    /// The ten digits.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ContractId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for ContractId {
+    type Error = String;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value).ok_or_else(|| format!("{value:?} is not a ten-digit contract ID"))
+    }
+}
+
+impl From<ContractId> for String {
+    fn from(value: ContractId) -> Self {
+        value.0
+    }
+}
+
+impl webtoken_engine::json::ToJson for ContractId {
+    fn write_json(&self, out: &mut webtoken_engine::json::Out) {
+        webtoken_engine::json::write_str(out, &self.0);
+    }
+}
+
+impl webtoken_engine::json::FromJson for ContractId {
+    fn from_json(
+        value: &webtoken_engine::json::Value,
+    ) -> Result<Self, webtoken_engine::json::JsonError> {
+        Self::try_from(value.as_str()?.to_owned()).map_err(webtoken_engine::json::JsonError::new)
+    }
+}
+
+/// One customer of the bank.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Customer {
+    contract_id: ContractId,
+    password: PasswordHash,
+    #[serde(default)]
+    password_failures: u32,
+    #[serde(default)]
+    token: Option<TokenId>,
+    /// Tokens this contract used before and stopped; kept so that a Token ID stays bound to
+    /// one contract for good and the staff page can show the trail of a stopped token.
+    #[serde(default)]
+    stopped_tokens: Vec<TokenId>,
+}
+
+impl Customer {
+    /// The contract ID.
+    pub fn contract_id(&self) -> &ContractId {
+        &self.contract_id
+    }
+
+    /// Consecutive wrong passwords since the last correct one (or staff unlock).
+    pub fn password_failures(&self) -> u32 {
+        self.password_failures
+    }
+
+    /// Whether the password is locked ([`MAX_PASSWORD_FAILURES`] reached): only staff can unlock.
+    pub fn password_locked(&self) -> bool {
+        self.password_failures >= MAX_PASSWORD_FAILURES
+    }
+
+    /// The registered token, whose code login asks for; `None` means password-only login.
+    pub fn token(&self) -> Option<&TokenId> {
+        self.token.as_ref()
+    }
+
+    /// Tokens this contract registered and then stopped, oldest first.
+    pub fn stopped_tokens(&self) -> &[TokenId] {
+        &self.stopped_tokens
+    }
+}
+
+impl webtoken_engine::json::ToJson for Customer {
+    fn write_json(&self, out: &mut webtoken_engine::json::Out) {
+        webtoken_engine::json::object(out, |o| {
+            o.field("contract_id", &self.contract_id)
+                .field("password", &self.password)
+                .field("password_failures", &self.password_failures)
+                .field("token", &self.token)
+                .field("stopped_tokens", &self.stopped_tokens);
+        });
+    }
+}
+
+impl webtoken_engine::json::FromJson for Customer {
+    fn from_json(
+        value: &webtoken_engine::json::Value,
+    ) -> Result<Self, webtoken_engine::json::JsonError> {
+        let f = value.fields()?;
+        Ok(Customer {
+            contract_id: f.get("contract_id")?,
+            password: f.get("password")?,
+            password_failures: f.get_or_default("password_failures")?,
+            token: f.get_or_default("token")?,
+            stopped_tokens: f.get_or_default("stopped_tokens")?,
+        })
+    }
+}
+
+/// Why a password check failed. Unknown contract IDs and wrong passwords are one variant, so
+/// the screens cannot tell them apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthFailure {
+    /// The contract ID field is empty.
+    ContractIdEmpty,
+    /// The password field is empty.
+    PasswordEmpty,
+    /// No such contract, or the wrong password.
+    Invalid,
+    /// The password is locked after too many failures; the customer must call the bank.
+    Locked,
+}
+
+/// What can go wrong in the bank's own bookkeeping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BankError {
+    /// The system's random generator gave no salt.
+    Random,
+    /// A password hash iteration count outside `1..=MAX_ITERATIONS`.
+    Iterations(u32),
+    /// Not a ten-digit contract ID.
+    InvalidContractId(String),
+    /// A contract with this ID already exists.
+    DuplicateContract(ContractId),
+    /// No contract has this ID.
+    UnknownContract(ContractId),
+    /// The Token ID is already bound to a contract.
+    TokenTaken(TokenId),
+    /// The contract already has a registered token.
+    AlreadyRegistered(ContractId),
+}
+
+impl fmt::Display for BankError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Random => f.write_str("the system's random generator is unavailable"),
+            Self::Iterations(n) => write!(
+                f,
+                "{n} is not a usable PBKDF2 iteration count (1 to {})",
+                password::MAX_ITERATIONS
+            ),
+            Self::InvalidContractId(typed) => {
+                write!(f, "{typed:?} is not a contract ID: it has ten digits")
+            }
+            Self::DuplicateContract(id) => write!(f, "contract {id} exists already"),
+            Self::UnknownContract(id) => write!(f, "no contract has the ID {id}"),
+            Self::TokenTaken(token) => {
+                write!(
+                    f,
+                    "Token ID {} is bound to a contract already",
+                    token.as_str()
+                )
+            }
+            Self::AlreadyRegistered(id) => {
+                write!(f, "contract {id} has a token registered already")
+            }
+        }
+    }
+}
+
+impl std::error::Error for BankError {}
+
+/// The bank's whole state: its customers. Serialisable, so the browser shell keeps it as JSON.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(try_from = "BankRecord", into = "BankRecord")]
+pub struct Bank {
+    customers: Vec<Customer>,
+    /// PBKDF2 iterations for new password hashes.
+    iterations: u32,
+    /// Bumped by every change, so [`transition`] knows when to ask for a save.
+    revision: u64,
+}
+
+impl PartialEq for Bank {
+    /// Same customers and iteration count; the in-memory revision counter is not compared.
+    fn eq(&self, other: &Self) -> bool {
+        self.customers == other.customers && self.iterations == other.iterations
+    }
+}
+
+impl Eq for Bank {}
+
+/// The serialised form of [`Bank`], checked on the way in.
+#[derive(Serialize, Deserialize)]
+struct BankRecord {
+    iterations: u32,
+    customers: Vec<Customer>,
+}
+
+impl From<Bank> for BankRecord {
+    fn from(value: Bank) -> Self {
+        Self {
+            iterations: value.iterations,
+            customers: value.customers,
+        }
+    }
+}
+
+impl TryFrom<BankRecord> for Bank {
+    type Error = BankError;
+
+    fn try_from(value: BankRecord) -> Result<Self, Self::Error> {
+        let mut bank = Bank::new(value.iterations)?;
+        for customer in value.customers {
+            if bank.customer(&customer.contract_id).is_some() {
+                return Err(BankError::DuplicateContract(customer.contract_id));
+            }
+            for token in customer.token.iter().chain(&customer.stopped_tokens) {
+                if bank.holder_of(token).is_some() {
+                    return Err(BankError::TokenTaken(token.clone()));
+                }
+            }
+            bank.customers.push(customer);
+        }
+        Ok(bank)
+    }
+}
+
+impl webtoken_engine::json::ToJson for Bank {
+    /// As its serde form (`BankRecord`): iterations, then customers.
+    fn write_json(&self, out: &mut webtoken_engine::json::Out) {
+        webtoken_engine::json::object(out, |o| {
+            o.field("iterations", &self.iterations)
+                .field("customers", &self.customers);
+        });
+    }
+}
+
+impl webtoken_engine::json::FromJson for Bank {
+    /// Checked as its serde form is on the way in.
+    fn from_json(
+        value: &webtoken_engine::json::Value,
+    ) -> Result<Self, webtoken_engine::json::JsonError> {
+        let f = value.fields()?;
+        let record = BankRecord {
+            iterations: f.get("iterations")?,
+            customers: f.get("customers")?,
+        };
+        Bank::try_from(record).map_err(|e| webtoken_engine::json::JsonError::new(e.to_string()))
+    }
+}
+
+impl Bank {
+    /// An empty bank that hashes new passwords with `iterations` rounds of PBKDF2.
+    pub fn new(iterations: u32) -> Result<Self, BankError> {
+        if !(1..=password::MAX_ITERATIONS).contains(&iterations) {
+            return Err(BankError::Iterations(iterations));
+        }
+        Ok(Self {
+            customers: Vec::new(),
+            iterations,
+            revision: 0,
+        })
+    }
+
+    /// The demo bank: [`DEMO_CUSTOMERS`] with their passwords hashed at [`DEFAULT_ITERATIONS`]
+    /// (the hashes were worked out ahead of time: no hashing happens here).
+    pub fn demo() -> Result<Self, BankError> {
+        let mut bank = Self::new(DEFAULT_ITERATIONS)?;
+        for (contract_id, salt, hash) in DEMO_PASSWORD_HASHES {
+            let password = PasswordHash::from_hex_parts(DEFAULT_ITERATIONS, salt, hash)
+                .expect("the demo hashes are well-formed hex (a test reads and recomputes them)");
+            bank.add_customer_hashed(contract_id, password)?;
+        }
+        Ok(bank)
+    }
+
+    /// The demo customers hashed with another iteration count (tests use a small one).
+    pub fn demo_with_iterations(iterations: u32) -> Result<Self, BankError> {
+        let mut bank = Self::new(iterations)?;
+        for (contract_id, password) in DEMO_CUSTOMERS {
+            bank.add_customer(contract_id, password)?;
+        }
+        Ok(bank)
+    }
+
+    /// Adds a customer with no token; the password is stored only as a salted hash.
+    pub fn add_customer(&mut self, contract_id: &str, password: &str) -> Result<(), BankError> {
+        let password = PasswordHash::new(password, self.iterations)?;
+        self.add_customer_hashed(contract_id, password)
+    }
+
+    /// Adds a customer with no token whose password hash is already made.
+    fn add_customer_hashed(
+        &mut self,
+        contract_id: &str,
+        password: PasswordHash,
+    ) -> Result<(), BankError> {
+        let id = ContractId::parse(contract_id)
+            .ok_or_else(|| BankError::InvalidContractId(contract_id.to_string()))?;
+        if self.customer(&id).is_some() {
+            return Err(BankError::DuplicateContract(id));
+        }
+        self.customers.push(Customer {
+            contract_id: id,
+            password,
+            password_failures: 0,
+            token: None,
+            stopped_tokens: Vec::new(),
+        });
+        self.touch();
+        Ok(())
+    }
+
+    /// The customer with this contract ID.
+    pub fn customer(&self, contract_id: &ContractId) -> Option<&Customer> {
+        self.customers
+            .iter()
+            .find(|c| &c.contract_id == contract_id)
+    }
+
+    /// All customers, in the order they were added.
+    pub fn customers(&self) -> &[Customer] {
+        &self.customers
+    }
+
+    /// A counter that changes whenever the bank does; compare two readings to know whether
+    /// to save. Not serialised.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// Checks a typed contract ID and password (case-sensitive).
+    ///
+    /// A wrong password counts a failure; the [`MAX_PASSWORD_FAILURES`]th locks the password,
+    /// and a locked password fails even when right. A correct password clears the count. An
+    /// unknown contract ID costs the same hashing work as a known one and gives the same
+    /// answer as a wrong password.
+    pub fn authenticate(
+        &mut self,
+        contract_id: &str,
+        password: &str,
+    ) -> Result<ContractId, AuthFailure> {
+        if contract_id.trim().is_empty() {
+            return Err(AuthFailure::ContractIdEmpty);
+        }
+        if password.is_empty() {
+            return Err(AuthFailure::PasswordEmpty);
+        }
+        let index = ContractId::parse(contract_id)
+            .and_then(|id| self.customers.iter().position(|c| c.contract_id == id));
+        let Some(index) = index else {
+            self.burn_hash(password);
+            return Err(AuthFailure::Invalid);
+        };
+        let customer = &mut self.customers[index];
+        if customer.password_locked() {
+            return Err(AuthFailure::Locked);
+        }
+        if customer.password.verify(password) {
+            let id = customer.contract_id.clone();
+            if customer.password_failures != 0 {
+                customer.password_failures = 0;
+                self.touch();
+            }
+            return Ok(id);
+        }
+        customer.password_failures = customer.password_failures.saturating_add(1);
+        let locked = customer.password_locked();
+        self.touch();
+        Err(if locked {
+            AuthFailure::Locked
+        } else {
+            AuthFailure::Invalid
+        })
+    }
+
+    /// Spends the same PBKDF2 work as a real check, so response time does not tell whether a
+    /// contract ID exists.
+    fn burn_hash(&self, password: &str) {
+        let mut sink = [0u8; password::HASH_LEN];
+        password::pbkdf2_hmac_sha256(
+            password.as_bytes(),
+            &[0u8; password::SALT_LEN],
+            self.iterations,
+            &mut sink,
+        );
+    }
+
+    /// The contract a Token ID is bound to, now or in the past (a stopped token stays bound).
+    pub fn holder_of(&self, token: &TokenId) -> Option<&ContractId> {
+        self.customers
+            .iter()
+            .find(|c| c.token.as_ref() == Some(token) || c.stopped_tokens.contains(token))
+            .map(|c| &c.contract_id)
+    }
+
+    /// Registers `token` for `contract_id`: from the next login on, its code is required.
+    pub fn bind_token(
+        &mut self,
+        contract_id: &ContractId,
+        token: &TokenId,
+    ) -> Result<(), BankError> {
+        if self.holder_of(token).is_some() {
+            return Err(BankError::TokenTaken(token.clone()));
+        }
+        let customer = self.customer_mut(contract_id)?;
+        if customer.token.is_some() {
+            return Err(BankError::AlreadyRegistered(contract_id.clone()));
+        }
+        customer.token = Some(token.clone());
+        self.touch();
+        Ok(())
+    }
+
+    /// Ends the registration of `contract_id`'s token after the token service stopped it;
+    /// login asks no code afterwards. Returns the token that was registered, if any.
+    pub fn unbind_token(&mut self, contract_id: &ContractId) -> Result<Option<TokenId>, BankError> {
+        let customer = self.customer_mut(contract_id)?;
+        let token = customer.token.take();
+        if let Some(token) = &token {
+            customer.stopped_tokens.push(token.clone());
+            self.touch();
+        }
+        Ok(token)
+    }
+
+    /// Clears the password failures of a locked `contract_id` (staff, after checking the
+    /// customer's identity). Returns whether the password was locked; an unlocked password
+    /// keeps its failure count, so that unlocking cannot be used to guess without limit.
+    pub fn unlock_password(&mut self, contract_id: &ContractId) -> Result<bool, BankError> {
+        let customer = self.customer_mut(contract_id)?;
+        let was_locked = customer.password_locked();
+        if was_locked {
+            customer.password_failures = 0;
+            self.touch();
+        }
+        Ok(was_locked)
+    }
+
+    fn customer_mut(&mut self, contract_id: &ContractId) -> Result<&mut Customer, BankError> {
+        self.customers
+            .iter_mut()
+            .find(|c| &c.contract_id == contract_id)
+            .ok_or_else(|| BankError::UnknownContract(contract_id.clone()))
+    }
+
+    fn touch(&mut self) {
+        self.revision = self.revision.wrapping_add(1);
+    }
+}

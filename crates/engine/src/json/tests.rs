@@ -1,0 +1,231 @@
+#![allow(clippy::unwrap_used)]
+
+//! The codec against `serde_json`, the oracle: same bytes written, same values read, for JSON in
+//! general. The records the page stores or exchanges are checked the same way in
+//! `crates/bank/tests/json_records.rs`, which sees every role's types.
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::Params;
+
+/// Writes a parsed value back (the tests' way to see what was read).
+fn write_value(value: &Value, out: &mut Out) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => b.write_json(out),
+        Value::Int {
+            negative,
+            magnitude,
+        } => {
+            if *negative && *magnitude != 0 {
+                out.push('-');
+            }
+            magnitude.write_json(out);
+        }
+        Value::Str(s) => write_str(out, s),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(item, out);
+            }
+            out.push(']');
+        }
+        Value::Object(members) => {
+            out.push('{');
+            for (i, (key, item)) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_str(out, key);
+                out.push(':');
+                write_value(item, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+fn reparse(text: &str) -> Result<String, JsonError> {
+    let mut out = Out(Zeroizing::new(String::new()));
+    write_value(&parse(text)?, &mut out);
+    Ok(out.0.to_string())
+}
+
+/// JSON values without fractions, as `serde_json` models them.
+fn any_json() -> impl Strategy<Value = serde_json::Value> {
+    let leaf = prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::Bool),
+        any::<u64>().prop_map(serde_json::Value::from),
+        any::<i64>().prop_map(serde_json::Value::from),
+        any::<String>().prop_map(serde_json::Value::String),
+    ];
+    leaf.prop_recursive(6, 64, 8, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..8).prop_map(serde_json::Value::Array),
+            proptest::collection::btree_map(any::<String>(), inner, 0..8)
+                .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+/// Strings with the characters that need escaping well represented.
+fn any_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        proptest::collection::vec(
+            prop_oneof![
+                (0_u32..0x20).prop_map(|c| char::from_u32(c).unwrap()),
+                Just('"'),
+                Just('\\'),
+                Just('/'),
+                Just('\u{7f}'),
+                Just('\u{2028}'),
+                Just('日'),
+                Just('😀'),
+                any::<char>(),
+            ],
+            0..24
+        )
+        .prop_map(|chars| chars.into_iter().collect()),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    #[test]
+    fn strings_are_escaped_as_serde_escapes_them(s in any_text()) {
+        let ours = to_string(&s);
+        prop_assert_eq!(ours.as_str(), serde_json::to_string(&s).unwrap());
+        prop_assert_eq!(from_str::<String>(&ours).unwrap(), s);
+    }
+
+    #[test]
+    fn numbers_match_serde(u in any::<u64>(), i in any::<i64>()) {
+        prop_assert_eq!(to_string(&u).to_string(), serde_json::to_string(&u).unwrap());
+        prop_assert_eq!(to_string(&i).to_string(), serde_json::to_string(&i).unwrap());
+        prop_assert_eq!(from_str::<u64>(&u.to_string()).unwrap(), u);
+        prop_assert_eq!(from_str::<i64>(&i.to_string()).unwrap(), i);
+    }
+
+    #[test]
+    fn any_json_reads_back_as_serde_wrote_it(value in any_json()) {
+        let compact = serde_json::to_string(&value).unwrap();
+        prop_assert_eq!(reparse(&compact).unwrap(), compact.clone());
+        let pretty = serde_json::to_string_pretty(&value).unwrap();
+        prop_assert_eq!(reparse(&pretty).unwrap(), compact);
+    }
+}
+
+#[test]
+fn malformed_text_is_refused_with_a_reason() {
+    for (text, says) in [
+        ("", "unexpected end at byte 0"),
+        ("  ", "unexpected end at byte 2"),
+        ("{", "expected a key at byte 1"),
+        ("[1,]", "unexpected character at byte 3"),
+        ("[1 2]", "expected `,` at byte 3"),
+        ("{\"a\" 1}", "expected `:` at byte 5"),
+        ("{\"a\":1,\"a\":2}", "duplicate key `a` at byte 10"),
+        ("1.5", "not a whole number at byte 0"),
+        ("1e3", "not a whole number at byte 0"),
+        ("01", "malformed number at byte 0"),
+        ("-", "malformed number at byte 0"),
+        ("18446744073709551616", "number out of range at byte 0"),
+        ("\"abc", "unterminated string at byte 4"),
+        ("\"a\nb\"", "control character in a string at byte 2"),
+        ("\"\\x\"", "bad escape at byte 3"),
+        ("\"\\u12\"", "bad \\u escape at byte 3"),
+        ("\"\\ud800\"", "lone surrogate at byte 7"),
+        ("\"\\udc00\"", "lone surrogate at byte 7"),
+        ("\"\\ud800\\u0041\"", "lone surrogate at byte 13"),
+        ("nul", "unexpected character at byte 0"),
+        ("true false", "unexpected text after the value at byte 5"),
+    ] {
+        match parse(text) {
+            Ok(_) => panic!("{text:?} was read"),
+            Err(e) => assert_eq!(e.to_string(), says, "{text:?}"),
+        }
+    }
+    assert_eq!(reparse("\"\\ud83d\\ude00 \\/\\b\"").unwrap(), "\"😀 /\\b\"");
+}
+
+#[test]
+fn objects_are_limited_in_members() {
+    let object = |n: usize| {
+        let members: Vec<String> = (0..n).map(|i| format!("\"k{i}\":{i}")).collect();
+        format!("{{{}}}", members.join(","))
+    };
+    assert!(parse(&object(MAX_MEMBERS)).is_ok());
+    let refused = parse(&object(MAX_MEMBERS + 1)).err().unwrap().to_string();
+    assert!(
+        refused.starts_with("too many members in an object at byte "),
+        "{refused}"
+    );
+}
+
+#[test]
+fn an_empty_request_body_is_an_empty_object() {
+    assert_eq!(to_string(&EmptyObject).as_str(), "{}");
+    assert_eq!(to_string(&()).as_str(), "null");
+}
+
+#[test]
+fn nesting_is_limited() {
+    let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+    assert!(parse(&deep(MAX_DEPTH)).is_ok());
+    let refused = parse(&deep(MAX_DEPTH + 1)).err().unwrap();
+    assert_eq!(
+        refused.to_string(),
+        format!("nested too deeply at byte {MAX_DEPTH}")
+    );
+    // Far deeper than the stack would take: refused, not a crash.
+    assert!(parse(&deep(1_000_000)).is_err());
+}
+
+#[test]
+fn values_of_the_wrong_kind_or_range_say_where() {
+    let err = |text: &str| from_str::<Params>(text).err().unwrap().to_string();
+    assert_eq!(
+        err(r#"{"algorithm":"SHA1","digits":300,"period":30,"t0":0}"#),
+        "digits: 300 is above 255"
+    );
+    assert_eq!(
+        err(r#"{"algorithm":"MD5","digits":6,"period":30,"t0":0}"#),
+        "algorithm: unknown variant `MD5`, expected one of `SHA1`, `sha1`, `SHA256`, `sha256`, `SHA512`, `sha512`"
+    );
+    assert_eq!(
+        err(r#"{"algorithm":"SHA1","digits":6,"period":-30,"t0":0}"#),
+        "period: -30 is below 0"
+    );
+    assert_eq!(
+        err(r#"{"algorithm":"SHA1","digits":"6","period":30,"t0":0}"#),
+        "digits: expected a whole number, found a string"
+    );
+    assert_eq!(
+        err(r#"{"algorithm":"SHA1","period":30,"t0":0}"#),
+        "missing field `digits`"
+    );
+    assert_eq!(err("[]"), "expected an object, found an array");
+    assert_eq!(
+        from_str::<i64>("-9223372036854775809")
+            .err()
+            .unwrap()
+            .to_string(),
+        "number out of range"
+    );
+    assert_eq!(from_str::<i64>("-9223372036854775808").unwrap(), i64::MIN);
+    assert_eq!(from_str::<u64>("-0").unwrap(), 0);
+}
+
+/// Parameters as an earlier version stored them: `sha1` reads as SHA1.
+#[test]
+fn older_params_still_read() {
+    let params: Params = from_str(r#"{"algorithm":"sha1","digits":6,"period":30,"t0":0}"#).unwrap();
+    assert_eq!(params, Params::default());
+}

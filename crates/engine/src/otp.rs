@@ -1,0 +1,350 @@
+//! HOTP values (RFC 4226 section 5): through `totp-rs` for display, and through HMAC pad
+//! states kept per credential for validation.
+
+use core::fmt;
+
+use sha1::Digest;
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use super::{Algorithm, EngineError, Secret, check_digits};
+
+#[cfg(target_arch = "x86_64")]
+mod sha_ni;
+
+impl From<Algorithm> for totp_rs::Algorithm {
+    fn from(algorithm: Algorithm) -> Self {
+        match algorithm {
+            Algorithm::Sha1 => totp_rs::Algorithm::SHA1,
+            Algorithm::Sha256 => totp_rs::Algorithm::SHA256,
+            Algorithm::Sha512 => totp_rs::Algorithm::SHA512,
+        }
+    }
+}
+
+/// The code for `counter` through `totp-rs`.
+///
+/// totp-rs counts time steps only, so it is given a step of one second and the counter as the
+/// time: `generate(counter)` then signs `counter / 1`, which is exactly HOTP(K, C) of RFC 4226.
+/// Its `build()` checks the digits (6 to 8) and the 128-bit minimum again.
+pub(super) fn generate(
+    secret: &[u8],
+    counter: u64,
+    digits: u8,
+    algorithm: Algorithm,
+) -> Result<String, EngineError> {
+    let totp = totp_rs::Builder::new()
+        .with_algorithm(algorithm.into())
+        .with_digits(digits)
+        .with_skew(0)
+        .with_step_duration(1)
+        .with_secret(secret)
+        .build()
+        .map_err(|error| match error {
+            totp_rs::TotpError::InvalidDigits { digits } => {
+                EngineError::UnsupportedDigits { digits }
+            }
+            totp_rs::TotpError::SecretTooShort { bits } => EngineError::SecretTooShort { bits },
+            // Every other builder error concerns settings this wrapper never makes (a zero
+            // step, otpauth labels); report them as the digits they were built with.
+            _ => EngineError::UnsupportedDigits { digits },
+        })?;
+    Ok(totp.generate(counter).to_string())
+}
+
+/// The initial hash values of FIPS 180-4 section 5.3.
+const SHA1_IV: [u32; 5] = [
+    0x6745_2301,
+    0xefcd_ab89,
+    0x98ba_dcfe,
+    0x1032_5476,
+    0xc3d2_e1f0,
+];
+/// SHA-256's initial hash value (FIPS 180-4 section 5.3.3), for the audit chain's precomputed state.
+pub const SHA256_IV: [u32; 8] = [
+    0x6a09_e667,
+    0xbb67_ae85,
+    0x3c6e_f372,
+    0xa54f_f53a,
+    0x510e_527f,
+    0x9b05_688c,
+    0x1f83_d9ab,
+    0x5be0_cd19,
+];
+const SHA512_IV: [u64; 8] = [
+    0x6a09_e667_f3bc_c908,
+    0xbb67_ae85_84ca_a73b,
+    0x3c6e_f372_fe94_f82b,
+    0xa54f_f53a_5f1d_36f1,
+    0x510e_527f_ade6_82d1,
+    0x9b05_688c_2b3e_6c1f,
+    0x1f83_d9ab_fb41_bd6b,
+    0x5be0_cd19_137e_2179,
+];
+
+/// The HMAC pads of RFC 2104 section 2.
+const IPAD: u8 = 0x36;
+const OPAD: u8 = 0x5c;
+
+/// The chaining values after the inner (`K0 ^ ipad`) and outer (`K0 ^ opad`) key blocks.
+///
+/// SHA-1, the bank's model, is kept inline (40 bytes); the wider states are boxed so that a
+/// credential record stays small and its hot part fits in fewer cache lines.
+#[derive(Clone)]
+enum Pads {
+    Sha1([u32; 5], [u32; 5]),
+    Sha256(Box<([u32; 8], [u32; 8])>),
+    Sha512(Box<([u64; 8], [u64; 8])>),
+}
+
+/// A secret keyed into HMAC once, ready to compute HOTP values (RFC 4226 section 5.3) for many
+/// counters.
+///
+/// HMAC (RFC 2104) hashes `K0 ^ ipad` and `K0 ^ opad` as the first block of its inner and outer
+/// hashes; those blocks depend on the key alone, so their chaining values are computed here once
+/// and each HOTP value then costs exactly two compressions (the 8-byte counter and the inner
+/// digest each fit in one padded block). The compression functions are RustCrypto's `sha1` and
+/// `sha2`, except for SHA-1 on x86-64 CPUs with the SHA extensions, where [`PreparedKey::values`]
+/// runs several counters' HMACs side by side on them; tests check every value against `totp-rs`
+/// and the `hmac` crate.
+///
+/// The chaining values are as good as the key, so they are wiped on drop and never printed.
+#[derive(Clone)]
+pub struct PreparedKey {
+    pads: Pads,
+}
+
+impl PreparedKey {
+    /// Keys HMAC with `secret` for `algorithm`.
+    pub fn new(secret: &Secret, algorithm: Algorithm) -> PreparedKey {
+        let key = secret.as_bytes();
+        let pads = match algorithm {
+            Algorithm::Sha1 => {
+                let (inner, outer) = pad_states(key, SHA1_IV, sha1::block_api::compress, |k| {
+                    sha1::Sha1::digest(k).to_vec()
+                });
+                Pads::Sha1(inner, outer)
+            }
+            Algorithm::Sha256 => {
+                let (inner, outer) =
+                    pad_states(key, SHA256_IV, sha2::block_api::compress256, |k| {
+                        sha2::Sha256::digest(k).to_vec()
+                    });
+                Pads::Sha256(Box::new((inner, outer)))
+            }
+            Algorithm::Sha512 => {
+                let (inner, outer) =
+                    pad_states(key, SHA512_IV, sha2::block_api::compress512, |k| {
+                        sha2::Sha512::digest(k).to_vec()
+                    });
+                Pads::Sha512(Box::new((inner, outer)))
+            }
+        };
+        PreparedKey { pads }
+    }
+
+    /// The hash function this key was prepared for.
+    pub fn algorithm(&self) -> Algorithm {
+        match self.pads {
+            Pads::Sha1(..) => Algorithm::Sha1,
+            Pads::Sha256(..) => Algorithm::Sha256,
+            Pads::Sha512(..) => Algorithm::Sha512,
+        }
+    }
+
+    /// HOTP(K, C) as a number below 10^`digits` (RFC 4226 section 5.3, dynamic truncation).
+    pub fn value(&self, counter: u64, digits: u8) -> Result<u32, EngineError> {
+        let [value] = self.values([counter], digits)?;
+        Ok(value)
+    }
+
+    /// HOTP(K, C) for each counter C in `counters`, as [`PreparedKey::value`] computes it.
+    ///
+    /// For SHA-1 on an x86-64 CPU with the SHA extensions, the HMACs are computed side by side
+    /// (see `sha_ni`), which costs little more than one of them; a validation window asks for
+    /// its steps this way. Every counter is computed in full whatever the others give.
+    pub fn values<const N: usize>(
+        &self,
+        counters: [u64; N],
+        digits: u8,
+    ) -> Result<[u32; N], EngineError> {
+        check_digits(digits)?;
+        let modulus = 10_u32.pow(u32::from(digits));
+        #[cfg(target_arch = "x86_64")]
+        if let Pads::Sha1(inner, outer) = &self.pads
+            && let Some(macs) = sha_ni::hmac_sha1(inner, outer, counters)
+        {
+            return Ok(macs.map(|mac| {
+                let mut bytes = [0_u8; 20];
+                write_state(&mac, &mut bytes);
+                truncate(&bytes) % modulus
+            }));
+        }
+        Ok(counters.map(|counter| self.portable_value(counter) % modulus))
+    }
+
+    /// HOTP(K, C) before the reduction modulo 10^digits, on the portable compression functions.
+    fn portable_value(&self, counter: u64) -> u32 {
+        let message = counter.to_be_bytes();
+        let (mac, len) = match &self.pads {
+            Pads::Sha1(inner, outer) => hmac(inner, outer, &message, sha1::block_api::compress),
+            Pads::Sha256(pads) => hmac(&pads.0, &pads.1, &message, sha2::block_api::compress256),
+            Pads::Sha512(pads) => hmac(&pads.0, &pads.1, &message, sha2::block_api::compress512),
+        };
+        truncate(&mac[..len])
+    }
+
+    /// HOTP(K, C) as a string of `digits` digits with leading zeros.
+    pub fn code(&self, counter: u64, digits: u8) -> Result<String, EngineError> {
+        let value = self.value(counter, digits)?;
+        Ok(format!("{value:0width$}", width = usize::from(digits)))
+    }
+}
+
+impl Drop for PreparedKey {
+    fn drop(&mut self) {
+        match &mut self.pads {
+            Pads::Sha1(inner, outer) => {
+                inner.zeroize();
+                outer.zeroize();
+            }
+            Pads::Sha256(pads) => {
+                pads.0.zeroize();
+                pads.1.zeroize();
+            }
+            Pads::Sha512(pads) => {
+                pads.0.zeroize();
+                pads.1.zeroize();
+            }
+        }
+    }
+}
+
+impl ZeroizeOnDrop for PreparedKey {}
+
+impl fmt::Debug for PreparedKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PreparedKey({}, <redacted>)", self.algorithm())
+    }
+}
+
+/// A word of a hash state, written big-endian into digests (FIPS 180-4 section 3.1).
+trait Word: Copy + Zeroize {
+    const BYTES: usize;
+    fn write_be(self, out: &mut [u8]);
+}
+
+impl Word for u32 {
+    const BYTES: usize = 4;
+    fn write_be(self, out: &mut [u8]) {
+        out.copy_from_slice(&self.to_be_bytes());
+    }
+}
+
+impl Word for u64 {
+    const BYTES: usize = 8;
+    fn write_be(self, out: &mut [u8]) {
+        out.copy_from_slice(&self.to_be_bytes());
+    }
+}
+
+/// The chaining values after `K0 ^ ipad` and `K0 ^ opad`, where K0 is the key padded with zeros
+/// to the block size `B`, or its digest if it is longer than a block (FIPS 198-1 section 4).
+fn pad_states<W: Word, const N: usize, const B: usize>(
+    key: &[u8],
+    iv: [W; N],
+    compress: impl Fn(&mut [W; N], &[[u8; B]]),
+    digest: impl Fn(&[u8]) -> Vec<u8>,
+) -> ([W; N], [W; N]) {
+    let mut k0 = Zeroizing::new([0_u8; B]);
+    if key.len() > B {
+        let hashed = Zeroizing::new(digest(key));
+        k0[..hashed.len()].copy_from_slice(&hashed);
+    } else {
+        k0[..key.len()].copy_from_slice(key);
+    }
+    let mut block = Zeroizing::new([0_u8; B]);
+    let mut state = |pad: u8| {
+        for (out, byte) in block.iter_mut().zip(k0.iter()) {
+            *out = byte ^ pad;
+        }
+        let mut state = iv;
+        compress(&mut state, core::slice::from_ref(&*block));
+        state
+    };
+    (state(IPAD), state(OPAD))
+}
+
+/// HMAC(K, message) from the pad states, for a message short enough to share one block with its
+/// padding (FIPS 180-4 section 5.1: a 1 bit, zeros, and the bit length in the last 8 bytes; the
+/// upper half of SHA-512's 16-byte length is zero). Returns the digest in a 64-byte buffer and
+/// its length.
+fn hmac<W: Word, const N: usize, const B: usize>(
+    inner: &[W; N],
+    outer: &[W; N],
+    message: &[u8],
+    compress: impl Fn(&mut [W; N], &[[u8; B]]),
+) -> ([u8; 64], usize) {
+    let digest_len = N * W::BYTES;
+    let padded = |content: &[u8]| {
+        let mut block = [0_u8; B];
+        block[..content.len()].copy_from_slice(content);
+        block[content.len()] = 0x80;
+        // The bit length counts the key block hashed before this one.
+        let bits = ((B + content.len()) * 8) as u64;
+        block[B - 8..].copy_from_slice(&bits.to_be_bytes());
+        block
+    };
+    let mut state = *inner;
+    compress(&mut state, &[padded(message)]);
+    let mut inner_digest = [0_u8; 64];
+    write_state(&state, &mut inner_digest[..digest_len]);
+    let mut state = *outer;
+    compress(&mut state, &[padded(&inner_digest[..digest_len])]);
+    let mut mac = [0_u8; 64];
+    write_state(&state, &mut mac[..digest_len]);
+    (mac, digest_len)
+}
+
+fn write_state<W: Word, const N: usize>(state: &[W; N], out: &mut [u8]) {
+    for (chunk, word) in out.chunks_exact_mut(W::BYTES).zip(state) {
+        word.write_be(chunk);
+    }
+}
+
+/// Dynamic truncation of RFC 4226 section 5.3: 31 bits at the offset named by the low nibble of
+/// the last byte.
+fn truncate(hash: &[u8]) -> u32 {
+    let last = hash[hash.len() - 1];
+    let offset = usize::from(last & 0x0f);
+    let bytes = [
+        hash[offset],
+        hash[offset + 1],
+        hash[offset + 2],
+        hash[offset + 3],
+    ];
+    u32::from_be_bytes(bytes) & 0x7fff_ffff
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::{MAX_SECRET_BYTES, MIN_SECRET_BYTES};
+
+    proptest! {
+        /// Where `values` takes the SHA-NI path, it agrees with the portable one it replaces.
+        #[test]
+        fn values_agree_with_the_portable_path(
+            bytes in proptest::collection::vec(any::<u8>(), MIN_SECRET_BYTES..=MAX_SECRET_BYTES),
+            first in prop_oneof![any::<u64>(), Just(0_u64), Just(u64::MAX - 2)],
+        ) {
+            let secret = Secret::from_bytes(bytes).expect("a valid length");
+            let key = PreparedKey::new(&secret, Algorithm::Sha1);
+            let counters = [first, first.wrapping_add(1), first.wrapping_add(2)];
+            let portable = counters.map(|counter| key.portable_value(counter) % 1_000_000);
+            prop_assert_eq!(key.values(counters, 6).expect("6 digits"), portable);
+            prop_assert_eq!(key.value(first, 6).expect("6 digits"), portable[0]);
+        }
+    }
+}

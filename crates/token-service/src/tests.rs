@@ -1,0 +1,1322 @@
+//! Tests of the token service: window, replay, lockout, resync, drift, stop, concurrency,
+//! audit chain and persistence.
+
+#![allow(clippy::unwrap_used)]
+
+use std::sync::{Arc, Barrier};
+
+use proptest::prelude::*;
+
+use super::*;
+use webtoken_engine::input::CodeInputError;
+use webtoken_engine::{Algorithm, code_at_step, totp};
+
+const PERIOD: u64 = 30;
+
+fn rfc_secret() -> Secret {
+    Secret::from_bytes(b"12345678901234567890".to_vec()).unwrap()
+}
+
+fn token_id(serial: u32) -> TokenId {
+    TokenId::generate("TEST", serial).unwrap()
+}
+
+/// A service with one credential (the RFC 4226 secret, the bank's parameters) issued at t = 0.
+fn service_with(policy: Policy) -> (TokenService, TokenId) {
+    let service = TokenService::new(MemoryStore::new(), policy);
+    let id = token_id(1);
+    service
+        .provision(id.clone(), rfc_secret(), Params::default(), 0)
+        .unwrap();
+    (service, id)
+}
+
+fn fresh() -> (TokenService, TokenId) {
+    service_with(Policy::default())
+}
+
+fn code(step: u64) -> String {
+    code_at_step(&rfc_secret(), step, &Params::default()).unwrap()
+}
+
+/// A six-digit code that is not the code of any step in `steps`.
+fn wrong_code(steps: core::ops::RangeInclusive<u64>) -> String {
+    let used: Vec<String> = steps.map(code).collect();
+    // Start somewhere unremarkable, so that the code is not a substring of a Token ID.
+    (314_159..)
+        .map(|n: u32| format!("{n:06}"))
+        .find(|candidate| !used.contains(candidate))
+        .unwrap()
+}
+
+fn kinds(service: &TokenService, id: &TokenId) -> Vec<AuditKind> {
+    service
+        .audit_for(id)
+        .into_iter()
+        .map(|event| event.kind)
+        .collect()
+}
+
+// ---- Window and boundaries ----
+
+#[test]
+fn at_t60_steps_1_2_3_are_accepted_and_0_4_rejected() {
+    assert_eq!(Params::default().step(60), 2);
+    for (step, expected) in [
+        (0, Err(Rejected::Mismatch)),
+        (1, Ok(Accepted { step: 1, drift: -1 })),
+        (2, Ok(Accepted { step: 2, drift: 0 })),
+        (3, Ok(Accepted { step: 3, drift: 1 })),
+        (4, Err(Rejected::Mismatch)),
+    ] {
+        let (service, id) = fresh();
+        assert_eq!(
+            service.validate(&id, &code(step), 60),
+            expected,
+            "step {step}"
+        );
+    }
+}
+
+#[test]
+fn codes_hold_for_their_whole_period() {
+    for t in 0..30 {
+        let (service, id) = fresh();
+        assert_eq!(
+            service.validate(&id, &code(0), t),
+            Ok(Accepted { step: 0, drift: 0 }),
+            "t={t}"
+        );
+    }
+    for t in 30..60 {
+        let (service, id) = fresh();
+        assert_eq!(
+            service.validate(&id, &code(1), t),
+            Ok(Accepted { step: 1, drift: 0 }),
+            "t={t}"
+        );
+    }
+    let (service, id) = fresh();
+    assert_eq!(
+        service.validate(&id, &code(2), 60),
+        Ok(Accepted { step: 2, drift: 0 })
+    );
+}
+
+#[test]
+fn near_zero_the_window_does_not_underflow() {
+    // At t = 10 the window is steps -1..=1: step -1 does not exist and must not wrap around.
+    let (service, id) = fresh();
+    assert_eq!(
+        service.validate(&id, &code(u64::MAX), 10),
+        Err(Rejected::Mismatch)
+    );
+    assert_eq!(
+        service.validate(&id, &code(0), 10),
+        Ok(Accepted { step: 0, drift: 0 })
+    );
+    let (service, id) = fresh();
+    assert_eq!(
+        service.validate(&id, &code(1), 10),
+        Ok(Accepted { step: 1, drift: 1 })
+    );
+    let (service, id) = fresh();
+    assert_eq!(service.validate(&id, &code(2), 10), Err(Rejected::Mismatch));
+}
+
+#[test]
+fn huge_times_work_without_overflow() {
+    let t = 20_000_000_000;
+    let (service, id) = fresh();
+    // RFC 6238 Appendix B: 65353130 at T = 20000000000, so 353130 in six digits.
+    assert_eq!(code(t / PERIOD), "353130");
+    assert_eq!(
+        service.validate(&id, "353130", t),
+        Ok(Accepted {
+            step: t / PERIOD,
+            drift: 0
+        })
+    );
+
+    let (service, id) = fresh();
+    let last = u64::MAX / PERIOD;
+    assert_eq!(
+        service.validate(&id, &code(last), u64::MAX),
+        Ok(Accepted {
+            step: last,
+            drift: 0
+        })
+    );
+
+    // One-second steps put the current step at u64::MAX itself: the step after it does not exist.
+    let service = TokenService::new(MemoryStore::new(), Policy::default());
+    let params = Params {
+        period: 1,
+        ..Params::default()
+    };
+    let id = token_id(2);
+    service
+        .provision(id.clone(), rfc_secret(), params, 0)
+        .unwrap();
+    let at = |step| code_at_step(&rfc_secret(), step, &params).unwrap();
+    assert_eq!(
+        service.validate(&id, &at(u64::MAX - 1), u64::MAX),
+        Ok(Accepted {
+            step: u64::MAX - 1,
+            drift: -1
+        })
+    );
+    assert_eq!(
+        service.validate(&id, &at(u64::MAX), u64::MAX),
+        Ok(Accepted {
+            step: u64::MAX,
+            drift: 0
+        })
+    );
+    assert_eq!(
+        service.validate(&id, &at(u64::MAX), u64::MAX),
+        Err(Rejected::Replayed)
+    );
+}
+
+#[test]
+fn wider_windows_are_configurable_and_bounded() {
+    let (service, id) = service_with(Policy {
+        window: 3,
+        ..Policy::default()
+    });
+    // At t = 300 (step 10) with a window of 3, step 13 is accepted and 14 would not be.
+    assert_eq!(
+        service.validate(&id, &code(13), 300),
+        Ok(Accepted { step: 13, drift: 3 })
+    );
+    assert_eq!(
+        service.validate(&id, &code(17), 300),
+        Err(Rejected::Mismatch),
+        "the centre moved to 13, so 14..=16 are in reach but 17 is not"
+    );
+    let huge = TokenService::new(
+        MemoryStore::new(),
+        Policy {
+            window: 1000,
+            ..Policy::default()
+        },
+    );
+    assert_eq!(huge.policy().window, MAX_WINDOW);
+    assert!(
+        Policy {
+            window: 11,
+            ..Policy::default()
+        }
+        .validate()
+        .is_err()
+    );
+    assert!(Policy::default().validate().is_ok());
+}
+
+// ---- Replay ----
+
+#[test]
+fn the_same_code_twice_is_a_replay() {
+    let (service, id) = fresh();
+    let now = 1_000_000;
+    let current = code(now / PERIOD);
+    assert!(service.validate(&id, &current, now).is_ok());
+    assert_eq!(
+        service.validate(&id, &current, now),
+        Err(Rejected::Replayed)
+    );
+    assert_eq!(
+        service.validate(&id, &current, now + 5),
+        Err(Rejected::Replayed)
+    );
+    assert_eq!(service.state(&id).unwrap().failures, 2, "replays count");
+}
+
+#[test]
+fn an_older_code_after_a_newer_one_is_a_replay() {
+    let (service, id) = fresh();
+    assert_eq!(
+        service.validate(&id, &code(3), 60),
+        Ok(Accepted { step: 3, drift: 1 })
+    );
+    assert_eq!(service.validate(&id, &code(2), 60), Err(Rejected::Replayed));
+    assert_eq!(service.validate(&id, &code(3), 90), Err(Rejected::Replayed));
+    // The next step is fresh.
+    assert_eq!(
+        service.validate(&id, &code(4), 90),
+        Ok(Accepted { step: 4, drift: 1 })
+    );
+}
+
+#[test]
+fn a_reformatted_copy_of_a_used_code_is_a_replay() {
+    let (service, id) = fresh();
+    let used = code(2);
+    assert!(service.validate(&id, &used, 60).is_ok());
+    let spaced = format!("{} {}", &used[..3], &used[3..]);
+    let full_width: String = used
+        .chars()
+        .map(|c| char::from_u32(u32::from(c) - u32::from('0') + 0xff10).unwrap())
+        .collect();
+    let ideographic = format!("{}\u{3000}{}", &used[..3], &used[3..]);
+    for copy in [spaced, full_width, ideographic, format!(" {used} ")] {
+        assert_eq!(
+            service.validate(&id, &copy, 61),
+            Err(Rejected::Replayed),
+            "{copy:?}"
+        );
+    }
+}
+
+#[test]
+fn the_registration_code_cannot_be_used_again_to_log_in() {
+    let (service, id) = fresh();
+    let registration = code(40);
+    assert!(service.validate(&id, &registration, 40 * PERIOD).is_ok());
+    // Logging in a few seconds later with the code still on screen is a replay.
+    assert_eq!(
+        service.validate(&id, &registration, 40 * PERIOD + 10),
+        Err(Rejected::Replayed)
+    );
+}
+
+// ---- Lockout ----
+
+#[test]
+fn ten_wrong_codes_lock_and_then_the_right_code_is_still_rejected() {
+    let (service, id) = fresh();
+    let now = 600;
+    let step = now / PERIOD;
+    let wrong = wrong_code(step - 1..=step + 1);
+    for attempt in 1..=10 {
+        // The tenth wrong code locks the credential and is answered as locked.
+        let expected_outcome = if attempt < 10 {
+            Rejected::Mismatch
+        } else {
+            Rejected::LockedOut
+        };
+        assert_eq!(
+            service.validate(&id, &wrong, now),
+            Err(expected_outcome),
+            "attempt {attempt}"
+        );
+        let state = service.state(&id).unwrap();
+        assert_eq!(state.failures, attempt);
+        let expected = if attempt < 10 {
+            CredentialStatus::Active
+        } else {
+            CredentialStatus::Locked
+        };
+        assert_eq!(state.status, expected, "after attempt {attempt}");
+    }
+    assert_eq!(
+        service.validate(&id, &code(step), now),
+        Err(Rejected::LockedOut)
+    );
+    assert_eq!(
+        service.validate(&id, &code(step + 1), now + PERIOD),
+        Err(Rejected::LockedOut)
+    );
+    let state = service.state(&id).unwrap();
+    assert_eq!(state.failures, 10, "locked rejections do not count further");
+    assert_eq!(state.locked_at, Some(now));
+    assert_eq!(state.last_step, None, "the right code was not accepted");
+    assert!(kinds(&service, &id).contains(&AuditKind::Locked { failures: 10 }));
+}
+
+#[test]
+fn a_success_resets_the_failure_count() {
+    let (service, id) = fresh();
+    let wrong = wrong_code(0..=30);
+    for _ in 0..9 {
+        assert_eq!(service.validate(&id, &wrong, 300), Err(Rejected::Mismatch));
+    }
+    assert_eq!(service.state(&id).unwrap().failures, 9);
+    assert!(service.validate(&id, &code(10), 300).is_ok());
+    assert_eq!(service.state(&id).unwrap().failures, 0);
+    for _ in 0..9 {
+        assert_eq!(service.validate(&id, &wrong, 330), Err(Rejected::Mismatch));
+    }
+    assert_eq!(
+        service.state(&id).unwrap().status,
+        CredentialStatus::Active,
+        "nine failures after a success do not lock"
+    );
+}
+
+#[test]
+fn the_failure_limit_is_configurable() {
+    let (service, id) = service_with(Policy {
+        max_failures: 3,
+        ..Policy::default()
+    });
+    let wrong = wrong_code(0..=3);
+    for _ in 0..2 {
+        assert_eq!(service.validate(&id, &wrong, 30), Err(Rejected::Mismatch));
+    }
+    assert_eq!(service.validate(&id, &wrong, 30), Err(Rejected::LockedOut));
+    assert_eq!(service.state(&id).unwrap().status, CredentialStatus::Locked);
+    assert_eq!(
+        service.validate(&id, &code(1), 30),
+        Err(Rejected::LockedOut)
+    );
+}
+
+#[test]
+fn malformed_input_is_rejected_and_does_not_count() {
+    let (service, id) = fresh();
+    assert_eq!(
+        service.validate(&id, "12a456", 60),
+        Err(Rejected::Malformed(CodeInputError::InvalidCharacter {
+            character: 'a',
+            position: 3,
+            expected: 6
+        }))
+    );
+    assert_eq!(
+        service.validate(&id, &"1".repeat(1000), 60),
+        Err(Rejected::Malformed(CodeInputError::TooLong))
+    );
+    assert_eq!(
+        service.validate(&id, "", 60),
+        Err(Rejected::Malformed(CodeInputError::Empty))
+    );
+    assert_eq!(service.state(&id).unwrap().failures, 0);
+    assert_eq!(
+        kinds(&service, &id).last(),
+        Some(&AuditKind::Rejected {
+            reason: RejectReason::Malformed
+        })
+    );
+}
+
+#[test]
+fn staff_unlock_after_the_cooldown() {
+    let (service, id) = service_with(Policy {
+        max_failures: 2,
+        cooldown: Some(300),
+        ..Policy::default()
+    });
+    let wrong = wrong_code(0..=40);
+    service.validate(&id, &wrong, 1000).unwrap_err();
+    service.validate(&id, &wrong, 1000).unwrap_err();
+    assert_eq!(service.state(&id).unwrap().status, CredentialStatus::Locked);
+    assert_eq!(
+        service.unlock(&id, "staff-7", 1100),
+        Err(ServiceError::CoolingDown {
+            token_id: id.clone(),
+            remaining: 200
+        })
+    );
+    assert_eq!(service.state(&id).unwrap().status, CredentialStatus::Locked);
+    service.unlock(&id, "staff-7", 1300).unwrap();
+    let state = service.state(&id).unwrap();
+    assert_eq!(state.status, CredentialStatus::Active);
+    assert_eq!(state.failures, 0);
+    assert_eq!(state.locked_at, None);
+    assert_eq!(
+        service.validate(&id, &code(1300 / PERIOD), 1300),
+        Ok(Accepted {
+            step: 1300 / PERIOD,
+            drift: 0
+        })
+    );
+    assert!(kinds(&service, &id).contains(&AuditKind::Unlocked {
+        actor: "staff-7".to_owned()
+    }));
+}
+
+#[test]
+fn without_a_cooldown_staff_can_unlock_at_once() {
+    let (service, id) = service_with(Policy {
+        max_failures: 1,
+        ..Policy::default()
+    });
+    service.validate(&id, &wrong_code(0..=2), 30).unwrap_err();
+    assert_eq!(service.state(&id).unwrap().status, CredentialStatus::Locked);
+    service.unlock(&id, "staff", 30).unwrap();
+    assert!(service.validate(&id, &code(1), 30).is_ok());
+    assert_eq!(
+        service.unlock(&token_id(99), "staff", 30),
+        Err(ServiceError::UnknownToken {
+            token_id: token_id(99)
+        })
+    );
+}
+
+#[test]
+fn unlocking_an_active_credential_is_refused_and_keeps_its_failures() {
+    let (service, id) = fresh();
+    let wrong = wrong_code(0..=2);
+    for _ in 0..9 {
+        assert_eq!(service.validate(&id, &wrong, 30), Err(Rejected::Mismatch));
+    }
+    assert_eq!(
+        service.unlock(&id, "staff", 30),
+        Err(ServiceError::NotLocked {
+            token_id: id.clone()
+        })
+    );
+    let state = service.state(&id).unwrap();
+    assert_eq!(state.failures, 9, "the count is not cleared");
+    assert_eq!(service.validate(&id, &wrong, 30), Err(Rejected::LockedOut));
+}
+
+// ---- Stop ----
+
+#[test]
+fn stopped_credentials_reject_everything() {
+    let (service, id) = fresh();
+    service
+        .stop(&id, "staff-3", "token reported lost", 100)
+        .unwrap();
+    assert_eq!(
+        service.validate(&id, &code(100 / PERIOD), 100),
+        Err(Rejected::Stopped)
+    );
+    assert_eq!(
+        service.resync(&id, &code(3), &code(4), 100),
+        Err(Rejected::Stopped)
+    );
+    assert_eq!(
+        service.unlock(&id, "staff-3", 100),
+        Err(ServiceError::Stopped {
+            token_id: id.clone()
+        })
+    );
+    let state = service.state(&id).unwrap();
+    assert_eq!(state.status, CredentialStatus::Stopped);
+    assert_eq!(state.last_step, None);
+    assert!(kinds(&service, &id).contains(&AuditKind::Stopped {
+        actor: "staff-3".to_owned(),
+        reason: "token reported lost".to_owned()
+    }));
+    assert_eq!(
+        service.stop(&token_id(42), "staff", "", 100),
+        Err(ServiceError::UnknownToken {
+            token_id: token_id(42)
+        })
+    );
+}
+
+#[test]
+fn unknown_tokens_are_rejected() {
+    let (service, _) = fresh();
+    assert_eq!(
+        service.validate(&token_id(5), &code(2), 60),
+        Err(Rejected::UnknownToken)
+    );
+    assert_eq!(service.state(&token_id(5)), None);
+}
+
+// ---- Drift and resync ----
+
+#[test]
+fn the_window_follows_a_drifting_clock() {
+    let (service, id) = fresh();
+    let base = 100 * PERIOD; // step 100
+    // The token runs one step fast, then two, then three: each accepted code moves the centre.
+    assert_eq!(
+        service.validate(&id, &code(101), base),
+        Ok(Accepted {
+            step: 101,
+            drift: 1
+        })
+    );
+    assert_eq!(
+        service.validate(&id, &code(103), base + PERIOD),
+        Ok(Accepted {
+            step: 103,
+            drift: 2
+        })
+    );
+    assert_eq!(
+        service.validate(&id, &code(105), base + 2 * PERIOD),
+        Ok(Accepted {
+            step: 105,
+            drift: 3
+        })
+    );
+    assert_eq!(service.state(&id).unwrap().drift, 3);
+    // Centred on +3, the clock's own step is now out of reach (only 104..=106 at step 102).
+    let (fresh, fresh_id) = service_with(Policy::default());
+    assert_eq!(
+        fresh.validate(&fresh_id, &code(105), base + 2 * PERIOD),
+        Err(Rejected::Mismatch),
+        "without tracked drift, three steps ahead is rejected"
+    );
+    // And back: a slow token brings the centre down again.
+    assert_eq!(
+        service.validate(&id, &code(106), base + 4 * PERIOD),
+        Ok(Accepted {
+            step: 106,
+            drift: 2
+        })
+    );
+}
+
+#[test]
+fn tracked_drift_is_bounded() {
+    let (service, id) = service_with(Policy {
+        max_drift: 2,
+        ..Policy::default()
+    });
+    assert!(service.validate(&id, &code(11), 300).is_ok()); // drift 1
+    assert!(service.validate(&id, &code(13), 330).is_ok()); // drift 2
+    assert_eq!(
+        service.validate(&id, &code(15), 360),
+        Ok(Accepted { step: 15, drift: 2 }),
+        "an offset of 3 is accepted within the window but tracked as 2"
+    );
+    assert_eq!(
+        service.validate(&id, &code(18), 390),
+        Err(Rejected::Mismatch),
+        "the centre stays at +2"
+    );
+}
+
+#[test]
+fn resync_recentres_the_drift_from_two_consecutive_codes() {
+    let (service, id) = fresh();
+    let now = 1000 * PERIOD; // step 1000
+    // The token runs 50 steps fast: a single code is out of the window.
+    assert_eq!(
+        service.validate(&id, &code(1050), now),
+        Err(Rejected::Mismatch)
+    );
+    assert_eq!(
+        service.resync(&id, &code(1050), &code(1051), now),
+        Ok(Accepted {
+            step: 1051,
+            drift: 51
+        })
+    );
+    let state = service.state(&id).unwrap();
+    assert_eq!(state.drift, 51);
+    assert_eq!(state.failures, 0, "a resync resets the failure count");
+    assert_eq!(state.last_step, Some(1051));
+    // Now ordinary validation follows the token.
+    assert_eq!(
+        service.validate(&id, &code(1052), now + PERIOD),
+        Ok(Accepted {
+            step: 1052,
+            drift: 51
+        })
+    );
+    assert!(kinds(&service, &id).contains(&AuditKind::Resynced {
+        step: 1051,
+        drift: 51
+    }));
+}
+
+#[test]
+fn resync_works_for_slow_tokens_too() {
+    let (service, id) = fresh();
+    let now = 1000 * PERIOD;
+    assert_eq!(
+        service.resync(&id, &code(940), &code(941), now),
+        Ok(Accepted {
+            step: 941,
+            drift: -59
+        })
+    );
+}
+
+#[test]
+fn resync_rejects_bad_pairs() {
+    let (service, id) = fresh();
+    let now = 1000 * PERIOD;
+    // Not consecutive.
+    assert_eq!(
+        service.resync(&id, &code(1050), &code(1052), now),
+        Err(Rejected::Mismatch)
+    );
+    // In the wrong order.
+    assert_eq!(
+        service.resync(&id, &code(1051), &code(1050), now),
+        Err(Rejected::Mismatch)
+    );
+    // Beyond the look-ahead of 100 steps.
+    assert_eq!(
+        service.resync(&id, &code(1101), &code(1102), now),
+        Err(Rejected::Mismatch)
+    );
+    assert_eq!(service.state(&id).unwrap().failures, 3);
+    assert_eq!(
+        service.resync(&id, "12345", &code(1051), now),
+        Err(Rejected::Malformed(CodeInputError::WrongLength {
+            expected: 6,
+            found: 5
+        }))
+    );
+    assert!(service.resync(&id, &code(1050), &code(1051), now).is_ok());
+    // The same pair again, or a pair that starts at the last accepted step, is a replay.
+    assert_eq!(
+        service.resync(&id, &code(1050), &code(1051), now),
+        Err(Rejected::Replayed)
+    );
+    assert_eq!(
+        service.resync(&id, &code(1051), &code(1052), now),
+        Err(Rejected::Replayed)
+    );
+    assert_eq!(
+        kinds(&service, &id).last(),
+        Some(&AuditKind::ResyncRejected {
+            reason: RejectReason::Replayed
+        })
+    );
+    // The pair that starts after it is fresh.
+    assert!(service.resync(&id, &code(1052), &code(1053), now).is_ok());
+}
+
+#[test]
+fn resync_reaches_exactly_the_look_ahead() {
+    let now = 1000 * PERIOD;
+    // The second code may be at most 100 steps from the clock, either way.
+    let (service, id) = fresh();
+    assert_eq!(
+        service.resync(&id, &code(1099), &code(1100), now),
+        Ok(Accepted {
+            step: 1100,
+            drift: 100
+        })
+    );
+    let (service, id) = fresh();
+    assert_eq!(
+        service.resync(&id, &code(1100), &code(1101), now),
+        Err(Rejected::Mismatch)
+    );
+    let (service, id) = fresh();
+    assert_eq!(
+        service.resync(&id, &code(899), &code(900), now),
+        Ok(Accepted {
+            step: 900,
+            drift: -100
+        })
+    );
+    let (service, id) = fresh();
+    assert_eq!(
+        service.resync(&id, &code(898), &code(899), now),
+        Err(Rejected::Mismatch)
+    );
+}
+
+#[test]
+fn resync_near_step_zero_does_not_underflow() {
+    let (service, id) = fresh();
+    assert_eq!(
+        service.resync(&id, &code(0), &code(1), 10),
+        Ok(Accepted { step: 1, drift: 1 })
+    );
+    let (service, id) = fresh();
+    assert_eq!(
+        service.resync(&id, &code(u64::MAX), &code(0), 10),
+        Err(Rejected::Mismatch)
+    );
+}
+
+#[test]
+fn resync_while_locked_is_rejected() {
+    let (service, id) = service_with(Policy {
+        max_failures: 1,
+        ..Policy::default()
+    });
+    service.validate(&id, &wrong_code(0..=2), 30).unwrap_err();
+    assert_eq!(
+        service.resync(&id, &code(1), &code(2), 30),
+        Err(Rejected::LockedOut)
+    );
+}
+
+// ---- Concurrency ----
+
+#[test]
+fn fifty_concurrent_validations_of_one_code_accept_exactly_one() {
+    let (service, id) = fresh();
+    let service = Arc::new(service);
+    let now = 5_000 * PERIOD;
+    let current = code(5_000);
+    let barrier = Arc::new(Barrier::new(50));
+    let outcomes: Vec<Result<Accepted, Rejected>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..50)
+            .map(|_| {
+                let service = Arc::clone(&service);
+                let barrier = Arc::clone(&barrier);
+                let id = id.clone();
+                let current = current.clone();
+                scope.spawn(move || {
+                    barrier.wait();
+                    service.validate(&id, &current, now)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let count = |wanted: &Result<Accepted, Rejected>| {
+        outcomes.iter().filter(|outcome| *outcome == wanted).count()
+    };
+    let accepted = Ok(Accepted {
+        step: 5_000,
+        drift: 0,
+    });
+    assert_eq!(count(&accepted), 1, "{outcomes:?}");
+    // The losers see the step already used; replays count as failures, so the tenth locks the
+    // credential (and is answered as locked) and the rest find it locked.
+    assert_eq!(count(&Err(Rejected::Replayed)), 9, "{outcomes:?}");
+    assert_eq!(count(&Err(Rejected::LockedOut)), 40, "{outcomes:?}");
+    assert_eq!(service.state(&id).unwrap().last_step, Some(5_000));
+    let accepted_events = kinds(&service, &id)
+        .into_iter()
+        .filter(|kind| matches!(kind, AuditKind::Accepted { .. }))
+        .count();
+    assert_eq!(accepted_events, 1);
+    assert!(verify_chain(&service.audit()).is_ok());
+}
+
+#[test]
+fn a_stale_compare_and_set_fails() {
+    let store = MemoryStore::new();
+    let id = token_id(1);
+    let params = Params::default();
+    store
+        .insert(
+            Credential::new(rfc_secret(), params).unwrap(),
+            CredentialState::new(id.clone(), params, 0),
+        )
+        .unwrap();
+    let first = store.load(&id).unwrap();
+    let second = store.load(&id).unwrap();
+    let mut next = first.state.clone();
+    next.last_step = Some(7);
+    assert_eq!(
+        store.compare_and_set(&id, first.version, next.clone()),
+        Ok(1)
+    );
+    assert_eq!(
+        store.compare_and_set(&id, second.version, second.state.clone()),
+        Err(StoreError::Conflict)
+    );
+    let mut other_params = next.clone();
+    other_params.params.digits = 8;
+    assert_eq!(
+        store.compare_and_set(&id, 1, other_params),
+        Err(StoreError::Immutable)
+    );
+    assert_eq!(store.load(&id).unwrap().state.last_step, Some(7));
+    assert_eq!(
+        store.insert(
+            Credential::new(rfc_secret(), params).unwrap(),
+            CredentialState::new(id.clone(), params, 0)
+        ),
+        Err(StoreError::AlreadyExists)
+    );
+}
+
+// ---- Issue ----
+
+#[test]
+fn issued_credentials_follow_the_bank_model() {
+    let service = TokenService::new(MemoryStore::new(), Policy::default());
+    let issued = service.issue(1_700_000_000).unwrap();
+    assert_eq!(issued.token_id.prefix(), TOKEN_MODEL);
+    assert_eq!(issued.secret.as_bytes().len(), 20);
+    assert_eq!(issued.params, Params::default());
+    assert_eq!(issued.params.algorithm, Algorithm::Sha1);
+    // The Token ID's check digit holds: it parses back from its grouped form.
+    assert_eq!(
+        TokenId::parse(&issued.token_id.grouped()).unwrap(),
+        issued.token_id
+    );
+    let state = service.state(&issued.token_id).unwrap();
+    assert_eq!(state.status, CredentialStatus::Active);
+    assert_eq!(state.issued_at, 1_700_000_000);
+    let second = service.issue(1_700_000_000).unwrap();
+    assert_ne!(second.token_id, issued.token_id);
+    assert_ne!(second.secret, issued.secret);
+    let now = 1_700_000_100;
+    let shown = totp(&issued.secret, now, &issued.params).unwrap();
+    assert!(service.validate(&issued.token_id, &shown, now).is_ok());
+    assert_eq!(
+        kinds(&service, &issued.token_id).first(),
+        Some(&AuditKind::Issued {
+            algorithm: Algorithm::Sha1,
+            digits: 6,
+            period: 30
+        })
+    );
+}
+
+#[test]
+fn provisioning_a_taken_token_id_fails() {
+    let (service, id) = fresh();
+    assert_eq!(
+        service.provision(id, rfc_secret(), Params::default(), 0),
+        Err(ServiceError::Store(StoreError::AlreadyExists))
+    );
+    assert_eq!(
+        service.provision(
+            token_id(3),
+            rfc_secret(),
+            Params {
+                digits: 9,
+                ..Params::default()
+            },
+            0
+        ),
+        Err(ServiceError::Engine(EngineError::UnsupportedDigits {
+            digits: 9
+        }))
+    );
+}
+
+// ---- Audit ----
+
+/// A log with every kind of event, for the chain tests.
+fn busy_service() -> (TokenService, TokenId) {
+    let (service, id) = service_with(Policy {
+        max_failures: 2,
+        ..Policy::default()
+    });
+    service.validate(&id, &code(2), 60).unwrap();
+    service.validate(&id, &code(2), 61).unwrap_err();
+    service.validate(&id, "abc", 62).unwrap_err();
+    service.validate(&id, &wrong_code(1..=3), 63).unwrap_err();
+    service.unlock(&id, "staff-1", 64).unwrap();
+    service.resync(&id, &code(10), &code(11), 65).unwrap();
+    service.stop(&id, "staff-2", "lost", 66).unwrap();
+    (service, id)
+}
+
+#[test]
+fn every_operation_is_audited_without_secrets_or_codes() {
+    let (service, id) = busy_service();
+    assert_eq!(
+        kinds(&service, &id),
+        vec![
+            AuditKind::Issued {
+                algorithm: Algorithm::Sha1,
+                digits: 6,
+                period: 30
+            },
+            AuditKind::Accepted { step: 2, drift: 0 },
+            AuditKind::Rejected {
+                reason: RejectReason::Replayed
+            },
+            AuditKind::Rejected {
+                reason: RejectReason::Malformed
+            },
+            AuditKind::Rejected {
+                reason: RejectReason::Mismatch
+            },
+            AuditKind::Locked { failures: 2 },
+            AuditKind::Unlocked {
+                actor: "staff-1".to_owned()
+            },
+            AuditKind::Resynced { step: 11, drift: 9 },
+            AuditKind::Stopped {
+                actor: "staff-2".to_owned(),
+                reason: "lost".to_owned()
+            },
+        ]
+    );
+    // Blank the hashes (hex digits could contain anything) and look at what is left.
+    let mut events = service.audit();
+    for event in &mut events {
+        event.hash = [0xaa; 32];
+        event.prev_hash = [0xaa; 32];
+    }
+    let json = serde_json::to_string(&events).unwrap();
+    for secret_or_code in [
+        rfc_secret().to_base32(),
+        code(2),
+        code(10),
+        code(11),
+        wrong_code(1..=3),
+        "12345678901234567890".to_owned(),
+    ] {
+        assert!(!json.contains(&secret_or_code), "{secret_or_code} leaked");
+    }
+    let first = &service.audit()[0];
+    assert_eq!(first.seq, 0);
+    assert_eq!(first.prev_hash, GENESIS_HASH);
+    assert_eq!(service.audit_head(), service.audit().last().unwrap().hash);
+}
+
+#[test]
+fn the_audit_chain_verifies() {
+    let (service, _) = busy_service();
+    let events = service.audit();
+    assert_eq!(events.len(), 9);
+    assert_eq!(verify_chain(&events), Ok(()));
+    assert_eq!(verify_chain(&[]), Ok(()));
+}
+
+#[test]
+fn tampering_with_the_audit_chain_is_detected() {
+    let (service, _) = busy_service();
+    let events = service.audit();
+
+    let mut edited = events.clone();
+    edited[4].time += 1;
+    assert_eq!(
+        verify_chain(&edited),
+        Err(ChainError::Tampered { index: 4 })
+    );
+
+    let mut edited = events.clone();
+    edited[6].kind = AuditKind::Unlocked {
+        actor: "someone-else".to_owned(),
+    };
+    assert_eq!(
+        verify_chain(&edited),
+        Err(ChainError::Tampered { index: 6 })
+    );
+
+    let mut edited = events.clone();
+    edited[1].token_id = token_id(2);
+    assert_eq!(
+        verify_chain(&edited),
+        Err(ChainError::Tampered { index: 1 })
+    );
+
+    // Deleting an event.
+    let mut deleted = events.clone();
+    deleted.remove(3);
+    assert_eq!(
+        verify_chain(&deleted),
+        Err(ChainError::Sequence { index: 3, found: 4 })
+    );
+    let mut deleted = events.clone();
+    deleted.remove(0);
+    assert_eq!(
+        verify_chain(&deleted),
+        Err(ChainError::Sequence { index: 0, found: 1 })
+    );
+
+    // Reordering two events.
+    let mut reordered = events.clone();
+    reordered.swap(2, 5);
+    assert_eq!(
+        verify_chain(&reordered),
+        Err(ChainError::Sequence { index: 2, found: 5 })
+    );
+
+    // Deleting an event and renumbering the rest: the links give it away.
+    let mut renumbered = events.clone();
+    renumbered.remove(3);
+    for (index, event) in renumbered.iter_mut().enumerate() {
+        event.seq = index as u64;
+    }
+    assert!(matches!(
+        verify_chain(&renumbered),
+        Err(ChainError::Link { index: 3 } | ChainError::Tampered { .. })
+    ));
+
+    // Rewriting an event with a fresh hash of its own breaks the link of the next one.
+    let mut rehashed = events.clone();
+    rehashed[5].hash = [7; 32];
+    assert!(matches!(
+        verify_chain(&rehashed),
+        Err(ChainError::Tampered { index: 5 })
+    ));
+    let mut relinked = events.clone();
+    relinked[7].prev_hash = [0; 32];
+    assert_eq!(verify_chain(&relinked), Err(ChainError::Link { index: 7 }));
+}
+
+#[test]
+fn chain_errors_read_well() {
+    assert_eq!(
+        ChainError::Tampered { index: 4 }.to_string(),
+        "audit event 4 was altered after it was written"
+    );
+}
+
+// ---- Persistence ----
+
+#[test]
+fn snapshots_round_trip_through_json_and_keep_replay_state() {
+    let (service, id) = fresh();
+    assert!(service.validate(&id, &code(2), 60).is_ok());
+    let json = serde_json::to_string(&service.snapshot()).unwrap();
+    let snapshot: Snapshot = serde_json::from_str(&json).unwrap();
+    assert_eq!(snapshot, service.snapshot());
+    let restored = TokenService::restore(MemoryStore::new(), Policy::default(), snapshot).unwrap();
+    assert_eq!(restored.state(&id), service.state(&id));
+    assert_eq!(restored.audit(), service.audit());
+    assert_eq!(
+        restored.validate(&id, &code(2), 61),
+        Err(Rejected::Replayed),
+        "the last accepted step survives a reload"
+    );
+    assert!(restored.validate(&id, &code(3), 90).is_ok());
+    assert_eq!(verify_chain(&restored.audit()), Ok(()));
+    assert_eq!(restored.audit().len(), 4);
+}
+
+#[test]
+fn a_snapshot_with_a_broken_chain_is_refused() {
+    let (service, id) = fresh();
+    assert!(service.validate(&id, &code(2), 60).is_ok());
+    let mut snapshot = service.snapshot();
+    snapshot.audit.remove(0);
+    assert!(matches!(
+        TokenService::restore(MemoryStore::new(), Policy::default(), snapshot),
+        Err(ServiceError::AuditChain(ChainError::Sequence {
+            index: 0,
+            found: 1
+        }))
+    ));
+}
+
+#[test]
+fn debug_output_never_shows_secrets() {
+    let (service, id) = fresh();
+    let store = service.store();
+    let loaded = store.load(&id).unwrap();
+    for text in [
+        format!("{loaded:?}"),
+        format!("{:?}", store.export()),
+        format!("{service:?}"),
+        format!("{:?}", service.snapshot()),
+    ] {
+        assert!(!text.contains("GEZD"), "{text}");
+        assert!(!text.contains("12345678901234567890"), "{text}");
+    }
+}
+
+#[test]
+fn rejection_messages_in_japanese_and_english() {
+    assert!(Rejected::LockedOut.message_ja().contains("ロック"));
+    assert!(Rejected::Replayed.message_ja().contains("使用済み"));
+    assert!(
+        Rejected::Replayed
+            .message_en()
+            .contains("already been used")
+    );
+    let malformed = Rejected::Malformed(CodeInputError::Empty);
+    assert_eq!(malformed.message_ja(), CodeInputError::Empty.message_ja());
+    assert_eq!(
+        Rejected::Mismatch.to_string(),
+        Rejected::Mismatch.message_en()
+    );
+}
+
+// ---- Dry run and inspection (the time lab) ----
+
+/// Everything the service holds (credentials with their state, and the audit log).
+fn held(service: &TokenService) -> Snapshot {
+    service.snapshot()
+}
+
+#[test]
+fn a_dry_run_answers_as_validate_would_and_changes_nothing() {
+    let (service, id) = fresh();
+    // At t = 60 the window is steps 1..=3.
+    for (typed, expected) in [
+        (code(0), Err(Rejected::Mismatch)),
+        (code(4), Err(Rejected::Mismatch)),
+        (
+            "12 34".to_owned(),
+            Err(Rejected::Malformed(CodeInputError::WrongLength {
+                expected: 6,
+                found: 4,
+            })),
+        ),
+        (code(2), Ok(Accepted { step: 2, drift: 0 })),
+        (code(2), Err(Rejected::Replayed)),
+        (code(1), Err(Rejected::Replayed)),
+        (code(3), Ok(Accepted { step: 3, drift: 1 })),
+    ] {
+        let before = held(&service);
+        let dry = service.would_accept(&id, &typed, 60);
+        assert_eq!(
+            held(&service),
+            before,
+            "the dry run of {typed} wrote nothing"
+        );
+        assert_eq!(dry.answer(), expected, "dry run of {typed}");
+        assert!(!dry.locks);
+        assert_eq!(service.validate(&id, &typed, 60), expected, "{typed}");
+    }
+    assert_eq!(
+        service.would_accept(&token_id(9), &code(2), 60),
+        DryRun {
+            outcome: Err(Rejected::UnknownToken),
+            locks: false
+        }
+    );
+}
+
+#[test]
+fn the_dry_run_of_the_attempt_that_locks_keeps_the_codes_own_reason() {
+    let (service, id) = service_with(Policy {
+        max_failures: 3,
+        ..Policy::default()
+    });
+    service.validate(&id, &code(2), 60).unwrap();
+    let wrong = wrong_code(0..=10);
+    for _ in 0..2 {
+        assert_eq!(service.validate(&id, &wrong, 60), Err(Rejected::Mismatch));
+    }
+    // One failure left: a used code would lock, and says why it fails.
+    let used = service.would_accept(&id, &code(2), 60);
+    assert_eq!(used.outcome, Err(Rejected::Replayed));
+    assert!(used.locks);
+    assert_eq!(used.answer(), Err(Rejected::LockedOut));
+    // A fresh code would not lock: it would be accepted.
+    let fresh_code = service.would_accept(&id, &code(3), 60);
+    assert_eq!(fresh_code.answer(), Ok(Accepted { step: 3, drift: 1 }));
+    assert!(!fresh_code.locks);
+    // The real attempt locks, as the dry run said.
+    let before = held(&service);
+    assert_eq!(
+        service.validate(&id, &code(2), 60),
+        Err(Rejected::LockedOut)
+    );
+    assert_ne!(held(&service), before);
+    // Locked: every code, the fresh one too, is refused with nothing written.
+    let before = held(&service);
+    let locked = service.would_accept(&id, &code(3), 60);
+    assert_eq!(locked.outcome, Err(Rejected::LockedOut));
+    assert!(!locked.locks, "it is locked already");
+    assert_eq!(held(&service), before);
+    // Stopped: refused likewise.
+    service.stop(&id, "staff", "lost", 61).unwrap();
+    let before = held(&service);
+    assert_eq!(
+        service.would_accept(&id, &code(3), 61).answer(),
+        Err(Rejected::Stopped)
+    );
+    assert_eq!(held(&service), before);
+}
+
+#[test]
+fn inspection_shows_step_window_drift_failures_and_the_last_step() {
+    let (service, id) = fresh();
+    assert_eq!(service.inspect(&token_id(9), 60), None);
+    let seen = service.inspect(&id, 60).unwrap();
+    assert_eq!((seen.now_step, seen.window.clone()), (2, Some(1..=3)));
+    assert_eq!((seen.state.drift, seen.state.failures), (0, 0));
+    assert_eq!((seen.state.last_step, seen.max_failures), (None, 10));
+    assert_eq!(seen.state.status, CredentialStatus::Active);
+    assert_eq!(seen.failures_left(), 10);
+
+    // A code one step ahead moves the centre: the window follows the drift.
+    service.validate(&id, &code(3), 60).unwrap();
+    service.validate(&id, &wrong_code(0..=10), 60).unwrap_err();
+    let seen = service.inspect(&id, 60).unwrap();
+    assert_eq!((seen.window.clone(), seen.state.drift), (Some(2..=4), 1));
+    assert_eq!((seen.state.last_step, seen.state.failures), (Some(3), 1));
+    assert_eq!(seen.failures_left(), 9);
+    assert_eq!(service.inspect(&id, 3_000).unwrap().window, Some(100..=102));
+    assert_eq!(
+        service.audit_for(&id).len(),
+        3,
+        "inspecting wrote no audit event"
+    );
+}
+
+#[test]
+fn the_inspected_window_is_exactly_what_validation_accepts() {
+    for (drift_step, now) in [(2, 60), (3, 60), (1, 60), (0, 30), (0, 0)] {
+        let (service, id) = fresh();
+        // Set the drift by accepting a code of `drift_step` at `now`.
+        service.validate(&id, &code(drift_step), now).unwrap();
+        for later in [now + 90, now + 300] {
+            let window = service.inspect(&id, later).unwrap().window.unwrap();
+            let (low, high) = (*window.start(), *window.end());
+            for step in low.saturating_sub(3)..=high + 3 {
+                let answer = service.would_accept(&id, &code(step), later).answer();
+                let inside = window.contains(&step);
+                match answer {
+                    Ok(accepted) => assert!(inside, "step {step} at {later}: {accepted:?}"),
+                    Err(Rejected::Replayed) => assert!(inside && step <= drift_step),
+                    Err(Rejected::Mismatch) => assert!(!inside, "step {step} at {later}"),
+                    other => panic!("step {step}: {other:?}"),
+                }
+            }
+        }
+    }
+    // Near step 0 with a negative drift the window is clamped to valid steps.
+    let (service, id) = fresh();
+    service.validate(&id, &code(0), 30).unwrap();
+    assert_eq!(service.inspect(&id, 0).unwrap().window, Some(0..=0));
+    // A slow token's drift learnt at step 10, then the clock set back to 0: no step is
+    // compared at all.
+    let (service, id) = fresh();
+    service.resync(&id, &code(4), &code(5), 300).unwrap();
+    let seen = service.inspect(&id, 0).unwrap();
+    assert_eq!((seen.state.drift, seen.window), (-5, None));
+    assert_eq!(
+        service.would_accept(&id, &code(0), 0).outcome,
+        Err(Rejected::Mismatch)
+    );
+}
+
+// ---- The laws ----
+
+proptest! {
+    /// A code made at t verifies at t + k*period for every |k| <= window, and never twice.
+    #[test]
+    fn a_code_verifies_within_the_window_and_never_twice(
+        secret in proptest::collection::vec(any::<u8>(), 20),
+        t in 0_u64..100_000_000_000,
+        window in 0_u32..=3,
+        k in -3_i64..=3,
+        second_delay in 0_u64..120,
+    ) {
+        prop_assume!(k.unsigned_abs() <= u64::from(window));
+        let now = i128::from(t) + i128::from(k) * i128::from(PERIOD);
+        prop_assume!(now >= 0);
+        let now = u64::try_from(now).unwrap();
+        let secret = Secret::from_bytes(secret).unwrap();
+        let params = Params::default();
+        let step = params.step(t);
+        let shown = totp(&secret, t, &params).unwrap();
+        // Skip the one-in-a-million case where a neighbouring step has the same code, which the
+        // step-based replay rule would (rightly) accept as a new step.
+        let now_step = params.step(now);
+        let reach = u64::from(window) + 4;
+        for other in now_step.saturating_sub(reach)..=now_step.saturating_add(reach) {
+            prop_assume!(other == step || code_at_step(&secret, other, &params).unwrap() != shown);
+        }
+
+        let service = TokenService::new(MemoryStore::new(), Policy { window, ..Policy::default() });
+        let id = token_id(1);
+        service.provision(id.clone(), secret, params, 0).unwrap();
+        let accepted = service.validate(&id, &shown, now);
+        prop_assert_eq!(accepted, Ok(Accepted { step, drift: -k }));
+        prop_assert_eq!(service.validate(&id, &shown, now), Err(Rejected::Replayed));
+        let later = service.validate(&id, &shown, now + second_delay);
+        prop_assert!(later.is_err(), "{:?}", later);
+    }
+
+    /// Before every validation of any sequence, the dry run gives the same answer and writes
+    /// nothing (lockout, replay and stop included).
+    #[test]
+    fn a_dry_run_always_matches_the_validation_that_follows(
+        attempts in proptest::collection::vec((0_u64..12, 0_u64..400, 0_u8..10), 1..30),
+    ) {
+        let (service, id) = service_with(Policy { max_failures: 4, ..Policy::default() });
+        for (step, now, action) in attempts {
+            // Mostly a code of some step; sometimes a wrong or malformed one, a stop or an unlock.
+            let typed = match action {
+                0 => wrong_code(0..=20),
+                1 => "12 34".to_owned(),
+                _ => code(step),
+            };
+            if action == 9 {
+                let _ = service.unlock(&id, "staff", now);
+            }
+            if action == 8 && step == 0 {
+                let _ = service.stop(&id, "staff", "lost", now);
+            }
+            let before = held(&service);
+            let dry = service.would_accept(&id, &typed, now);
+            prop_assert_eq!(&held(&service), &before);
+            prop_assert_eq!(dry.answer(), service.validate(&id, &typed, now));
+        }
+    }
+}

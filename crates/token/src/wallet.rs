@@ -1,0 +1,375 @@
+//! The customer's list of tokens: each with a label, one active at a time.
+//!
+//! A token either came from the token service (it has a [`TokenId`](webtoken_engine::token_id::TokenId)) or was imported from an
+//! `otpauth://` URI. Changes are [`WalletOp`](crate::wallet::WalletOp)s, so that the browser shell can re-read the
+//! stored list and apply the change to the newest copy (two tabs never undo each other's work).
+//!
+//! The stored form ([`Wallet::encode`](crate::wallet::Wallet::encode)) is plain text, one token a line, each token as its
+//! `otpauth://` URI; it holds secrets, so the shell only ever stores it encrypted
+//! ([`vault`](crate::vault)). Labels are text chosen by the customer: the page renders them as text,
+//! never as HTML.
+//!
+//! ```
+//! use webtoken_token::otpauth::KeyUri;
+//! use webtoken_token::wallet::Wallet;
+//! let key = KeyUri::parse("otpauth://totp/Example:alice@example.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+//!     .expect("a valid URI");
+//! let mut wallet = Wallet::new();
+//! let id = wallet.add("Example", None, key).expect("room for a token");
+//! wallet.rename(id, "  <b>mine</b>  ").expect("a label");
+//! assert_eq!(wallet.active().map(|t| t.label.as_str()), Some("<b>mine</b>"));
+//! let text = wallet.encode();
+//! assert_eq!(Wallet::decode(&text), Ok(wallet));
+//! ```
+
+use core::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use zeroize::Zeroizing;
+
+use super::otpauth::KeyUri;
+use webtoken_engine::i18n::wallet::Text;
+use webtoken_engine::i18n::{Lang, fill};
+use webtoken_engine::token_id::TokenId;
+
+/// Longest label, in characters.
+pub const MAX_LABEL_CHARS: usize = 40;
+/// Most tokens in one list.
+pub const MAX_TOKENS: usize = 20;
+/// The issuer named in the `otpauth://` URI of a token from the in-page token service.
+pub const SERVICE_ISSUER: &str = "webtoken";
+
+const HEADER: &str = "webtoken-wallet\t1";
+
+/// One token in the list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalletToken {
+    /// Its number in this list (stable while it exists; never reused by the same list).
+    pub id: u32,
+    /// The customer's name for it (text, never HTML).
+    pub label: String,
+    /// The Token ID, for a token from the token service.
+    pub token_id: Option<TokenId>,
+    /// Issuer, account, secret and parameters.
+    pub key: KeyUri,
+}
+
+/// A change to the list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WalletOp {
+    /// Adds a token and makes it active.
+    Add {
+        /// Its label (normalised by [`normalize_label`]).
+        label: String,
+        /// Its Token ID, for a token from the token service.
+        token_id: Option<TokenId>,
+        /// The credential.
+        key: KeyUri,
+    },
+    /// Removes a token.
+    Remove(u32),
+    /// Gives a token a new label.
+    Rename(u32, String),
+    /// Makes a token the active one.
+    Activate(u32),
+}
+
+/// The list of tokens.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Wallet {
+    tokens: Vec<WalletToken>,
+    active: Option<u32>,
+    next_id: u32,
+}
+
+/// Why a change or a stored list was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum WalletError {
+    /// The label is empty (after trimming).
+    EmptyLabel,
+    /// The label is longer than [`MAX_LABEL_CHARS`].
+    LabelTooLong,
+    /// No token has this number (another tab may have deleted it).
+    UnknownToken,
+    /// The same token is already in the list.
+    Duplicate,
+    /// The list holds [`MAX_TOKENS`] already.
+    Full,
+    /// The stored list is not in the format this page writes.
+    Malformed {
+        /// The line (counting from 1) where reading stopped.
+        line: usize,
+    },
+}
+
+impl WalletError {
+    /// The message in `lang` (from the `[wallet]` section of the catalogue).
+    pub fn message(&self, lang: Lang) -> String {
+        let (key, args): (Text, &[(&str, &dyn fmt::Display)]) = match self {
+            WalletError::EmptyLabel => (Text::EmptyLabel, &[]),
+            WalletError::LabelTooLong => (Text::LabelTooLong, &[("max", &MAX_LABEL_CHARS)]),
+            WalletError::UnknownToken => (Text::UnknownToken, &[]),
+            WalletError::Duplicate => (Text::Duplicate, &[]),
+            WalletError::Full => (Text::Full, &[("max", &MAX_TOKENS)]),
+            WalletError::Malformed { line } => (Text::Malformed, &[("line", line)]),
+        };
+        fill(key.get(lang), args)
+    }
+
+    /// The message for a Japanese page.
+    pub fn message_ja(&self) -> String {
+        self.message(Lang::Ja)
+    }
+
+    /// The message for an English page.
+    pub fn message_en(&self) -> String {
+        self.message(Lang::En)
+    }
+}
+
+impl fmt::Display for WalletError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message_en())
+    }
+}
+
+impl std::error::Error for WalletError {}
+
+/// A label as stored: control characters (line breaks, tabs) become spaces, surrounding space
+/// is trimmed; empty or longer than [`MAX_LABEL_CHARS`] is refused. Markup is kept as typed:
+/// it is text.
+pub fn normalize_label(label: &str) -> Result<String, WalletError> {
+    let cleaned: String = label
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let trimmed = cleaned.trim();
+    if trimmed.is_empty() {
+        Err(WalletError::EmptyLabel)
+    } else if trimmed.chars().count() > MAX_LABEL_CHARS {
+        Err(WalletError::LabelTooLong)
+    } else {
+        Ok(trimmed.to_owned())
+    }
+}
+
+impl Wallet {
+    /// An empty list.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The tokens, in the order they were added.
+    pub fn tokens(&self) -> &[WalletToken] {
+        &self.tokens
+    }
+
+    /// Whether the list is empty.
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+
+    /// The active token.
+    pub fn active(&self) -> Option<&WalletToken> {
+        self.active.and_then(|id| self.get(id))
+    }
+
+    /// The token with number `id`.
+    pub fn get(&self, id: u32) -> Option<&WalletToken> {
+        self.tokens.iter().find(|t| t.id == id)
+    }
+
+    /// Adds a token, makes it active and returns its number.
+    pub fn add(
+        &mut self,
+        label: &str,
+        token_id: Option<TokenId>,
+        key: KeyUri,
+    ) -> Result<u32, WalletError> {
+        let label = normalize_label(label)?;
+        if self.tokens.len() >= MAX_TOKENS {
+            return Err(WalletError::Full);
+        }
+        let same = |t: &WalletToken| match (&token_id, &t.token_id) {
+            (Some(a), Some(b)) => a == b,
+            _ => t.key == key,
+        };
+        if self.tokens.iter().any(same) {
+            return Err(WalletError::Duplicate);
+        }
+        let id = self.next_id;
+        self.next_id = self.next_id.saturating_add(1);
+        self.tokens.push(WalletToken {
+            id,
+            label,
+            token_id,
+            key,
+        });
+        self.active = Some(id);
+        Ok(id)
+    }
+
+    /// Removes a token; when it was active, the first remaining one becomes active.
+    pub fn remove(&mut self, id: u32) -> Result<(), WalletError> {
+        let index = self.index(id)?;
+        self.tokens.remove(index);
+        if self.active == Some(id) {
+            self.active = self.tokens.first().map(|t| t.id);
+        }
+        Ok(())
+    }
+
+    /// Gives a token a new label.
+    pub fn rename(&mut self, id: u32, label: &str) -> Result<(), WalletError> {
+        let label = normalize_label(label)?;
+        let index = self.index(id)?;
+        self.tokens[index].label = label;
+        Ok(())
+    }
+
+    /// Makes a token the active one.
+    pub fn activate(&mut self, id: u32) -> Result<(), WalletError> {
+        self.index(id)?;
+        self.active = Some(id);
+        Ok(())
+    }
+
+    /// Applies a change; for [`WalletOp::Add`], returns the new token's number.
+    pub fn apply(&mut self, op: &WalletOp) -> Result<Option<u32>, WalletError> {
+        match op {
+            WalletOp::Add {
+                label,
+                token_id,
+                key,
+            } => self.add(label, token_id.clone(), key.clone()).map(Some),
+            WalletOp::Remove(id) => self.remove(*id).map(|()| None),
+            WalletOp::Rename(id, label) => self.rename(*id, label).map(|()| None),
+            WalletOp::Activate(id) => self.activate(*id).map(|()| None),
+        }
+    }
+
+    fn index(&self, id: u32) -> Result<usize, WalletError> {
+        self.tokens
+            .iter()
+            .position(|t| t.id == id)
+            .ok_or(WalletError::UnknownToken)
+    }
+
+    /// The stored form: a header line, then `active`, `next` and one `token` line per token,
+    /// fields separated by tabs. It contains the secrets: store it only encrypted.
+    pub fn encode(&self) -> Zeroizing<String> {
+        let mut out = Zeroizing::new(String::with_capacity(64 + 160 * self.tokens.len()));
+        out.push_str(HEADER);
+        out.push_str("\nactive\t");
+        match self.active {
+            Some(id) => out.push_str(&id.to_string()),
+            None => out.push('-'),
+        }
+        out.push_str("\nnext\t");
+        out.push_str(&self.next_id.to_string());
+        for t in &self.tokens {
+            out.push_str("\ntoken\t");
+            out.push_str(&t.id.to_string());
+            out.push('\t');
+            out.push_str(t.token_id.as_ref().map_or("-", TokenId::as_str));
+            out.push('\t');
+            out.push_str(&Zeroizing::new(t.key.to_uri()));
+            out.push('\t');
+            out.push_str(&t.label);
+        }
+        out
+    }
+
+    /// Reads the stored form, refusing anything [`Wallet::encode`] would not write.
+    pub fn decode(text: &str) -> Result<Wallet, WalletError> {
+        let mut lines = text.split('\n').enumerate();
+        let mut next_line = |name: &str| {
+            let (i, line) = lines.next().ok_or(WalletError::Malformed { line: 0 })?;
+            let bad = WalletError::Malformed { line: i + 1 };
+            match line.split_once('\t') {
+                Some((n, rest)) if n == name => Ok((rest, bad)),
+                _ => Err(bad),
+            }
+        };
+        let (version, bad) = next_line("webtoken-wallet")?;
+        if version != "1" {
+            return Err(bad);
+        }
+        let (active, bad) = next_line("active")?;
+        let active = match active {
+            "-" => None,
+            n => Some(number(n).ok_or(bad)?),
+        };
+        let (next, bad) = next_line("next")?;
+        let next_id = number(next).ok_or(bad)?;
+        let mut wallet = Wallet {
+            tokens: Vec::new(),
+            active,
+            next_id,
+        };
+        while let Ok((fields, bad)) = next_line("token") {
+            let mut f = fields.splitn(4, '\t');
+            let (Some(id), Some(token_id), Some(uri), Some(label)) =
+                (f.next(), f.next(), f.next(), f.next())
+            else {
+                return Err(bad);
+            };
+            let id = number(id).filter(|&id| id < next_id).ok_or(bad.clone())?;
+            let token_id = match token_id {
+                "-" => None,
+                t => Some(TokenId::parse(t).map_err(|_| bad.clone())?),
+            };
+            let key = KeyUri::parse(uri).map_err(|_| bad.clone())?;
+            if wallet.get(id).is_some()
+                || wallet.tokens.len() >= MAX_TOKENS
+                || normalize_label(label).as_deref() != Ok(label)
+            {
+                return Err(bad);
+            }
+            wallet.tokens.push(WalletToken {
+                id,
+                label: label.to_owned(),
+                token_id,
+                key,
+            });
+        }
+        let lines_read = 3 + wallet.tokens.len();
+        if text.split('\n').count() != lines_read {
+            return Err(WalletError::Malformed {
+                line: lines_read + 1,
+            });
+        }
+        if wallet.active.is_some() && wallet.active().is_none() {
+            return Err(WalletError::Malformed { line: 2 });
+        }
+        Ok(wallet)
+    }
+}
+
+/// A plain decimal `u32`: digits only, no leading zero.
+fn number(s: &str) -> Option<u32> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) || (s.len() > 1 && s.starts_with('0'))
+    {
+        return None;
+    }
+    s.parse().ok()
+}
+
+impl Serialize for Wallet {
+    /// As its stored form ([`Wallet::encode`]), a string.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.encode())
+    }
+}
+
+impl<'de> Deserialize<'de> for Wallet {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = Zeroizing::new(String::deserialize(deserializer)?);
+        Wallet::decode(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests;

@@ -1,0 +1,202 @@
+use super::*;
+use webtoken_engine::Params;
+use webtoken_engine::Secret;
+
+fn key(account: &str) -> KeyUri {
+    KeyUri {
+        issuer: Some("Example".into()),
+        account: account.into(),
+        secret: Secret::from_base32("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP").unwrap(),
+        params: Params::default(),
+    }
+}
+
+fn service_token() -> (TokenId, KeyUri) {
+    let id = TokenId::generate("ABCD", 1234567).unwrap();
+    let key = KeyUri {
+        issuer: Some(SERVICE_ISSUER.into()),
+        account: id.as_str().into(),
+        secret: Secret::from_bytes(vec![7; 20]).unwrap(),
+        params: Params::default(),
+    };
+    (id, key)
+}
+
+#[test]
+fn two_tokens_one_active() {
+    let mut wallet = Wallet::new();
+    assert!(wallet.is_empty() && wallet.active().is_none());
+    let (token_id, k) = service_token();
+    let a = wallet.add("Bank", Some(token_id.clone()), k).unwrap();
+    let b = wallet.add("Mail", None, key("alice")).unwrap();
+    assert_ne!(a, b);
+    assert_eq!(wallet.tokens().len(), 2);
+    assert_eq!(wallet.active().unwrap().id, b, "a new token becomes active");
+    wallet.activate(a).unwrap();
+    assert_eq!(wallet.active().unwrap().token_id, Some(token_id));
+    assert_eq!(wallet.activate(99), Err(WalletError::UnknownToken));
+}
+
+#[test]
+fn removing_the_active_token_activates_the_first_one_left() {
+    let mut wallet = Wallet::new();
+    let a = wallet.add("A", None, key("a")).unwrap();
+    let b = wallet.add("B", None, key("b")).unwrap();
+    let c = wallet.add("C", None, key("c")).unwrap();
+    wallet.activate(b).unwrap();
+    wallet.remove(b).unwrap();
+    assert_eq!(wallet.active().unwrap().id, a);
+    wallet.remove(c).unwrap();
+    assert_eq!(
+        wallet.active().unwrap().id,
+        a,
+        "removing another keeps the active one"
+    );
+    wallet.remove(a).unwrap();
+    assert!(wallet.active().is_none());
+    assert_eq!(wallet.remove(a), Err(WalletError::UnknownToken));
+    let d = wallet.add("D", None, key("d")).unwrap();
+    assert!(d > c, "numbers are never reused");
+}
+
+#[test]
+fn labels_are_text_trimmed_and_bounded() {
+    assert_eq!(
+        normalize_label("  <img src=x onerror=alert(1)>  ").unwrap(),
+        "<img src=x onerror=alert(1)>"
+    );
+    assert_eq!(normalize_label("a\tb\nc\u{7}").unwrap(), "a b c");
+    assert_eq!(normalize_label(" \n "), Err(WalletError::EmptyLabel));
+    assert_eq!(
+        normalize_label(&"あ".repeat(40)).unwrap().chars().count(),
+        40
+    );
+    assert_eq!(
+        normalize_label(&"あ".repeat(41)),
+        Err(WalletError::LabelTooLong)
+    );
+    let mut wallet = Wallet::new();
+    let a = wallet.add("A", None, key("a")).unwrap();
+    wallet.rename(a, "銀行\tメイン").unwrap();
+    assert_eq!(wallet.get(a).unwrap().label, "銀行 メイン");
+    assert_eq!(wallet.rename(a, ""), Err(WalletError::EmptyLabel));
+    assert_eq!(wallet.rename(7, "x"), Err(WalletError::UnknownToken));
+}
+
+#[test]
+fn duplicates_and_overflow_are_refused() {
+    let mut wallet = Wallet::new();
+    wallet.add("A", None, key("a")).unwrap();
+    assert_eq!(
+        wallet.add("again", None, key("a")),
+        Err(WalletError::Duplicate)
+    );
+    let (id, k) = service_token();
+    wallet.add("Bank", Some(id.clone()), k.clone()).unwrap();
+    assert_eq!(wallet.add("Bank", Some(id), k), Err(WalletError::Duplicate));
+    for i in wallet.tokens().len()..MAX_TOKENS {
+        wallet.add("n", None, key(&format!("n{i}"))).unwrap();
+    }
+    assert_eq!(wallet.add("x", None, key("x")), Err(WalletError::Full));
+}
+
+#[test]
+fn ops_apply_to_the_newest_copy() {
+    // Two tabs read the same list; each applies its change to the copy re-read before writing.
+    let mut stored = Wallet::new();
+    stored.add("A", None, key("a")).unwrap();
+    let mut tab1 = stored.clone();
+    let new = tab1
+        .apply(&WalletOp::Add {
+            label: "B".into(),
+            token_id: None,
+            key: key("b"),
+        })
+        .unwrap();
+    stored = tab1;
+    let mut tab2 = stored.clone(); // re-read before write
+    tab2.apply(&WalletOp::Rename(new.unwrap(), "B2".into()))
+        .unwrap();
+    assert_eq!(tab2.tokens().len(), 2);
+    assert_eq!(tab2.get(new.unwrap()).unwrap().label, "B2");
+    assert_eq!(
+        tab2.apply(&WalletOp::Remove(42)),
+        Err(WalletError::UnknownToken)
+    );
+    tab2.apply(&WalletOp::Activate(0)).unwrap();
+    assert_eq!(tab2.active().unwrap().label, "A");
+}
+
+#[test]
+fn encode_decode_round_trip() {
+    let mut wallet = Wallet::new();
+    assert_eq!(Wallet::decode(&wallet.encode()).unwrap(), wallet);
+    let (id, k) = service_token();
+    wallet.add("みなと <b>銀行</b>", Some(id), k).unwrap();
+    let b = wallet.add("Mail", None, key("alice@example.com")).unwrap();
+    wallet.remove(0).unwrap();
+    wallet.add("third", None, key("c")).unwrap();
+    wallet.activate(b).unwrap();
+    let text = wallet.encode();
+    assert!(
+        text.starts_with("webtoken-wallet\t1\nactive\t1\nnext\t3\ntoken\t1\t-\totpauth://totp/")
+    );
+    let back = Wallet::decode(&text).unwrap();
+    assert_eq!(back, wallet);
+    let json = serde_json::to_string(&wallet).unwrap();
+    assert_eq!(serde_json::from_str::<Wallet>(&json).unwrap(), wallet);
+}
+
+#[test]
+fn malformed_lists_are_refused() {
+    let mut wallet = Wallet::new();
+    wallet.add("A", None, key("a")).unwrap();
+    let good = wallet.encode().to_string();
+    for (bad, line) in [
+        (String::new(), 1),
+        (good.replace("wallet\t1", "wallet\t2"), 1),
+        (good.replace("active\t0", "active\t5"), 2),
+        (good.replace("active\t0", "active\t00"), 2),
+        (good.replace("next\t1", "next\t0"), 4),
+        (format!("{good}\n"), 5),
+        (format!("{good}\nextra"), 5),
+        (good.replace("secret=", "secret=1"), 4),
+        (good.replace("\tA", "\t A"), 4),
+        (good.replace("\t-\t", "\tABCD\t"), 4),
+    ] {
+        assert_eq!(
+            Wallet::decode(&bad),
+            Err(WalletError::Malformed { line }),
+            "{bad:?}"
+        );
+    }
+    let twice = format!("{good}\n{}", good.lines().last().unwrap());
+    assert_eq!(
+        Wallet::decode(&twice),
+        Err(WalletError::Malformed { line: 5 })
+    );
+    assert!(serde_json::from_str::<Wallet>("\"nonsense\"").is_err());
+}
+
+#[test]
+fn debug_output_hides_secrets() {
+    let mut wallet = Wallet::new();
+    wallet.add("A", None, key("a")).unwrap();
+    let debug = format!("{wallet:?}");
+    assert!(!debug.contains("JBSWY3DP"), "{debug}");
+}
+
+#[test]
+fn messages_exist_in_both_languages() {
+    for e in [
+        WalletError::EmptyLabel,
+        WalletError::LabelTooLong,
+        WalletError::UnknownToken,
+        WalletError::Duplicate,
+        WalletError::Full,
+        WalletError::Malformed { line: 3 },
+    ] {
+        assert!(!e.message_ja().is_ascii());
+        assert!(e.message_en().is_ascii());
+    }
+}

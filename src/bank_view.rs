@@ -1,0 +1,203 @@
+//! The bank's pages in the browser: renders the screens of [`crate::bank`] into the page's
+//! bank section and turns typing and presses into [`Event`]s.
+//!
+//! What a screen does is decided by the pure core ([`transition`]); each screen is rendered
+//! from its [`View`](webtoken_bank::View) with the DOM API only (text is never parsed as
+//! HTML). Token-service work ([`Command`]s other than [`Command::SaveBank`]) goes back to the
+//! caller, which runs it asynchronously and sends the answer as another [`Message`]. The bank
+//! is kept in `localStorage` (see [`persist`]).
+
+pub(super) mod dom;
+mod frame;
+pub mod persist;
+mod screen;
+mod words;
+
+use web_sys::{Document, Element};
+
+use self::frame::{Frame, FrameState};
+use self::persist::Persist;
+use self::screen::{Built, Shape};
+use self::words::Words;
+use webtoken_bank::{Bank, BankError, Command, Event, Lang, Screen, transition};
+
+/// What the bank section sends: an event of the bank's screens, or a press on the frame.
+#[derive(Debug, Clone)]
+pub enum Message {
+    /// Typing, a press on a screen, or the answer to a command.
+    Bank(Event),
+    /// The language toggle.
+    ToggleLang,
+    /// デモデータをリセット: asks first.
+    AskReset,
+    /// The reset confirmed.
+    ConfirmReset,
+    /// The reset cancelled.
+    CancelReset,
+}
+
+/// The bank section: the bank, the screen on show, and their elements and listeners.
+pub struct BankView {
+    doc: Document,
+    frame: Frame,
+    built: Option<Built>,
+    bank: Bank,
+    screen: Screen,
+    lang: Lang,
+    persist: Persist,
+    confirming_reset: bool,
+    reset_outcome: Option<Words>,
+    dispatch: fn(Message),
+}
+
+impl BankView {
+    /// The language to show: the one chosen last time on this page; on a first visit, the
+    /// browser's.
+    pub fn chosen_lang() -> Lang {
+        Persist::open()
+            .lang()
+            .unwrap_or_else(crate::page::browser_lang)
+    }
+
+    /// Renders the bank into the page's `[data-testid="bank"]` section, its controls sending
+    /// [`Message`]s to `dispatch`, in the page's language. `Ok(None)` when the page has no bank section (the token
+    /// runs alone); an error when the demo customers cannot be made.
+    pub fn mount(doc: &Document, dispatch: fn(Message)) -> Result<Option<Self>, BankError> {
+        let Some(root) = find(doc) else {
+            return Ok(None);
+        };
+        let mut persist = Persist::open();
+        let lang = crate::page::page_lang(doc);
+        let bank = persist.load()?;
+        let frame = Frame::build(doc, &root, dispatch);
+        let mut view = Self {
+            doc: doc.clone(),
+            frame,
+            built: None,
+            bank,
+            screen: Screen::default(),
+            lang,
+            persist,
+            confirming_reset: false,
+            reset_outcome: None,
+            dispatch,
+        };
+        view.render(false);
+        Ok(Some(view))
+    }
+
+    /// Handles `message` and renders the result; returns the token-service work it asks for,
+    /// to be answered with [`Message::Bank`] events.
+    pub fn update(&mut self, message: Message) -> Vec<Command> {
+        let mut work = Vec::new();
+        let asked = match message {
+            Message::AskReset => FrameFocus::Question,
+            Message::CancelReset | Message::ConfirmReset => FrameFocus::Reset,
+            _ => FrameFocus::Screen,
+        };
+        match message {
+            Message::Bank(event) => {
+                if matches!(event, Event::Press(_)) {
+                    self.reset_outcome = None;
+                }
+                if let Some(newer) = self.persist.refresh() {
+                    self.bank = newer;
+                }
+                let screen = std::mem::take(&mut self.screen);
+                let next = transition(&mut self.bank, screen, event);
+                self.screen = next.screen;
+                for command in next.commands {
+                    match command {
+                        Command::SaveBank => self.persist.save(&self.bank),
+                        other => work.push(other),
+                    }
+                }
+            }
+            Message::ToggleLang => {
+                self.lang = self.lang.toggled();
+                self.persist.set_lang(self.lang);
+            }
+            Message::AskReset => {
+                self.confirming_reset = !self.screen.is_busy();
+                self.reset_outcome = None;
+            }
+            Message::CancelReset => self.confirming_reset = false,
+            Message::ConfirmReset => {
+                // A screen awaiting an answer keeps its bank; the button is disabled then.
+                if self.confirming_reset && !self.screen.is_busy() {
+                    self.reset_outcome = Some(match Bank::demo() {
+                        Ok(bank) => {
+                            self.bank = bank;
+                            self.screen = Screen::default();
+                            self.persist.replace(&self.bank);
+                            Words::ResetDone
+                        }
+                        Err(_) => Words::ResetFailed,
+                    });
+                }
+                self.confirming_reset = false;
+            }
+        }
+        self.render(true);
+        match (asked, self.confirming_reset) {
+            (FrameFocus::Question, true) => self.frame.focus_confirm(),
+            (FrameFocus::Reset, _) => self.frame.focus_reset(),
+            _ => {}
+        }
+        work
+    }
+
+    /// Renders the frame and the screen; `after_input` moves focus where the person will
+    /// want it next (never on the first render, which must not steal focus from the page).
+    fn render(&mut self, after_input: bool) {
+        let view = self.screen.view(self.lang);
+        self.frame.render(&FrameState {
+            lang: self.lang,
+            keeping: &self.persist.keeping,
+            confirming_reset: self.confirming_reset,
+            reset_outcome: self.reset_outcome,
+            busy: view.busy,
+        });
+        let shape = Shape::of(&view, self.lang);
+        let moved = self.built.as_ref().map(|b| b.shape().id()) != Some(view.id);
+        if self.built.as_ref().is_none_or(|b| *b.shape() != shape) {
+            // Drop the old listeners before building the new screen.
+            self.built = None;
+            self.built = Some(Built::build(
+                &self.doc,
+                &self.frame.screen,
+                &view,
+                self.lang,
+                self.dispatch,
+            ));
+        }
+        let host = &self.frame.screen;
+        dom::attr(host, "data-screen", view.id);
+        dom::attr(host, "aria-busy", if view.busy { "true" } else { "false" });
+        if let Some(built) = &mut self.built {
+            built.update(&self.doc, &view);
+            if after_input && !view.busy {
+                if moved {
+                    built.focus_start();
+                } else {
+                    built.refocus_if_lost(&self.doc);
+                }
+            }
+        }
+    }
+}
+
+/// Where focus goes after a press on the frame.
+enum FrameFocus {
+    /// The reset question opened: to its safe answer.
+    Question,
+    /// The reset question closed: back to the reset button, beside the outcome.
+    Reset,
+    /// Wherever the screen puts it.
+    Screen,
+}
+
+/// The page's bank section.
+fn find(doc: &Document) -> Option<Element> {
+    doc.query_selector("[data-testid=\"bank\"]").ok().flatten()
+}

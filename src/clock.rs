@@ -1,0 +1,51 @@
+//! The browser's clock, the one the token and the in-page token service share. Never
+//! `SystemTime`: it panics on wasm32.
+//!
+//! The staff's time lab ([`crate::lab`]) shifts it by whole seconds ([`set_offset`]): every
+//! reading below includes the shift, so the token's display and the in-page token service move
+//! together. A remote token service keeps its own clock. The shift lives in memory only: a
+//! reload shows the real time again.
+
+use std::cell::Cell;
+
+thread_local! {
+    /// The time lab's shift, in seconds.
+    static OFFSET: Cell<i64> = const { Cell::new(0) };
+}
+
+/// Milliseconds since the Unix epoch: `Date.now()` plus the time lab's shift.
+pub fn now_ms() -> f64 {
+    // The shift is at most a day (`webtoken_bank::lab::MAX_OFFSET`): exact in an f64.
+    js_sys::Date::now() + offset() as f64 * 1000.0
+}
+
+/// Whole seconds since the Unix epoch.
+pub fn now_seconds() -> u64 {
+    seconds_of(now_ms())
+}
+
+/// The time lab's shift, in seconds (0: the real time).
+pub fn offset() -> i64 {
+    OFFSET.with(Cell::get)
+}
+
+/// Shifts every later reading by `seconds` (whole seconds, so the display still ticks on the
+/// second).
+pub fn set_offset(seconds: i64) {
+    OFFSET.with(|offset| offset.set(seconds));
+}
+
+/// Whole seconds of a `Date.now()` reading; a clock before 1970 reads as 0.
+pub fn seconds_of(ms: f64) -> u64 {
+    if ms.is_finite() && ms > 0.0 {
+        (ms / 1000.0).floor() as u64
+    } else {
+        0
+    }
+}
+
+/// Milliseconds from `ms` to the start of the next whole second (1..=1000).
+pub fn ms_to_next_second(ms: f64) -> u32 {
+    let into = ms.rem_euclid(1000.0);
+    (1000.0 - into).ceil().clamp(1.0, 1000.0) as u32
+}

@@ -1,0 +1,320 @@
+//! WebCrypto through `SubtleCrypto`: AES-256-GCM records ([`webtoken_token::vault`] envelopes)
+//! under a non-extractable device key kept in IndexedDB, or under a key derived from a
+//! passphrase with PBKDF2-HMAC-SHA256.
+//!
+//! Key bytes never reach Rust or JavaScript: the device key is generated non-extractable and
+//! stored by structured clone, the passphrase key is derived non-extractable. Plaintext copies
+//! in JavaScript buffers are overwritten with zeros once read.
+
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{CryptoKey, SubtleCrypto};
+use zeroize::Zeroizing;
+
+use super::errors::JsFailure;
+use super::idb::{Db, IdbError};
+use webtoken_token::vault::{
+    DEFAULT_PBKDF2_ITERATIONS, Envelope, KEY_ID_BYTES, KeySpec, NONCE_BYTES, Pbkdf2Params,
+    SALT_BYTES, VaultError,
+};
+
+/// Why a cryptographic operation could not run (as opposed to a record that fails to
+/// authenticate, which is a [`VaultError`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CryptoError {
+    /// This browser offers no WebCrypto here (an insecure context, or a very old browser).
+    Unavailable,
+    /// The key store (IndexedDB) is not available.
+    KeyStore(IdbError),
+    /// The random number generator failed.
+    Random,
+    /// WebCrypto refused the operation.
+    Failed(JsFailure),
+}
+
+impl std::fmt::Display for CryptoError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Unavailable => f.write_str("WebCrypto is not available on this page"),
+            Self::KeyStore(e) => write!(f, "the key store is not available: {e}"),
+            Self::Random => f.write_str("the random number generator failed"),
+            Self::Failed(e) => write!(f, "WebCrypto failed: {e}"),
+        }
+    }
+}
+
+fn subtle() -> Result<SubtleCrypto, CryptoError> {
+    let crypto = web_sys::window()
+        .ok_or(CryptoError::Unavailable)?
+        .crypto()
+        .map_err(|_| CryptoError::Unavailable)?;
+    let subtle = crypto.subtle();
+    if subtle.is_undefined() {
+        return Err(CryptoError::Unavailable);
+    }
+    Ok(subtle)
+}
+
+/// Fresh random bytes from the browser's CSPRNG.
+pub fn random<const N: usize>() -> Result<[u8; N], CryptoError> {
+    let mut bytes = [0_u8; N];
+    getrandom::fill(&mut bytes).map_err(|_| CryptoError::Random)?;
+    Ok(bytes)
+}
+
+/// A plain object `{ name, ...fields }` for a WebCrypto algorithm.
+fn algorithm(name: &str, fields: &[(&str, JsValue)]) -> Object {
+    let object = Object::new();
+    let _ = Reflect::set(&object, &"name".into(), &name.into());
+    for (key, value) in fields {
+        let _ = Reflect::set(&object, &(*key).into(), value);
+    }
+    object
+}
+
+fn usages(list: &[&str]) -> Array {
+    list.iter().map(|u| JsValue::from_str(u)).collect()
+}
+
+fn aes_key_params() -> Object {
+    algorithm("AES-GCM", &[("length", 256.into())])
+}
+
+async fn resolve(promise: Result<js_sys::Promise, JsValue>) -> Result<JsValue, JsFailure> {
+    JsFuture::from(promise.map_err(JsFailure::from)?)
+        .await
+        .map_err(JsFailure::from)
+}
+
+/// An AES-256-GCM key with the envelope parameters that name it.
+#[derive(Clone)]
+pub struct VaultKey {
+    key: CryptoKey,
+    spec: KeySpec,
+}
+
+impl std::fmt::Debug for VaultKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VaultKey")
+            .field("spec", &self.spec)
+            .finish()
+    }
+}
+
+impl VaultKey {
+    /// The envelope parameters of this key.
+    pub fn spec(&self) -> &KeySpec {
+        &self.spec
+    }
+
+    /// Whether the key comes from a passphrase.
+    pub fn is_passphrase(&self) -> bool {
+        matches!(self.spec, KeySpec::Passphrase(_))
+    }
+
+    /// The device key named `name`: read from IndexedDB, or generated (non-extractable) and
+    /// stored there on first use. When two tabs create it at once, both end up with the first.
+    pub async fn device(name: &str) -> Result<VaultKey, CryptoError> {
+        let db = Db::open().await.map_err(CryptoError::KeyStore)?;
+        if let Some(key) = Self::read_device(&db, name).await? {
+            return Ok(key);
+        }
+        let subtle = subtle()?;
+        let key: CryptoKey = resolve(subtle.generate_key_with_object(
+            &aes_key_params(),
+            false,
+            &usages(&["encrypt", "decrypt"]),
+        ))
+        .await
+        .map_err(CryptoError::Failed)?
+        .unchecked_into();
+        let key_id = random::<KEY_ID_BYTES>()?;
+        let record = Object::new();
+        let _ = Reflect::set(&record, &"id".into(), &Uint8Array::from(&key_id[..]));
+        let _ = Reflect::set(&record, &"key".into(), &key);
+        match db.add(name, &record).await {
+            Ok(()) => Ok(VaultKey {
+                key,
+                spec: KeySpec::Device { key_id },
+            }),
+            Err(IdbError::AlreadyExists) => Self::read_device(&db, name)
+                .await?
+                .ok_or(CryptoError::KeyStore(IdbError::AlreadyExists)),
+            Err(e) => Err(CryptoError::KeyStore(e)),
+        }
+    }
+
+    async fn read_device(db: &Db, name: &str) -> Result<Option<VaultKey>, CryptoError> {
+        let Some(record) = db.get(name).await.map_err(CryptoError::KeyStore)? else {
+            return Ok(None);
+        };
+        let key = Reflect::get(&record, &"key".into())
+            .ok()
+            .and_then(|k| k.dyn_into::<CryptoKey>().ok());
+        let id = Reflect::get(&record, &"id".into())
+            .ok()
+            .and_then(|k| k.dyn_into::<Uint8Array>().ok())
+            .and_then(|a| <[u8; KEY_ID_BYTES]>::try_from(a.to_vec()).ok());
+        match (key, id) {
+            (Some(key), Some(key_id)) => Ok(Some(VaultKey {
+                key,
+                spec: KeySpec::Device { key_id },
+            })),
+            // Something else sits under our name: treat the key as missing, never overwrite it.
+            _ => Err(CryptoError::KeyStore(IdbError::AlreadyExists)),
+        }
+    }
+
+    /// Removes the device key named `name` (for tests, and when the customer discards data).
+    pub async fn forget_device(name: &str) -> Result<(), CryptoError> {
+        let db = Db::open().await.map_err(CryptoError::KeyStore)?;
+        db.delete(name).await.map_err(CryptoError::KeyStore)
+    }
+
+    /// A key derived from `passphrase` with `params` (PBKDF2-HMAC-SHA256, RFC 8018 5.2).
+    pub async fn from_passphrase(
+        passphrase: &str,
+        params: Pbkdf2Params,
+    ) -> Result<VaultKey, CryptoError> {
+        let subtle = subtle()?;
+        let bytes = Uint8Array::from(passphrase.as_bytes());
+        let base: CryptoKey = resolve(subtle.import_key_with_str(
+            "raw",
+            &bytes,
+            "PBKDF2",
+            false,
+            &usages(&["deriveKey"]),
+        ))
+        .await
+        .map_err(CryptoError::Failed)?
+        .unchecked_into();
+        bytes.fill(0, 0, bytes.length());
+        let pbkdf2 = algorithm(
+            "PBKDF2",
+            &[
+                ("hash", "SHA-256".into()),
+                ("salt", Uint8Array::from(params.salt()).into()),
+                ("iterations", params.iterations().into()),
+            ],
+        );
+        let key: CryptoKey = resolve(subtle.derive_key_with_object_and_object(
+            &pbkdf2,
+            &base,
+            &aes_key_params(),
+            false,
+            &usages(&["encrypt", "decrypt"]),
+        ))
+        .await
+        .map_err(CryptoError::Failed)?
+        .unchecked_into();
+        Ok(VaultKey {
+            key,
+            spec: KeySpec::Passphrase(params),
+        })
+    }
+
+    /// A key derived from a new passphrase, with a fresh salt and the default iterations.
+    pub async fn new_passphrase(passphrase: &str) -> Result<VaultKey, CryptoError> {
+        let salt = random::<SALT_BYTES>()?.to_vec();
+        let params =
+            Pbkdf2Params::new(DEFAULT_PBKDF2_ITERATIONS, salt).map_err(|_| CryptoError::Random)?;
+        Self::from_passphrase(passphrase, params).await
+    }
+
+    /// Encrypts `plaintext` for `purpose` under a fresh random nonce; the stored text.
+    pub async fn seal(&self, purpose: &str, plaintext: &[u8]) -> Result<String, CryptoError> {
+        let nonce = random::<NONCE_BYTES>()?;
+        let params = gcm_params(&nonce, &self.spec.additional_data(purpose));
+        let out =
+            resolve(subtle()?.encrypt_with_object_and_u8_array(&params, &self.key, plaintext))
+                .await
+                .map_err(CryptoError::Failed)?;
+        let ciphertext = Uint8Array::new(&out).to_vec();
+        Ok(Envelope {
+            key: self.spec.clone(),
+            nonce,
+            ciphertext,
+        }
+        .to_text())
+    }
+
+    /// Decrypts an envelope for `purpose`. Fails closed: any altered byte, another purpose or
+    /// another key gives an error and no plaintext.
+    pub async fn open(
+        &self,
+        purpose: &str,
+        envelope: &Envelope,
+    ) -> Result<Zeroizing<Vec<u8>>, OpenError> {
+        let auth_failed = match (&envelope.key, &self.spec) {
+            (KeySpec::Device { key_id: stored }, KeySpec::Device { key_id: ours }) => {
+                if stored != ours {
+                    return Err(OpenError::Vault(VaultError::DeviceKeyMissing));
+                }
+                VaultError::Damaged
+            }
+            (KeySpec::Passphrase(stored), KeySpec::Passphrase(ours)) if stored == ours => {
+                VaultError::WrongPassphrase
+            }
+            (KeySpec::Passphrase(_), _) => return Err(OpenError::NeedsPassphrase),
+            (KeySpec::Device { .. }, KeySpec::Passphrase(_)) => {
+                return Err(OpenError::NeedsDeviceKey);
+            }
+        };
+        let params = gcm_params(&envelope.nonce, &envelope.additional_data(purpose));
+        let out = match resolve(
+            subtle()
+                .map_err(OpenError::Crypto)?
+                .decrypt_with_object_and_u8_array(&params, &self.key, &envelope.ciphertext),
+        )
+        .await
+        {
+            Ok(out) => out,
+            // WebCrypto reports a failed tag check as OperationError.
+            Err(e) if e.name == "OperationError" => return Err(OpenError::Vault(auth_failed)),
+            Err(e) => return Err(OpenError::Crypto(CryptoError::Failed(e))),
+        };
+        let array = Uint8Array::new(&out);
+        let plaintext = Zeroizing::new(array.to_vec());
+        array.fill(0, 0, array.length());
+        Ok(plaintext)
+    }
+}
+
+/// Why an envelope was not opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum OpenError {
+    /// The record is unreadable (damaged, altered, wrong passphrase, missing key).
+    Vault(VaultError),
+    /// The record is under a passphrase, and this key is not derived from it.
+    NeedsPassphrase,
+    /// The record is under the device key, and this key is a passphrase key.
+    NeedsDeviceKey,
+    /// WebCrypto could not run.
+    Crypto(CryptoError),
+}
+
+impl std::fmt::Display for OpenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Vault(e) => write!(f, "{e}"),
+            Self::NeedsPassphrase => f.write_str("the record is protected by a passphrase"),
+            Self::NeedsDeviceKey => f.write_str("the record is under the device key"),
+            Self::Crypto(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+fn gcm_params(nonce: &[u8], additional_data: &[u8]) -> Object {
+    algorithm(
+        "AES-GCM",
+        &[
+            ("iv", Uint8Array::from(nonce).into()),
+            ("additionalData", Uint8Array::from(additional_data).into()),
+            ("tagLength", 128.into()),
+        ],
+    )
+}
