@@ -42,6 +42,8 @@ use webtoken_engine::i18n::otpauth::Text;
 use webtoken_engine::i18n::{Lang, fill};
 use webtoken_engine::{Algorithm, EngineError, MAX_PERIOD, Params, Secret};
 
+use crate::wallet::is_invisible_format;
+
 #[cfg(test)]
 mod tests;
 
@@ -394,8 +396,20 @@ fn decode(text: &str, plus_is_space: bool, part: &'static str) -> Result<String,
         drop(Zeroizing::new(error.into_bytes()));
         bad
     })?;
-    if part != "secret" && decoded.chars().any(char::is_control) {
+    if part == "secret" {
+        return Ok(decoded);
+    }
+    if decoded.chars().any(char::is_control) {
         return Err(OtpauthError::ControlCharacter { part });
+    }
+    // Bidirectional controls and zero-width characters are dropped from what is shown (the
+    // label and the issuer): they can make "Shinkin Bank" of other text.
+    if decoded.chars().any(is_invisible_format) {
+        let visible: String = decoded
+            .chars()
+            .filter(|&c| !is_invisible_format(c))
+            .collect();
+        return Ok(visible);
     }
     Ok(decoded)
 }

@@ -136,12 +136,34 @@ impl fmt::Display for WalletError {
 
 impl std::error::Error for WalletError {}
 
-/// A label as stored: control characters (line breaks, tabs) become spaces, surrounding space
-/// is trimmed; empty or longer than [`MAX_LABEL_CHARS`] is refused. Markup is kept as typed:
-/// it is text.
+/// Whether `c` is an invisible formatting character that can make text read as something it
+/// is not: the bidirectional controls (U+202A..U+202E, U+2066..U+2069, the marks U+200E,
+/// U+200F and U+061C), the zero-width characters (U+200B..U+200D, U+2060..U+2064, U+FEFF),
+/// the soft hyphen, the Mongolian vowel separator and the interlinear annotation controls.
+/// `"\u{202e}knaB nikniS\u{200b}"` displays as "Shinkin Bank"; with these dropped it reads as
+/// what it is. Labels, issuers and account names drop them on import and on rename.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00ad}'
+            | '\u{061c}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206f}'
+            | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}'
+    )
+}
+
+/// A label as stored: control characters (line breaks, tabs) become spaces, invisible
+/// formatting characters ([`is_invisible_format`]) are dropped, surrounding space is trimmed;
+/// empty or longer than [`MAX_LABEL_CHARS`] is refused. Markup is kept as typed: it is text.
 pub fn normalize_label(label: &str) -> Result<String, WalletError> {
     let cleaned: String = label
         .chars()
+        .filter(|&c| !is_invisible_format(c))
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
     let trimmed = cleaned.trim();
@@ -321,15 +343,18 @@ impl Wallet {
                 t => Some(TokenId::parse(t).map_err(|_| bad.clone())?),
             };
             let key = KeyUri::parse(uri).map_err(|_| bad.clone())?;
+            // A label stored before invisible characters were dropped is read without them,
+            // not refused: the list must keep opening. Anything else not in its stored form is.
+            let label: String = label.chars().filter(|&c| !is_invisible_format(c)).collect();
             if wallet.get(id).is_some()
                 || wallet.tokens.len() >= MAX_TOKENS
-                || normalize_label(label).as_deref() != Ok(label)
+                || normalize_label(&label).as_deref() != Ok(label.as_str())
             {
                 return Err(bad);
             }
             wallet.tokens.push(WalletToken {
                 id,
-                label: label.to_owned(),
+                label,
                 token_id,
                 key,
             });

@@ -59,6 +59,35 @@ fn removing_the_active_token_activates_the_first_one_left() {
     assert!(d > c, "numbers are never reused");
 }
 
+/// Issue 19: a label with a right-to-left override and zero-width characters displayed as
+/// "Shinkin Bank"; the invisible characters are dropped on rename and add, and a label stored
+/// with them before is read back cleaned rather than refused.
+#[test]
+fn bidi_controls_and_zero_width_characters_are_dropped_from_labels() {
+    assert_eq!(
+        normalize_label("\u{202e}knaB nikniS\u{200b}").unwrap(),
+        "knaB nikniS"
+    );
+    assert_eq!(
+        normalize_label("a\u{2066}b\u{2069}\u{200d}c\u{feff}\u{00ad}").unwrap(),
+        "abc"
+    );
+    assert_eq!(
+        normalize_label("\u{200b}\u{202e}"),
+        Err(WalletError::EmptyLabel)
+    );
+    let mut wallet = Wallet::new();
+    let a = wallet.add("\u{202e}A\u{200b}", None, key("a")).unwrap();
+    assert_eq!(wallet.get(a).unwrap().label, "A");
+    wallet.rename(a, "x\u{202d}y").unwrap();
+    assert_eq!(wallet.get(a).unwrap().label, "xy");
+    // An older list that stored an override is read, the label cleaned.
+    let stored = wallet.encode().replace("\txy", "\tx\u{202e}y");
+    assert_ne!(stored.as_str(), wallet.encode().as_str());
+    let read = Wallet::decode(&stored).unwrap();
+    assert_eq!(read.get(a).unwrap().label, "xy");
+}
+
 #[test]
 fn labels_are_text_trimmed_and_bounded() {
     assert_eq!(
