@@ -75,8 +75,11 @@ use audit::{AuditLog, clip};
 pub const TOKEN_MODEL: &str = "WBTK";
 /// Widest validation window accepted, in steps either side.
 pub const MAX_WINDOW: u32 = 10;
-/// Widest resynchronisation look-ahead accepted, in steps either side.
+/// Widest resynchronisation look-ahead accepted, in steps ahead of the clock.
 pub const MAX_RESYNC_WINDOW: u32 = 1000;
+/// Furthest resynchronisation look-back accepted, in steps behind the clock. Codes from the
+/// past can have been seen by someone else; codes from the future only by the token's holder.
+pub const MAX_RESYNC_BACK: u32 = 10;
 /// How often a validation re-reads the state after losing a compare-and-set race.
 const MAX_ATTEMPTS: usize = 64;
 /// How often [`TokenService::issue`] draws a new serial when the Token ID is taken.
@@ -92,8 +95,15 @@ pub struct Policy {
     pub max_failures: u32,
     /// Seconds after locking before a staff member may unlock; `None` (default) for at once.
     pub cooldown: Option<u64>,
-    /// Steps either side of the clock searched by [`TokenService::resync`]; 100 by default.
+    /// Steps ahead of the clock searched by [`TokenService::resync`] (a token whose clock runs
+    /// fast); 100 by default.
     pub resync_window: u32,
+    /// Steps behind the clock searched by [`TokenService::resync`] (a token whose clock runs
+    /// slow); 2 by default, at most [`MAX_RESYNC_BACK`]. Kept small on purpose: with a password
+    /// and two consecutive codes seen earlier, a resync that looked far back would let someone
+    /// else re-centre the window on codes they saw and sign in with the next one.
+    #[serde(default = "default_resync_back")]
+    pub resync_back: u32,
     /// Largest drift tracked, in steps either side of the clock; 100 by default.
     pub max_drift: i64,
 }
@@ -105,9 +115,15 @@ impl Default for Policy {
             max_failures: 10,
             cooldown: None,
             resync_window: 100,
+            resync_back: default_resync_back(),
             max_drift: 100,
         }
     }
+}
+
+/// [`Policy::resync_back`]'s default: one minute behind the clock.
+fn default_resync_back() -> u32 {
+    2
 }
 
 impl Policy {
@@ -121,6 +137,11 @@ impl Policy {
             format!(
                 "the resync window is {} steps; use 1 to {MAX_RESYNC_WINDOW}",
                 self.resync_window
+            )
+        } else if self.resync_back > MAX_RESYNC_BACK {
+            format!(
+                "the resync look-back is {} steps; at most {MAX_RESYNC_BACK}",
+                self.resync_back
             )
         } else if !(0..=i64::from(MAX_RESYNC_WINDOW)).contains(&self.max_drift) {
             format!(
@@ -140,6 +161,7 @@ impl Policy {
             max_failures: self.max_failures.max(1),
             cooldown: self.cooldown,
             resync_window: self.resync_window.clamp(1, MAX_RESYNC_WINDOW),
+            resync_back: self.resync_back.min(MAX_RESYNC_BACK),
             max_drift: self.max_drift.clamp(0, i64::from(MAX_RESYNC_WINDOW)),
         }
     }
@@ -694,11 +716,12 @@ impl<S: CredentialStore> TokenService<S> {
         }
     }
 
-    /// Re-centres the drift from two consecutive codes (同期ズレ補正): finds a step `s` within
-    /// [`Policy::resync_window`] steps of the clock whose code is `first` and whose successor's
-    /// is `second`, and accepts `s + 1`. Both steps must be after the last accepted one. Locked
-    /// and stopped credentials, replays and failures follow the rules of
-    /// [`TokenService::validate`].
+    /// Re-centres the drift from two consecutive codes (同期ズレ補正): finds a step `s + 1` from
+    /// [`Policy::resync_back`] steps behind the clock to [`Policy::resync_window`] steps ahead of
+    /// it whose code is `second` and whose predecessor's is `first`, and accepts `s + 1`. Both
+    /// steps must be after the last accepted one. A failed resync counts as a failure and a
+    /// successful one clears the count, as a validation does; locked and stopped credentials
+    /// and replays follow the rules of [`TokenService::validate`].
     pub fn resync(
         &self,
         token_id: &TokenId,
@@ -711,14 +734,15 @@ impl<S: CredentialStore> TokenService<S> {
             let first = parse_code(first, params.digits)?;
             let second = parse_code(second, params.digits)?;
             let now_step = params.step(now);
-            let reach = i128::from(self.policy.resync_window);
+            let ahead = i128::from(self.policy.resync_window);
+            let behind = i128::from(self.policy.resync_back);
             let key = &loaded.key;
             // Candidates are the second step of each pair; the value of the step before is
             // carried over from the previous candidate, so each step is computed once.
             let mut before: Option<u32> = None;
             let matched = compare(
                 loaded,
-                i128::from(now_step) - reach..=i128::from(now_step) + reach,
+                i128::from(now_step) - behind..=i128::from(now_step) + ahead,
                 loaded.state.last_step.map(|last| last.saturating_add(1)),
                 |value, step| {
                     let previous = match (before, step.checked_sub(1)) {

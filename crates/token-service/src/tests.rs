@@ -611,16 +611,56 @@ fn resync_recentres_the_drift_from_two_consecutive_codes() {
 }
 
 #[test]
-fn resync_works_for_slow_tokens_too() {
+fn resync_works_for_slightly_slow_tokens_too() {
     let (service, id) = fresh();
     let now = 1000 * PERIOD;
     assert_eq!(
-        service.resync(&id, &code(940), &code(941), now),
+        service.resync(&id, &code(997), &code(998), now),
         Ok(Accepted {
-            step: 941,
-            drift: -59
+            step: 998,
+            drift: -2
         })
     );
+}
+
+/// Issue 19: with a password and three consecutive codes seen 49 minutes ago, a resync that
+/// looked 100 steps back re-centred the window on them, and the third signed in. Resync looks
+/// at most `resync_back` steps behind the clock, whatever the look-ahead.
+#[test]
+fn resync_cannot_move_the_window_back_beyond_its_bound() {
+    let now = 1000 * PERIOD;
+    let (service, id) = fresh();
+    assert_eq!(Policy::default().resync_back, 2);
+    // The codes of steps 901..=903, seen 49 minutes ago.
+    assert_eq!(
+        service.resync(&id, &code(901), &code(902), now),
+        Err(Rejected::Mismatch)
+    );
+    assert_eq!(
+        service.validate(&id, &code(903), now),
+        Err(Rejected::Mismatch)
+    );
+    let state = service.state(&id).unwrap();
+    assert_eq!(state.drift, 0, "the window did not move");
+    assert_eq!(state.failures, 2, "the failed resync counts as a failure");
+    // One step past the bound is refused, the bound itself accepted.
+    assert_eq!(
+        service.resync(&id, &code(996), &code(997), now),
+        Err(Rejected::Mismatch)
+    );
+    assert!(service.resync(&id, &code(997), &code(998), now).is_ok());
+    assert_eq!(
+        service.state(&id).unwrap().failures,
+        0,
+        "a success clears the count"
+    );
+    // The bound is part of the policy's checks.
+    let too_far = Policy {
+        resync_back: MAX_RESYNC_BACK + 1,
+        ..Policy::default()
+    };
+    assert!(too_far.validate().is_err());
+    assert_eq!(too_far.bounded().resync_back, MAX_RESYNC_BACK);
 }
 
 #[test]
@@ -673,7 +713,7 @@ fn resync_rejects_bad_pairs() {
 #[test]
 fn resync_reaches_exactly_the_look_ahead() {
     let now = 1000 * PERIOD;
-    // The second code may be at most 100 steps from the clock, either way.
+    // The second code may be at most 100 steps ahead of the clock.
     let (service, id) = fresh();
     assert_eq!(
         service.resync(&id, &code(1099), &code(1100), now),
@@ -687,17 +727,18 @@ fn resync_reaches_exactly_the_look_ahead() {
         service.resync(&id, &code(1100), &code(1101), now),
         Err(Rejected::Mismatch)
     );
+    // Behind the clock, at most `resync_back` (2) steps.
     let (service, id) = fresh();
     assert_eq!(
-        service.resync(&id, &code(899), &code(900), now),
+        service.resync(&id, &code(997), &code(998), now),
         Ok(Accepted {
-            step: 900,
-            drift: -100
+            step: 998,
+            drift: -2
         })
     );
     let (service, id) = fresh();
     assert_eq!(
-        service.resync(&id, &code(898), &code(899), now),
+        service.resync(&id, &code(996), &code(997), now),
         Err(Rejected::Mismatch)
     );
 }
@@ -1244,8 +1285,11 @@ fn the_inspected_window_is_exactly_what_validation_accepts() {
     service.validate(&id, &code(0), 30).unwrap();
     assert_eq!(service.inspect(&id, 0).unwrap().window, Some(0..=0));
     // A slow token's drift learnt at step 10, then the clock set back to 0: no step is
-    // compared at all.
-    let (service, id) = fresh();
+    // compared at all (a policy that looks back far enough to learn it).
+    let (service, id) = service_with(Policy {
+        resync_back: MAX_RESYNC_BACK,
+        ..Policy::default()
+    });
     service.resync(&id, &code(4), &code(5), 300).unwrap();
     let seen = service.inspect(&id, 0).unwrap();
     assert_eq!((seen.state.drift, seen.window), (-5, None));
