@@ -1,0 +1,432 @@
+//! The wire: hyper's HTTP/1.1 server on a tokio runtime, with the checks hyper leaves to us.
+//!
+//! hyper parses the request line and headers (httparse) and frames the body. What it accepts
+//! that this server refuses, before any route sees the request:
+//! - a head with a bare LF line ending (httparse takes `\n` for `\r\n`): [`HeadCheck`] watches
+//!   the bytes of the head as they are read;
+//! - any `Transfer-Encoding` (411, or 400 with a `Content-Length` too): the page and the API
+//!   only ever send bodies of known length, so a chunked body is never needed, and refusing it
+//!   leaves one framing only;
+//! - more than one `Content-Length`, even equal ones (hyper refuses different ones itself);
+//! - a `Host` (or an absolute-form target) that does not name this server's own loopback
+//!   address and port (421), or no single `Host` (400): a page on another origin that
+//!   rebinds its DNS name to 127.0.0.1 still sends its own name, and is not answered.
+//!
+//! Each connection carries one request (`Connection: close`), and the whole of it (head, body
+//! and answer) must be done within the server's request timeout; at most the server's
+//! connection cap are open at once, and the ones over it are closed unanswered.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll, ready};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::header::{self, HeaderMap, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
+use tokio::sync::Semaphore;
+
+use crate::{CONTENT_SECURITY_POLICY, MAX_BODY_BYTES, Request, Response, Server};
+
+/// The most of an oversized body read (and dropped) before answering 413, so that a client
+/// still sending gets the answer rather than a reset.
+const MAX_DRAINED_BYTES: usize = 1 << 20;
+
+/// Largest request head (request line and headers) hyper buffers.
+const MAX_HEAD_BYTES: usize = 16 * 1024;
+
+/// Serves `listener` until `shutdown` completes; the listener is closed when this returns.
+pub(crate) async fn serve(
+    server: Server,
+    listener: std::net::TcpListener,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<()> {
+    listener.set_nonblocking(true)?;
+    let listener = tokio::net::TcpListener::from_std(listener)?;
+    let local = listener.local_addr()?;
+    let hosts: Arc<[String]> = allowed_hosts(local).into();
+    let server = Arc::new(server);
+    let permits = Arc::new(Semaphore::new(server.max_connections));
+    tokio::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            () = &mut shutdown => return Ok(()),
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(_) => {
+                    // Out of file descriptors, or a connection reset before it was accepted:
+                    // wait a little rather than spin, and go on.
+                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                    continue;
+                }
+            },
+        };
+        // Over the cap, the connection is closed at once: an idle crowd cannot make the
+        // server hold a thread (or a task) each, as the hand-written server did.
+        let Ok(permit) = Arc::clone(&permits).try_acquire_owned() else {
+            drop(stream);
+            continue;
+        };
+        let server = Arc::clone(&server);
+        let hosts = Arc::clone(&hosts);
+        tokio::spawn(async move {
+            let bound = server.request_timeout;
+            // A client that is too slow, or hangs up mid-request, is its own problem: the
+            // connection is dropped, and the permit with it.
+            let _ = tokio::time::timeout(bound, connection(server, hosts, stream)).await;
+            drop(permit);
+        });
+    }
+}
+
+/// The `Host` values that name this server: its loopback address, or `localhost`, with its
+/// port.
+fn allowed_hosts(local: SocketAddr) -> Vec<String> {
+    let port = local.port();
+    let ip = match local {
+        SocketAddr::V4(v4) => v4.ip().to_string(),
+        SocketAddr::V6(v6) => format!("[{}]", v6.ip()),
+    };
+    vec![format!("{ip}:{port}"), format!("localhost:{port}")]
+}
+
+async fn connection(server: Arc<Server>, hosts: Arc<[String]>, stream: TcpStream) {
+    let _ = stream.set_nodelay(true);
+    let head_timeout = server.request_timeout;
+    let bare_lf = Arc::new(AtomicBool::new(false));
+    let io = TokioIo::new(HeadCheck::new(stream, Arc::clone(&bare_lf)));
+    let service = service_fn(move |request| {
+        let (server, hosts, bare_lf) = (
+            Arc::clone(&server),
+            Arc::clone(&hosts),
+            Arc::clone(&bare_lf),
+        );
+        async move { Ok::<_, Infallible>(answer(&server, &hosts, &bare_lf, request).await) }
+    });
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(head_timeout)
+        .keep_alive(false)
+        .title_case_headers(true)
+        .max_buf_size(MAX_HEAD_BYTES.max(8192))
+        .half_close(false);
+    let _ = builder.serve_connection(io, service).await;
+}
+
+/// Answers one request: refusals first, then the server's routes and files.
+async fn answer(
+    server: &Server,
+    hosts: &[String],
+    bare_lf: &AtomicBool,
+    request: hyper::Request<Incoming>,
+) -> hyper::Response<Full<Bytes>> {
+    let response = match checked(server, hosts, bare_lf, request).await {
+        Ok(response) | Err(response) => response,
+    };
+    to_hyper(response)
+}
+
+async fn checked(
+    server: &Server,
+    hosts: &[String],
+    bare_lf: &AtomicBool,
+    request: hyper::Request<Incoming>,
+) -> Result<Response, Response> {
+    if bare_lf.load(Ordering::SeqCst) {
+        return Err(malformed("lines of the request head end with CR LF"));
+    }
+    framing(request.headers())?;
+    host(hosts, &request)?;
+    let (parts, body) = request.into_parts();
+    let body = read_body(body).await?;
+    let mut headers = Vec::with_capacity(parts.headers.len());
+    for (name, value) in &parts.headers {
+        let value = std::str::from_utf8(value.as_bytes())
+            .map_err(|_| malformed("a header value is not UTF-8"))?;
+        headers.push((name.as_str().to_owned(), value.to_owned()));
+    }
+    // HEAD is GET without the body; hyper leaves the body out of the answer.
+    let method = if parts.method == Method::HEAD {
+        "GET".to_owned()
+    } else {
+        parts.method.as_str().to_owned()
+    };
+    let request = Request {
+        method,
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().unwrap_or("").to_owned(),
+        headers,
+        body,
+    };
+    Ok(server.respond(&request))
+}
+
+fn malformed(why: &str) -> Response {
+    Response::error(
+        400,
+        "malformed_request",
+        &format!("the request is not valid HTTP: {why}"),
+    )
+}
+
+/// One way only to tell where a body ends: a single `Content-Length` of digits, or none.
+fn framing(headers: &HeaderMap) -> Result<(), Response> {
+    let lengths: Vec<&HeaderValue> = headers.get_all(header::CONTENT_LENGTH).iter().collect();
+    if headers.contains_key(header::TRANSFER_ENCODING) {
+        if !lengths.is_empty() {
+            return Err(malformed(
+                "a request has Content-Length or Transfer-Encoding, not both",
+            ));
+        }
+        return Err(Response::error(
+            411,
+            "length_required",
+            "send the body with a Content-Length, not a Transfer-Encoding",
+        ));
+    }
+    if lengths.len() > 1 {
+        return Err(malformed("a request has one Content-Length"));
+    }
+    if lengths
+        .first()
+        .is_some_and(|v| v.is_empty() || !v.as_bytes().iter().all(u8::is_ascii_digit))
+    {
+        return Err(malformed("Content-Length is a number of digits only"));
+    }
+    Ok(())
+}
+
+/// Only requests that name this server are answered (against DNS rebinding).
+fn host(hosts: &[String], request: &hyper::Request<Incoming>) -> Result<(), Response> {
+    let mut values = request.headers().get_all(header::HOST).iter();
+    let (Some(value), None) = (values.next(), values.next()) else {
+        return Err(malformed("a request has one Host header"));
+    };
+    let named = |name: &str| hosts.iter().any(|h| h.eq_ignore_ascii_case(name));
+    let target_ok = request
+        .uri()
+        .authority()
+        .is_none_or(|authority| named(authority.as_str()));
+    match value.to_str() {
+        Ok(name) if named(name) && target_ok => Ok(()),
+        _ => Err(Response::text(
+            421,
+            &format!(
+                "misdirected request: this server answers only for {}",
+                hosts.join(" and ")
+            ),
+        )),
+    }
+}
+
+/// Reads the body, up to [`MAX_BODY_BYTES`]; a longer one is read on (to a bound) and dropped.
+async fn read_body(mut body: Incoming) -> Result<Vec<u8>, Response> {
+    let too_large = || {
+        Response::error(
+            413,
+            "too_large",
+            &format!("the request is larger than {MAX_BODY_BYTES} bytes"),
+        )
+    };
+    let mut kept = Vec::new();
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|_| malformed("the body ended early"))?;
+        if let Ok(data) = frame.into_data() {
+            seen = seen.saturating_add(data.len());
+            if seen <= MAX_BODY_BYTES {
+                kept.extend_from_slice(&data);
+            } else if seen > MAX_DRAINED_BYTES {
+                return Err(too_large());
+            }
+        }
+    }
+    if seen > MAX_BODY_BYTES {
+        return Err(too_large());
+    }
+    Ok(kept)
+}
+
+/// The response on the wire, with the page's security headers.
+fn to_hyper(response: Response) -> hyper::Response<Full<Bytes>> {
+    let status = StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut out = hyper::Response::new(Full::new(Bytes::from(response.body)));
+    *out.status_mut() = status;
+    let headers = out.headers_mut();
+    let content_type = HeaderValue::from_str(response.content_type)
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    headers.insert(header::CONTENT_TYPE, content_type);
+    if let Some(etag) = response.etag.and_then(|t| HeaderValue::from_str(&t).ok()) {
+        headers.insert(header::ETAG, etag);
+    }
+    for (name, value) in [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ),
+        (
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ),
+        (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
+        (
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ),
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        (header::CONNECTION, HeaderValue::from_static("close")),
+    ] {
+        headers.insert(name, value);
+    }
+    out
+}
+
+/// The connection's bytes, watched until the end of the request head for a bare LF.
+struct HeadCheck {
+    stream: TcpStream,
+    bare_lf: Arc<AtomicBool>,
+    scan: Scan,
+}
+
+impl HeadCheck {
+    fn new(stream: TcpStream, bare_lf: Arc<AtomicBool>) -> Self {
+        Self {
+            stream,
+            bare_lf,
+            scan: Scan::default(),
+        }
+    }
+}
+
+/// Where a reader is in a request head, byte by byte.
+#[derive(Default)]
+struct Scan {
+    /// The byte before, to tell `\r\n` from `\n`.
+    previous: u8,
+    /// Bytes of the current line other than CR.
+    line: usize,
+    /// Whether a line with content (the request line) has been read.
+    started: bool,
+    /// The head's empty line has been read: the rest is body.
+    done: bool,
+}
+
+impl Scan {
+    /// Reads on through `bytes`, and sets `bare_lf` at a line that ends with LF alone.
+    fn feed(&mut self, bytes: &[u8], bare_lf: &AtomicBool) {
+        for &byte in bytes {
+            if self.done {
+                return;
+            }
+            if byte == b'\n' {
+                if self.previous != b'\r' {
+                    bare_lf.store(true, Ordering::SeqCst);
+                }
+                if self.line == 0 && self.started {
+                    self.done = true;
+                }
+                self.started |= self.line > 0;
+                self.line = 0;
+            } else if byte != b'\r' {
+                self.line += 1;
+            }
+            self.previous = byte;
+        }
+    }
+}
+
+impl AsyncRead for HeadCheck {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let before = buf.filled().len();
+        ready!(Pin::new(&mut this.stream).poll_read(cx, buf))?;
+        this.scan.feed(&buf.filled()[before..], &this.bare_lf);
+        Poll::Ready(Ok(()))
+    }
+}
+
+impl AsyncWrite for HeadCheck {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().stream).poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_shutdown(cx)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().stream).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether a head fed in `pieces` (as reads return them) is flagged for a bare LF.
+    fn flagged(pieces: &[&[u8]]) -> bool {
+        let flag = AtomicBool::new(false);
+        let mut scan = Scan::default();
+        for piece in pieces {
+            scan.feed(piece, &flag);
+        }
+        flag.load(Ordering::SeqCst)
+    }
+
+    #[test]
+    fn a_bare_lf_in_the_head_is_found_but_not_in_the_body() {
+        assert!(!flagged(&[
+            b"GET / HTTP/1.1\r\nHost: a\r\n\r\nbody\nwith\nlf"
+        ]));
+        assert!(!flagged(&[
+            b"GET / HTTP/1.1\r",
+            b"\nHost: a\r\n\r",
+            b"\n\n"
+        ]));
+        assert!(flagged(&[b"GET / HTTP/1.1\nHost: a\r\n\r\n"]));
+        assert!(flagged(&[b"GET / HTTP/1.1\r\nHost: a\n\n"]));
+        assert!(flagged(&[b"GET / HTTP/1.1\r\nHost: a\r\n", b"\n"]));
+        // Empty lines before the request line do not end the head.
+        assert!(flagged(&[b"\r\nGET / HTTP/1.1\nHost: a\r\n\r\n"]));
+    }
+
+    #[test]
+    fn hosts_name_the_bound_address_and_port() {
+        let v4: SocketAddr = "127.0.0.1:8080".parse().expect("an address");
+        assert_eq!(allowed_hosts(v4), ["127.0.0.1:8080", "localhost:8080"]);
+        let v6: SocketAddr = "[::1]:80".parse().expect("an address");
+        assert_eq!(allowed_hosts(v6), ["[::1]:80", "localhost:80"]);
+    }
+}
