@@ -1,20 +1,24 @@
 //! The wire: hyper's HTTP/1.1 server on a tokio runtime, with the checks hyper leaves to us.
 //!
-//! hyper parses the request line and headers (httparse) and frames the body. What it accepts
-//! that this server refuses, before any route sees the request:
-//! - a head with a bare LF line ending (httparse takes `\n` for `\r\n`): [`HeadCheck`] watches
-//!   the bytes of the head as they are read;
+//! hyper parses the request line and headers (httparse) and frames the body. It refuses by
+//! itself (400, before any service runs) a request line without an HTTP version, whitespace
+//! between a header name and its colon, a `Content-Length` that is not all digits (`+5`, a
+//! list) and two different `Content-Length`s. What it accepts that this server refuses, before
+//! any route sees the request:
+//! - a head with a bare LF line ending (httparse takes `\n` for `\r\n`);
 //! - any `Transfer-Encoding` (411, or 400 with a `Content-Length` too): the page and the API
 //!   only ever send bodies of known length, so a chunked body is never needed, and refusing it
 //!   leaves one framing only;
-//! - more than one `Content-Length`, even equal ones (hyper refuses different ones itself);
+//! - two equal `Content-Length`s (hyper keeps one; it also drops a `Content-Length` sent with
+//!   a `Transfer-Encoding`, so both are counted on the raw head, by [`HeadCheck`]);
 //! - a `Host` (or an absolute-form target) that does not name this server's own loopback
 //!   address and port (421), or no single `Host` (400): a page on another origin that
 //!   rebinds its DNS name to 127.0.0.1 still sends its own name, and is not answered.
 //!
 //! Each connection carries one request (`Connection: close`), and the whole of it (head, body
-//! and answer) must be done within the server's request timeout; at most the server's
-//! connection cap are open at once, and the ones over it are closed unanswered.
+//! and answer) must be done within the server's request timeout (also hyper's header-read
+//! timeout); at most the server's connection cap are open at once, and the ones over it are
+//! closed unanswered.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -22,7 +26,7 @@ use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::task::{Context, Poll, ready};
 
 use bytes::Bytes;
@@ -104,15 +108,11 @@ fn allowed_hosts(local: SocketAddr) -> Vec<String> {
 async fn connection(server: Arc<Server>, hosts: Arc<[String]>, stream: TcpStream) {
     let _ = stream.set_nodelay(true);
     let head_timeout = server.request_timeout;
-    let bare_lf = Arc::new(AtomicBool::new(false));
-    let io = TokioIo::new(HeadCheck::new(stream, Arc::clone(&bare_lf)));
+    let facts = Arc::new(HeadFacts::default());
+    let io = TokioIo::new(HeadCheck::new(stream, Arc::clone(&facts)));
     let service = service_fn(move |request| {
-        let (server, hosts, bare_lf) = (
-            Arc::clone(&server),
-            Arc::clone(&hosts),
-            Arc::clone(&bare_lf),
-        );
-        async move { Ok::<_, Infallible>(answer(&server, &hosts, &bare_lf, request).await) }
+        let (server, hosts, facts) = (Arc::clone(&server), Arc::clone(&hosts), Arc::clone(&facts));
+        async move { Ok::<_, Infallible>(answer(&server, &hosts, &facts, request).await) }
     });
     let mut builder = http1::Builder::new();
     builder
@@ -129,10 +129,10 @@ async fn connection(server: Arc<Server>, hosts: Arc<[String]>, stream: TcpStream
 async fn answer(
     server: &Server,
     hosts: &[String],
-    bare_lf: &AtomicBool,
+    facts: &HeadFacts,
     request: hyper::Request<Incoming>,
 ) -> hyper::Response<Full<Bytes>> {
-    let response = match checked(server, hosts, bare_lf, request).await {
+    let response = match checked(server, hosts, facts, request).await {
         Ok(response) | Err(response) => response,
     };
     to_hyper(response)
@@ -141,13 +141,13 @@ async fn answer(
 async fn checked(
     server: &Server,
     hosts: &[String],
-    bare_lf: &AtomicBool,
+    facts: &HeadFacts,
     request: hyper::Request<Incoming>,
 ) -> Result<Response, Response> {
-    if bare_lf.load(Ordering::SeqCst) {
+    if facts.bare_lf.load(Ordering::SeqCst) {
         return Err(malformed("lines of the request head end with CR LF"));
     }
-    framing(request.headers())?;
+    framing(facts, request.headers())?;
     host(hosts, &request)?;
     let (parts, body) = request.into_parts();
     let body = read_body(body).await?;
@@ -182,10 +182,19 @@ fn malformed(why: &str) -> Response {
 }
 
 /// One way only to tell where a body ends: a single `Content-Length` of digits, or none.
-fn framing(headers: &HeaderMap) -> Result<(), Response> {
+///
+/// The head's own lines are counted ([`HeadFacts`]): hyper drops a `Content-Length` sent with
+/// a `Transfer-Encoding`, and the second of two equal ones, before the service sees them.
+fn framing(facts: &HeadFacts, headers: &HeaderMap) -> Result<(), Response> {
     let lengths: Vec<&HeaderValue> = headers.get_all(header::CONTENT_LENGTH).iter().collect();
-    if headers.contains_key(header::TRANSFER_ENCODING) {
-        if !lengths.is_empty() {
+    let counted = facts
+        .content_lengths
+        .load(Ordering::SeqCst)
+        .max(lengths.len());
+    if headers.contains_key(header::TRANSFER_ENCODING)
+        || facts.transfer_encoding.load(Ordering::SeqCst)
+    {
+        if counted > 0 {
             return Err(malformed(
                 "a request has Content-Length or Transfer-Encoding, not both",
             ));
@@ -196,7 +205,7 @@ fn framing(headers: &HeaderMap) -> Result<(), Response> {
             "send the body with a Content-Length, not a Transfer-Encoding",
         ));
     }
-    if lengths.len() > 1 {
+    if counted > 1 {
         return Err(malformed("a request has one Content-Length"));
     }
     if lengths
@@ -293,22 +302,36 @@ fn to_hyper(response: Response) -> hyper::Response<Full<Bytes>> {
     out
 }
 
-/// The connection's bytes, watched until the end of the request head for a bare LF.
+/// The connection's bytes, watched until the end of the request head.
 struct HeadCheck {
     stream: TcpStream,
-    bare_lf: Arc<AtomicBool>,
+    facts: Arc<HeadFacts>,
     scan: Scan,
 }
 
 impl HeadCheck {
-    fn new(stream: TcpStream, bare_lf: Arc<AtomicBool>) -> Self {
+    fn new(stream: TcpStream, facts: Arc<HeadFacts>) -> Self {
         Self {
             stream,
-            bare_lf,
+            facts,
             scan: Scan::default(),
         }
     }
 }
+
+/// What the raw bytes of a request head showed, before hyper parsed it.
+#[derive(Default)]
+struct HeadFacts {
+    /// A line ended with LF alone.
+    bare_lf: AtomicBool,
+    /// How many `Content-Length` lines.
+    content_lengths: AtomicUsize,
+    /// Whether there was a `Transfer-Encoding` line.
+    transfer_encoding: AtomicBool,
+}
+
+/// The longest header name [`Scan`] needs to tell apart: `transfer-encoding`.
+const NAME_BYTES: usize = 17;
 
 /// Where a reader is in a request head, byte by byte.
 #[derive(Default)]
@@ -317,6 +340,10 @@ struct Scan {
     previous: u8,
     /// Bytes of the current line other than CR.
     line: usize,
+    /// The start of the current line's header name, lower case.
+    name: [u8; NAME_BYTES],
+    /// Whether the current line's colon has been read.
+    past_name: bool,
     /// Whether a line with content (the request line) has been read.
     started: bool,
     /// The head's empty line has been read: the rest is body.
@@ -324,23 +351,41 @@ struct Scan {
 }
 
 impl Scan {
-    /// Reads on through `bytes`, and sets `bare_lf` at a line that ends with LF alone.
-    fn feed(&mut self, bytes: &[u8], bare_lf: &AtomicBool) {
+    /// Reads on through `bytes`, and notes in `facts` what the head's lines show.
+    fn feed(&mut self, bytes: &[u8], facts: &HeadFacts) {
         for &byte in bytes {
             if self.done {
                 return;
             }
-            if byte == b'\n' {
-                if self.previous != b'\r' {
-                    bare_lf.store(true, Ordering::SeqCst);
+            match byte {
+                b'\n' => {
+                    if self.previous != b'\r' {
+                        facts.bare_lf.store(true, Ordering::SeqCst);
+                    }
+                    if self.line == 0 && self.started {
+                        self.done = true;
+                    }
+                    self.started |= self.line > 0;
+                    self.line = 0;
+                    self.past_name = false;
                 }
-                if self.line == 0 && self.started {
-                    self.done = true;
+                b'\r' => {}
+                b':' if !self.past_name => {
+                    self.past_name = true;
+                    let name = &self.name[..self.line.min(NAME_BYTES)];
+                    if self.line == 14 && name == b"content-length" {
+                        facts.content_lengths.fetch_add(1, Ordering::SeqCst);
+                    } else if self.line == 17 && name == b"transfer-encoding" {
+                        facts.transfer_encoding.store(true, Ordering::SeqCst);
+                    }
+                    self.line += 1;
                 }
-                self.started |= self.line > 0;
-                self.line = 0;
-            } else if byte != b'\r' {
-                self.line += 1;
+                _ => {
+                    if !self.past_name && self.line < NAME_BYTES {
+                        self.name[self.line] = byte.to_ascii_lowercase();
+                    }
+                    self.line += 1;
+                }
             }
             self.previous = byte;
         }
@@ -356,7 +401,7 @@ impl AsyncRead for HeadCheck {
         let this = self.get_mut();
         let before = buf.filled().len();
         ready!(Pin::new(&mut this.stream).poll_read(cx, buf))?;
-        this.scan.feed(&buf.filled()[before..], &this.bare_lf);
+        this.scan.feed(&buf.filled()[before..], &this.facts);
         Poll::Ready(Ok(()))
     }
 }
@@ -395,14 +440,50 @@ impl AsyncWrite for HeadCheck {
 mod tests {
     use super::*;
 
-    /// Whether a head fed in `pieces` (as reads return them) is flagged for a bare LF.
-    fn flagged(pieces: &[&[u8]]) -> bool {
-        let flag = AtomicBool::new(false);
+    /// What a head fed in `pieces` (as reads return them) shows.
+    fn facts(pieces: &[&[u8]]) -> HeadFacts {
+        let facts = HeadFacts::default();
         let mut scan = Scan::default();
         for piece in pieces {
-            scan.feed(piece, &flag);
+            scan.feed(piece, &facts);
         }
-        flag.load(Ordering::SeqCst)
+        facts
+    }
+
+    fn flagged(pieces: &[&[u8]]) -> bool {
+        facts(pieces).bare_lf.load(Ordering::SeqCst)
+    }
+
+    #[test]
+    fn framing_headers_are_counted_in_the_head_only() {
+        let seen = |pieces: &[&[u8]]| {
+            let facts = facts(pieces);
+            (
+                facts.content_lengths.load(Ordering::SeqCst),
+                facts.transfer_encoding.load(Ordering::SeqCst),
+            )
+        };
+        assert_eq!(seen(&[b"GET / HTTP/1.1\r\nHost: a\r\n\r\n"]), (0, false));
+        assert_eq!(
+            seen(&[b"POST / HTTP/1.1\r\nContent-length: 1\r\nCONTENT-LENGTH:1\r\n\r\nx"]),
+            (2, false)
+        );
+        assert_eq!(
+            seen(&[
+                b"POST / HTTP/1.1\r\nConte",
+                b"nt-Length: 1\r\nTransfer-Enc",
+                b"oding: x\r\n\r\n"
+            ]),
+            (1, true)
+        );
+        // Names that only start or end the same, values and the body do not count.
+        assert_eq!(
+            seen(
+                &[b"POST /content-length: HTTP/1.1\r\nX-Content-Length: 1\r\n\
+Content-Lengths: 1\r\nX: content-length: 1\r\n\r\nContent-Length: 1\r\n"]
+            ),
+            (0, false)
+        );
     }
 
     #[test]
