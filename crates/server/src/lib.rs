@@ -6,10 +6,29 @@
 //! `unsafe-eval` (only `'wasm-unsafe-eval'`), `X-Content-Type-Options: nosniff` and
 //! `frame-ancestors 'none'`.
 //!
+//! ```no_run
+//! use std::time::Duration;
+//! let addr = webtoken_server::Server::new(".")
+//!     .with_request_timeout(Duration::from_secs(10))
+//!     .spawn(0)?; // 127.0.0.1, an ephemeral port, served on a background thread
+//! println!("http://{addr}/");
+//! # Ok::<(), std::io::Error>(())
+//! ```
+//!
 //! Only the page's own files are served: `/` (the top-level `index.html`), `/sw.js`, `/www/…` and
 //! `/pkg/…` (the wasm-pack output). Anything else, and any path with `..`, a hidden segment,
-//! a backslash or a percent escape, is a 404. Extra routes (the token service's HTTP API) plug
-//! in through [`Routes`].
+//! a backslash or a percent escape, is a 404. Static files carry a strong `ETag`, and a
+//! matching `If-None-Match` gets `304 Not Modified`. Extra routes (the token service's HTTP
+//! API) plug in through [`Routes`].
+//!
+//! The HTTP/1.1 stack is hyper's server on a two-worker tokio runtime. Before a route sees a
+//! request, the server refuses ambiguous framing (a `Transfer-Encoding`, with or without a
+//! `Content-Length`; more than one `Content-Length`; a length that is not digits), a head with
+//! bare LF line endings or without an HTTP version, and any `Host` other than its own
+//! `127.0.0.1:PORT` or `localhost:PORT` (421 Misdirected Request: DNS rebinding does not reach
+//! the API). Each connection carries one request, done as a whole within
+//! [`REQUEST_TIMEOUT`] (head, body and answer, not per read), and at most
+//! [`MAX_CONNECTIONS`] are open at once; both can be set on the [`Server`].
 
 /// The backend stub: the token service over HTTP, for the tests' remote mode.
 pub mod backend;
