@@ -217,7 +217,7 @@ fn a_trickled_request_is_cut_off_at_the_bound() {
         let answer = read_all(&mut s);
         let took = started.elapsed();
         assert!(
-            took < bound + Duration::from_millis(1500),
+            took < bound + Duration::from_secs(3),
             "cut off after {took:?}"
         );
         assert!(
@@ -305,7 +305,7 @@ fn connections_over_the_cap_are_closed_and_the_server_recovers() {
         let _ = over.write_all(format!("GET / HTTP/1.1\r\nHost: {addr}\r\n\r\n").as_bytes());
         let answer = read_all(&mut over);
         assert_eq!(answer, "", "closed unanswered");
-        assert!(started.elapsed() < Duration::from_secs(2));
+        assert!(started.elapsed() < Duration::from_secs(3));
     }
     drop(idle);
     let deadline = Instant::now() + PATIENCE;
