@@ -47,7 +47,7 @@ use crate::{CONTENT_SECURITY_POLICY, MAX_BODY_BYTES, Request, Response, Server};
 /// still sending gets the answer rather than a reset.
 const MAX_DRAINED_BYTES: usize = 1 << 20;
 
-/// Largest request head (request line and headers) hyper buffers.
+/// Largest request head (request line and headers) hyper buffers; hyper's floor is 8 KiB.
 const MAX_HEAD_BYTES: usize = 16 * 1024;
 
 /// Serves `listener` until `shutdown` completes; the listener is closed when this returns.
@@ -112,7 +112,7 @@ async fn connection(server: Arc<Server>, hosts: Arc<[String]>, stream: TcpStream
     let io = TokioIo::new(HeadCheck::new(stream, Arc::clone(&facts)));
     let service = service_fn(move |request| {
         let (server, hosts, facts) = (Arc::clone(&server), Arc::clone(&hosts), Arc::clone(&facts));
-        async move { Ok::<_, Infallible>(answer(&server, &hosts, &facts, request).await) }
+        async move { Ok::<_, Infallible>(answer(server, &hosts, &facts, request).await) }
     });
     let mut builder = http1::Builder::new();
     builder
@@ -120,14 +120,14 @@ async fn connection(server: Arc<Server>, hosts: Arc<[String]>, stream: TcpStream
         .header_read_timeout(head_timeout)
         .keep_alive(false)
         .title_case_headers(true)
-        .max_buf_size(MAX_HEAD_BYTES.max(8192))
+        .max_buf_size(MAX_HEAD_BYTES)
         .half_close(false);
     let _ = builder.serve_connection(io, service).await;
 }
 
 /// Answers one request: refusals first, then the server's routes and files.
 async fn answer(
-    server: &Server,
+    server: Arc<Server>,
     hosts: &[String],
     facts: &HeadFacts,
     request: hyper::Request<Incoming>,
@@ -139,7 +139,7 @@ async fn answer(
 }
 
 async fn checked(
-    server: &Server,
+    server: Arc<Server>,
     hosts: &[String],
     facts: &HeadFacts,
     request: hyper::Request<Incoming>,
@@ -170,7 +170,11 @@ async fn checked(
         headers,
         body,
     };
-    Ok(server.respond(&request))
+    // Files are read and routes run with blocking calls: off the two workers, so that they
+    // keep accepting and timing connections out meanwhile.
+    tokio::task::spawn_blocking(move || server.respond(&request))
+        .await
+        .map_err(|_| Response::error(500, "internal", "the server failed on this request"))
 }
 
 fn malformed(why: &str) -> Response {

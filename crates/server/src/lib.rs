@@ -315,10 +315,12 @@ pub fn content_type(path: &Path) -> &'static str {
     }
 }
 
-/// The server's runtime: two workers whatever the number of connections.
+/// The server's runtime: two workers, and at most eight threads answering (reading files,
+/// running routes), whatever the number of connections.
 fn runtime() -> io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        .max_blocking_threads(8)
         .thread_name("webtoken-serve-worker")
         .enable_io()
         .enable_time()
