@@ -6,19 +6,38 @@
 //! `unsafe-eval` (only `'wasm-unsafe-eval'`), `X-Content-Type-Options: nosniff` and
 //! `frame-ancestors 'none'`.
 //!
+//! ```no_run
+//! use std::time::Duration;
+//! let addr = webtoken_server::Server::new(".")
+//!     .with_request_timeout(Duration::from_secs(10))
+//!     .spawn(0)?; // 127.0.0.1, an ephemeral port, served on a background thread
+//! println!("http://{addr}/");
+//! # Ok::<(), std::io::Error>(())
+//! ```
+//!
 //! Only the page's own files are served: `/` (the top-level `index.html`), `/sw.js`, `/www/…` and
 //! `/pkg/…` (the wasm-pack output). Anything else, and any path with `..`, a hidden segment,
-//! a backslash or a percent escape, is a 404. Extra routes (the token service's HTTP API) plug
-//! in through [`Routes`].
+//! a backslash or a percent escape, is a 404. Static files carry a strong `ETag`, and a
+//! matching `If-None-Match` gets `304 Not Modified`. Extra routes (the token service's HTTP
+//! API) plug in through [`Routes`].
+//!
+//! The HTTP/1.1 stack is hyper's server on a two-worker tokio runtime. Before a route sees a
+//! request, the server refuses ambiguous framing (a `Transfer-Encoding`, with or without a
+//! `Content-Length`; more than one `Content-Length`; a length that is not digits), a head with
+//! bare LF line endings or without an HTTP version, and any `Host` other than its own
+//! `127.0.0.1:PORT` or `localhost:PORT` (421 Misdirected Request: DNS rebinding does not reach
+//! the API). Each connection carries one request, done as a whole within
+//! [`REQUEST_TIMEOUT`] (head, body and answer, not per read), and at most
+//! [`MAX_CONNECTIONS`] are open at once; both can be set on the [`Server`].
 
 /// The backend stub: the token service over HTTP, for the tests' remote mode.
 pub mod backend;
+mod http;
 
-use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::io;
+use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::Duration;
 
@@ -29,10 +48,12 @@ style-src 'self'; img-src 'self' data:; connect-src 'self'; worker-src 'self'; m
 object-src 'none'; base-uri 'none'; form-action 'self'; require-trusted-types-for 'script'; \
 trusted-types webtoken-sw; frame-ancestors 'none'";
 
-/// Largest request head (request line and headers) the server reads.
-const MAX_HEAD_BYTES: usize = 16 * 1024;
 /// Largest request body the server reads.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
+/// How long a connection may take, from its first byte to the end of the answer, by default.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// How many connections are open at once, by default; the ones over it are closed unanswered.
+pub const MAX_CONNECTIONS: usize = 64;
 
 /// One parsed HTTP request.
 #[derive(Debug, Clone)]
@@ -103,27 +124,28 @@ pub trait Routes: Send + Sync {
     fn handle(&self, request: &Request) -> Option<Response>;
 }
 
-/// The static server: a root folder and optional extra routes.
+/// The static server: a root folder, optional extra routes, and its bounds.
 #[derive(Clone)]
 pub struct Server {
     root: PathBuf,
     routes: Option<Arc<dyn Routes>>,
+    request_timeout: Duration,
+    max_connections: usize,
 }
 
 /// Stops a server from [`Server::spawn_stoppable`].
 pub struct Stopper {
-    addr: SocketAddr,
-    stopped: Arc<AtomicBool>,
-    thread: Option<thread::JoinHandle<()>>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<thread::JoinHandle<io::Result<()>>>,
 }
 
 impl Stopper {
-    /// Stops accepting and closes the port; returns once it is closed. Requests already
-    /// being answered finish on their own threads.
+    /// Stops accepting and closes the port; returns once it is closed. Requests still being
+    /// answered are dropped with the server.
     pub fn stop(mut self) {
-        self.stopped.store(true, Ordering::SeqCst);
-        // Wake the accept loop so that it sees the flag.
-        let _ = TcpStream::connect(self.addr);
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
@@ -136,6 +158,8 @@ impl Server {
         Self {
             root: root.into(),
             routes: None,
+            request_timeout: REQUEST_TIMEOUT,
+            max_connections: MAX_CONNECTIONS,
         }
     }
 
@@ -145,11 +169,26 @@ impl Server {
         self
     }
 
+    /// Bounds each connection, head, body and answer together (default [`REQUEST_TIMEOUT`]).
+    pub fn with_request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// Caps the connections open at once (default [`MAX_CONNECTIONS`], at least 1).
+    pub fn with_max_connections(mut self, max: usize) -> Self {
+        self.max_connections = max.max(1);
+        self
+    }
+
     /// Binds `127.0.0.1:port` (0 for an ephemeral port) and serves on a background thread.
     pub fn spawn(self, port: u16) -> io::Result<SocketAddr> {
         let listener = bind_loopback(port)?;
         let addr = listener.local_addr()?;
-        thread::spawn(move || self.run(listener));
+        let runtime = runtime()?;
+        thread::Builder::new()
+            .name("webtoken-serve".into())
+            .spawn(move || runtime.block_on(http::serve(self, listener, std::future::pending())))?;
         Ok(addr)
     }
 
@@ -158,61 +197,27 @@ impl Server {
     pub fn spawn_stoppable(self, port: u16) -> io::Result<(SocketAddr, Stopper)> {
         let listener = bind_loopback(port)?;
         let addr = listener.local_addr()?;
-        let stopped = Arc::new(AtomicBool::new(false));
-        let flag = Arc::clone(&stopped);
-        let thread = thread::spawn(move || self.run_until(listener, &flag));
+        let runtime = runtime()?;
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = thread::Builder::new()
+            .name("webtoken-serve".into())
+            .spawn(move || {
+                runtime.block_on(http::serve(self, listener, async {
+                    let _ = stopped.await;
+                }))
+            })?;
         Ok((
             addr,
             Stopper {
-                addr,
-                stopped,
+                stop: Some(stop),
                 thread: Some(thread),
             },
         ))
     }
 
-    /// Serves connections from `listener` until the process ends, one thread each.
-    pub fn run(self, listener: TcpListener) {
-        self.run_until(listener, &AtomicBool::new(false));
-    }
-
-    fn run_until(self, listener: TcpListener, stopped: &AtomicBool) {
-        for stream in listener.incoming().flatten() {
-            if stopped.load(Ordering::SeqCst) {
-                break; // the listener drops here: the port is closed
-            }
-            let server = self.clone();
-            thread::spawn(move || {
-                // A client that hangs up mid-request is its own problem, not the server's.
-                let _ = server.serve_connection(stream);
-            });
-        }
-    }
-
-    fn serve_connection(&self, mut stream: TcpStream) -> io::Result<()> {
-        stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-        stream.set_write_timeout(Some(Duration::from_secs(10)))?;
-        let mut head_only = false;
-        let response = match read_request(&mut stream) {
-            Ok(mut request) => {
-                // HEAD is GET without the body.
-                if request.method == "HEAD" {
-                    head_only = true;
-                    request.method = "GET".into();
-                }
-                self.respond(&request)
-            }
-            Err(RequestError::TooLarge) => Response::error(
-                413,
-                "too_large",
-                &format!("the request is larger than {MAX_BODY_BYTES} bytes"),
-            ),
-            Err(RequestError::Malformed) => {
-                Response::error(400, "malformed_request", "the request is not valid HTTP")
-            }
-            Err(RequestError::Io(e)) => return Err(e),
-        };
-        write_response(&mut stream, &response, head_only)
+    /// Serves connections from `listener` until the process ends.
+    pub fn run(self, listener: TcpListener) -> io::Result<()> {
+        runtime()?.block_on(http::serve(self, listener, std::future::pending()))
     }
 
     /// Answers one request: the extra routes first, then the static files.
@@ -310,114 +315,23 @@ pub fn content_type(path: &Path) -> &'static str {
     }
 }
 
-enum RequestError {
-    TooLarge,
-    Malformed,
-    Io(io::Error),
-}
-
-fn read_request(stream: &mut TcpStream) -> Result<Request, RequestError> {
-    let mut reader = BufReader::new(stream);
-    let mut head = Vec::new();
-    loop {
-        let mut line = Vec::new();
-        let n = reader
-            .by_ref()
-            .take((MAX_HEAD_BYTES + 1 - head.len().min(MAX_HEAD_BYTES)) as u64)
-            .read_until(b'\n', &mut line)
-            .map_err(RequestError::Io)?;
-        if n == 0 {
-            return Err(RequestError::Malformed);
-        }
-        head.extend_from_slice(&line);
-        if head.len() > MAX_HEAD_BYTES {
-            return Err(RequestError::TooLarge);
-        }
-        if line == b"\r\n" || line == b"\n" {
-            break;
-        }
-    }
-    let head = String::from_utf8(head).map_err(|_| RequestError::Malformed)?;
-    let mut lines = head.lines();
-    let mut request_line = lines.next().ok_or(RequestError::Malformed)?.split(' ');
-    let method = request_line.next().ok_or(RequestError::Malformed)?;
-    let target = request_line.next().ok_or(RequestError::Malformed)?;
-    let (path, query) = target.split_once('?').unwrap_or((target, ""));
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
-        .collect();
-    let length = match headers.iter().find(|(n, _)| n == "content-length") {
-        Some((_, v)) => v.parse::<usize>().map_err(|_| RequestError::Malformed)?,
-        None => 0,
-    };
-    if length > MAX_BODY_BYTES {
-        // Read what the client sends (bounded) so that it gets the answer, not a reset.
-        let _ = std::io::copy(
-            &mut reader.by_ref().take((length as u64).min(1 << 20)),
-            &mut std::io::sink(),
-        );
-        return Err(RequestError::TooLarge);
-    }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).map_err(RequestError::Io)?;
-    Ok(Request {
-        method: method.to_string(),
-        path: path.to_string(),
-        query: query.to_string(),
-        headers,
-        body,
-    })
-}
-
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        304 => "Not Modified",
-        400 => "Bad Request",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        409 => "Conflict",
-        413 => "Payload Too Large",
-        415 => "Unsupported Media Type",
-        422 => "Unprocessable Content",
-        423 => "Locked",
-        429 => "Too Many Requests",
-        _ => "Error",
-    }
-}
-
-fn write_response(stream: &mut TcpStream, response: &Response, head_only: bool) -> io::Result<()> {
-    let etag = response
-        .etag
-        .as_ref()
-        .map(|tag| format!("ETag: {tag}\r\n"))
-        .unwrap_or_default();
-    // A 304 has no body, and no length that a cache could take for the stored body's.
-    let length = if response.status == 304 {
-        String::new()
-    } else {
-        format!("Content-Length: {}\r\n", response.body.len())
-    };
-    let head = format!(
-        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\n{length}{etag}\
-Content-Security-Policy: {}\r\nX-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\n\
-Referrer-Policy: no-referrer\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n",
-        response.status,
-        reason(response.status),
-        response.content_type,
-        CONTENT_SECURITY_POLICY,
-    );
-    stream.write_all(head.as_bytes())?;
-    if !head_only {
-        stream.write_all(&response.body)?;
-    }
-    stream.flush()
+/// The server's runtime: two workers, and at most eight threads answering (reading files,
+/// running routes), whatever the number of connections.
+fn runtime() -> io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(8)
+        .thread_name("webtoken-serve-worker")
+        .enable_io()
+        .enable_time()
+        .build()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
 
     #[test]
     fn only_the_page_files_are_served() {
@@ -521,7 +435,7 @@ mod tests {
         std::fs::write(dir.join("index.html"), "<!doctype html>").expect("write");
         let (addr, stopper) = Server::new(&dir).spawn_stoppable(0).expect("bind");
         let mut s = TcpStream::connect(addr).expect("connect while running");
-        write!(s, "GET / HTTP/1.1\r\nHost: x\r\n\r\n").expect("send");
+        write!(s, "GET / HTTP/1.1\r\nHost: {addr}\r\n\r\n").expect("send");
         let mut out = String::new();
         s.read_to_string(&mut out).expect("read");
         assert!(out.starts_with("HTTP/1.1 200"), "{out}");
@@ -539,7 +453,7 @@ mod tests {
         assert!(addr.ip().is_loopback());
         let get = |path: &str| {
             let mut s = TcpStream::connect(addr).expect("connect");
-            write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").expect("send");
+            write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\n\r\n").expect("send");
             let mut out = String::new();
             s.read_to_string(&mut out).expect("read");
             out
@@ -551,7 +465,7 @@ mod tests {
         assert!(wasm.contains("frame-ancestors 'none'"));
         assert!(get("/").contains("<!doctype html>"));
         let mut s = TcpStream::connect(addr).expect("connect");
-        write!(s, "HEAD /pkg/x.wasm HTTP/1.1\r\nHost: x\r\n\r\n").expect("send");
+        write!(s, "HEAD /pkg/x.wasm HTTP/1.1\r\nHost: {addr}\r\n\r\n").expect("send");
         let mut head = String::new();
         s.read_to_string(&mut head).expect("read");
         assert!(head.starts_with("HTTP/1.1 200"), "{head}");
@@ -570,7 +484,7 @@ mod tests {
         std::fs::write(dir.join("www/app.js"), "one").expect("write");
         let server = Server::new(&dir);
         let get = |tags: Option<&str>| {
-            let mut headers = vec![("host".to_owned(), "x".to_owned())];
+            let mut headers = vec![("host".to_owned(), "127.0.0.1:1".to_owned())];
             if let Some(tags) = tags {
                 headers.push(("if-none-match".to_owned(), tags.to_owned()));
             }
@@ -606,14 +520,16 @@ mod tests {
         let tag = changed.etag.expect("an ETag");
         write!(
             s,
-            "GET /www/app.js HTTP/1.1\r\nHost: x\r\nIf-None-Match: {tag}\r\n\r\n"
+            "GET /www/app.js HTTP/1.1\r\nHost: {addr}\r\nIf-None-Match: {tag}\r\n\r\n"
         )
         .expect("send");
         let mut out = String::new();
         s.read_to_string(&mut out).expect("read");
         assert!(out.starts_with("HTTP/1.1 304 Not Modified\r\n"), "{out}");
-        assert!(out.contains(&format!("ETag: {tag}\r\n")), "{out}");
-        assert!(!out.contains("Content-Length"), "{out}");
+        // Header names are case-insensitive; hyper writes this one `Etag`.
+        let lower = out.to_ascii_lowercase();
+        assert!(lower.contains(&format!("\r\netag: {tag}\r\n")), "{out}");
+        assert!(!lower.contains("content-length"), "{out}");
         assert!(out.ends_with("\r\n\r\n"), "{out:?}");
         stopper.stop();
         let _ = std::fs::remove_dir_all(&dir);

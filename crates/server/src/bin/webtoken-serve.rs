@@ -42,8 +42,13 @@ fn main() -> std::process::ExitCode {
         Ok(addr) => println!("Serving webtoken on http://{addr}/ (Ctrl-C to stop)"),
         Err(e) => eprintln!("webtoken-serve: {e}"),
     }
-    webtoken_server::Server::new(root).run(listener);
-    ExitCode::SUCCESS
+    match webtoken_server::Server::new(root).run(listener) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("webtoken-serve: {e}");
+            ExitCode::from(1)
+        }
+    }
 }
 
 #[cfg(target_arch = "wasm32")]
