@@ -1,5 +1,5 @@
-//! HOTP values (RFC 4226 section 5): through `totp-rs` for display, and through HMAC pad
-//! states kept per credential for validation.
+//! HOTP values (RFC 4226 section 5) through HMAC pad states: the one way this workspace computes
+//! a code, for the token's display, the JS API and the token service's validation alike.
 
 use core::fmt;
 
@@ -10,46 +10,6 @@ use super::{Algorithm, EngineError, Secret, check_digits};
 
 #[cfg(target_arch = "x86_64")]
 mod sha_ni;
-
-impl From<Algorithm> for totp_rs::Algorithm {
-    fn from(algorithm: Algorithm) -> Self {
-        match algorithm {
-            Algorithm::Sha1 => totp_rs::Algorithm::SHA1,
-            Algorithm::Sha256 => totp_rs::Algorithm::SHA256,
-            Algorithm::Sha512 => totp_rs::Algorithm::SHA512,
-        }
-    }
-}
-
-/// The code for `counter` through `totp-rs`.
-///
-/// totp-rs counts time steps only, so it is given a step of one second and the counter as the
-/// time: `generate(counter)` then signs `counter / 1`, which is exactly HOTP(K, C) of RFC 4226.
-/// Its `build()` checks the digits (6 to 8) and the 128-bit minimum again.
-pub(super) fn generate(
-    secret: &[u8],
-    counter: u64,
-    digits: u8,
-    algorithm: Algorithm,
-) -> Result<String, EngineError> {
-    let totp = totp_rs::Builder::new()
-        .with_algorithm(algorithm.into())
-        .with_digits(digits)
-        .with_skew(0)
-        .with_step_duration(1)
-        .with_secret(secret)
-        .build()
-        .map_err(|error| match error {
-            totp_rs::TotpError::InvalidDigits { digits } => {
-                EngineError::UnsupportedDigits { digits }
-            }
-            totp_rs::TotpError::SecretTooShort { bits } => EngineError::SecretTooShort { bits },
-            // Every other builder error concerns settings this wrapper never makes (a zero
-            // step, otpauth labels); report them as the digits they were built with.
-            _ => EngineError::UnsupportedDigits { digits },
-        })?;
-    Ok(totp.generate(counter).to_string())
-}
 
 /// The initial hash values of FIPS 180-4 section 5.3.
 const SHA1_IV: [u32; 5] = [
