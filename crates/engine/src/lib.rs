@@ -30,8 +30,8 @@ pub mod token_id;
 #[cfg(test)]
 mod tests;
 
-pub use otp::PreparedKey;
 pub use otp::SHA256_IV;
+pub use otp::{PreparedKey, Sha1Batch};
 pub use secret::{ISSUED_SECRET_BYTES, MAX_SECRET_BYTES, MIN_SECRET_BYTES, Secret};
 
 /// The HMAC hash function of a credential (RFC 6238 section 1.2: SHA-1, SHA-256 or SHA-512).
