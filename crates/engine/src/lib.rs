@@ -2,7 +2,7 @@
 //! typed-code input.
 //!
 //! Everything here is pure: time comes in as an argument (`u64` Unix seconds) and nothing reads a
-//! clock. Every code is computed one way, by [`PreparedKey`] (HMAC on RustCrypto's `sha1` and
+//! clock; randomness comes in through the [`random::Random`] trait. Every code is computed one way, by [`PreparedKey`] (HMAC on RustCrypto's `sha1` and
 //! `sha2`): [`hotp`], [`totp`] and [`code_at_step`] (the token's display and the JS API) key it
 //! per call, and the token service keeps one per credential for validation. `totp-rs` is the
 //! test oracle: a test proves every code equals its own.
@@ -24,6 +24,7 @@ pub mod i18n;
 pub mod input;
 pub mod json;
 mod otp;
+pub mod random;
 mod secret;
 pub mod token_id;
 

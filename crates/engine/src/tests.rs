@@ -480,12 +480,12 @@ fn secrets_are_wiped_on_drop() {
 
 #[test]
 fn random_secrets_have_the_requested_length_and_differ() {
-    let a = Secret::random(ISSUED_SECRET_BYTES).unwrap();
-    let b = Secret::random(ISSUED_SECRET_BYTES).unwrap();
+    let a = Secret::random(ISSUED_SECRET_BYTES, &mut random::OsRandom).unwrap();
+    let b = Secret::random(ISSUED_SECRET_BYTES, &mut random::OsRandom).unwrap();
     assert_eq!(a.as_bytes().len(), 20);
     assert_ne!(a, b, "two 160-bit draws are equal with probability 2^-160");
     assert_eq!(
-        Secret::random(8).unwrap_err(),
+        Secret::random(8, &mut random::OsRandom).unwrap_err(),
         EngineError::SecretTooShort { bits: 64 }
     );
 }
