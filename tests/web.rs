@@ -121,7 +121,9 @@ fn clear_bank_storage() {
 /// Stores the demo customers hashed with few PBKDF2 rounds, so that the bank starts without
 /// seeding (a debug build hashes slowly, and a test must not block the page for seconds).
 fn store_fast_demo_bank() {
-    let bank = webtoken_bank::Bank::demo_with_iterations(1_000).unwrap();
+    let bank =
+        webtoken_bank::Bank::demo_with_iterations(1_000, &mut webtoken_engine::random::OsRandom)
+            .unwrap();
     local_storage()
         .set_item(
             "webtoken.bank.customers",

@@ -14,7 +14,9 @@
 //! use webtoken_bank::{Action, Bank, Event, Field, Lang, Screen, drive};
 //! use webtoken_token_service::{MemoryStore, Policy, TokenService};
 //!
-//! let mut bank = Bank::demo_with_iterations(1_000).expect("random salts");
+//! use webtoken_engine::random::OsRandom;
+//!
+//! let mut bank = Bank::demo_with_iterations(1_000, &mut OsRandom).expect("random salts");
 //! let service = TokenService::new(MemoryStore::default(), Policy::default());
 //! let now = 1_700_000_000;
 //! let mut screen = Screen::default();
@@ -34,6 +36,7 @@ use core::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use webtoken_engine::random::Random;
 use webtoken_engine::token_id::TokenId;
 
 mod driver;
@@ -396,18 +399,28 @@ impl Bank {
         Ok(bank)
     }
 
-    /// The demo customers hashed with another iteration count (tests use a small one).
-    pub fn demo_with_iterations(iterations: u32) -> Result<Self, BankError> {
+    /// The demo customers hashed with another iteration count (tests use a small one), salted
+    /// from `random`.
+    pub fn demo_with_iterations(
+        iterations: u32,
+        random: &mut (impl Random + ?Sized),
+    ) -> Result<Self, BankError> {
         let mut bank = Self::new(iterations)?;
         for (contract_id, password) in DEMO_CUSTOMERS {
-            bank.add_customer(contract_id, password)?;
+            bank.add_customer(contract_id, password, random)?;
         }
         Ok(bank)
     }
 
-    /// Adds a customer with no token; the password is stored only as a salted hash.
-    pub fn add_customer(&mut self, contract_id: &str, password: &str) -> Result<(), BankError> {
-        let password = PasswordHash::new(password, self.iterations)?;
+    /// Adds a customer with no token; the password is stored only as a hash, salted from
+    /// `random` ([`OsRandom`](webtoken_engine::random::OsRandom) outside tests).
+    pub fn add_customer(
+        &mut self,
+        contract_id: &str,
+        password: &str,
+        random: &mut (impl Random + ?Sized),
+    ) -> Result<(), BankError> {
+        let password = PasswordHash::new(password, self.iterations, random)?;
         self.add_customer_hashed(contract_id, password)
     }
 

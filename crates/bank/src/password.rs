@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 use webtoken_engine::hex::{from_hex, to_hex};
+use webtoken_engine::random::Random;
 use zeroize::Zeroizing;
 
 use super::BankError;
@@ -73,10 +74,16 @@ pub struct PasswordHash {
 }
 
 impl PasswordHash {
-    /// Hashes `password` with a fresh random salt from the system's generator.
-    pub fn new(password: &str, iterations: u32) -> Result<Self, BankError> {
+    /// Hashes `password` with a fresh salt from `random` ([`OsRandom`] outside tests).
+    ///
+    /// [`OsRandom`]: webtoken_engine::random::OsRandom
+    pub fn new(
+        password: &str,
+        iterations: u32,
+        random: &mut (impl Random + ?Sized),
+    ) -> Result<Self, BankError> {
         let mut salt = [0u8; SALT_LEN];
-        getrandom::fill(&mut salt).map_err(|_| BankError::Random)?;
+        random.fill(&mut salt).map_err(|_| BankError::Random)?;
         Self::with_salt(password, salt, iterations)
     }
 
@@ -203,6 +210,7 @@ impl TryFrom<PasswordHashRecord> for PasswordHash {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use webtoken_engine::random::{FixedRandom, OsRandom, SeededRandom};
 
     /// One vector of `tests/vectors/pbkdf2_sha256.txt`.
     struct Vector {
@@ -274,11 +282,38 @@ mod tests {
 
     #[test]
     fn salts_differ_and_count_is_kept() {
-        let a = PasswordHash::new("same", 10).unwrap();
-        let b = PasswordHash::new("same", 10).unwrap();
+        let a = PasswordHash::new("same", 10, &mut OsRandom).unwrap();
+        let b = PasswordHash::new("same", 10, &mut OsRandom).unwrap();
         assert_ne!(a, b, "two hashes of one password have different salts");
         assert!(a.verify("same") && b.verify("same"));
         assert_eq!(a.iterations(), 10);
+    }
+
+    #[test]
+    fn the_salt_is_drawn_from_the_random_source() {
+        let mut random = FixedRandom::new([7; SALT_LEN]);
+        let hash = PasswordHash::new("pw", 10, &mut random).unwrap();
+        assert_eq!(
+            hash,
+            PasswordHash::with_salt("pw", [7; SALT_LEN], 10).unwrap()
+        );
+        assert_eq!(random.remaining(), 0);
+        // The same seed salts the same way.
+        assert_eq!(
+            PasswordHash::new("pw", 10, &mut SeededRandom::new(3)).unwrap(),
+            PasswordHash::new("pw", 10, &mut SeededRandom::new(3)).unwrap()
+        );
+    }
+
+    #[test]
+    fn a_failing_random_source_is_the_typed_error() {
+        let short = FixedRandom::new([7; SALT_LEN - 1]);
+        for mut random in [FixedRandom::new([]), short] {
+            assert_eq!(
+                PasswordHash::new("pw", 10, &mut random),
+                Err(BankError::Random)
+            );
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 use super::*;
+use webtoken_engine::random::SeededRandom;
 use webtoken_engine::totp;
 use webtoken_token_service::{
     Accepted, AuditKind, CredentialStatus, Issued, MemoryStore, Policy, Rejected, TokenService,
@@ -32,7 +33,7 @@ struct World {
 impl World {
     fn new() -> Self {
         Self {
-            bank: Bank::demo_with_iterations(TEST_ITERATIONS).unwrap(),
+            bank: Bank::demo_with_iterations(TEST_ITERATIONS, &mut SeededRandom::new(1)).unwrap(),
             service: TokenService::new(MemoryStore::default(), Policy::default()),
             screen: Screen::default(),
             now: T0,
@@ -934,7 +935,7 @@ fn resync_needs_a_registered_token() {
 #[test]
 fn commands_go_out_and_answers_come_back() {
     // The page's asynchronous mode: no driver, the test plays the token service.
-    let mut bank = Bank::demo_with_iterations(TEST_ITERATIONS).unwrap();
+    let mut bank = Bank::demo_with_iterations(TEST_ITERATIONS, &mut SeededRandom::new(1)).unwrap();
     let token = TokenId::generate("WBTK", 1).unwrap();
     let alice = ContractId::parse(ALICE).unwrap();
     bank.bind_token(&alice, &token).unwrap();
@@ -981,7 +982,7 @@ fn commands_go_out_and_answers_come_back() {
 
 #[test]
 fn bank_changes_end_with_a_save_command() {
-    let mut bank = Bank::demo_with_iterations(TEST_ITERATIONS).unwrap();
+    let mut bank = Bank::demo_with_iterations(TEST_ITERATIONS, &mut SeededRandom::new(1)).unwrap();
     let mut screen = Screen::default();
     for event in [
         Event::Edit(Field::ContractId, ALICE.into()),
@@ -1214,16 +1215,16 @@ fn contract_ids() {
 
 #[test]
 fn bank_refuses_bad_bookkeeping() {
-    let mut bank = Bank::demo_with_iterations(TEST_ITERATIONS).unwrap();
+    let mut bank = Bank::demo_with_iterations(TEST_ITERATIONS, &mut SeededRandom::new(1)).unwrap();
     let alice = ContractId::parse(ALICE).unwrap();
     let bob = ContractId::parse(BOB).unwrap();
     let token = TokenId::generate("WBTK", 42).unwrap();
     assert_eq!(
-        bank.add_customer(ALICE, "x"),
+        bank.add_customer(ALICE, "x", &mut SeededRandom::new(2)),
         Err(BankError::DuplicateContract(alice.clone()))
     );
     assert!(matches!(
-        bank.add_customer("12", "x"),
+        bank.add_customer("12", "x", &mut SeededRandom::new(3)),
         Err(BankError::InvalidContractId(_))
     ));
     assert_eq!(Bank::new(0), Err(BankError::Iterations(0)));

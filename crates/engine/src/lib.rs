@@ -2,9 +2,10 @@
 //! typed-code input.
 //!
 //! Everything here is pure: time comes in as an argument (`u64` Unix seconds) and nothing reads a
-//! clock. Code generation goes through the `totp-rs` crate, wrapped here so that no other module
-//! names it; [`PreparedKey`] is the fast path the token service validates with (the HMAC key
-//! state is derived once per credential), and a test proves both paths agree.
+//! clock; randomness comes in through the [`random::Random`] trait. Every code is computed one way, by [`PreparedKey`] (HMAC on RustCrypto's `sha1` and
+//! `sha2`): [`hotp`], [`totp`] and [`code_at_step`] (the token's display and the JS API) key it
+//! per call, and the token service keeps one per credential for validation. `totp-rs` is the
+//! test oracle: a test proves every code equals its own.
 //!
 //! ```
 //! use webtoken_engine::{Params, Secret, totp};
@@ -23,14 +24,15 @@ pub mod i18n;
 pub mod input;
 pub mod json;
 mod otp;
+pub mod random;
 mod secret;
 pub mod token_id;
 
 #[cfg(test)]
 mod tests;
 
-pub use otp::PreparedKey;
 pub use otp::SHA256_IV;
+pub use otp::{PreparedKey, Sha1Batch};
 pub use secret::{ISSUED_SECRET_BYTES, MAX_SECRET_BYTES, MIN_SECRET_BYTES, Secret};
 
 /// The HMAC hash function of a credential (RFC 6238 section 1.2: SHA-1, SHA-256 or SHA-512).
@@ -347,7 +349,7 @@ pub fn hotp(
     algorithm: Algorithm,
 ) -> Result<String, EngineError> {
     check_digits(digits)?;
-    otp::generate(secret.as_bytes(), counter, digits, algorithm)
+    PreparedKey::new(secret, algorithm).code(counter, digits)
 }
 
 /// The TOTP code at `unix_seconds` (RFC 6238 section 4.2): the HOTP value of the time step.
@@ -358,7 +360,7 @@ pub fn totp(secret: &Secret, unix_seconds: u64, params: &Params) -> Result<Strin
 /// The TOTP code of time step `step` (RFC 6238 section 4.2), for the token's display and tests.
 pub fn code_at_step(secret: &Secret, step: u64, params: &Params) -> Result<String, EngineError> {
     params.validate()?;
-    otp::generate(secret.as_bytes(), step, params.digits, params.algorithm)
+    PreparedKey::new(secret, params.algorithm).code(step, params.digits)
 }
 
 /// Groups a code for reading: `123 456`, `123 4567`, `1234 5678`.

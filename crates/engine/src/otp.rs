@@ -1,5 +1,5 @@
-//! HOTP values (RFC 4226 section 5): through `totp-rs` for display, and through HMAC pad
-//! states kept per credential for validation.
+//! HOTP values (RFC 4226 section 5) through HMAC pad states: the one way this workspace computes
+//! a code, for the token's display, the JS API and the token service's validation alike.
 
 use core::fmt;
 
@@ -7,49 +7,6 @@ use sha1::Digest;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use super::{Algorithm, EngineError, Secret, check_digits};
-
-#[cfg(target_arch = "x86_64")]
-mod sha_ni;
-
-impl From<Algorithm> for totp_rs::Algorithm {
-    fn from(algorithm: Algorithm) -> Self {
-        match algorithm {
-            Algorithm::Sha1 => totp_rs::Algorithm::SHA1,
-            Algorithm::Sha256 => totp_rs::Algorithm::SHA256,
-            Algorithm::Sha512 => totp_rs::Algorithm::SHA512,
-        }
-    }
-}
-
-/// The code for `counter` through `totp-rs`.
-///
-/// totp-rs counts time steps only, so it is given a step of one second and the counter as the
-/// time: `generate(counter)` then signs `counter / 1`, which is exactly HOTP(K, C) of RFC 4226.
-/// Its `build()` checks the digits (6 to 8) and the 128-bit minimum again.
-pub(super) fn generate(
-    secret: &[u8],
-    counter: u64,
-    digits: u8,
-    algorithm: Algorithm,
-) -> Result<String, EngineError> {
-    let totp = totp_rs::Builder::new()
-        .with_algorithm(algorithm.into())
-        .with_digits(digits)
-        .with_skew(0)
-        .with_step_duration(1)
-        .with_secret(secret)
-        .build()
-        .map_err(|error| match error {
-            totp_rs::TotpError::InvalidDigits { digits } => {
-                EngineError::UnsupportedDigits { digits }
-            }
-            totp_rs::TotpError::SecretTooShort { bits } => EngineError::SecretTooShort { bits },
-            // Every other builder error concerns settings this wrapper never makes (a zero
-            // step, otpauth labels); report them as the digits they were built with.
-            _ => EngineError::UnsupportedDigits { digits },
-        })?;
-    Ok(totp.generate(counter).to_string())
-}
 
 /// The initial hash values of FIPS 180-4 section 5.3.
 const SHA1_IV: [u32; 5] = [
@@ -103,9 +60,9 @@ enum Pads {
 /// hashes; those blocks depend on the key alone, so their chaining values are computed here once
 /// and each HOTP value then costs exactly two compressions (the 8-byte counter and the inner
 /// digest each fit in one padded block). The compression functions are RustCrypto's `sha1` and
-/// `sha2`, except for SHA-1 on x86-64 CPUs with the SHA extensions, where [`PreparedKey::values`]
-/// runs several counters' HMACs side by side on them; tests check every value against `totp-rs`
-/// and the `hmac` crate.
+/// `sha2`; [`PreparedKey::values_with`] lets a caller plug in a faster SHA-1 for several counters
+/// at once (the token service's SHA-NI code, see [`Sha1Batch`]). Tests check every value against
+/// `totp-rs` and the `hmac` crate.
 ///
 /// The chaining values are as good as the key, so they are wiped on drop and never printed.
 #[derive(Clone)]
@@ -158,20 +115,28 @@ impl PreparedKey {
     }
 
     /// HOTP(K, C) for each counter C in `counters`, as [`PreparedKey::value`] computes it.
-    ///
-    /// For SHA-1 on an x86-64 CPU with the SHA extensions, the HMACs are computed side by side
-    /// (see `sha_ni`), which costs little more than one of them; a validation window asks for
-    /// its steps this way. Every counter is computed in full whatever the others give.
     pub fn values<const N: usize>(
         &self,
         counters: [u64; N],
         digits: u8,
     ) -> Result<[u32; N], EngineError> {
+        self.values_with(&PortableOnly, counters, digits)
+    }
+
+    /// HOTP(K, C) for each counter C in `counters`, with `batch` computing the HMAC-SHA-1s where
+    /// it can (a validation window asks for its steps this way; on SHA-NI the HMACs run side by
+    /// side and cost little more than one). Other algorithms, and SHA-1 when `batch` answers
+    /// `None`, take the portable path. Every counter is computed in full whatever the others give.
+    pub fn values_with<B: Sha1Batch, const N: usize>(
+        &self,
+        batch: &B,
+        counters: [u64; N],
+        digits: u8,
+    ) -> Result<[u32; N], EngineError> {
         check_digits(digits)?;
         let modulus = 10_u32.pow(u32::from(digits));
-        #[cfg(target_arch = "x86_64")]
         if let Pads::Sha1(inner, outer) = &self.pads
-            && let Some(macs) = sha_ni::hmac_sha1(inner, outer, counters)
+            && let Some(macs) = batch.hmac_sha1(inner, outer, counters)
         {
             return Ok(macs.map(|mac| {
                 let mut bytes = [0_u8; 20];
@@ -197,6 +162,38 @@ impl PreparedKey {
     pub fn code(&self, counter: u64, digits: u8) -> Result<String, EngineError> {
         let value = self.value(counter, digits)?;
         Ok(format!("{value:0width$}", width = usize::from(digits)))
+    }
+}
+
+/// A faster HMAC-SHA-1 of several HOTP counters at once, for [`PreparedKey::values_with`].
+///
+/// The engine itself has no `unsafe` code: the token service implements this on the x86 SHA
+/// extensions, behind its `sha-ni` feature. An implementation is handed the key's pad states,
+/// which are as good as the key: it must neither keep nor show them.
+pub trait Sha1Batch {
+    /// HMAC-SHA-1, as five words (FIPS 180-4's H0 to H4), of each counter's 8-byte big-endian
+    /// encoding (RFC 4226 section 5.2), from the chaining values after the inner (`K0 ^ ipad`) and
+    /// outer (`K0 ^ opad`) key blocks; `None` to leave it to the portable path (for example on a
+    /// CPU without the instructions).
+    fn hmac_sha1<const N: usize>(
+        &self,
+        inner: &[u32; 5],
+        outer: &[u32; 5],
+        counters: [u64; N],
+    ) -> Option<[[u32; 5]; N]>;
+}
+
+/// The [`Sha1Batch`] of [`PreparedKey::values`]: it always leaves the work to the portable path.
+struct PortableOnly;
+
+impl Sha1Batch for PortableOnly {
+    fn hmac_sha1<const N: usize>(
+        &self,
+        _inner: &[u32; 5],
+        _outer: &[u32; 5],
+        _counters: [u64; N],
+    ) -> Option<[[u32; 5]; N]> {
+        None
     }
 }
 
@@ -332,10 +329,76 @@ mod tests {
     use super::*;
     use crate::{MAX_SECRET_BYTES, MIN_SECRET_BYTES};
 
+    /// A [`Sha1Batch`] on RustCrypto's compression function, one counter at a time: what a fast
+    /// one must compute, written out plainly.
+    struct Reference;
+
+    impl Sha1Batch for Reference {
+        fn hmac_sha1<const N: usize>(
+            &self,
+            inner: &[u32; 5],
+            outer: &[u32; 5],
+            counters: [u64; N],
+        ) -> Option<[[u32; 5]; N]> {
+            fn block(state: &[u32; 5], message: &[u8]) -> [u32; 5] {
+                let mut block = [0_u8; 64];
+                block[..message.len()].copy_from_slice(message);
+                block[message.len()] = 0x80;
+                block[56..].copy_from_slice(&((64 + message.len() as u64) * 8).to_be_bytes());
+                let mut state = *state;
+                sha1::block_api::compress(&mut state, &[block]);
+                state
+            }
+            Some(counters.map(|counter| {
+                let mut digest = [0_u8; 20];
+                write_state(&block(inner, &counter.to_be_bytes()), &mut digest);
+                block(outer, &digest)
+            }))
+        }
+    }
+
+    /// A [`Sha1Batch`] that answers wrong: shows that `values_with` uses what a batch gives.
+    struct Zeros;
+
+    impl Sha1Batch for Zeros {
+        fn hmac_sha1<const N: usize>(
+            &self,
+            _inner: &[u32; 5],
+            _outer: &[u32; 5],
+            _counters: [u64; N],
+        ) -> Option<[[u32; 5]; N]> {
+            Some([[0; 5]; N])
+        }
+    }
+
+    #[test]
+    fn values_with_uses_the_batch_for_sha1_only() {
+        let secret = Secret::from_bytes(b"12345678901234567890".to_vec()).expect("20 bytes");
+        let sha1 = PreparedKey::new(&secret, Algorithm::Sha1);
+        // An all-zero MAC truncates at offset 0 to 0.
+        assert_eq!(sha1.values_with(&Zeros, [0, 1], 6), Ok([0, 0]));
+        // RFC 4226 Appendix D: counters 0 and 1 give 755224 and 287082.
+        assert_eq!(
+            sha1.values_with(&Reference, [0, 1], 6),
+            Ok([755_224, 287_082])
+        );
+        let sha256 = PreparedKey::new(&secret, Algorithm::Sha256);
+        assert_eq!(
+            sha256.values_with(&Zeros, [0, 1], 6),
+            sha256.values([0, 1], 6)
+        );
+        assert_eq!(
+            sha1.values_with(&Reference, [0], 9),
+            Err(EngineError::UnsupportedDigits { digits: 9 })
+        );
+    }
+
     proptest! {
-        /// Where `values` takes the SHA-NI path, it agrees with the portable one it replaces.
+        /// A batch computing what the portable path computes gives the same values through
+        /// `values_with`: the hook's contract (words, counter encoding, truncation) is the one
+        /// the portable path follows.
         #[test]
-        fn values_agree_with_the_portable_path(
+        fn values_with_a_reference_batch_agree_with_the_portable_path(
             bytes in proptest::collection::vec(any::<u8>(), MIN_SECRET_BYTES..=MAX_SECRET_BYTES),
             first in prop_oneof![any::<u64>(), Just(0_u64), Just(u64::MAX - 2)],
         ) {
@@ -343,6 +406,7 @@ mod tests {
             let key = PreparedKey::new(&secret, Algorithm::Sha1);
             let counters = [first, first.wrapping_add(1), first.wrapping_add(2)];
             let portable = counters.map(|counter| key.portable_value(counter) % 1_000_000);
+            prop_assert_eq!(key.values_with(&Reference, counters, 6).expect("6 digits"), portable);
             prop_assert_eq!(key.values(counters, 6).expect("6 digits"), portable);
             prop_assert_eq!(key.value(first, 6).expect("6 digits"), portable[0]);
         }

@@ -8,6 +8,7 @@ use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use super::EngineError;
+use crate::random::Random;
 
 /// Shortest secret accepted: 16 bytes, the 128 bits RFC 4226 section 4 requires.
 pub const MIN_SECRET_BYTES: usize = 16;
@@ -88,13 +89,11 @@ impl Secret {
         })
     }
 
-    /// `len` bytes from the operating system's (or browser's) CSPRNG.
-    pub fn random(len: usize) -> Result<Secret, EngineError> {
+    /// `len` bytes from `random` ([`OsRandom`](crate::random::OsRandom) outside tests).
+    pub fn random(len: usize, random: &mut (impl Random + ?Sized)) -> Result<Secret, EngineError> {
         check_len(len)?;
         let mut bytes = Zeroizing::new(vec![0_u8; len]);
-        getrandom::fill(&mut bytes).map_err(|error| EngineError::Random {
-            reason: error.to_string(),
-        })?;
+        random.fill(&mut bytes)?;
         Ok(Secret {
             bytes: core::mem::take(&mut *bytes),
         })

@@ -1,4 +1,5 @@
-//! Tests of the code engine: published vectors, time steps, secrets and the two HMAC paths.
+//! Tests of the code engine: published vectors, time steps, secrets, and the one HMAC path
+//! against two oracles (totp-rs and the `hmac` crate).
 
 #![allow(clippy::unwrap_used)]
 
@@ -20,8 +21,30 @@ fn data_lines(file: &str) -> impl Iterator<Item = Vec<&str>> {
         .map(|line| line.split_whitespace().collect())
 }
 
-/// RFC 4226 Appendix D and RFC 6238 Appendix B, read from `tests/vectors/`, through all three
-/// ways of making a code: `hotp`/`totp` (totp-rs) and `PreparedKey` (the validator's path).
+/// The code for `counter` through `totp-rs`, the test oracle.
+///
+/// totp-rs counts time steps only, so it is given a step of one second and the counter as the
+/// time: `generate(counter)` then signs `counter / 1`, which is exactly HOTP(K, C) of RFC 4226.
+fn via_totp_rs(secret: &Secret, counter: u64, digits: u8, algorithm: Algorithm) -> String {
+    let algorithm = match algorithm {
+        Algorithm::Sha1 => totp_rs::Algorithm::SHA1,
+        Algorithm::Sha256 => totp_rs::Algorithm::SHA256,
+        Algorithm::Sha512 => totp_rs::Algorithm::SHA512,
+    };
+    totp_rs::Builder::new()
+        .with_algorithm(algorithm)
+        .with_digits(digits)
+        .with_skew(0)
+        .with_step_duration(1)
+        .with_secret(secret.as_bytes())
+        .build()
+        .expect("settings totp-rs accepts: 6 to 8 digits, at least 128 bits")
+        .generate(counter)
+        .to_string()
+}
+
+/// RFC 4226 Appendix D and RFC 6238 Appendix B, read from `tests/vectors/`, through every way of
+/// asking for a code (`hotp`, `totp`, `PreparedKey`) and through the oracle, totp-rs.
 #[test]
 fn published_vectors() {
     let mut secret = None;
@@ -36,6 +59,7 @@ fn published_vectors() {
                     hotp(secret, counter, 6, Algorithm::Sha1).unwrap(),
                     *expected
                 );
+                assert_eq!(via_totp_rs(secret, counter, 6, Algorithm::Sha1), *expected);
                 let key = PreparedKey::new(secret, Algorithm::Sha1);
                 assert_eq!(key.code(counter, 6).unwrap(), *expected);
                 hotp_checked += 1;
@@ -71,6 +95,10 @@ fn published_vectors() {
                 let key = PreparedKey::new(secret, algorithm);
                 assert_eq!(
                     key.code(params.step(time), params.digits).unwrap(),
+                    *expected
+                );
+                assert_eq!(
+                    via_totp_rs(secret, params.step(time), params.digits, algorithm),
                     *expected
                 );
                 totp_checked += 1;
@@ -452,12 +480,12 @@ fn secrets_are_wiped_on_drop() {
 
 #[test]
 fn random_secrets_have_the_requested_length_and_differ() {
-    let a = Secret::random(ISSUED_SECRET_BYTES).unwrap();
-    let b = Secret::random(ISSUED_SECRET_BYTES).unwrap();
+    let a = Secret::random(ISSUED_SECRET_BYTES, &mut random::OsRandom).unwrap();
+    let b = Secret::random(ISSUED_SECRET_BYTES, &mut random::OsRandom).unwrap();
     assert_eq!(a.as_bytes().len(), 20);
     assert_ne!(a, b, "two 160-bit draws are equal with probability 2^-160");
     assert_eq!(
-        Secret::random(8).unwrap_err(),
+        Secret::random(8, &mut random::OsRandom).unwrap_err(),
         EngineError::SecretTooShort { bits: 64 }
     );
 }
@@ -498,7 +526,7 @@ fn prepared_key_handles_keys_longer_than_a_block() {
         for algorithm in [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512] {
             let key = PreparedKey::new(&secret, algorithm);
             for counter in [0, 1, 59, u64::MAX] {
-                let expected = hotp(&secret, counter, 8, algorithm).unwrap();
+                let expected = via_totp_rs(&secret, counter, 8, algorithm);
                 assert_eq!(
                     key.code(counter, 8).unwrap(),
                     expected,
@@ -547,24 +575,34 @@ proptest! {
         }
     }
 
-    /// The validator's path (precomputed HMAC pad states) agrees with totp-rs and the hmac crate.
+    /// Every way of asking for a code (`hotp`, `code_at_step`, `totp`, `PreparedKey`) gives
+    /// totp-rs's code and the `hmac` crate's value, for every algorithm and number of digits.
     #[test]
-    fn prepared_key_agrees_with_totp_rs(
+    fn codes_agree_with_totp_rs(
         bytes in proptest::collection::vec(any::<u8>(), MIN_SECRET_BYTES..=MAX_SECRET_BYTES),
         counter in any::<u64>(),
         digits in MIN_DIGITS..=MAX_DIGITS,
         algorithm in prop_oneof![Just(Algorithm::Sha1), Just(Algorithm::Sha256), Just(Algorithm::Sha512)],
+        period in 1..=MAX_PERIOD,
     ) {
         let secret = Secret::from_bytes(bytes).unwrap();
+        let oracle = via_totp_rs(&secret, counter, digits, algorithm);
+        prop_assert_eq!(hotp(&secret, counter, digits, algorithm).unwrap(), oracle.clone());
+        let params = Params { algorithm, digits, period, t0: 0 };
+        prop_assert_eq!(code_at_step(&secret, counter, &params).unwrap(), oracle.clone());
+        // `totp` at the Unix time `counter`, in step counter / period.
+        prop_assert_eq!(
+            totp(&secret, counter, &params).unwrap(),
+            via_totp_rs(&secret, counter / period, digits, algorithm)
+        );
         let key = PreparedKey::new(&secret, algorithm);
-        let via_totp_rs = hotp(&secret, counter, digits, algorithm).unwrap();
-        prop_assert_eq!(key.code(counter, digits).unwrap(), via_totp_rs.clone());
-        prop_assert_eq!(key.value(counter, digits).unwrap(), via_totp_rs.parse::<u32>().unwrap());
+        prop_assert_eq!(key.code(counter, digits).unwrap(), oracle.clone());
+        prop_assert_eq!(key.value(counter, digits).unwrap(), oracle.parse::<u32>().unwrap());
         prop_assert_eq!(key.value(counter, digits).unwrap(), via_hmac_crate(secret.as_bytes(), counter, digits, algorithm));
         // The same key answers again for the next counter (the keyed state is not consumed).
         prop_assert_eq!(
             key.code(counter.wrapping_add(1), digits).unwrap(),
-            hotp(&secret, counter.wrapping_add(1), digits, algorithm).unwrap()
+            via_totp_rs(&secret, counter.wrapping_add(1), digits, algorithm)
         );
     }
 }

@@ -10,6 +10,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use webtoken_engine::random::OsRandom;
 use webtoken_engine::token_id::TokenId;
 use webtoken_engine::{Params, PreparedKey, Secret};
 use webtoken_token_service::{MemoryStore, Policy, TokenService};
@@ -56,7 +57,7 @@ fn workload(credentials: usize, rounds: u64) -> Workload {
         })
         .collect();
     let secrets: Vec<Secret> = (0..credentials)
-        .map(|_| Secret::random(20).expect("random bytes are available"))
+        .map(|_| Secret::random(20, &mut OsRandom).expect("random bytes are available"))
         .collect();
     let keys: Vec<PreparedKey> = secrets
         .iter()

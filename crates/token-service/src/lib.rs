@@ -46,6 +46,7 @@
 //! ```
 
 use std::fmt;
+use std::sync::{Mutex, PoisonError};
 
 use serde::{Deserialize, Serialize};
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq, ConstantTimeGreater};
@@ -53,11 +54,15 @@ use subtle::{Choice, ConditionallySelectable, ConstantTimeEq, ConstantTimeGreate
 use webtoken_engine::i18n::Lang;
 use webtoken_engine::i18n::service::Text;
 use webtoken_engine::input::{CodeInputError, code_value};
+use webtoken_engine::random::{OsRandom, Random};
 use webtoken_engine::token_id::{MAX_SERIAL, TokenId, TokenIdError};
 use webtoken_engine::{EngineError, ISSUED_SECRET_BYTES, Params, Secret};
 
 pub mod api;
 mod audit;
+// The workspace's only `unsafe` code: SHA-1 on the x86 SHA extensions, for validation's speed.
+#[cfg(all(feature = "sha-ni", target_arch = "x86_64"))]
+mod sha_ni;
 mod store;
 
 #[cfg(test)]
@@ -538,6 +543,9 @@ pub struct TokenService<S: CredentialStore = MemoryStore> {
     store: S,
     policy: Policy,
     audit: AuditLog,
+    /// Where [`TokenService::issue`] draws serials and secrets: [`OsRandom`] unless a test gave
+    /// another source ([`TokenService::with_random`]).
+    random: Mutex<Box<dyn Random + Send>>,
 }
 
 impl<S: CredentialStore + fmt::Debug> fmt::Debug for TokenService<S> {
@@ -557,6 +565,16 @@ impl<S: CredentialStore> TokenService<S> {
             store,
             policy: policy.bounded(),
             audit: AuditLog::default(),
+            random: Mutex::new(Box::new(OsRandom)),
+        }
+    }
+
+    /// This service, issuing with the randomness of `random` instead of the operating system's
+    /// (tests pass a deterministic source, as they pass the time).
+    pub fn with_random(self, random: impl Random + Send + 'static) -> Self {
+        TokenService {
+            random: Mutex::new(Box::new(random)),
+            ..self
         }
     }
 
@@ -572,6 +590,7 @@ impl<S: CredentialStore> TokenService<S> {
             store,
             policy: policy.bounded(),
             audit: AuditLog::from_events(snapshot.audit),
+            random: Mutex::new(Box::new(OsRandom)),
         })
     }
 
@@ -594,15 +613,22 @@ impl<S: CredentialStore> TokenService<S> {
     }
 
     /// Issues a credential of the bank's model: a fresh Token ID ([`TOKEN_MODEL`] and a random
-    /// serial), a 160-bit secret from the CSPRNG, SHA-1, 6 digits, 30 seconds.
+    /// serial), a 160-bit secret, SHA-1, 6 digits, 30 seconds. The randomness comes from the
+    /// service's source: the operating system's CSPRNG unless [`TokenService::with_random`].
+    ///
+    /// Each attempt draws 4 bytes, read big-endian modulo `MAX_SERIAL + 1`, for the serial and
+    /// then [`ISSUED_SECRET_BYTES`] for the secret; a serial already issued is drawn again.
     pub fn issue(&self, now: u64) -> Result<Issued, ServiceError> {
         for _ in 0..MAX_ISSUE_ATTEMPTS {
-            let draw = getrandom::u32().map_err(|error| EngineError::Random {
-                reason: error.to_string(),
-            })?;
-            let token_id = TokenId::generate(TOKEN_MODEL, draw % (MAX_SERIAL + 1))
-                .map_err(ServiceError::TokenId)?;
-            let secret = Secret::random(ISSUED_SECRET_BYTES)?;
+            let (serial, secret) = {
+                // A panic elsewhere while this was held leaves the source itself usable.
+                let mut random = self.random.lock().unwrap_or_else(PoisonError::into_inner);
+                let mut draw = [0_u8; 4];
+                random.fill(&mut draw).map_err(EngineError::from)?;
+                let serial = u32::from_be_bytes(draw) % (MAX_SERIAL + 1);
+                (serial, Secret::random(ISSUED_SECRET_BYTES, &mut *random)?)
+            };
+            let token_id = TokenId::generate(TOKEN_MODEL, serial).map_err(ServiceError::TokenId)?;
             match self.provision(token_id, secret, Params::default(), now) {
                 Err(ServiceError::Store(StoreError::AlreadyExists)) => continue,
                 other => return other,
@@ -1005,7 +1031,7 @@ impl Operation {
 }
 
 /// Steps whose codes [`compare`] computes together: the default window of +-1 in one call of
-/// [`webtoken_engine::PreparedKey::values`], whose HMACs then run side by side.
+/// [`webtoken_engine::PreparedKey::values_with`], whose HMACs then run side by side on SHA-NI.
 const STEPS_AT_ONCE: usize = 3;
 
 /// Compares every step in `steps` (clamped to valid steps) with `is_match(value, step)`, in
@@ -1036,9 +1062,11 @@ fn compare(
         });
         let used =
             usize::try_from(high - first + 1).map_or(STEPS_AT_ONCE, |left| left.min(STEPS_AT_ONCE));
-        let values = key
-            .values(batch, digits)
-            .expect("digits were checked when the credential was created");
+        #[cfg(all(feature = "sha-ni", target_arch = "x86_64"))]
+        let values = key.values_with(&sha_ni::ShaNi, batch, digits);
+        #[cfg(not(all(feature = "sha-ni", target_arch = "x86_64")))]
+        let values = key.values(batch, digits);
+        let values = values.expect("digits were checked when the credential was created");
         for (&candidate, &value) in batch.iter().zip(&values).take(used) {
             let equal = is_match(value, candidate);
             let fresh = match fresh_after {

@@ -9,6 +9,7 @@ use proptest::prelude::*;
 
 use super::*;
 use webtoken_engine::input::CodeInputError;
+use webtoken_engine::random::{FixedRandom, SeededRandom};
 use webtoken_engine::{Algorithm, code_at_step, totp};
 
 const PERIOD: u64 = 30;
@@ -855,6 +856,80 @@ fn a_stale_compare_and_set_fails() {
 }
 
 // ---- Issue ----
+
+/// The bytes of one issue attempt: the serial's 4 bytes (big-endian), then the 20-byte secret.
+fn attempt(serial: u32, secret: &[u8]) -> Vec<u8> {
+    let mut bytes = serial.to_be_bytes().to_vec();
+    bytes.extend_from_slice(secret);
+    bytes
+}
+
+#[test]
+fn issue_from_known_bytes_gives_a_known_token_id_and_secret() {
+    let secret: Vec<u8> = (1..=20).collect();
+    let mut bytes = attempt(42, &secret);
+    // 2^32 - 1 is reduced modulo 10^7 to a seven-digit serial.
+    bytes.extend(attempt(u32::MAX, &[0xab; 20]));
+    let service = TokenService::new(MemoryStore::new(), Policy::default())
+        .with_random(FixedRandom::new(bytes));
+    let issued = service.issue(1_700_000_000).unwrap();
+    assert_eq!(issued.token_id, TokenId::generate(TOKEN_MODEL, 42).unwrap());
+    assert_eq!(issued.token_id.to_string(), "WBTK00000422");
+    assert_eq!(issued.secret.as_bytes(), &secret[..]);
+    let second = service.issue(1_700_000_000).unwrap();
+    assert_eq!(
+        second.token_id,
+        TokenId::generate(TOKEN_MODEL, 4_967_295).unwrap()
+    );
+    assert_eq!(second.secret.as_bytes(), &[0xab; 20]);
+}
+
+#[test]
+fn issue_draws_again_when_the_serial_is_taken() {
+    let first: Vec<u8> = (1..=20).collect();
+    let second: Vec<u8> = (21..=40).collect();
+    let mut bytes = attempt(42, &first);
+    bytes.extend(attempt(42, &[0xee; 20]));
+    bytes.extend(attempt(43, &second));
+    let service = TokenService::new(MemoryStore::new(), Policy::default())
+        .with_random(FixedRandom::new(bytes));
+    service.issue(0).unwrap();
+    let issued = service.issue(0).unwrap();
+    assert_eq!(issued.token_id, TokenId::generate(TOKEN_MODEL, 43).unwrap());
+    assert_eq!(issued.secret.as_bytes(), &second[..]);
+    assert_eq!(service.snapshot().credentials.len(), 2);
+}
+
+#[test]
+fn issue_from_a_failing_source_is_a_typed_error_and_records_nothing() {
+    // No bytes at all, then a serial but no secret.
+    for bytes in [Vec::new(), 42_u32.to_be_bytes().to_vec()] {
+        let service = TokenService::new(MemoryStore::new(), Policy::default())
+            .with_random(FixedRandom::new(bytes));
+        let error = service.issue(0).unwrap_err();
+        assert!(
+            matches!(error, ServiceError::Engine(EngineError::Random { .. })),
+            "{error:?}"
+        );
+        let snapshot = service.snapshot();
+        assert!(snapshot.credentials.is_empty());
+        assert!(snapshot.audit.is_empty());
+    }
+}
+
+#[test]
+fn services_with_the_same_seed_issue_the_same_credentials() {
+    let issue = |seed| {
+        TokenService::new(MemoryStore::new(), Policy::default())
+            .with_random(SeededRandom::new(seed))
+            .issue(0)
+            .unwrap()
+    };
+    let (a, b, c) = (issue(1), issue(1), issue(2));
+    assert_eq!((&a.token_id, &a.secret), (&b.token_id, &b.secret));
+    assert_ne!(a.token_id, c.token_id);
+    assert_ne!(a.secret, c.secret);
+}
 
 #[test]
 fn issued_credentials_follow_the_bank_model() {

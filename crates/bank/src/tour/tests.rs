@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::*;
 use crate::{Action, Bank, Event as BankEvent, Screen, View, drive};
 use webtoken_engine::i18n::Lang;
+use webtoken_engine::random::SeededRandom;
 use webtoken_engine::totp;
 use webtoken_token_service::{Issued, MemoryStore, Policy, TokenService};
 
@@ -174,7 +175,7 @@ impl Customer {
         let now = 1_700_000_010;
         let token = service.issue(now).unwrap();
         let mut customer = Self {
-            bank: Bank::demo_with_iterations(1_000).unwrap(),
+            bank: Bank::demo_with_iterations(1_000, &mut SeededRandom::new(1)).unwrap(),
             service,
             screen: Screen::default(),
             now,

@@ -5,11 +5,17 @@
 //! validation window are independent, so they run here side by side (N streams through the same
 //! instruction sequence), which fills the pipeline; the HMAC itself is specialised to HOTP's
 //! message (one 8-byte counter block, then one 20-byte digest block), built directly in
-//! registers. Callers fall back to the portable path when [`hmac_sha1`] returns `None`.
+//! registers. [`ShaNi`] plugs this into the engine's [`PreparedKey::values_with`], which falls
+//! back to its portable path when [`hmac_sha1`] returns `None` (a CPU without the extensions).
 //!
-//! The functions here are safe Rust: with `#[target_feature]`, the intrinsics (none of which
-//! touches memory) need no `unsafe`. The single `unsafe` is the call into them, after the
-//! runtime check that the CPU has the features they are compiled for.
+//! This is the workspace's only `unsafe` code, so it lives here, in the one crate that needs
+//! the speed (validation), behind the `sha-ni` feature and compiled only for x86-64: the
+//! engine, and with it the token's display and the wasm, forbid `unsafe`. The functions here
+//! are safe Rust: with `#[target_feature]`, the intrinsics (none of which touches memory) need
+//! no `unsafe`. The single `unsafe` is the call into them, after the runtime check that the CPU
+//! has the features they are compiled for.
+//!
+//! [`PreparedKey::values_with`]: webtoken_engine::PreparedKey::values_with
 
 use core::arch::x86_64::{
     __m128i, _mm_add_epi32, _mm_extract_epi32, _mm_set_epi32, _mm_setzero_si128,
@@ -17,13 +23,31 @@ use core::arch::x86_64::{
     _mm_xor_si128,
 };
 
+use webtoken_engine::Sha1Batch;
+
+/// The x86 SHA extensions as the engine's [`Sha1Batch`]: HMAC-SHA-1 of a validation window's
+/// steps side by side, or `None` (the portable path) on a CPU without them.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct ShaNi;
+
+impl Sha1Batch for ShaNi {
+    fn hmac_sha1<const N: usize>(
+        &self,
+        inner: &[u32; 5],
+        outer: &[u32; 5],
+        counters: [u64; N],
+    ) -> Option<[[u32; 5]; N]> {
+        hmac_sha1(inner, outer, counters)
+    }
+}
+
 /// SHA-1's block as four vectors of four message words, word 0 in the high lane (the layout
 /// `sha1rnds4` takes).
 type Block = [__m128i; 4];
 
 /// HMAC-SHA-1 (as five big-endian words) of each counter's 8-byte big-endian encoding, from
 /// the chaining values after the inner and outer key blocks; `None` if this CPU lacks SHA-NI.
-pub(super) fn hmac_sha1<const N: usize>(
+fn hmac_sha1<const N: usize>(
     inner: &[u32; 5],
     outer: &[u32; 5],
     counters: [u64; N],
@@ -37,6 +61,7 @@ pub(super) fn hmac_sha1<const N: usize>(
     }
     // SAFETY: `hmac_sha1_ni` only requires the CPU features it is compiled for (sha, sse2,
     // ssse3, sse4.1), and `supported` has just checked each of them at run time.
+    // The crate denies `unsafe_code` (Cargo.toml); this call is the one place it is allowed.
     #[allow(unsafe_code)]
     let macs = unsafe { hmac_sha1_ni(inner, outer, counters) };
     Some(macs)
@@ -173,6 +198,9 @@ fn compress<const N: usize>(
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+    use webtoken_engine::{Algorithm, MAX_SECRET_BYTES, MIN_SECRET_BYTES, PreparedKey, Secret};
+
     use super::*;
 
     /// One block through RustCrypto's compression function, the reference.
@@ -227,5 +255,24 @@ mod tests {
             return;
         };
         assert_eq!(single, reference_hmac(&inner, &outer, u64::MAX));
+    }
+
+    proptest! {
+        /// Where the engine takes the SHA-NI path, it agrees with the portable one it replaces,
+        /// for any key and counters, the ends of the range included.
+        #[test]
+        fn sha_ni_values_agree_with_the_portable_path(
+            bytes in proptest::collection::vec(any::<u8>(), MIN_SECRET_BYTES..=MAX_SECRET_BYTES),
+            first in prop_oneof![any::<u64>(), Just(0_u64), Just(u64::MAX - 2)],
+            digits in 6_u8..=8,
+        ) {
+            let secret = Secret::from_bytes(bytes).expect("a valid length");
+            let key = PreparedKey::new(&secret, Algorithm::Sha1);
+            let counters = [first, first.wrapping_add(1), first.wrapping_add(2)];
+            prop_assert_eq!(
+                key.values_with(&ShaNi, counters, digits).expect("6 to 8 digits"),
+                key.values(counters, digits).expect("6 to 8 digits")
+            );
+        }
     }
 }
