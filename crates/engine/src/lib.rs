@@ -23,6 +23,7 @@ pub mod i18n;
 pub mod input;
 pub mod json;
 mod otp;
+pub mod persist;
 mod secret;
 pub mod token_id;
 
