@@ -58,6 +58,7 @@ use webtoken_engine::{EngineError, ISSUED_SECRET_BYTES, Params, Secret};
 
 pub mod api;
 mod audit;
+mod persist;
 mod store;
 
 #[cfg(test)]
