@@ -41,7 +41,10 @@ mod tests {
         };
         assert_eq!(now(one.change(add)).unwrap(), Outcome::Saved(()));
         let text = record.text().unwrap();
-        assert!(text.starts_with('{') && text.contains("1000000099"), "{text}");
+        assert!(
+            text.starts_with('{') && text.contains("1000000099"),
+            "{text}"
+        );
         assert!(now(two.refresh()).unwrap());
         assert_eq!(
             two.with(|b| b.customers().len()),

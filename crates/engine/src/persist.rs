@@ -191,6 +191,13 @@ impl<R, X, E> Outcome<R, X, E> {
     }
 }
 
+/// What a change asked for, as the cycle sees it.
+enum Step {
+    Save,
+    Keep,
+    Refuse,
+}
+
 /// What this tab holds of the record.
 struct Held<T, E> {
     value: T,
@@ -326,38 +333,60 @@ impl<S: RecordStore, K: Sealer, T: Record> Keeper<S, K, T> {
         &self,
         mut change: impl FnMut(&mut T) -> Change<R, X>,
     ) -> Outcome<R, X, K::Error> {
+        let (mut answer, mut refusal) = (None, None);
+        let ended = self
+            .cycle(&mut |value| match change(value) {
+                Change::Save(r) => {
+                    answer = Some(r);
+                    Step::Save
+                }
+                Change::Keep(r) => {
+                    answer = Some(r);
+                    Step::Keep
+                }
+                Change::Refuse(x) => {
+                    refusal = Some(x);
+                    Step::Refuse
+                }
+            })
+            .await;
+        if let Some(x) = refusal {
+            return Outcome::Refused(x);
+        }
+        let answer = answer.expect("the cycle runs the change before it ends");
+        match ended {
+            None => Outcome::Saved(answer),
+            Some(problem) => Outcome::NotSaved(answer, problem),
+        }
+    }
+
+    /// [`Self::change`]'s work, not generic over the change: the wasm holds one copy of the
+    /// cycle per kind of record, not one per operation. `None` when saved.
+    async fn cycle(&self, change: &mut dyn FnMut(&mut T) -> Step) -> Option<Problem<K::Error>> {
         let _turn = self.turns.take().await;
         let mut attempt = 0;
         loop {
             attempt += 1;
             self.read().await;
-            let answer = {
-                let mut held = self.held.borrow_mut();
-                match change(&mut held.value) {
-                    Change::Save(answer) => answer,
-                    Change::Keep(answer) => {
-                        return match held.problem.clone() {
-                            None => Outcome::Saved(answer),
-                            Some(p) => Outcome::NotSaved(answer, p),
-                        };
-                    }
-                    Change::Refuse(x) => return Outcome::Refused(x),
-                }
-            };
+            let step = change(&mut self.held.borrow_mut().value);
             let (problem, seen) = {
                 let held = self.held.borrow();
                 (held.problem.clone(), held.seen.clone())
             };
+            match step {
+                Step::Save => {}
+                Step::Keep | Step::Refuse => return problem,
+            }
             if let Some(problem) = &problem {
                 if problem.is_unreadable() {
-                    return Outcome::NotSaved(answer, problem.clone());
+                    return Some(problem.clone());
                 }
                 // In memory since a failure: write again only over the text this tab last
                 // saw; anything else would drop another writer's changes or this tab's.
                 match self.store.get() {
                     Ok(stored) if stored == seen => {}
-                    Ok(_) => return Outcome::NotSaved(answer, problem.clone()),
-                    Err(e) => return self.not_saved(answer, Problem::Store(e)),
+                    Ok(_) => return Some(problem.clone()),
+                    Err(e) => return self.not_saved(Problem::Store(e)),
                 }
             }
             let plain = self.held.borrow().value.encode();
@@ -365,27 +394,25 @@ impl<S: RecordStore, K: Sealer, T: Record> Keeper<S, K, T> {
             drop(plain);
             let text = match sealed {
                 Ok(text) => text,
-                Err(e) => return self.not_saved(answer, Problem::Seal(e)),
+                Err(e) => return self.not_saved(Problem::Seal(e)),
             };
             match self.store.write_if(seen.as_deref(), &text) {
                 Ok(Written::Done) => {
                     let mut held = self.held.borrow_mut();
                     held.seen = Some(text);
                     held.problem = None;
-                    return Outcome::Saved(answer);
+                    return None;
                 }
                 Ok(Written::Conflict) if problem.is_none() && attempt < ATTEMPTS => {}
-                Ok(Written::Conflict) => {
-                    return self.not_saved(answer, problem.unwrap_or(Problem::Busy));
-                }
-                Err(e) => return self.not_saved(answer, Problem::Store(e)),
+                Ok(Written::Conflict) => return self.not_saved(problem.unwrap_or(Problem::Busy)),
+                Err(e) => return self.not_saved(Problem::Store(e)),
             }
         }
     }
 
-    fn not_saved<R, X>(&self, answer: R, problem: Problem<K::Error>) -> Outcome<R, X, K::Error> {
+    fn not_saved(&self, problem: Problem<K::Error>) -> Option<Problem<K::Error>> {
         self.held.borrow_mut().problem = Some(problem.clone());
-        Outcome::NotSaved(answer, problem)
+        Some(problem)
     }
 
     /// Removes a stored text that cannot be read (the customer's decision), if it is still the
