@@ -1,5 +1,5 @@
 //! The bank's customers go through the one save cycle ([`webtoken_engine::persist`]), as the
-//! JSON [`crate::json`] writes, stored in clear (passwords only as salted hashes) with
+//! JSON [`webtoken_engine::json`] writes, stored in clear (passwords only as salted hashes) with
 //! [`webtoken_engine::persist::PlainSealer`].
 
 use zeroize::Zeroizing;
