@@ -198,24 +198,22 @@ enum Step {
     Refuse,
 }
 
-/// What this tab holds of the record.
-struct Held<T, E> {
-    value: T,
-    /// The stored text the value was read from or last written as.
-    seen: Option<String>,
-    /// `Some` while the value is not being saved.
-    problem: Option<Problem<E>>,
-}
-
 /// One record kept in a [`RecordStore`] through a [`Sealer`]: the single save cycle.
 ///
 /// Its operations run one at a time (a later one waits for the earlier to end), so a slower
 /// save never writes an older value over a newer one. No borrow is held across an await:
-/// [`Keeper::with`] can be called at any time.
+/// [`Keeper::with`] can be called at any time but from inside a change, and
+/// [`Keeper::problem`] at any time.
 pub struct Keeper<S, K: Sealer, T> {
     store: S,
     sealer: K,
-    held: RefCell<Held<T, K::Error>>,
+    /// The value in memory.
+    value: RefCell<T>,
+    /// The stored text the value was read from or last written as.
+    seen: RefCell<Option<String>>,
+    /// `Some` while the value is not being saved. Apart from the value, so that it can be
+    /// read while a change runs (a page drawing what a change shows early).
+    problem: RefCell<Option<Problem<K::Error>>>,
     turns: Turns,
 }
 
@@ -225,11 +223,9 @@ impl<S: RecordStore, K: Sealer, T: Record> Keeper<S, K, T> {
         Self {
             store,
             sealer,
-            held: RefCell::new(Held {
-                value: T::absent(),
-                seen: None,
-                problem: None,
-            }),
+            value: RefCell::new(T::absent()),
+            seen: RefCell::new(None),
+            problem: RefCell::new(None),
             turns: Turns::default(),
         }
     }
@@ -246,17 +242,17 @@ impl<S: RecordStore, K: Sealer, T: Record> Keeper<S, K, T> {
 
     /// Shows `look` the value in memory.
     pub fn with<R>(&self, look: impl FnOnce(&T) -> R) -> R {
-        look(&self.held.borrow().value)
+        look(&self.value.borrow())
     }
 
     /// Why the value is not being saved, if it is not.
     pub fn problem(&self) -> Option<Problem<K::Error>> {
-        self.held.borrow().problem.clone()
+        self.problem.borrow().clone()
     }
 
     /// Whether the value was read from or written as a stored text.
     pub fn has_seen(&self) -> bool {
-        self.held.borrow().seen.is_some()
+        self.seen.borrow().is_some()
     }
 
     /// Reads the stored text and, when it differs from the one last seen, opens it; `true`
@@ -267,40 +263,34 @@ impl<S: RecordStore, K: Sealer, T: Record> Keeper<S, K, T> {
     }
 
     async fn read(&self) -> bool {
-        let memory_only = {
-            let held = self.held.borrow();
-            held.problem.as_ref().is_some_and(|p| !p.is_unreadable())
-        };
+        let memory_only = self
+            .problem
+            .borrow()
+            .as_ref()
+            .is_some_and(|p| !p.is_unreadable());
         if memory_only {
             return false;
         }
         let stored = match self.store.get() {
             Ok(stored) => stored,
             Err(e) => {
-                self.held.borrow_mut().problem = Some(Problem::Store(e));
+                *self.problem.borrow_mut() = Some(Problem::Store(e));
                 return false;
             }
         };
-        if self.held.borrow().seen == stored {
+        if *self.seen.borrow() == stored {
             return false;
         }
         let opened = match &stored {
             None => Ok(T::absent()),
             Some(text) => self.open(text).await,
         };
-        let mut held = self.held.borrow_mut();
-        match opened {
-            Ok(value) => {
-                held.value = value;
-                held.problem = None;
-            }
-            Err(problem) => {
-                // Nothing read from a record that cannot be opened is shown.
-                held.value = T::absent();
-                held.problem = Some(problem);
-            }
-        }
-        held.seen = stored;
+        let (value, problem) = match opened {
+            Ok(value) => (value, None),
+            // Nothing read from a record that cannot be opened is shown.
+            Err(problem) => (T::absent(), Some(problem)),
+        };
+        self.set(value, stored, problem);
         true
     }
 
@@ -319,10 +309,7 @@ impl<S: RecordStore, K: Sealer, T: Record> Keeper<S, K, T> {
             None => T::absent(),
             Some(text) => self.open(text).await?,
         };
-        let mut held = self.held.borrow_mut();
-        held.value = value;
-        held.seen = stored;
-        held.problem = None;
+        self.set(value, stored, None);
         Ok(())
     }
 
@@ -368,11 +355,8 @@ impl<S: RecordStore, K: Sealer, T: Record> Keeper<S, K, T> {
         loop {
             attempt += 1;
             self.read().await;
-            let step = change(&mut self.held.borrow_mut().value);
-            let (problem, seen) = {
-                let held = self.held.borrow();
-                (held.problem.clone(), held.seen.clone())
-            };
+            let step = change(&mut self.value.borrow_mut());
+            let (problem, seen) = (self.problem(), self.seen.borrow().clone());
             match step {
                 Step::Save => {}
                 Step::Keep | Step::Refuse => return problem,
@@ -389,7 +373,7 @@ impl<S: RecordStore, K: Sealer, T: Record> Keeper<S, K, T> {
                     Err(e) => return self.not_saved(Problem::Store(e)),
                 }
             }
-            let plain = self.held.borrow().value.encode();
+            let plain = self.value.borrow().encode();
             let sealed = self.sealer.seal(plain.as_bytes()).await;
             drop(plain);
             let text = match sealed {
@@ -398,9 +382,8 @@ impl<S: RecordStore, K: Sealer, T: Record> Keeper<S, K, T> {
             };
             match self.store.write_if(seen.as_deref(), &text) {
                 Ok(Written::Done) => {
-                    let mut held = self.held.borrow_mut();
-                    held.seen = Some(text);
-                    held.problem = None;
+                    *self.seen.borrow_mut() = Some(text);
+                    *self.problem.borrow_mut() = None;
                     return None;
                 }
                 Ok(Written::Conflict) if problem.is_none() && attempt < ATTEMPTS => {}
@@ -410,8 +393,14 @@ impl<S: RecordStore, K: Sealer, T: Record> Keeper<S, K, T> {
         }
     }
 
+    fn set(&self, value: T, seen: Option<String>, problem: Option<Problem<K::Error>>) {
+        *self.value.borrow_mut() = value;
+        *self.seen.borrow_mut() = seen;
+        *self.problem.borrow_mut() = problem;
+    }
+
     fn not_saved(&self, problem: Problem<K::Error>) -> Option<Problem<K::Error>> {
-        self.held.borrow_mut().problem = Some(problem.clone());
+        *self.problem.borrow_mut() = Some(problem.clone());
         Some(problem)
     }
 
@@ -420,19 +409,20 @@ impl<S: RecordStore, K: Sealer, T: Record> Keeper<S, K, T> {
     /// nothing of the kind to remove.
     pub async fn discard(&self) -> bool {
         let _turn = self.turns.take().await;
-        let seen = {
-            let held = self.held.borrow();
-            if !held.problem.as_ref().is_some_and(Problem::is_unreadable) {
-                return false;
-            }
-            held.seen.clone()
-        };
+        if !self
+            .problem
+            .borrow()
+            .as_ref()
+            .is_some_and(Problem::is_unreadable)
+        {
+            return false;
+        }
+        let seen = self.seen.borrow().clone();
         if self.store.remove_if(seen.as_deref()) != Ok(Written::Done) {
             return false;
         }
-        let mut held = self.held.borrow_mut();
-        held.seen = None;
-        held.problem = None;
+        *self.seen.borrow_mut() = None;
+        *self.problem.borrow_mut() = None;
         true
     }
 }

@@ -350,3 +350,17 @@ fn changes_started_at_once_run_one_after_the_other() {
     );
     assert_eq!(stored(&record), Some(log(&["a", "b"])));
 }
+
+#[test]
+fn a_change_may_ask_why_the_record_is_not_saved() {
+    let record = MemoryRecord::default();
+    let one = tab(&record);
+    let outcome = now(one.change(|log: &mut Log| {
+        // A page drawing what the change shows early reads the problem meanwhile.
+        assert_eq!(one.problem(), None);
+        assert!(!one.has_seen());
+        log.0.push("a".into());
+        Change::<(), ()>::Save(())
+    }));
+    assert_eq!(outcome, Some(Outcome::Saved(())));
+}
