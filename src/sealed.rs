@@ -11,8 +11,6 @@ use super::storage::StorageError;
 use webtoken_engine::persist::{Problem, Sealer};
 use webtoken_token::vault::{Envelope, KeySpec, VaultError};
 
-pub use webtoken_engine::persist::Written;
-
 /// Why records are kept in memory only for this visit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
