@@ -205,10 +205,39 @@ enum Step {
 /// [`Keeper::with`] can be called at any time but from inside a change, and
 /// [`Keeper::problem`] at any time.
 pub struct Keeper<S, K: Sealer, T> {
-    store: S,
-    sealer: K,
+    cycle: Cycle<S, K>,
     /// The value in memory.
     value: RefCell<T>,
+}
+
+/// The value of a keeper as the cycle sees it: the cycle is generic over the store and the
+/// sealer only, so the wasm holds one copy of it per kind of storage, not per record type.
+trait Slot {
+    /// Sets the value to the one when nothing is stored.
+    fn set_absent(&self);
+    /// Sets the value from its plaintext form; on failure the value is left as it is.
+    fn set_decoded(&self, text: &str) -> Result<(), String>;
+    /// The plaintext form of the value.
+    fn encode(&self) -> Zeroizing<String>;
+}
+
+impl<T: Record> Slot for RefCell<T> {
+    fn set_absent(&self) {
+        *self.borrow_mut() = T::absent();
+    }
+    fn set_decoded(&self, text: &str) -> Result<(), String> {
+        *self.borrow_mut() = T::decode(text)?;
+        Ok(())
+    }
+    fn encode(&self) -> Zeroizing<String> {
+        self.borrow().encode()
+    }
+}
+
+/// The store, the sealer and what this tab knows of the stored text.
+struct Cycle<S, K: Sealer> {
+    store: S,
+    sealer: K,
     /// The stored text the value was read from or last written as.
     seen: RefCell<Option<String>>,
     /// `Some` while the value is not being saved. Apart from the value, so that it can be
@@ -221,23 +250,25 @@ impl<S: RecordStore, K: Sealer, T: Record> Keeper<S, K, T> {
     /// A keeper of the record in `store`; nothing is read until the first operation.
     pub fn new(store: S, sealer: K) -> Self {
         Self {
-            store,
-            sealer,
+            cycle: Cycle {
+                store,
+                sealer,
+                seen: RefCell::new(None),
+                problem: RefCell::new(None),
+                turns: Turns::default(),
+            },
             value: RefCell::new(T::absent()),
-            seen: RefCell::new(None),
-            problem: RefCell::new(None),
-            turns: Turns::default(),
         }
     }
 
     /// The record store.
     pub fn store(&self) -> &S {
-        &self.store
+        &self.cycle.store
     }
 
     /// The sealer.
     pub fn sealer(&self) -> &K {
-        &self.sealer
+        &self.cycle.sealer
     }
 
     /// Shows `look` the value in memory.
@@ -247,22 +278,75 @@ impl<S: RecordStore, K: Sealer, T: Record> Keeper<S, K, T> {
 
     /// Why the value is not being saved, if it is not.
     pub fn problem(&self) -> Option<Problem<K::Error>> {
-        self.problem.borrow().clone()
+        self.cycle.problem.borrow().clone()
     }
 
     /// Whether the value was read from or written as a stored text.
     pub fn has_seen(&self) -> bool {
-        self.seen.borrow().is_some()
+        self.cycle.seen.borrow().is_some()
     }
 
     /// Reads the stored text and, when it differs from the one last seen, opens it; `true`
     /// when the value was replaced. A store that failed is not read again.
     pub async fn refresh(&self) -> bool {
-        let _turn = self.turns.take().await;
-        self.read().await
+        let _turn = self.cycle.turns.take().await;
+        self.cycle.read(&self.value).await
     }
 
-    async fn read(&self) -> bool {
+    /// Opens the stored text again (after the sealer learned a key, say); on failure nothing
+    /// changes and the problem is returned.
+    pub async fn reopen(&self) -> Result<(), Problem<K::Error>> {
+        self.cycle.reopen(&self.value).await
+    }
+
+    /// The save cycle: applies `change` to the newest stored value and saves the result with
+    /// compare-and-set, applying it again to the newer value when another writer came first.
+    /// The answer is [`Outcome::Saved`] only once the write is done.
+    pub async fn change<R, X>(
+        &self,
+        mut change: impl FnMut(&mut T) -> Change<R, X>,
+    ) -> Outcome<R, X, K::Error> {
+        let (mut answer, mut refusal) = (None, None);
+        let ended = self
+            .cycle
+            .run(
+                &self.value,
+                &mut || match change(&mut self.value.borrow_mut()) {
+                    Change::Save(r) => {
+                        answer = Some(r);
+                        Step::Save
+                    }
+                    Change::Keep(r) => {
+                        answer = Some(r);
+                        Step::Keep
+                    }
+                    Change::Refuse(x) => {
+                        refusal = Some(x);
+                        Step::Refuse
+                    }
+                },
+            )
+            .await;
+        if let Some(x) = refusal {
+            return Outcome::Refused(x);
+        }
+        let answer = answer.expect("the cycle runs the change before it ends");
+        match ended {
+            None => Outcome::Saved(answer),
+            Some(problem) => Outcome::NotSaved(answer, problem),
+        }
+    }
+
+    /// Removes a stored text that cannot be read (the customer's decision), if it is still the
+    /// one seen; the value in memory is then saved by the next change. `false` when there was
+    /// nothing of the kind to remove.
+    pub async fn discard(&self) -> bool {
+        self.cycle.discard().await
+    }
+}
+
+impl<S: RecordStore, K: Sealer> Cycle<S, K> {
+    async fn read(&self, slot: &dyn Slot) -> bool {
         let memory_only = self
             .problem
             .borrow()
@@ -282,81 +366,54 @@ impl<S: RecordStore, K: Sealer, T: Record> Keeper<S, K, T> {
             return false;
         }
         let opened = match &stored {
-            None => Ok(T::absent()),
-            Some(text) => self.open(text).await,
+            None => {
+                slot.set_absent();
+                Ok(())
+            }
+            Some(text) => self.open(slot, text).await,
         };
-        let (value, problem) = match opened {
-            Ok(value) => (value, None),
+        if opened.is_err() {
             // Nothing read from a record that cannot be opened is shown.
-            Err(problem) => (T::absent(), Some(problem)),
-        };
-        self.set(value, stored, problem);
+            slot.set_absent();
+        }
+        *self.seen.borrow_mut() = stored;
+        *self.problem.borrow_mut() = opened.err();
         true
     }
 
-    async fn open(&self, text: &str) -> Result<T, Problem<K::Error>> {
+    /// Opens `text` into `slot`; on failure `slot` is left as it is.
+    async fn open(&self, slot: &dyn Slot, text: &str) -> Result<(), Problem<K::Error>> {
         let plain = self.sealer.open(text).await.map_err(Problem::Open)?;
         let text = core::str::from_utf8(&plain).map_err(|e| Problem::Decode(e.to_string()))?;
-        T::decode(text).map_err(Problem::Decode)
+        slot.set_decoded(text).map_err(Problem::Decode)
     }
 
-    /// Opens the stored text again (after the sealer learned a key, say); on failure nothing
-    /// changes and the problem is returned.
-    pub async fn reopen(&self) -> Result<(), Problem<K::Error>> {
+    async fn reopen(&self, slot: &dyn Slot) -> Result<(), Problem<K::Error>> {
         let _turn = self.turns.take().await;
         let stored = self.store.get().map_err(Problem::Store)?;
-        let value = match &stored {
-            None => T::absent(),
-            Some(text) => self.open(text).await?,
-        };
-        self.set(value, stored, None);
+        match &stored {
+            None => slot.set_absent(),
+            Some(text) => self.open(slot, text).await?,
+        }
+        *self.seen.borrow_mut() = stored;
+        *self.problem.borrow_mut() = None;
         Ok(())
     }
 
-    /// The save cycle: applies `change` to the newest stored value and saves the result with
-    /// compare-and-set, applying it again to the newer value when another writer came first.
-    /// The answer is [`Outcome::Saved`] only once the write is done.
-    pub async fn change<R, X>(
+    /// One save cycle; `None` when saved.
+    async fn run(
         &self,
-        mut change: impl FnMut(&mut T) -> Change<R, X>,
-    ) -> Outcome<R, X, K::Error> {
-        let (mut answer, mut refusal) = (None, None);
-        let ended = self
-            .cycle(&mut |value| match change(value) {
-                Change::Save(r) => {
-                    answer = Some(r);
-                    Step::Save
-                }
-                Change::Keep(r) => {
-                    answer = Some(r);
-                    Step::Keep
-                }
-                Change::Refuse(x) => {
-                    refusal = Some(x);
-                    Step::Refuse
-                }
-            })
-            .await;
-        if let Some(x) = refusal {
-            return Outcome::Refused(x);
-        }
-        let answer = answer.expect("the cycle runs the change before it ends");
-        match ended {
-            None => Outcome::Saved(answer),
-            Some(problem) => Outcome::NotSaved(answer, problem),
-        }
-    }
-
-    /// [`Self::change`]'s work, not generic over the change: the wasm holds one copy of the
-    /// cycle per kind of record, not one per operation. `None` when saved.
-    async fn cycle(&self, change: &mut dyn FnMut(&mut T) -> Step) -> Option<Problem<K::Error>> {
+        slot: &dyn Slot,
+        change: &mut dyn FnMut() -> Step,
+    ) -> Option<Problem<K::Error>> {
         let _turn = self.turns.take().await;
         let mut attempt = 0;
         loop {
             attempt += 1;
-            self.read().await;
-            let step = change(&mut self.value.borrow_mut());
-            let (problem, seen) = (self.problem(), self.seen.borrow().clone());
+            self.read(slot).await;
+            let step = change();
+            let problem = self.problem.borrow().clone();
+            let seen = self.seen.borrow().clone();
             match step {
                 Step::Save => {}
                 Step::Keep | Step::Refuse => return problem,
@@ -373,7 +430,7 @@ impl<S: RecordStore, K: Sealer, T: Record> Keeper<S, K, T> {
                     Err(e) => return self.not_saved(Problem::Store(e)),
                 }
             }
-            let plain = self.value.borrow().encode();
+            let plain = slot.encode();
             let sealed = self.sealer.seal(plain.as_bytes()).await;
             drop(plain);
             let text = match sealed {
@@ -393,21 +450,12 @@ impl<S: RecordStore, K: Sealer, T: Record> Keeper<S, K, T> {
         }
     }
 
-    fn set(&self, value: T, seen: Option<String>, problem: Option<Problem<K::Error>>) {
-        *self.value.borrow_mut() = value;
-        *self.seen.borrow_mut() = seen;
-        *self.problem.borrow_mut() = problem;
-    }
-
     fn not_saved(&self, problem: Problem<K::Error>) -> Option<Problem<K::Error>> {
         *self.problem.borrow_mut() = Some(problem.clone());
         Some(problem)
     }
 
-    /// Removes a stored text that cannot be read (the customer's decision), if it is still the
-    /// one seen; the value in memory is then saved by the next change. `false` when there was
-    /// nothing of the kind to remove.
-    pub async fn discard(&self) -> bool {
+    async fn discard(&self) -> bool {
         let _turn = self.turns.take().await;
         if !self
             .problem
