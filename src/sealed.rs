@@ -128,7 +128,7 @@ impl VaultSealer {
 impl Sealer for VaultSealer {
     type Error = NotSaved;
 
-    async fn seal(&self, plain: &[u8]) -> Result<String, NotSaved> {
+    async fn seal(&self, plain: &str) -> Result<String, NotSaved> {
         let chosen = self.next.borrow().clone().or_else(|| self.key());
         let key = match chosen {
             Some(key) => key,
@@ -138,7 +138,7 @@ impl Sealer for VaultSealer {
                 key
             }
         };
-        Ok(key.seal(self.purpose, plain).await?)
+        Ok(key.seal(self.purpose, plain.as_bytes()).await?)
     }
 
     async fn open(&self, text: &str) -> Result<Zeroizing<Vec<u8>>, NotSaved> {

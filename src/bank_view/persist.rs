@@ -6,9 +6,10 @@
 
 use std::convert::Infallible;
 
+use super::super::sealed::NotSaved;
 use super::super::storage::{StorageError, Store, StoredRecord};
 use webtoken_bank::{Bank, BankError, Lang};
-use webtoken_engine::persist::{Change, Keeper, Never, PlainSealer, Problem, now};
+use webtoken_engine::persist::{Change, Keeper, PlainSealer, Problem, now};
 
 /// The key prefix of everything the bank view stores.
 pub const PREFIX: &str = "webtoken.bank.";
@@ -33,14 +34,14 @@ pub enum Keeping {
     SaveFailed(StorageError),
 }
 
-impl From<Option<Problem<Never>>> for Keeping {
-    fn from(problem: Option<Problem<Never>>) -> Self {
+impl From<Option<Problem<NotSaved>>> for Keeping {
+    fn from(problem: Option<Problem<NotSaved>>) -> Self {
         match problem {
             None => Self::Stored,
             Some(Problem::Store(e @ StorageError::Unavailable(_))) => Self::MemoryOnly(e),
             Some(Problem::Store(e)) => Self::SaveFailed(e),
             Some(Problem::Decode(why)) => Self::Unreadable(why),
-            Some(Problem::Open(never) | Problem::Seal(never)) => match never {},
+            // Busy (the plain sealer never fails).
             Some(_) => Self::SaveFailed(StorageError::Failed("another tab saved first".into())),
         }
     }
@@ -49,7 +50,9 @@ impl From<Option<Problem<Never>>> for Keeping {
 /// The bank's storage and how it is going.
 pub struct Persist {
     store: Store,
-    keeper: Keeper<StoredRecord, PlainSealer, Bank>,
+    /// Plain, with the page's one error type: the bank shares the wallet's and the token
+    /// service's copy of the save cycle.
+    keeper: Keeper<StoredRecord, PlainSealer<NotSaved>, Bank>,
     /// How the bank is being kept.
     pub keeping: Keeping,
 }
@@ -63,7 +66,10 @@ impl Persist {
             Err(e) => Keeping::MemoryOnly(e),
         };
         Self {
-            keeper: Keeper::new(StoredRecord::new(store.clone(), BANK_KEY), PlainSealer),
+            keeper: Keeper::new(
+                StoredRecord::new(store.clone(), BANK_KEY),
+                PlainSealer::new(),
+            ),
             store,
             keeping,
         }

@@ -119,7 +119,7 @@ pub trait Sealer {
     /// Why sealing or opening failed (a missing key, a damaged or locked record...).
     type Error: Clone;
     /// The stored text of `plain`.
-    fn seal(&self, plain: &[u8]) -> impl Future<Output = Result<String, Self::Error>>;
+    fn seal(&self, plain: &str) -> impl Future<Output = Result<String, Self::Error>>;
     /// The plaintext of a stored text; fails closed.
     fn open(&self, text: &str) -> impl Future<Output = Result<Zeroizing<Vec<u8>>, Self::Error>>;
 }
@@ -205,7 +205,8 @@ enum Step {
 /// [`Keeper::with`] can be called at any time but from inside a change, and
 /// [`Keeper::problem`] at any time.
 pub struct Keeper<S, K: Sealer, T> {
-    cycle: Cycle<S, K>,
+    cycle: Cycle<S, K::Error>,
+    sealer: K,
     /// The value in memory.
     value: RefCell<T>,
 }
@@ -234,15 +235,32 @@ impl<T: Record> Slot for RefCell<T> {
     }
 }
 
-/// The store, the sealer and what this tab knows of the stored text.
-struct Cycle<S, K: Sealer> {
+/// A sealer as the cycle sees it: its futures boxed, so that one copy of the cycle serves
+/// every sealer with the same error type (the page's WebCrypto one and its plain one).
+trait AnySealer<E> {
+    fn seal_boxed<'a>(&'a self, plain: &'a str) -> Boxed<'a, Result<String, E>>;
+    fn open_boxed<'a>(&'a self, text: &'a str) -> Boxed<'a, Result<Zeroizing<Vec<u8>>, E>>;
+}
+
+type Boxed<'a, T> = core::pin::Pin<Box<dyn Future<Output = T> + 'a>>;
+
+impl<K: Sealer> AnySealer<K::Error> for K {
+    fn seal_boxed<'a>(&'a self, plain: &'a str) -> Boxed<'a, Result<String, K::Error>> {
+        Box::pin(self.seal(plain))
+    }
+    fn open_boxed<'a>(&'a self, text: &'a str) -> Boxed<'a, Result<Zeroizing<Vec<u8>>, K::Error>> {
+        Box::pin(self.open(text))
+    }
+}
+
+/// The store and what this tab knows of the stored text.
+struct Cycle<S, E> {
     store: S,
-    sealer: K,
     /// The stored text the value was read from or last written as.
     seen: RefCell<Option<String>>,
     /// `Some` while the value is not being saved. Apart from the value, so that it can be
     /// read while a change runs (a page drawing what a change shows early).
-    problem: RefCell<Option<Problem<K::Error>>>,
+    problem: RefCell<Option<Problem<E>>>,
     turns: Turns,
 }
 
@@ -250,9 +268,9 @@ impl<S: RecordStore, K: Sealer, T: Record> Keeper<S, K, T> {
     /// A keeper of the record in `store`; nothing is read until the first operation.
     pub fn new(store: S, sealer: K) -> Self {
         Self {
+            sealer,
             cycle: Cycle {
                 store,
-                sealer,
                 seen: RefCell::new(None),
                 problem: RefCell::new(None),
                 turns: Turns::default(),
@@ -268,7 +286,7 @@ impl<S: RecordStore, K: Sealer, T: Record> Keeper<S, K, T> {
 
     /// The sealer.
     pub fn sealer(&self) -> &K {
-        &self.cycle.sealer
+        &self.sealer
     }
 
     /// Shows `look` the value in memory.
@@ -290,13 +308,13 @@ impl<S: RecordStore, K: Sealer, T: Record> Keeper<S, K, T> {
     /// when the value was replaced. A store that failed is not read again.
     pub async fn refresh(&self) -> bool {
         let _turn = self.cycle.turns.take().await;
-        self.cycle.read(&self.value).await
+        self.cycle.read(&self.sealer, &self.value).await
     }
 
     /// Opens the stored text again (after the sealer learned a key, say); on failure nothing
     /// changes and the problem is returned.
     pub async fn reopen(&self) -> Result<(), Problem<K::Error>> {
-        self.cycle.reopen(&self.value).await
+        self.cycle.reopen(&self.sealer, &self.value).await
     }
 
     /// The save cycle: applies `change` to the newest stored value and saves the result with
@@ -310,6 +328,7 @@ impl<S: RecordStore, K: Sealer, T: Record> Keeper<S, K, T> {
         let ended = self
             .cycle
             .run(
+                &self.sealer,
                 &self.value,
                 &mut || match change(&mut self.value.borrow_mut()) {
                     Change::Save(r) => {
@@ -345,8 +364,8 @@ impl<S: RecordStore, K: Sealer, T: Record> Keeper<S, K, T> {
     }
 }
 
-impl<S: RecordStore, K: Sealer> Cycle<S, K> {
-    async fn read(&self, slot: &dyn Slot) -> bool {
+impl<S: RecordStore, E: Clone> Cycle<S, E> {
+    async fn read(&self, sealer: &dyn AnySealer<E>, slot: &dyn Slot) -> bool {
         let memory_only = self
             .problem
             .borrow()
@@ -370,7 +389,7 @@ impl<S: RecordStore, K: Sealer> Cycle<S, K> {
                 slot.set_absent();
                 Ok(())
             }
-            Some(text) => self.open(slot, text).await,
+            Some(text) => self.open(sealer, slot, text).await,
         };
         if opened.is_err() {
             // Nothing read from a record that cannot be opened is shown.
@@ -382,18 +401,24 @@ impl<S: RecordStore, K: Sealer> Cycle<S, K> {
     }
 
     /// Opens `text` into `slot`; on failure `slot` is left as it is.
-    async fn open(&self, slot: &dyn Slot, text: &str) -> Result<(), Problem<K::Error>> {
-        let plain = self.sealer.open(text).await.map_err(Problem::Open)?;
-        let text = core::str::from_utf8(&plain).map_err(|e| Problem::Decode(e.to_string()))?;
+    async fn open(
+        &self,
+        sealer: &dyn AnySealer<E>,
+        slot: &dyn Slot,
+        text: &str,
+    ) -> Result<(), Problem<E>> {
+        let plain = sealer.open_boxed(text).await.map_err(Problem::Open)?;
+        let text =
+            core::str::from_utf8(&plain).map_err(|_| Problem::Decode("not UTF-8".to_owned()))?;
         slot.set_decoded(text).map_err(Problem::Decode)
     }
 
-    async fn reopen(&self, slot: &dyn Slot) -> Result<(), Problem<K::Error>> {
+    async fn reopen(&self, sealer: &dyn AnySealer<E>, slot: &dyn Slot) -> Result<(), Problem<E>> {
         let _turn = self.turns.take().await;
         let stored = self.store.get().map_err(Problem::Store)?;
         match &stored {
             None => slot.set_absent(),
-            Some(text) => self.open(slot, text).await?,
+            Some(text) => self.open(sealer, slot, text).await?,
         }
         *self.seen.borrow_mut() = stored;
         *self.problem.borrow_mut() = None;
@@ -403,14 +428,15 @@ impl<S: RecordStore, K: Sealer> Cycle<S, K> {
     /// One save cycle; `None` when saved.
     async fn run(
         &self,
+        sealer: &dyn AnySealer<E>,
         slot: &dyn Slot,
         change: &mut dyn FnMut() -> Step,
-    ) -> Option<Problem<K::Error>> {
+    ) -> Option<Problem<E>> {
         let _turn = self.turns.take().await;
         let mut attempt = 0;
         loop {
             attempt += 1;
-            self.read(slot).await;
+            self.read(sealer, slot).await;
             let step = change();
             let problem = self.problem.borrow().clone();
             let seen = self.seen.borrow().clone();
@@ -431,7 +457,7 @@ impl<S: RecordStore, K: Sealer> Cycle<S, K> {
                 }
             }
             let plain = slot.encode();
-            let sealed = self.sealer.seal(plain.as_bytes()).await;
+            let sealed = sealer.seal_boxed(&plain).await;
             drop(plain);
             let text = match sealed {
                 Ok(text) => text,
@@ -450,7 +476,7 @@ impl<S: RecordStore, K: Sealer> Cycle<S, K> {
         }
     }
 
-    fn not_saved(&self, problem: Problem<K::Error>) -> Option<Problem<K::Error>> {
+    fn not_saved(&self, problem: Problem<E>) -> Option<Problem<E>> {
         *self.problem.borrow_mut() = Some(problem.clone());
         Some(problem)
     }
@@ -520,22 +546,41 @@ pub fn now<F: Future>(future: F) -> Option<F::Output> {
 }
 
 /// No sealing: the stored text is the plaintext (for records that hold no secret in clear,
-/// such as the demo bank, whose passwords are stored as salted hashes).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct PlainSealer;
+/// such as the demo bank, whose passwords are stored as salted hashes). It never fails; `E`
+/// is the error type it shares with the other sealers of a page (so they share one cycle).
+pub struct PlainSealer<E = Never>(core::marker::PhantomData<fn() -> E>);
 
-/// A stored plaintext that is not UTF-8 cannot happen: [`PlainSealer`] never fails.
+impl<E> PlainSealer<E> {
+    /// The plain sealer.
+    pub const fn new() -> Self {
+        Self(core::marker::PhantomData)
+    }
+}
+
+impl<E> Default for PlainSealer<E> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<E> fmt::Debug for PlainSealer<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PlainSealer")
+    }
+}
+
+/// No error: what [`PlainSealer`] fails with by default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Never {}
 
-impl Sealer for PlainSealer {
-    type Error = Never;
+impl<E: Clone> Sealer for PlainSealer<E> {
+    type Error = E;
 
-    async fn seal(&self, plain: &[u8]) -> Result<String, Never> {
-        Ok(String::from_utf8_lossy(plain).into_owned())
+    async fn seal(&self, plain: &str) -> Result<String, E> {
+        Ok(plain.to_owned())
     }
 
-    async fn open(&self, text: &str) -> Result<Zeroizing<Vec<u8>>, Never> {
+    async fn open(&self, text: &str) -> Result<Zeroizing<Vec<u8>>, E> {
         Ok(Zeroizing::new(text.as_bytes().to_vec()))
     }
 }
@@ -639,11 +684,11 @@ impl MemorySealer {
 impl Sealer for MemorySealer {
     type Error = MemorySealError;
 
-    async fn seal(&self, plain: &[u8]) -> Result<String, MemorySealError> {
+    async fn seal(&self, plain: &str) -> Result<String, MemorySealError> {
         if self.no_key.get() {
             return Err(MemorySealError::NoKey);
         }
-        Ok(format!("sealed:{}", crate::hex::to_hex(plain)))
+        Ok(format!("sealed:{}", crate::hex::to_hex(plain.as_bytes())))
     }
 
     async fn open(&self, text: &str) -> Result<Zeroizing<Vec<u8>>, MemorySealError> {

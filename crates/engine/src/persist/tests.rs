@@ -302,7 +302,7 @@ struct SlowSealer(MemorySealer);
 
 impl Sealer for SlowSealer {
     type Error = MemorySealError;
-    async fn seal(&self, plain: &[u8]) -> Result<String, MemorySealError> {
+    async fn seal(&self, plain: &str) -> Result<String, MemorySealError> {
         let mut waited = false;
         poll_fn(|cx| {
             if waited {
