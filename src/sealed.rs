@@ -1,9 +1,15 @@
-//! One encrypted record in `localStorage`, written with compare-and-set so that two tabs never
-//! overwrite each other's changes unseen, and the reasons a record is not being saved.
+//! The WebCrypto half of the one save cycle ([`webtoken_engine::persist`]): records sealed as
+//! [`webtoken_token::vault`] envelopes under a device or passphrase key, and the reasons a
+//! record is not being saved.
 
-use super::crypto::CryptoError;
-use super::storage::{StorageError, Store};
-use webtoken_token::vault::VaultError;
+use std::cell::RefCell;
+
+use zeroize::Zeroizing;
+
+use super::crypto::{CryptoError, OpenError, VaultKey};
+use super::storage::StorageError;
+use webtoken_engine::persist::{Problem, Sealer};
+use webtoken_token::vault::{Envelope, KeySpec, VaultError};
 
 /// Why records are kept in memory only for this visit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,62 +48,119 @@ impl From<CryptoError> for NotSaved {
     }
 }
 
-/// Whether a compare-and-set write happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Written {
-    /// The record now holds the new text.
-    Done,
-    /// Another tab changed the record since it was read: nothing was written.
-    Conflict,
+impl From<Problem<NotSaved>> for NotSaved {
+    fn from(problem: Problem<NotSaved>) -> Self {
+        match problem {
+            Problem::Store(e) => e.into(),
+            Problem::Seal(why) | Problem::Open(why) => why,
+            Problem::Decode(_) => Self::Unreadable(VaultError::BadContents),
+            Problem::Busy => Self::Failed("busy".into()),
+            _ => Self::Failed("not saved".into()),
+        }
+    }
 }
 
-/// A record of `purpose` stored under one key of a [`Store`].
-#[derive(Debug, Clone)]
-pub struct SealedRecord {
-    store: Store,
-    key: &'static str,
+/// Seals records for `purpose` with AES-256-GCM: under the device key named `device_name`
+/// (IndexedDB, made on first use), or under a passphrase key once one is known.
+#[derive(Debug)]
+pub struct VaultSealer {
     purpose: &'static str,
+    device_name: String,
+    /// Whether a record under a passphrase waits for one ([`NotSaved::Locked`]), or is
+    /// unreadable here (the token service never uses passphrases).
+    passphrases: bool,
+    /// The key records are sealed with, and passphrase records opened with.
+    key: RefCell<Option<VaultKey>>,
+    /// A key to seal with instead, for one change (a new passphrase, or back to the device key).
+    next: RefCell<Option<VaultKey>>,
 }
 
-impl SealedRecord {
-    /// The record `key` of `store`, encrypted for `purpose`.
-    pub fn new(store: Store, key: &'static str, purpose: &'static str) -> Self {
+impl VaultSealer {
+    /// A sealer for `purpose` under the device key `device_name`.
+    pub fn new(purpose: &'static str, device_name: String, passphrases: bool) -> Self {
         Self {
-            store,
-            key,
             purpose,
+            device_name,
+            passphrases,
+            key: RefCell::new(None),
+            next: RefCell::new(None),
         }
     }
 
-    /// The purpose bound into the record's additional data.
-    pub fn purpose(&self) -> &'static str {
-        self.purpose
+    /// The key records are sealed with, once known.
+    pub fn key(&self) -> Option<VaultKey> {
+        self.key.borrow().clone()
     }
 
-    /// The full storage key, as `storage` events name it.
-    pub fn full_key(&self) -> String {
-        self.store.full_key(self.key)
+    /// Replaces the key; the previous one.
+    pub fn replace_key(&self, key: Option<VaultKey>) -> Option<VaultKey> {
+        self.key.replace(key)
     }
 
-    /// The stored text.
-    pub fn read(&self) -> Result<Option<String>, StorageError> {
-        self.store.get(self.key)
+    /// Seals with `key` until [`Self::take_next`], without opening with it.
+    pub fn set_next(&self, key: VaultKey) {
+        *self.next.borrow_mut() = Some(key);
     }
 
-    /// Writes `text` if the record still holds `expected`. The check and the write run in one
-    /// task, with nothing awaited between them.
-    pub fn write_if(&self, expected: Option<&str>, text: &str) -> Result<Written, StorageError> {
-        if self.read()?.as_deref() != expected {
-            return Ok(Written::Conflict);
+    /// The key set by [`Self::set_next`].
+    pub fn take_next(&self) -> Option<VaultKey> {
+        self.next.take()
+    }
+
+    /// The device key: the one known, or read (or made) from IndexedDB.
+    async fn device(&self) -> Result<VaultKey, CryptoError> {
+        let known = self.key().filter(|k| !k.is_passphrase());
+        match known {
+            Some(key) => Ok(key),
+            None => VaultKey::device(&self.device_name).await,
         }
-        self.store.set(self.key, text).map(|()| Written::Done)
     }
 
-    /// Removes the record if it still holds `expected`.
-    pub fn remove_if(&self, expected: Option<&str>) -> Result<Written, StorageError> {
-        if self.read()?.as_deref() != expected {
-            return Ok(Written::Conflict);
+    fn locked(&self) -> NotSaved {
+        if self.passphrases {
+            NotSaved::Locked
+        } else {
+            NotSaved::Unreadable(VaultError::DeviceKeyMissing)
         }
-        self.store.remove(self.key).map(|()| Written::Done)
+    }
+}
+
+impl Sealer for VaultSealer {
+    type Error = NotSaved;
+
+    async fn seal(&self, plain: &str) -> Result<String, NotSaved> {
+        let chosen = self.next.borrow().clone().or_else(|| self.key());
+        let key = match chosen {
+            Some(key) => key,
+            None => {
+                let key = self.device().await?;
+                *self.key.borrow_mut() = Some(key.clone());
+                key
+            }
+        };
+        Ok(key.seal(self.purpose, plain.as_bytes()).await?)
+    }
+
+    async fn open(&self, text: &str) -> Result<Zeroizing<Vec<u8>>, NotSaved> {
+        let envelope = Envelope::parse(text).map_err(NotSaved::Unreadable)?;
+        let key = match &envelope.key {
+            KeySpec::Passphrase(_) => match self.key() {
+                Some(key) if key.is_passphrase() => key,
+                _ => return Err(self.locked()),
+            },
+            KeySpec::Device { .. } => self.device().await?,
+        };
+        let plain = key
+            .open(self.purpose, &envelope)
+            .await
+            .map_err(|e| match e {
+                OpenError::Vault(e) => NotSaved::Unreadable(e),
+                OpenError::NeedsPassphrase => self.locked(),
+                OpenError::NeedsDeviceKey => NotSaved::Unreadable(VaultError::DeviceKeyMissing),
+                OpenError::Crypto(e) => e.into(),
+            })?;
+        // The key that opened the record seals the next one.
+        *self.key.borrow_mut() = Some(key);
+        Ok(plain)
     }
 }

@@ -1,29 +1,13 @@
 //! `localStorage`, wrapped so that a browser that refuses it (sandboxed frame, some private
-//! modes) or runs out of quota gives an error the page can show, never a trap.
+//! modes) or runs out of quota gives an error the page can show, never a trap; and one key of
+//! it as the core's [`RecordStore`], the browser half of the one save cycle
+//! ([`webtoken_engine::persist`]).
 
 use super::errors::JsFailure;
+use webtoken_engine::persist::{RecordStore, Written};
 
-/// Why storage could not be used.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum StorageError {
-    /// The browser offers no storage here (blocked, sandboxed, private mode).
-    Unavailable(String),
-    /// The storage is full.
-    QuotaExceeded,
-    /// Another failure.
-    Failed(String),
-}
-
-impl std::fmt::Display for StorageError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Unavailable(why) => write!(f, "storage is not available here ({why})"),
-            Self::QuotaExceeded => f.write_str("storage is full"),
-            Self::Failed(why) => write!(f, "storage failed ({why})"),
-        }
-    }
-}
+/// Why storage could not be used (the core's store error, shown as it is).
+pub use webtoken_engine::persist::StoreError as StorageError;
 
 impl From<JsFailure> for StorageError {
     fn from(e: JsFailure) -> Self {
@@ -108,5 +92,46 @@ impl Store {
     /// The full key (prefix included) of `key`, as `storage` events name it.
     pub fn full_key(&self, key: &str) -> String {
         self.key(key)
+    }
+}
+
+/// One key of a [`Store`], written with compare-and-set so that two tabs never overwrite each
+/// other's changes unseen.
+#[derive(Debug, Clone)]
+pub struct StoredRecord {
+    store: Store,
+    key: &'static str,
+}
+
+impl StoredRecord {
+    /// The record `key` of `store`.
+    pub fn new(store: Store, key: &'static str) -> Self {
+        Self { store, key }
+    }
+
+    /// The full storage key, as `storage` events name it.
+    pub fn full_key(&self) -> String {
+        self.store.full_key(self.key)
+    }
+}
+
+impl RecordStore for StoredRecord {
+    fn get(&self) -> Result<Option<String>, StorageError> {
+        self.store.get(self.key)
+    }
+
+    /// The check and the write run in one task, with nothing awaited between them.
+    fn write_if(&self, expected: Option<&str>, text: &str) -> Result<Written, StorageError> {
+        if self.get()?.as_deref() != expected {
+            return Ok(Written::Conflict);
+        }
+        self.store.set(self.key, text).map(|()| Written::Done)
+    }
+
+    fn remove_if(&self, expected: Option<&str>) -> Result<Written, StorageError> {
+        if self.get()?.as_deref() != expected {
+            return Ok(Written::Conflict);
+        }
+        self.store.remove(self.key).map(|()| Written::Done)
     }
 }

@@ -1,9 +1,15 @@
-//! Where the bank is kept: `localStorage` under [`PREFIX`], as JSON. A browser that refuses
+//! Where the bank is kept: `localStorage` under [`PREFIX`], as JSON in clear (passwords are
+//! stored only as salted hashes), through the core's save cycle
+//! ([`webtoken_engine::persist`]) with no sealing ([`PlainSealer`]). A browser that refuses
 //! storage still runs the bank in memory; stored data that cannot be read is never
 //! overwritten except by an explicit reset.
 
-use super::super::storage::{StorageError, Store};
+use std::convert::Infallible;
+
+use super::super::sealed::NotSaved;
+use super::super::storage::{StorageError, Store, StoredRecord};
 use webtoken_bank::{Bank, BankError, Lang};
+use webtoken_engine::persist::{Change, Keeper, PlainSealer, Problem, now};
 
 /// The key prefix of everything the bank view stores.
 pub const PREFIX: &str = "webtoken.bank.";
@@ -11,6 +17,9 @@ pub const PREFIX: &str = "webtoken.bank.";
 pub const BANK_KEY: &str = "customers";
 /// The key of the chosen language (`ja` or `en`), under [`PREFIX`].
 pub const LANG_KEY: &str = "lang";
+
+/// `localStorage` and the plain sealer answer at once: the cycle never waits.
+const AT_ONCE: &str = "the bank's store (localStorage) and sealer (none) never wait";
 
 /// How the bank is being kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,13 +34,27 @@ pub enum Keeping {
     SaveFailed(StorageError),
 }
 
+impl From<Option<Problem<NotSaved>>> for Keeping {
+    fn from(problem: Option<Problem<NotSaved>>) -> Self {
+        match problem {
+            None => Self::Stored,
+            Some(Problem::Store(e @ StorageError::Unavailable(_))) => Self::MemoryOnly(e),
+            Some(Problem::Store(e)) => Self::SaveFailed(e),
+            Some(Problem::Decode(why)) => Self::Unreadable(why),
+            // Busy (the plain sealer never fails).
+            Some(_) => Self::SaveFailed(StorageError::Failed("another tab saved first".into())),
+        }
+    }
+}
+
 /// The bank's storage and how it is going.
 pub struct Persist {
     store: Store,
+    /// Plain, with the page's one error type: the bank shares the wallet's and the token
+    /// service's copy of the save cycle.
+    keeper: Keeper<StoredRecord, PlainSealer<NotSaved>, Bank>,
     /// How the bank is being kept.
     pub keeping: Keeping,
-    /// The stored text this tab last read or wrote: another tab's write shows as a difference.
-    seen: Option<String>,
 }
 
 impl Persist {
@@ -43,9 +66,12 @@ impl Persist {
             Err(e) => Keeping::MemoryOnly(e),
         };
         Self {
+            keeper: Keeper::new(
+                StoredRecord::new(store.clone(), BANK_KEY),
+                PlainSealer::new(),
+            ),
             store,
             keeping,
-            seen: None,
         }
     }
 
@@ -53,79 +79,38 @@ impl Persist {
     /// or wrote: re-read before every change, so that a tab never writes back a stale copy
     /// (which would undo another tab's registration or password failures).
     pub fn refresh(&mut self) -> Option<Bank> {
-        if self.keeping != Keeping::Stored {
-            return None;
-        }
-        let stored = self.store.get(BANK_KEY).ok()??;
-        if self.seen.as_deref() == Some(stored.as_str()) {
-            return None;
-        }
-        match from_json(&stored) {
-            Ok(bank) => {
-                self.seen = Some(stored);
-                Some(bank)
-            }
-            Err(why) => {
-                self.keeping = Keeping::Unreadable(why);
-                None
-            }
-        }
+        let changed = now(self.keeper.refresh()).expect(AT_ONCE);
+        self.keeping = self.keeper.problem().into();
+        (changed && self.keeping == Keeping::Stored && self.keeper.has_seen())
+            .then(|| self.keeper.with(Bank::clone))
     }
 
     /// The stored bank, or the demo bank (saved at once) when none is stored or it cannot be
-    /// read. Fails only when the demo customers cannot be made (no random salts).
+    /// read. Fails only when the demo customers cannot be made.
     pub fn load(&mut self) -> Result<Bank, BankError> {
-        if self.keeping != Keeping::Stored {
-            return Bank::demo();
+        now(self.keeper.refresh()).expect(AT_ONCE);
+        if !self.keeper.has_seen() && self.keeper.problem().is_none() {
+            // Nothing stored: the demo bank the keeper starts from, saved now.
+            now(self.keeper.change(|_| Change::<(), Infallible>::Save(()))).expect(AT_ONCE);
         }
-        match self.store.get(BANK_KEY) {
-            Ok(Some(json)) => match from_json(&json) {
-                Ok(bank) => {
-                    self.seen = Some(json);
-                    Ok(bank)
-                }
-                Err(why) => {
-                    self.keeping = Keeping::Unreadable(why);
-                    Bank::demo()
-                }
-            },
-            Ok(None) => {
-                let bank = Bank::demo()?;
-                self.save(&bank);
-                Ok(bank)
-            }
-            Err(e) => {
-                self.keeping = Keeping::MemoryOnly(e);
-                Bank::demo()
-            }
-        }
+        self.keeping = self.keeper.problem().into();
+        Ok(self.keeper.with(Bank::clone))
     }
 
     /// Saves the bank after a change; unreadable stored data is left alone.
     pub fn save(&mut self, bank: &Bank) {
-        match self.keeping {
-            Keeping::Stored | Keeping::SaveFailed(_) => self.write(bank),
-            Keeping::MemoryOnly(_) | Keeping::Unreadable(_) => {}
-        }
+        let outcome = now(self.keeper.change(|kept| {
+            *kept = bank.clone();
+            Change::<(), Infallible>::Save(())
+        }));
+        outcome.expect(AT_ONCE);
+        self.keeping = self.keeper.problem().into();
     }
 
     /// Saves the bank after a reset, over unreadable stored data too.
     pub fn replace(&mut self, bank: &Bank) {
-        if !matches!(self.keeping, Keeping::MemoryOnly(_)) {
-            self.write(bank);
-        }
-    }
-
-    fn write(&mut self, bank: &Bank) {
-        let json = to_json(bank);
-        let written = self.store.set(BANK_KEY, &json).map(|()| json);
-        self.keeping = match written {
-            Ok(json) => {
-                self.seen = Some(json);
-                Keeping::Stored
-            }
-            Err(e) => Keeping::SaveFailed(e),
-        };
+        now(self.keeper.discard()).expect(AT_ONCE);
+        self.save(bank);
     }
 
     /// The language chosen last time, if one was.
@@ -140,14 +125,4 @@ impl Persist {
     pub fn set_lang(&self, lang: Lang) {
         let _ = self.store.set(LANG_KEY, lang.tag());
     }
-}
-
-/// The bank as JSON ([`crate::json`]: the same text serde writes).
-pub fn to_json(bank: &Bank) -> String {
-    webtoken_engine::json::to_string(bank).to_string()
-}
-
-/// The bank from JSON; any malformed or inconsistent record is an error saying why.
-pub fn from_json(json: &str) -> Result<Bank, String> {
-    webtoken_engine::json::from_str(json).map_err(|e| e.to_string())
 }

@@ -43,6 +43,7 @@ mod driver;
 mod flow;
 pub mod lab;
 pub mod password;
+mod persist;
 pub mod text;
 pub mod tour;
 mod view;

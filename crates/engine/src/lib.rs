@@ -24,6 +24,7 @@ pub mod i18n;
 pub mod input;
 pub mod json;
 mod otp;
+pub mod persist;
 pub mod random;
 mod secret;
 pub mod token_id;

@@ -60,6 +60,7 @@ use webtoken_engine::{EngineError, ISSUED_SECRET_BYTES, Params, Secret};
 
 pub mod api;
 mod audit;
+mod persist;
 // The workspace's only `unsafe` code: SHA-1 on the x86 SHA extensions, for validation's speed.
 #[cfg(all(feature = "sha-ni", target_arch = "x86_64"))]
 mod sha_ni;

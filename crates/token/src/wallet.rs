@@ -395,6 +395,20 @@ impl<'de> Deserialize<'de> for Wallet {
     }
 }
 
+/// The token's list is kept through the one save cycle ([`webtoken_engine::persist`]): the
+/// browser seals it with AES-256-GCM ([`crate::vault`]); nothing stored is an empty list.
+impl webtoken_engine::persist::Record for Wallet {
+    fn absent() -> Self {
+        Wallet::new()
+    }
+    fn encode(&self) -> Zeroizing<String> {
+        Wallet::encode(self)
+    }
+    fn decode(text: &str) -> Result<Self, String> {
+        Wallet::decode(text).map_err(|e| e.to_string())
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests;

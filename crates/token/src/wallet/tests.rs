@@ -229,3 +229,46 @@ fn messages_exist_in_both_languages() {
         assert!(e.message_en().is_ascii());
     }
 }
+
+/// The list goes through the core's save cycle: two tabs adding at once keep both tokens, and
+/// a change the list refuses writes nothing.
+#[test]
+fn two_tabs_keep_each_others_tokens_through_the_save_cycle() {
+    use webtoken_engine::persist::{Change, Keeper, MemoryRecord, MemorySealer, Outcome, now};
+    let record = MemoryRecord::default();
+    let tab = || Keeper::<_, _, Wallet>::new(&record, MemorySealer::default());
+    let (one, two) = (tab(), tab());
+    let add = |account: &'static str| {
+        move |wallet: &mut Wallet| {
+            let op = WalletOp::Add {
+                label: account.into(),
+                token_id: None,
+                key: key(account),
+            };
+            match wallet.apply(&op) {
+                Ok(added) => Change::Save(added),
+                Err(e) => Change::Refuse(e),
+            }
+        }
+    };
+    assert_eq!(now(one.change(add("a"))).unwrap(), Outcome::Saved(Some(0)));
+    assert_eq!(now(two.change(add("b"))).unwrap(), Outcome::Saved(Some(1)));
+    assert!(now(one.refresh()).unwrap());
+    let labels = one.with(|w| {
+        w.tokens()
+            .iter()
+            .map(|t| t.label.clone())
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(labels, ["a", "b"]);
+    let writes = record.writes();
+    let rename = |wallet: &mut Wallet| match wallet.apply(&WalletOp::Rename(9, "x".into())) {
+        Ok(_) => Change::Save(()),
+        Err(e) => Change::Refuse(e),
+    };
+    assert_eq!(
+        now(two.change(rename)).unwrap(),
+        Outcome::Refused(WalletError::UnknownToken)
+    );
+    assert_eq!(record.writes(), writes, "nothing written");
+}

@@ -1,0 +1,75 @@
+//! The in-page service's records go through the one save cycle
+//! ([`webtoken_engine::persist`]): credentials with their secrets and the audit log, as the
+//! JSON of a [`Snapshot`], sealed by the browser under the service's own key.
+
+use zeroize::Zeroizing;
+
+use crate::{MemoryStore, Policy, Snapshot, TokenService};
+use webtoken_engine::persist::Record;
+
+/// Nothing stored is a new service with the default policy; a stored snapshot is restored
+/// with its audit chain checked.
+impl Record for TokenService<MemoryStore> {
+    fn absent() -> Self {
+        TokenService::new(MemoryStore::default(), Policy::default())
+    }
+
+    fn encode(&self) -> Zeroizing<String> {
+        webtoken_engine::json::to_string(&self.snapshot())
+    }
+
+    fn decode(text: &str) -> Result<Self, String> {
+        let snapshot: Snapshot =
+            webtoken_engine::json::from_str(text).map_err(|e| e.to_string())?;
+        TokenService::restore(MemoryStore::default(), Policy::default(), snapshot)
+            .map_err(|e| e.to_string())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::Rejected;
+    use webtoken_engine::persist::{Change, Keeper, MemoryRecord, MemorySealer, Outcome, now};
+
+    /// A credential issued in one tab validates in another, and the code it spent is spent
+    /// for the first tab too: each cycle starts from the other's write.
+    #[test]
+    fn two_tabs_share_credentials_and_spent_codes_through_the_save_cycle() {
+        let record = MemoryRecord::default();
+        let tab =
+            || Keeper::<_, _, TokenService<MemoryStore>>::new(&record, MemorySealer::default());
+        let (one, two) = (tab(), tab());
+        let now_s = 1_700_000_000;
+        let issued =
+            match now(one
+                .change(|s: &mut TokenService<MemoryStore>| Change::<_, ()>::Save(s.issue(now_s))))
+            {
+                Some(Outcome::Saved(Ok(issued))) => issued,
+                other => panic!("{other:?}"),
+            };
+        let code = webtoken_engine::totp(&issued.secret, now_s, &issued.params).unwrap();
+        let check = |s: &mut TokenService<MemoryStore>| {
+            Change::<_, ()>::Save(s.validate(&issued.token_id, &code, now_s))
+        };
+        assert!(matches!(
+            now(two.change(check)),
+            Some(Outcome::Saved(Ok(_)))
+        ));
+        assert!(matches!(
+            now(one.change(check)),
+            Some(Outcome::Saved(Err(Rejected::Replayed)))
+        ));
+        assert!(record.text().unwrap().starts_with("sealed:"));
+    }
+
+    #[test]
+    fn a_snapshot_round_trips_and_anything_else_is_refused() {
+        let service = TokenService::<MemoryStore>::absent();
+        service.issue(1_700_000_000).unwrap();
+        let text = service.encode();
+        assert!(TokenService::<MemoryStore>::decode(&text).is_ok());
+        assert!(TokenService::<MemoryStore>::decode("{}").is_err());
+    }
+}
