@@ -17,7 +17,9 @@ use super::sealed::{NotSaved, SealedRecord, Written};
 use super::storage::Store;
 use webtoken_bank::{Command, Event, execute};
 use webtoken_token::vault::{Envelope, VaultError};
-use webtoken_token_service::{Issued, MemoryStore, Policy, ServiceError, Snapshot, TokenService};
+use webtoken_token_service::{
+    AuditKey, Issued, MemoryStore, Policy, ServiceError, Snapshot, TokenService,
+};
 
 /// The `localStorage` prefix of the page's token service.
 pub const SERVICE_PREFIX: &str = "webtoken.service.";
@@ -60,7 +62,14 @@ impl Drop for Turn<'_> {
 }
 
 fn fresh() -> TokenService<MemoryStore> {
-    TokenService::new(MemoryStore::default(), Policy::default())
+    TokenService::new(MemoryStore::default(), Policy::default()).with_audit_key(audit_key())
+}
+
+/// The in-page service's audit key. Not yet the device key store's: a fixed, public key, so
+/// the chain here proves no more than an unkeyed hash, and the seal is not yet stored apart
+/// (`open` restores without one). Both belong to the save cycle.
+fn audit_key() -> AuditKey {
+    AuditKey::from_bytes(*b"webtoken in-page audit key (v2).")
 }
 
 impl ServiceHandle {
@@ -336,6 +345,12 @@ async fn open(key: &VaultKey, text: &str) -> Result<TokenService<MemoryStore>, N
     let json = std::str::from_utf8(&plaintext).map_err(|_| unreadable(VaultError::BadContents))?;
     let snapshot: Snapshot =
         webtoken_engine::json::from_str(json).map_err(|_| unreadable(VaultError::BadContents))?;
-    TokenService::restore(MemoryStore::default(), Policy::default(), snapshot)
-        .map_err(|_| unreadable(VaultError::BadContents))
+    TokenService::restore(
+        MemoryStore::default(),
+        Policy::default(),
+        snapshot,
+        audit_key(),
+        None,
+    )
+    .map_err(|_| unreadable(VaultError::BadContents))
 }

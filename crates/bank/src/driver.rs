@@ -6,7 +6,7 @@
 
 use super::Bank;
 use super::flow::{Command, Event, Screen, TokenRecord, transition};
-use webtoken_token_service::{CredentialStore, TokenService, verify_chain};
+use webtoken_token_service::{CredentialStore, TokenService};
 
 /// Where [`drive`] left off.
 #[derive(Debug, Clone)]
@@ -85,7 +85,7 @@ pub fn execute<S: CredentialStore>(
             state: service.state(&token_id),
             audit: service.audit_for(&token_id),
             // The chain is verified whole: a per-token extract has gaps by design.
-            chain_verified: verify_chain(&service.audit()).is_ok(),
+            chain_verified: service.verify_audit().is_ok(),
             unavailable: false,
             token_id,
         })),

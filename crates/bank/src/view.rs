@@ -7,7 +7,7 @@ use super::flow::{
 };
 use super::text::{Lang, Text, text};
 use webtoken_engine::i18n::{audit, fill};
-use webtoken_token_service::{AuditEvent, AuditKind, RejectReason};
+use webtoken_token_service::{Attempt, AuditEvent, AuditKind, RejectReason};
 
 /// One screen, ready to render.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -636,6 +636,25 @@ pub fn audit_line(event: &AuditEvent, lang: Lang) -> AuditLine {
             Text::AuditResyncRejected,
             t(reason_text(*reason)).to_string(),
         ),
+        AuditKind::Refused {
+            attempt,
+            reason,
+            count,
+            last,
+        } => (
+            match attempt {
+                Attempt::Validate => Text::AuditRefused,
+                Attempt::Resync => Text::AuditResyncRefused,
+            },
+            fill(
+                audit::Text::RefusedDetail.get(lang),
+                &[
+                    ("reason", &t(reason_text(*reason))),
+                    ("count", count),
+                    ("last", &format_jst(*last)),
+                ],
+            ),
+        ),
     };
     AuditLine {
         seq: event.seq,
@@ -707,7 +726,9 @@ mod tests {
         let event = |kind| AuditEvent {
             seq: 3,
             time: 0,
-            token_id: webtoken_engine::token_id::TokenId::generate("ABCD", 1).expect("a Token ID"),
+            token_id: Some(
+                webtoken_engine::token_id::TokenId::generate("ABCD", 1).expect("a Token ID"),
+            ),
             kind,
             prev_hash: webtoken_token_service::GENESIS_HASH,
             hash: webtoken_token_service::GENESIS_HASH,
@@ -728,6 +749,23 @@ mod tests {
             "ステップ 7, ズレ -1"
         );
         assert_eq!(audit_line(&accepted, Lang::En).detail, "step 7, drift -1");
+        let refused = event(AuditKind::Refused {
+            attempt: Attempt::Validate,
+            reason: RejectReason::LockedOut,
+            count: 12_500,
+            last: 59,
+        });
+        let line = audit_line(&refused, Lang::En);
+        assert_eq!(line.event, "Code refused (nothing changed)");
+        assert_eq!(
+            line.detail,
+            "token locked × 12500 (last: 1970-01-01 09:00:59 JST)"
+        );
+        let line = audit_line(&refused, Lang::Ja);
+        assert_eq!(
+            line.detail,
+            "ロック中 12500回（最後: 1970-01-01 09:00:59 JST）"
+        );
     }
 
     #[test]

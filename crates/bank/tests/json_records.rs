@@ -18,8 +18,8 @@ use webtoken_token_service::api::{
     ValidateRequest,
 };
 use webtoken_token_service::{
-    AuditEvent, AuditKind, CredentialRecord, CredentialState, CredentialStatus, Issued,
-    RejectReason, Snapshot,
+    Attempt, AuditEvent, AuditKind, AuditSeal, Checkpoint, CredentialRecord, CredentialState,
+    CredentialStatus, Issued, RejectReason, Snapshot,
 };
 use zeroize::Zeroizing;
 
@@ -145,14 +145,51 @@ fn kind() -> impl Strategy<Value = AuditKind> {
         (any_text(), any_text()).prop_map(|(actor, reason)| AuditKind::Stopped { actor, reason }),
         (any::<u64>(), any::<i64>()).prop_map(|(step, drift)| AuditKind::Resynced { step, drift }),
         reason().prop_map(|reason| AuditKind::ResyncRejected { reason }),
+        (
+            proptest::sample::select(vec![Attempt::Validate, Attempt::Resync]),
+            reason(),
+            any::<u64>(),
+            any::<u64>()
+        )
+            .prop_map(|(attempt, reason, count, last)| AuditKind::Refused {
+                attempt,
+                reason,
+                count,
+                last
+            }),
     ]
+}
+
+fn checkpoint() -> impl Strategy<Value = Checkpoint> {
+    ("[0-9a-f]{16}", any::<u64>(), any::<[u8; 32]>()).prop_map(|(key_id, rotated, head)| {
+        Checkpoint {
+            key_id,
+            rotated,
+            head,
+        }
+    })
+}
+
+fn seal() -> impl Strategy<Value = AuditSeal> {
+    (
+        any::<u64>(),
+        any::<u64>(),
+        any::<[u8; 32]>(),
+        any::<[u8; 32]>(),
+    )
+        .prop_map(|(count, rotated, head, tag)| AuditSeal {
+            count,
+            rotated,
+            head,
+            tag,
+        })
 }
 
 fn event() -> impl Strategy<Value = AuditEvent> {
     (
         any::<u64>(),
         any::<u64>(),
-        token_id(),
+        proptest::option::of(token_id()),
         kind(),
         any::<[u8; 32]>(),
         any::<[u8; 32]>(),
@@ -174,8 +211,13 @@ fn snapshot() -> impl Strategy<Value = Snapshot> {
             0..4,
         ),
         proptest::collection::vec(event(), 0..6),
+        checkpoint(),
     )
-        .prop_map(|(credentials, audit)| Snapshot { credentials, audit })
+        .prop_map(|(credentials, audit, checkpoint)| Snapshot {
+            credentials,
+            audit,
+            checkpoint,
+        })
 }
 
 /// A bank's stored form, as JSON: some customers, some of them invalid together (a shared
@@ -252,8 +294,9 @@ proptest! {
     }
 
     #[test]
-    fn snapshots_match_serde(snapshot in snapshot()) {
+    fn snapshots_match_serde(snapshot in snapshot(), seal in seal()) {
         assert_parity(&snapshot)?;
+        assert_parity(&seal)?;
     }
 
     #[test]
@@ -350,6 +393,7 @@ fn an_unknown_audit_event_says_where() {
     assert_eq!(
         from_str::<Snapshot>(snapshot).err().unwrap().to_string(),
         "audit: 0: kind: event: unknown variant `exploded`, expected one of `issued`, \
-         `accepted`, `rejected`, `locked`, `unlocked`, `stopped`, `resynced`, `resync_rejected`"
+         `accepted`, `rejected`, `locked`, `unlocked`, `stopped`, `resynced`, `resync_rejected`, \
+         `refused`"
     );
 }
