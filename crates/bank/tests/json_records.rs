@@ -18,8 +18,8 @@ use webtoken_token_service::api::{
     ValidateRequest,
 };
 use webtoken_token_service::{
-    Attempt, AuditEvent, AuditKind, AuditSeal, Checkpoint, CredentialRecord, CredentialState,
-    CredentialStatus, Issued, RejectReason, Snapshot,
+    Attempt, AuditEvent, AuditKind, AuditSeal, ChainError, Checkpoint, CredentialRecord,
+    CredentialState, CredentialStatus, Issued, RejectReason, Snapshot,
 };
 use zeroize::Zeroizing;
 
@@ -170,6 +170,25 @@ fn checkpoint() -> impl Strategy<Value = Checkpoint> {
     })
 }
 
+fn chain_error() -> impl Strategy<Value = ChainError> {
+    prop_oneof![
+        Just(ChainError::KeyMismatch),
+        (any::<u64>(), any::<u64>()).prop_map(|(from, to)| ChainError::Missing { from, to }),
+        any::<u64>().prop_map(|seq| ChainError::Reordered { seq }),
+        any::<u64>().prop_map(|seq| ChainError::Rewritten { seq }),
+        (any::<u64>(), any::<u64>()).prop_map(|(expected_count, found)| {
+            ChainError::Truncated {
+                expected_count,
+                found,
+            }
+        }),
+        Just(ChainError::HeadMismatch),
+        (any::<u64>(), any::<u64>())
+            .prop_map(|(expected, found)| ChainError::CheckpointMismatch { expected, found }),
+        Just(ChainError::SealForged),
+    ]
+}
+
 fn seal() -> impl Strategy<Value = AuditSeal> {
     (
         any::<u64>(),
@@ -312,8 +331,14 @@ proptest! {
         events in proptest::collection::vec(event(), 0..4), ok in any::<bool>(),
         problem in any_text(), now in any::<u64>(), step in any::<u64>(), drift in any::<i64>(),
         reason in reason(), ja in any_text(), en in any_text(),
+        chain_error in proptest::option::of(chain_error()),
     ) {
-        assert_parity(&AuditTrail { events, chain_ok: ok, chain_problem: problem.clone() })?;
+        assert_parity(&AuditTrail {
+            events,
+            chain_ok: ok,
+            chain_problem: problem.clone(),
+            chain_error: chain_error.clone(),
+        })?;
         assert_parity(&ServerTime { now })?;
         assert_parity(&ApiError { error: ja.clone(), message: en.clone() })?;
         assert_parity(&Outcome::Accepted { step, drift })?;

@@ -142,7 +142,12 @@ impl Backend {
                         &AuditTrail {
                             events: service.audit_for(&id),
                             chain_ok: check.is_ok(),
-                            chain_problem: check.err().map(|e| e.to_string()).unwrap_or_default(),
+                            chain_problem: check
+                                .as_ref()
+                                .err()
+                                .map(|e| e.to_string())
+                                .unwrap_or_default(),
+                            chain_error: check.err(),
                         },
                     ))
                 } else {

@@ -927,7 +927,7 @@ mod hex {
 
 /// The JSON codec's form of the audit records: the very text serde writes (`crates/bank/tests/json_records.rs`).
 mod json_form {
-    use super::{Attempt, AuditEvent, AuditKind, AuditSeal, Checkpoint, RejectReason};
+    use super::{Attempt, AuditEvent, AuditKind, AuditSeal, ChainError, Checkpoint, RejectReason};
     use webtoken_engine::hex::to_hex;
     use webtoken_engine::json::{
         Fields, FromJson, JsonError, ToJson, Value, object, unknown_variant, write_str,
@@ -1171,6 +1171,84 @@ mod json_form {
                 rotated: f.get("rotated")?,
                 head: hash(&f, "head")?,
                 tag: hash(&f, "tag")?,
+            })
+        }
+    }
+
+    const PROBLEMS: [&str; 8] = [
+        "key_mismatch",
+        "missing",
+        "reordered",
+        "rewritten",
+        "truncated",
+        "head_mismatch",
+        "checkpoint_mismatch",
+        "seal_forged",
+    ];
+
+    impl ToJson for ChainError {
+        /// An object tagged by `problem` (serde's internal tag), the tag first.
+        fn write_json(&self, out: &mut webtoken_engine::json::Out) {
+            object(out, |o| match self {
+                ChainError::KeyMismatch => {
+                    o.field("problem", "key_mismatch");
+                }
+                ChainError::Missing { from, to } => {
+                    o.field("problem", "missing")
+                        .field("from", from)
+                        .field("to", to);
+                }
+                ChainError::Reordered { seq } => {
+                    o.field("problem", "reordered").field("seq", seq);
+                }
+                ChainError::Rewritten { seq } => {
+                    o.field("problem", "rewritten").field("seq", seq);
+                }
+                ChainError::Truncated {
+                    expected_count,
+                    found,
+                } => {
+                    o.field("problem", "truncated")
+                        .field("expected_count", expected_count)
+                        .field("found", found);
+                }
+                ChainError::HeadMismatch => {
+                    o.field("problem", "head_mismatch");
+                }
+                ChainError::CheckpointMismatch { expected, found } => {
+                    o.field("problem", "checkpoint_mismatch")
+                        .field("expected", expected)
+                        .field("found", found);
+                }
+                ChainError::SealForged => {
+                    o.field("problem", "seal_forged");
+                }
+            });
+        }
+    }
+
+    impl FromJson for ChainError {
+        fn from_json(value: &Value) -> Result<Self, JsonError> {
+            let f = value.fields()?;
+            Ok(match f.tag("problem")? {
+                "key_mismatch" => ChainError::KeyMismatch,
+                "missing" => ChainError::Missing {
+                    from: f.get("from")?,
+                    to: f.get("to")?,
+                },
+                "reordered" => ChainError::Reordered { seq: f.get("seq")? },
+                "rewritten" => ChainError::Rewritten { seq: f.get("seq")? },
+                "truncated" => ChainError::Truncated {
+                    expected_count: f.get("expected_count")?,
+                    found: f.get("found")?,
+                },
+                "head_mismatch" => ChainError::HeadMismatch,
+                "checkpoint_mismatch" => ChainError::CheckpointMismatch {
+                    expected: f.get("expected")?,
+                    found: f.get("found")?,
+                },
+                "seal_forged" => ChainError::SealForged,
+                other => return Err(unknown_variant(other, &PROBLEMS).at("problem")),
             })
         }
     }
