@@ -1634,6 +1634,29 @@ fn a_record_over_the_limit_is_not_written() {
     assert!(check_size(&"x".repeat(MAX_SNAPSHOT_BYTES + 1)).is_err());
 }
 
+/// The largest snapshot the writer lets through, sealed as the page seals it (AES-GCM adds a
+/// 16-byte tag) under the widest key header, is still read by the vault's envelope reader.
+#[test]
+fn the_largest_snapshot_written_seals_within_the_envelope_limit() {
+    use webtoken_token::vault::{
+        Envelope, KeySpec, MAX_ENVELOPE_BYTES, MAX_PBKDF2_ITERATIONS, MAX_SALT_BYTES, Pbkdf2Params,
+        TAG_BYTES,
+    };
+    let widest = KeySpec::Passphrase(
+        Pbkdf2Params::new(MAX_PBKDF2_ITERATIONS, vec![0xff; MAX_SALT_BYTES]).unwrap(),
+    );
+    for key in [widest, KeySpec::Device { key_id: [0xff; 8] }] {
+        let envelope = Envelope {
+            key,
+            nonce: [0xff; 12],
+            ciphertext: vec![0xff; MAX_SNAPSHOT_BYTES + TAG_BYTES],
+        };
+        let text = envelope.to_text();
+        assert!(text.len() <= MAX_ENVELOPE_BYTES, "{} bytes", text.len());
+        assert_eq!(Envelope::parse(&text).unwrap(), envelope);
+    }
+}
+
 // ---- Persistence ----
 
 #[test]
