@@ -1948,3 +1948,52 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Whatever the service did, its records restore under their seal; with any tail cut off,
+    /// or any one event removed, they do not, and the error says which.
+    #[test]
+    fn a_sealed_log_restores_and_any_cut_or_gap_is_named(
+        ops in proptest::collection::vec((0_u8..6, 0_u64..200), 1..40),
+        cut in 1_usize..40,
+        gap in 0_usize..40,
+    ) {
+        let (service, id) = service_with(Policy { max_failures: 3, ..Policy::default() });
+        let unknown = token_id(9);
+        let mut now = 30;
+        for (op, step) in ops {
+            now += 7;
+            let _ = match op {
+                0 => service.validate(&id, &code(step), now).map(|_| ()),
+                1 => service.validate(&id, "nope", now).map(|_| ()),
+                2 => service.validate(&unknown, "123456", now).map(|_| ()),
+                3 => service.resync(&id, &code(step), &code(step + 1), now).map(|_| ()),
+                4 => service.unlock(&id, "staff", now).map_err(|_| Rejected::Unavailable),
+                _ => service.validate(&id, &wrong_code(0..=200), now).map(|_| ()),
+            };
+        }
+        let (snapshot, seal) = service.sealed_snapshot();
+        prop_assert!(restore(snapshot.clone(), Some(&seal)).is_ok());
+        let total = snapshot.audit.len();
+
+        let cut = cut.min(total);
+        let mut shortened = snapshot.clone();
+        shortened.audit.truncate(total - cut);
+        prop_assert_eq!(
+            chain_problem(shortened, &seal),
+            Some(ChainError::Truncated { expected_count: total as u64, found: (total - cut) as u64 })
+        );
+
+        let gap = gap % total;
+        let mut holed = snapshot;
+        holed.audit.remove(gap);
+        let expected = if gap + 1 == total {
+            ChainError::Truncated { expected_count: total as u64, found: (total - 1) as u64 }
+        } else {
+            ChainError::Missing { from: gap as u64, to: gap as u64 }
+        };
+        prop_assert_eq!(chain_problem(holed, &seal), Some(expected));
+    }
+}
