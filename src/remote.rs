@@ -204,12 +204,12 @@ impl Remote {
                 let trail = self
                     .call::<(), AuditTrail>("GET", &format!("{path}/audit"), None)
                     .await;
-                let (audit, chain_verified) = match trail {
-                    Ok(trail) => (trail.events, trail.chain_ok),
-                    Err(CallError::Api { status: 404, .. }) => (Vec::new(), false),
+                let (audit, chain_verified, chain_error) = match trail {
+                    Ok(trail) => (trail.events, trail.chain_ok, trail.chain_error),
+                    Err(CallError::Api { status: 404, .. }) => (Vec::new(), false, None),
                     Err(_) => {
                         unavailable = true;
-                        (Vec::new(), false)
+                        (Vec::new(), false, None)
                     }
                 };
                 Event::TokenFetched(Box::new(TokenRecord {
@@ -217,6 +217,7 @@ impl Remote {
                     state,
                     audit,
                     chain_verified,
+                    chain_error,
                     unavailable,
                 }))
             }

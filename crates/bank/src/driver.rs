@@ -6,7 +6,7 @@
 
 use super::Bank;
 use super::flow::{Command, Event, Screen, TokenRecord, transition};
-use webtoken_token_service::{CredentialStore, TokenService, verify_chain};
+use webtoken_token_service::{CredentialStore, TokenService};
 
 /// Where [`drive`] left off.
 #[derive(Debug, Clone)]
@@ -81,14 +81,18 @@ pub fn execute<S: CredentialStore>(
         Command::UnlockToken { token_id, actor } => {
             Event::TokenUnlocked(service.unlock(&token_id, &actor, now))
         }
-        Command::FetchToken { token_id } => Event::TokenFetched(Box::new(TokenRecord {
-            state: service.state(&token_id),
-            audit: service.audit_for(&token_id),
+        Command::FetchToken { token_id } => {
             // The chain is verified whole: a per-token extract has gaps by design.
-            chain_verified: verify_chain(&service.audit()).is_ok(),
-            unavailable: false,
-            token_id,
-        })),
+            let chain = service.verify_audit();
+            Event::TokenFetched(Box::new(TokenRecord {
+                state: service.state(&token_id),
+                audit: service.audit_for(&token_id),
+                chain_verified: chain.is_ok(),
+                chain_error: chain.err(),
+                unavailable: false,
+                token_id,
+            }))
+        }
         Command::SaveBank => return None,
     })
 }

@@ -10,7 +10,7 @@ use super::{AuthFailure, Bank, ContractId};
 use webtoken_engine::input::CodeInputError;
 use webtoken_engine::token_id::{TokenId, TokenIdError};
 use webtoken_token_service::{
-    Accepted, AuditEvent, CredentialState, CredentialStatus, Rejected, ServiceError,
+    Accepted, AuditEvent, ChainError, CredentialState, CredentialStatus, Rejected, ServiceError,
 };
 
 /// Longest staff name the staff page accepts, in characters (after trimming).
@@ -139,6 +139,9 @@ pub struct TokenRecord {
     pub audit: Vec<AuditEvent>,
     /// Whether the token service's whole hash-chained audit log verifies.
     pub chain_verified: bool,
+    /// What is wrong with it when it does not (`None` if it verifies, or if the token service
+    /// did not say).
+    pub chain_error: Option<ChainError>,
     /// The token service could not be asked (a network or server failure): the state and the
     /// audit trail are unknown, not empty, and the chain was not checked.
     pub unavailable: bool,

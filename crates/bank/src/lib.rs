@@ -60,7 +60,8 @@ pub use flow::{
 pub use password::{DEFAULT_ITERATIONS, PasswordHash};
 pub use text::{CONTACT_PHONE, Lang, Text, text};
 pub use view::{
-    AuditLine, ButtonView, Crumb, FieldView, InputKind, Row, View, audit_line, format_jst,
+    AuditLine, ButtonView, Crumb, FieldView, InputKind, Row, View, audit_line, chain_message,
+    format_jst,
 };
 
 /// Consecutive wrong passwords after which a contract's password is locked.

@@ -7,7 +7,8 @@ use super::*;
 use webtoken_engine::random::SeededRandom;
 use webtoken_engine::totp;
 use webtoken_token_service::{
-    Accepted, AuditKind, CredentialStatus, Issued, MemoryStore, Policy, Rejected, TokenService,
+    Accepted, AuditKind, ChainError, CredentialStatus, Issued, MemoryStore, Policy, Rejected,
+    TokenService,
 };
 
 /// Mid-step, so that a few seconds either way stay in the same 30-second step.
@@ -837,15 +838,33 @@ fn staff_record_answered(w: &mut World, token_id: &TokenId, record: TokenRecord)
 fn staff_sees_a_broken_audit_chain() {
     let mut w = World::new();
     let issued = w.register(ALICE, ALICE_PW);
-    let record = TokenRecord {
+    let record = |chain_error| TokenRecord {
         token_id: issued.token_id.clone(),
         state: w.service.state(&issued.token_id),
         audit: w.service.audit_for(&issued.token_id),
         chain_verified: false,
+        chain_error,
         unavailable: false,
     };
-    staff_record_answered(&mut w, &issued.token_id, record);
+    let (silent, truncated) = (
+        record(None),
+        record(Some(ChainError::Truncated {
+            expected_count: 9,
+            found: 6,
+        })),
+    );
+    staff_record_answered(&mut w, &issued.token_id, silent);
     assert_eq!(w.staff_row(Text::LabelAudit), Text::AuditChainBroken.ja());
+    // What is wrong, when the token service says.
+    staff_record_answered(&mut w, &issued.token_id, truncated);
+    assert_eq!(
+        w.staff_row(Text::LabelAudit),
+        format!(
+            "{} 操作履歴が途中で終わっています。記録は 9 件、残っているのは 6 件です。\
+             最後の記録が削除されました。",
+            Text::AuditChainBroken.ja()
+        )
+    );
 }
 
 /// A token service that could not be reached is said to be so: not "no token", and not an
@@ -859,6 +878,7 @@ fn staff_sees_that_the_token_service_could_not_be_reached() {
         state: None,
         audit: Vec::new(),
         chain_verified: false,
+        chain_error: None,
         unavailable: true,
     };
     staff_record_answered(&mut w, &issued.token_id, record);

@@ -7,7 +7,7 @@ use super::flow::{
 };
 use super::text::{Lang, Text, text};
 use webtoken_engine::i18n::{audit, fill};
-use webtoken_token_service::{AuditEvent, AuditKind, RejectReason};
+use webtoken_token_service::{Attempt, AuditEvent, AuditKind, ChainError, RejectReason};
 
 /// One screen, ready to render.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -551,12 +551,16 @@ fn staff_view(lang: Lang, record: &StaffRecord, busy: bool) -> View {
             );
         }
         Some(fetched) => {
-            let chain = if fetched.chain_verified {
-                Text::AuditChainOk
-            } else {
-                Text::AuditChainBroken
+            let chain = match (fetched.chain_verified, &fetched.chain_error) {
+                (true, _) => text(Text::AuditChainOk, lang).to_string(),
+                (false, None) => text(Text::AuditChainBroken, lang).to_string(),
+                (false, Some(error)) => format!(
+                    "{} {}",
+                    text(Text::AuditChainBroken, lang),
+                    chain_message(error, lang)
+                ),
             };
-            builder = builder.row(Text::LabelAudit, text(chain, lang).to_string());
+            builder = builder.row(Text::LabelAudit, chain);
             builder.view.audit = fetched
                 .audit
                 .iter()
@@ -576,6 +580,36 @@ fn staff_view(lang: Lang, record: &StaffRecord, busy: bool) -> View {
         .link(Action::BackToLogin, Text::ButtonBackToLogin)
         .busy(busy)
         .build()
+}
+
+/// What is wrong with the token service's audit log, in `lang`: which events are missing,
+/// rewritten or out of order, or that the log was cut short or is under another key.
+pub fn chain_message(error: &ChainError, lang: Lang) -> String {
+    let get = |key: audit::Text| key.get(lang);
+    match error {
+        ChainError::KeyMismatch => get(audit::Text::ChainKeyMismatch).to_owned(),
+        ChainError::Missing { from, to } => fill(
+            get(audit::Text::ChainMissing),
+            &[("from", from), ("to", to)],
+        ),
+        ChainError::Reordered { seq } => fill(get(audit::Text::ChainReordered), &[("seq", seq)]),
+        ChainError::Rewritten { seq } => fill(get(audit::Text::ChainRewritten), &[("seq", seq)]),
+        ChainError::Truncated {
+            expected_count,
+            found,
+        } => fill(
+            get(audit::Text::ChainTruncated),
+            &[("expected", expected_count), ("found", found)],
+        ),
+        ChainError::HeadMismatch => get(audit::Text::ChainHeadMismatch).to_owned(),
+        ChainError::CheckpointMismatch { expected, found } => fill(
+            get(audit::Text::ChainCheckpointMismatch),
+            &[("expected", expected), ("found", found)],
+        ),
+        ChainError::SealForged => get(audit::Text::ChainSealForged).to_owned(),
+        // A problem this page does not know yet (the enum is non-exhaustive).
+        _ => text(Text::AuditChainBroken, lang).to_owned(),
+    }
 }
 
 /// One audit event in `lang`.
@@ -635,6 +669,25 @@ pub fn audit_line(event: &AuditEvent, lang: Lang) -> AuditLine {
         AuditKind::ResyncRejected { reason } => (
             Text::AuditResyncRejected,
             t(reason_text(*reason)).to_string(),
+        ),
+        AuditKind::Refused {
+            attempt,
+            reason,
+            count,
+            last,
+        } => (
+            match attempt {
+                Attempt::Validate => Text::AuditRefused,
+                Attempt::Resync => Text::AuditResyncRefused,
+            },
+            fill(
+                audit::Text::RefusedDetail.get(lang),
+                &[
+                    ("reason", &t(reason_text(*reason))),
+                    ("count", count),
+                    ("last", &format_jst(*last)),
+                ],
+            ),
         ),
     };
     AuditLine {
@@ -707,7 +760,9 @@ mod tests {
         let event = |kind| AuditEvent {
             seq: 3,
             time: 0,
-            token_id: webtoken_engine::token_id::TokenId::generate("ABCD", 1).expect("a Token ID"),
+            token_id: Some(
+                webtoken_engine::token_id::TokenId::generate("ABCD", 1).expect("a Token ID"),
+            ),
             kind,
             prev_hash: webtoken_token_service::GENESIS_HASH,
             hash: webtoken_token_service::GENESIS_HASH,
@@ -728,6 +783,59 @@ mod tests {
             "ステップ 7, ズレ -1"
         );
         assert_eq!(audit_line(&accepted, Lang::En).detail, "step 7, drift -1");
+        let refused = event(AuditKind::Refused {
+            attempt: Attempt::Validate,
+            reason: RejectReason::LockedOut,
+            count: 12_500,
+            last: 59,
+        });
+        let line = audit_line(&refused, Lang::En);
+        assert_eq!(line.event, "Code refused (nothing changed)");
+        assert_eq!(
+            line.detail,
+            "token locked × 12500 (last: 1970-01-01 09:00:59 JST)"
+        );
+        let line = audit_line(&refused, Lang::Ja);
+        assert_eq!(
+            line.detail,
+            "ロック中 12500回（最後: 1970-01-01 09:00:59 JST）"
+        );
+    }
+
+    #[test]
+    fn every_chain_problem_is_said_in_both_languages() {
+        let problems = [
+            ChainError::KeyMismatch,
+            ChainError::Missing { from: 41, to: 42 },
+            ChainError::Reordered { seq: 43 },
+            ChainError::Rewritten { seq: 44 },
+            ChainError::Truncated {
+                expected_count: 45,
+                found: 46,
+            },
+            ChainError::HeadMismatch,
+            ChainError::CheckpointMismatch {
+                expected: 47,
+                found: 48,
+            },
+            ChainError::SealForged,
+        ];
+        for lang in [Lang::Ja, Lang::En] {
+            let said: Vec<String> = problems.iter().map(|p| chain_message(p, lang)).collect();
+            let unique: std::collections::HashSet<&String> = said.iter().collect();
+            assert_eq!(unique.len(), problems.len(), "{said:?}");
+            assert!(!said.iter().any(|m| m.contains('{')), "{said:?}");
+            for number in ["41", "42", "43", "44", "45", "46", "47", "48"] {
+                assert!(
+                    said.iter().any(|m| m.contains(number)),
+                    "{number}: {said:?}"
+                );
+            }
+        }
+        assert_eq!(
+            chain_message(&ChainError::Missing { from: 4, to: 5 }, Lang::En),
+            "Audit events 4 to 5 are missing: they were deleted."
+        );
     }
 
     #[test]

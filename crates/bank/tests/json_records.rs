@@ -18,8 +18,8 @@ use webtoken_token_service::api::{
     ValidateRequest,
 };
 use webtoken_token_service::{
-    AuditEvent, AuditKind, CredentialRecord, CredentialState, CredentialStatus, Issued,
-    RejectReason, Snapshot,
+    Attempt, AuditEvent, AuditKind, AuditSeal, ChainError, Checkpoint, CredentialRecord,
+    CredentialState, CredentialStatus, Issued, RejectReason, Snapshot,
 };
 use zeroize::Zeroizing;
 
@@ -145,14 +145,70 @@ fn kind() -> impl Strategy<Value = AuditKind> {
         (any_text(), any_text()).prop_map(|(actor, reason)| AuditKind::Stopped { actor, reason }),
         (any::<u64>(), any::<i64>()).prop_map(|(step, drift)| AuditKind::Resynced { step, drift }),
         reason().prop_map(|reason| AuditKind::ResyncRejected { reason }),
+        (
+            proptest::sample::select(vec![Attempt::Validate, Attempt::Resync]),
+            reason(),
+            any::<u64>(),
+            any::<u64>()
+        )
+            .prop_map(|(attempt, reason, count, last)| AuditKind::Refused {
+                attempt,
+                reason,
+                count,
+                last
+            }),
     ]
+}
+
+fn checkpoint() -> impl Strategy<Value = Checkpoint> {
+    ("[0-9a-f]{16}", any::<u64>(), any::<[u8; 32]>()).prop_map(|(key_id, rotated, head)| {
+        Checkpoint {
+            key_id,
+            rotated,
+            head,
+        }
+    })
+}
+
+fn chain_error() -> impl Strategy<Value = ChainError> {
+    prop_oneof![
+        Just(ChainError::KeyMismatch),
+        (any::<u64>(), any::<u64>()).prop_map(|(from, to)| ChainError::Missing { from, to }),
+        any::<u64>().prop_map(|seq| ChainError::Reordered { seq }),
+        any::<u64>().prop_map(|seq| ChainError::Rewritten { seq }),
+        (any::<u64>(), any::<u64>()).prop_map(|(expected_count, found)| {
+            ChainError::Truncated {
+                expected_count,
+                found,
+            }
+        }),
+        Just(ChainError::HeadMismatch),
+        (any::<u64>(), any::<u64>())
+            .prop_map(|(expected, found)| ChainError::CheckpointMismatch { expected, found }),
+        Just(ChainError::SealForged),
+    ]
+}
+
+fn seal() -> impl Strategy<Value = AuditSeal> {
+    (
+        any::<u64>(),
+        any::<u64>(),
+        any::<[u8; 32]>(),
+        any::<[u8; 32]>(),
+    )
+        .prop_map(|(count, rotated, head, tag)| AuditSeal {
+            count,
+            rotated,
+            head,
+            tag,
+        })
 }
 
 fn event() -> impl Strategy<Value = AuditEvent> {
     (
         any::<u64>(),
         any::<u64>(),
-        token_id(),
+        proptest::option::of(token_id()),
         kind(),
         any::<[u8; 32]>(),
         any::<[u8; 32]>(),
@@ -174,8 +230,13 @@ fn snapshot() -> impl Strategy<Value = Snapshot> {
             0..4,
         ),
         proptest::collection::vec(event(), 0..6),
+        checkpoint(),
     )
-        .prop_map(|(credentials, audit)| Snapshot { credentials, audit })
+        .prop_map(|(credentials, audit, checkpoint)| Snapshot {
+            credentials,
+            audit,
+            checkpoint,
+        })
 }
 
 /// A bank's stored form, as JSON: some customers, some of them invalid together (a shared
@@ -252,8 +313,9 @@ proptest! {
     }
 
     #[test]
-    fn snapshots_match_serde(snapshot in snapshot()) {
+    fn snapshots_match_serde(snapshot in snapshot(), seal in seal()) {
         assert_parity(&snapshot)?;
+        assert_parity(&seal)?;
     }
 
     #[test]
@@ -269,8 +331,14 @@ proptest! {
         events in proptest::collection::vec(event(), 0..4), ok in any::<bool>(),
         problem in any_text(), now in any::<u64>(), step in any::<u64>(), drift in any::<i64>(),
         reason in reason(), ja in any_text(), en in any_text(),
+        chain_error in proptest::option::of(chain_error()),
     ) {
-        assert_parity(&AuditTrail { events, chain_ok: ok, chain_problem: problem.clone() })?;
+        assert_parity(&AuditTrail {
+            events,
+            chain_ok: ok,
+            chain_problem: problem.clone(),
+            chain_error: chain_error.clone(),
+        })?;
         assert_parity(&ServerTime { now })?;
         assert_parity(&ApiError { error: ja.clone(), message: en.clone() })?;
         assert_parity(&Outcome::Accepted { step, drift })?;
@@ -350,6 +418,7 @@ fn an_unknown_audit_event_says_where() {
     assert_eq!(
         from_str::<Snapshot>(snapshot).err().unwrap().to_string(),
         "audit: 0: kind: event: unknown variant `exploded`, expected one of `issued`, \
-         `accepted`, `rejected`, `locked`, `unlocked`, `stopped`, `resynced`, `resync_rejected`"
+         `accepted`, `rejected`, `locked`, `unlocked`, `stopped`, `resynced`, `resync_rejected`, \
+         `refused`"
     );
 }

@@ -15,7 +15,7 @@ use webtoken_token_service::api::{
     API_PREFIX, ApiError, AuditTrail, Done, Outcome, ResyncRequest, ServerTime, StopRequest,
     UnlockRequest, ValidateRequest,
 };
-use webtoken_token_service::{MemoryStore, Policy, ServiceError, TokenService, verify_chain};
+use webtoken_token_service::{MemoryStore, Policy, ServiceError, TokenService};
 
 /// The token service behind HTTP, with the server's own clock.
 pub struct Backend {
@@ -136,14 +136,18 @@ impl Backend {
                 };
                 let id = token_id(id)?;
                 if audit {
-                    let whole = service.audit();
-                    let check = verify_chain(&whole);
+                    let check = service.verify_audit();
                     Ok(json(
                         200,
                         &AuditTrail {
                             events: service.audit_for(&id),
                             chain_ok: check.is_ok(),
-                            chain_problem: check.err().map(|e| e.to_string()).unwrap_or_default(),
+                            chain_problem: check
+                                .as_ref()
+                                .err()
+                                .map(|e| e.to_string())
+                                .unwrap_or_default(),
+                            chain_error: check.err(),
                         },
                     ))
                 } else {

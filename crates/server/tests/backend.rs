@@ -200,6 +200,7 @@ fn lockout_holds_across_requests_until_staff_unlock_and_stop_is_final() {
     assert_eq!((status, e["error"].as_str()), (409, Some("stopped")));
     let (_, trail) = get(addr, &format!("/api/v1/credentials/{id}/audit"));
     assert_eq!(trail["chain_ok"], true);
+    assert_eq!(trail["chain_error"], serde_json::Value::Null);
     let kinds: Vec<&str> = trail["events"]
         .as_array()
         .unwrap()

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(doc)]
 use super::Issued;
-use super::{Accepted, AuditEvent, CredentialState, RejectReason, Rejected};
+use super::{Accepted, AuditEvent, ChainError, CredentialState, RejectReason, Rejected};
 
 /// The path every route starts with.
 pub const API_PREFIX: &str = "/api/v1";
@@ -143,6 +143,10 @@ pub struct AuditTrail {
     pub chain_ok: bool,
     /// What verification found, in English (empty when it verified).
     pub chain_problem: String,
+    /// What verification found, for a page to say in its own language (`None` when it
+    /// verified, or from a server that does not say).
+    #[serde(default)]
+    pub chain_error: Option<ChainError>,
 }
 
 /// The answer to a staff operation that succeeded.
@@ -247,7 +251,8 @@ mod json_form {
     json_object!(AuditTrail {
         events,
         chain_ok,
-        chain_problem
+        chain_problem,
+        chain_error
     });
     json_object!(ServerTime { now });
     json_object!(ApiError { error, message });

@@ -28,8 +28,13 @@
 //!
 //! The state is written with compare-and-set ([`CredentialStore`]), so two concurrent
 //! validations of one code cannot both succeed. Every issue, validation, lock, unlock, stop and
-//! resync appends an event to a hash-chained audit log ([`verify_chain`]); events hold outcomes
-//! and steps, never secrets or codes.
+//! resync is recorded in an audit log chained by HMAC under the service's [`AuditKey`]
+//! ([`verify_chain`]); events hold outcomes and steps, never secrets or codes. Attempts refused
+//! without changing anything are counted per credential and minute, and the log rotates within
+//! [`MAX_AUDIT_EVENTS`] and [`MAX_AUDIT_BYTES`], so no flood of codes grows the records without
+//! bound. [`TokenService::sealed_snapshot`] gives the records and the [`AuditSeal`] to keep apart
+//! from them; [`TokenService::restore`] checks both, and [`Snapshot::to_json`] refuses to write
+//! a record larger than [`MAX_SNAPSHOT_BYTES`].
 //!
 //! ```
 //! use webtoken_engine::{Params, totp};
@@ -50,6 +55,7 @@ use std::sync::{Mutex, PoisonError};
 
 use serde::{Deserialize, Serialize};
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq, ConstantTimeGreater};
+use zeroize::Zeroizing;
 
 use webtoken_engine::i18n::Lang;
 use webtoken_engine::i18n::service::Text;
@@ -70,8 +76,9 @@ mod store;
 mod tests;
 
 pub use audit::{
-    AuditEvent, AuditKind, ChainError, ChainHash, GENESIS_HASH, MAX_AUDIT_TEXT_CHARS, RejectReason,
-    verify_chain,
+    Attempt, AuditEvent, AuditKey, AuditKind, AuditSeal, ChainError, ChainHash, Checkpoint,
+    GENESIS_HASH, MAX_AUDIT_BYTES, MAX_AUDIT_EVENTS, MAX_AUDIT_TEXT_CHARS, OPEN_REFUSALS,
+    REFUSAL_PERIOD, RejectReason, verify_chain,
 };
 pub use store::{Credential, CredentialRecord, CredentialStore, Loaded, MemoryStore, StoreError};
 
@@ -86,6 +93,12 @@ pub const MAX_RESYNC_WINDOW: u32 = 1000;
 /// Furthest resynchronisation look-back accepted, in steps behind the clock. Codes from the
 /// past can have been seen by someone else; codes from the future only by the token's holder.
 pub const MAX_RESYNC_BACK: u32 = 10;
+/// Longest snapshot JSON written or read, in bytes. The page seals it in a vault envelope
+/// (AES-GCM adds a 16-byte tag, Base64url 4/3, the header under 200 bytes), which must stay
+/// under the envelope reader's 4 MiB (`webtoken_token::vault::MAX_ENVELOPE_BYTES`):
+/// 3,000,000 bytes seal to under 4,000,300. The audit log takes at most [`MAX_AUDIT_BYTES`] of
+/// it; the rest is the credentials' (some 330 bytes each).
+pub const MAX_SNAPSHOT_BYTES: usize = 3_000_000;
 /// How often a validation re-reads the state after losing a compare-and-set race.
 const MAX_ATTEMPTS: usize = 64;
 /// How often [`TokenService::issue`] draws a new serial when the Token ID is taken.
@@ -402,6 +415,14 @@ pub enum ServiceError {
     Store(StoreError),
     /// A restored audit log does not verify.
     AuditChain(ChainError),
+    /// The records are larger than [`MAX_SNAPSHOT_BYTES`]: they were not written (their reader
+    /// would refuse them).
+    RecordTooLarge {
+        /// Bytes of the JSON.
+        bytes: usize,
+        /// The limit.
+        max: usize,
+    },
     /// A remote token service could not be reached or gave no usable answer.
     Unreachable {
         /// What went wrong.
@@ -441,6 +462,11 @@ impl fmt::Display for ServiceError {
             }
             ServiceError::Store(error) => write!(f, "{error}"),
             ServiceError::AuditChain(error) => write!(f, "{error}"),
+            ServiceError::RecordTooLarge { bytes, max } => write!(
+                f,
+                "the token service's records are {bytes} bytes, more than the {max} that can \
+                 be stored; they were not saved"
+            ),
             ServiceError::Unreachable { reason } => {
                 write!(f, "the token service could not be reached: {reason}")
             }
@@ -473,12 +499,36 @@ impl From<StoreError> for ServiceError {
 }
 
 /// Everything a token service holds, for persistence (the browser shell stores it as JSON).
+/// Not the audit key, and not the [`AuditSeal`], which are kept apart.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Snapshot {
     /// Every credential with its secret and state.
     pub credentials: Vec<CredentialRecord>,
-    /// The whole audit log.
+    /// The audit log's kept events, oldest first.
     pub audit: Vec<AuditEvent>,
+    /// Where the kept events start: what was rotated out, and the audit key's id.
+    pub checkpoint: Checkpoint,
+}
+
+impl Snapshot {
+    /// The snapshot as JSON, or [`ServiceError::RecordTooLarge`] when it is larger than
+    /// [`MAX_SNAPSHOT_BYTES`]: the writer checks what its reader would refuse, before writing.
+    pub fn to_json(&self) -> Result<Zeroizing<String>, ServiceError> {
+        let json = webtoken_engine::json::to_string(self);
+        check_size(&json)?;
+        Ok(json)
+    }
+}
+
+/// Checks stored records are within [`MAX_SNAPSHOT_BYTES`], before they are written or read.
+pub fn check_size(json: &str) -> Result<(), ServiceError> {
+    if json.len() > MAX_SNAPSHOT_BYTES {
+        return Err(ServiceError::RecordTooLarge {
+            bytes: json.len(),
+            max: MAX_SNAPSHOT_BYTES,
+        });
+    }
+    Ok(())
 }
 
 /// The JSON codec's form of the service's records: the very text serde writes
@@ -529,7 +579,11 @@ mod json_form {
         secret,
         params
     });
-    json_object!(Snapshot { credentials, audit });
+    json_object!(Snapshot {
+        credentials,
+        audit,
+        checkpoint
+    });
 }
 
 /// The outcome of comparing a code with the window, before it is stored.
@@ -560,14 +614,28 @@ impl<S: CredentialStore + fmt::Debug> fmt::Debug for TokenService<S> {
 }
 
 impl<S: CredentialStore> TokenService<S> {
-    /// A service over `store` with `policy` (brought within bounds: see [`Policy::bounded`]).
+    /// A service over `store` with `policy` (brought within bounds: see [`Policy::bounded`]),
+    /// its audit log keyed by a fresh random [`AuditKey`] that lives as long as the service (the
+    /// server's, in remote mode). A service whose records are restored later is given its key
+    /// with [`TokenService::with_audit_key`].
     pub fn new(store: S, policy: Policy) -> Self {
+        // Without randomness the service cannot issue either; its log is then keyed by a key
+        // anyone can know, which [`TokenService::with_audit_key`] replaces.
+        let key = AuditKey::random(&mut OsRandom).unwrap_or_else(|_| AuditKey::from_bytes([0; 32]));
         TokenService {
             store,
             policy: policy.bounded(),
-            audit: AuditLog::default(),
+            audit: AuditLog::new(key),
             random: Mutex::new(Box::new(OsRandom)),
         }
+    }
+
+    /// This service, its audit log keyed by `key` from now on (the events it holds are
+    /// chained again under it). The key is not part of any [`Snapshot`]: the caller keeps it
+    /// (the browser's device key store) and passes it again to [`TokenService::restore`].
+    pub fn with_audit_key(self, key: AuditKey) -> Self {
+        self.audit.rekey(key);
+        self
     }
 
     /// This service, issuing with the randomness of `random` instead of the operating system's
@@ -579,10 +647,20 @@ impl<S: CredentialStore> TokenService<S> {
         }
     }
 
-    /// A service continuing from `snapshot`: the audit chain is verified, every credential is
-    /// checked and inserted into `store`.
-    pub fn restore(store: S, policy: Policy, snapshot: Snapshot) -> Result<Self, ServiceError> {
-        verify_chain(&snapshot.audit).map_err(ServiceError::AuditChain)?;
+    /// A service continuing from `snapshot`, its audit log keyed by `key`: the chain is
+    /// verified under `key` and, when given, against the `seal` kept apart from the records
+    /// (without it, events cut from the end cannot be found); then every credential is checked
+    /// and inserted into `store`. A log that does not verify is [`ServiceError::AuditChain`],
+    /// naming what is wrong.
+    pub fn restore(
+        store: S,
+        policy: Policy,
+        snapshot: Snapshot,
+        key: AuditKey,
+        seal: Option<&AuditSeal>,
+    ) -> Result<Self, ServiceError> {
+        verify_chain(&snapshot.audit, &snapshot.checkpoint, &key, seal)
+            .map_err(ServiceError::AuditChain)?;
         for record in snapshot.credentials {
             let credential = Credential::new(record.secret, record.state.params)?;
             store.insert(credential, record.state)?;
@@ -590,17 +668,38 @@ impl<S: CredentialStore> TokenService<S> {
         Ok(TokenService {
             store,
             policy: policy.bounded(),
-            audit: AuditLog::from_events(snapshot.audit),
+            audit: AuditLog::restored(key, snapshot.checkpoint, snapshot.audit),
             random: Mutex::new(Box::new(OsRandom)),
         })
     }
 
-    /// Every credential and the audit log, for persistence.
+    /// Every credential and the audit log, for persistence (see
+    /// [`TokenService::sealed_snapshot`] for the seal to keep with it).
     pub fn snapshot(&self) -> Snapshot {
-        Snapshot {
+        self.sealed_snapshot().0
+    }
+
+    /// Every credential and the audit log, and the [`AuditSeal`] of that log, read at one
+    /// instant: store the seal apart from the snapshot and pass it to
+    /// [`TokenService::restore`].
+    pub fn sealed_snapshot(&self) -> (Snapshot, AuditSeal) {
+        let (audit, checkpoint, seal) = self.audit.sealed();
+        let snapshot = Snapshot {
             credentials: self.store.export(),
-            audit: self.audit.events(),
-        }
+            audit,
+            checkpoint,
+        };
+        (snapshot, seal)
+    }
+
+    /// The seal of the audit log as it is now.
+    pub fn audit_seal(&self) -> AuditSeal {
+        self.audit.sealed().2
+    }
+
+    /// Verifies the audit log the service holds, under its key.
+    pub fn verify_audit(&self) -> Result<(), ChainError> {
+        self.audit.verify()
     }
 
     /// The policy in force.
@@ -853,7 +952,7 @@ impl<S: CredentialStore> TokenService<S> {
         Ok(())
     }
 
-    /// The whole audit log, oldest first.
+    /// The audit log's kept events, oldest first.
     pub fn audit(&self) -> Vec<AuditEvent> {
         self.audit.events()
     }
@@ -863,7 +962,7 @@ impl<S: CredentialStore> TokenService<S> {
         self.audit.events_for(token_id)
     }
 
-    /// The hash of the latest audit event, to keep apart from the log so that truncation shows.
+    /// The MAC of the latest audit event (part of [`TokenService::audit_seal`]).
     pub fn audit_head(&self) -> ChainHash {
         self.audit.head()
     }
@@ -946,14 +1045,20 @@ impl<S: CredentialStore> TokenService<S> {
         operation: Operation,
         attempt: impl Fn(&Loaded) -> Attempted,
     ) -> Result<Accepted, Rejected> {
-        let reject = |rejected: Rejected| {
-            self.audit
-                .append(now, token_id, operation.rejected(rejected.reason()));
+        // Refused before anything changed: counted, not listed (see [`AuditKind::Refused`]).
+        let refuse = |rejected: Rejected, known: bool| {
+            self.audit.refuse(
+                now,
+                known.then_some(token_id),
+                operation.attempt(),
+                rejected.reason(),
+            );
             Err(rejected)
         };
+        let reject = |rejected: Rejected| refuse(rejected, true);
         for _ in 0..MAX_ATTEMPTS {
             let Some(loaded) = self.store.load(token_id) else {
-                return reject(Rejected::UnknownToken);
+                return refuse(Rejected::UnknownToken, false);
             };
             let version = loaded.version;
             let (outcome, next) = match self.decide(loaded, now, &attempt) {
@@ -1015,6 +1120,13 @@ enum Operation {
 }
 
 impl Operation {
+    fn attempt(self) -> Attempt {
+        match self {
+            Operation::Validate => Attempt::Validate,
+            Operation::Resync => Attempt::Resync,
+        }
+    }
+
     fn accepted(self, accepted: Accepted) -> AuditKind {
         let Accepted { step, drift } = accepted;
         match self {

@@ -4,14 +4,23 @@
 
 use zeroize::Zeroizing;
 
-use crate::{MemoryStore, Policy, Snapshot, TokenService};
+use crate::{AuditKey, MemoryStore, Policy, Snapshot, TokenService};
 use webtoken_engine::persist::Record;
+
+/// The in-page service's audit key. Not yet the device key store's: a fixed, public key, so the
+/// in-page chain proves no more than an unkeyed hash, and its seal is not yet stored apart
+/// (`decode` restores without one). Issue 18 wires both through the save cycle; remote mode
+/// (the server's own random key) is keyed already.
+fn in_page_audit_key() -> AuditKey {
+    AuditKey::from_bytes(*b"webtoken in-page audit key (v2).")
+}
 
 /// Nothing stored is a new service with the default policy; a stored snapshot is restored
 /// with its audit chain checked.
 impl Record for TokenService<MemoryStore> {
     fn absent() -> Self {
         TokenService::new(MemoryStore::default(), Policy::default())
+            .with_audit_key(in_page_audit_key())
     }
 
     fn encode(&self) -> Zeroizing<String> {
@@ -21,8 +30,14 @@ impl Record for TokenService<MemoryStore> {
     fn decode(text: &str) -> Result<Self, String> {
         let snapshot: Snapshot =
             webtoken_engine::json::from_str(text).map_err(|e| e.to_string())?;
-        TokenService::restore(MemoryStore::default(), Policy::default(), snapshot)
-            .map_err(|e| e.to_string())
+        TokenService::restore(
+            MemoryStore::default(),
+            Policy::default(),
+            snapshot,
+            in_page_audit_key(),
+            None,
+        )
+        .map_err(|e| e.to_string())
     }
 }
 

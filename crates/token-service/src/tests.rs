@@ -24,7 +24,7 @@ fn token_id(serial: u32) -> TokenId {
 
 /// A service with one credential (the RFC 4226 secret, the bank's parameters) issued at t = 0.
 fn service_with(policy: Policy) -> (TokenService, TokenId) {
-    let service = TokenService::new(MemoryStore::new(), policy);
+    let service = TokenService::new(MemoryStore::new(), policy).with_audit_key(test_key());
     let id = token_id(1);
     service
         .provision(id.clone(), rfc_secret(), Params::default(), 0)
@@ -384,12 +384,16 @@ fn malformed_input_is_rejected_and_does_not_count() {
         Err(Rejected::Malformed(CodeInputError::Empty))
     );
     assert_eq!(service.state(&id).unwrap().failures, 0);
-    assert_eq!(
+    // Malformed input changes nothing: the three are counted in one event.
+    assert!(matches!(
         kinds(&service, &id).last(),
-        Some(&AuditKind::Rejected {
-            reason: RejectReason::Malformed
+        Some(&AuditKind::Refused {
+            attempt: Attempt::Validate,
+            reason: RejectReason::Malformed,
+            count: 3,
+            ..
         })
-    );
+    ));
 }
 
 #[test]
@@ -813,7 +817,7 @@ fn fifty_concurrent_validations_of_one_code_accept_exactly_one() {
         .filter(|kind| matches!(kind, AuditKind::Accepted { .. }))
         .count();
     assert_eq!(accepted_events, 1);
-    assert!(verify_chain(&service.audit()).is_ok());
+    assert!(service.verify_audit().is_ok());
 }
 
 #[test]
@@ -988,6 +992,11 @@ fn provisioning_a_taken_token_id_fails() {
 
 // ---- Audit ----
 
+/// The audit key of the tests' services (a caller keeps its own apart from the records).
+fn test_key() -> AuditKey {
+    AuditKey::from_bytes([0x5a; 32])
+}
+
 /// A log with every kind of event, for the chain tests.
 fn busy_service() -> (TokenService, TokenId) {
     let (service, id) = service_with(Policy {
@@ -1004,9 +1013,66 @@ fn busy_service() -> (TokenService, TokenId) {
     (service, id)
 }
 
+/// `snapshot` restored under the tests' key, checked against `seal`.
+fn restore(snapshot: Snapshot, seal: Option<&AuditSeal>) -> Result<TokenService, ServiceError> {
+    TokenService::restore(
+        MemoryStore::new(),
+        Policy::default(),
+        snapshot,
+        test_key(),
+        seal,
+    )
+}
+
+/// What a restore of `snapshot` with `seal` finds wrong with its audit log.
+fn chain_problem(snapshot: Snapshot, seal: &AuditSeal) -> Option<ChainError> {
+    match restore(snapshot, Some(seal)) {
+        Ok(_) => None,
+        Err(ServiceError::AuditChain(error)) => Some(error),
+        Err(other) => panic!("not an audit error: {other:?}"),
+    }
+}
+
+/// Rebuilds the links and hashes of `events` from position `from` on, numbering them again
+/// from their position, as someone who edited the stored records would: with `hash`, which is
+/// not the service's MAC (they do not have its key).
+fn rebuild(events: &mut [AuditEvent], from: usize, hash: impl Fn(&AuditEvent) -> ChainHash) {
+    let first_seq = events[0].seq;
+    for index in from..events.len() {
+        events[index].seq = first_seq + index as u64;
+        events[index].prev_hash = if index == 0 {
+            events[0].prev_hash
+        } else {
+            events[index - 1].hash
+        };
+        events[index].hash = hash(&events[index]);
+    }
+}
+
+/// A different key's MAC, over the very encoding the service uses.
+fn other_key_mac(event: &AuditEvent) -> ChainHash {
+    audit::event_hash(
+        &AuditKey::from_bytes([0x11; 32]),
+        event.seq,
+        event.time,
+        event.token_id.as_ref(),
+        &event.kind,
+        &event.prev_hash,
+    )
+}
+
+/// Plain SHA-256 over the event's JSON (the unkeyed chain of old).
+fn plain_sha256(event: &AuditEvent) -> ChainHash {
+    use sha2::Digest;
+    let mut unhashed = event.clone();
+    unhashed.hash = GENESIS_HASH;
+    sha2::Sha256::digest(webtoken_engine::json::to_string(&unhashed).as_bytes()).into()
+}
+
 #[test]
 fn every_operation_is_audited_without_secrets_or_codes() {
     let (service, id) = busy_service();
+    service.validate(&id, &code(12), 67).unwrap_err();
     assert_eq!(
         kinds(&service, &id),
         vec![
@@ -1019,8 +1085,11 @@ fn every_operation_is_audited_without_secrets_or_codes() {
             AuditKind::Rejected {
                 reason: RejectReason::Replayed
             },
-            AuditKind::Rejected {
-                reason: RejectReason::Malformed
+            AuditKind::Refused {
+                attempt: Attempt::Validate,
+                reason: RejectReason::Malformed,
+                count: 1,
+                last: 62
             },
             AuditKind::Rejected {
                 reason: RejectReason::Mismatch
@@ -1033,6 +1102,12 @@ fn every_operation_is_audited_without_secrets_or_codes() {
             AuditKind::Stopped {
                 actor: "staff-2".to_owned(),
                 reason: "lost".to_owned()
+            },
+            AuditKind::Refused {
+                attempt: Attempt::Validate,
+                reason: RejectReason::Stopped,
+                count: 1,
+                last: 67
             },
         ]
     );
@@ -1048,6 +1123,7 @@ fn every_operation_is_audited_without_secrets_or_codes() {
         code(2),
         code(10),
         code(11),
+        code(12),
         wrong_code(1..=3),
         "12345678901234567890".to_owned(),
     ] {
@@ -1057,96 +1133,528 @@ fn every_operation_is_audited_without_secrets_or_codes() {
     assert_eq!(first.seq, 0);
     assert_eq!(first.prev_hash, GENESIS_HASH);
     assert_eq!(service.audit_head(), service.audit().last().unwrap().hash);
+    let seal = service.audit_seal();
+    assert_eq!((seal.count, seal.rotated), (10, 0));
+    assert_eq!(seal.head, service.audit_head());
 }
 
 #[test]
-fn the_audit_chain_verifies() {
+fn the_audit_chain_verifies_under_its_key_and_seal() {
     let (service, _) = busy_service();
-    let events = service.audit();
-    assert_eq!(events.len(), 9);
-    assert_eq!(verify_chain(&events), Ok(()));
-    assert_eq!(verify_chain(&[]), Ok(()));
-}
-
-#[test]
-fn tampering_with_the_audit_chain_is_detected() {
-    let (service, _) = busy_service();
-    let events = service.audit();
-
-    let mut edited = events.clone();
-    edited[4].time += 1;
+    let (snapshot, seal) = service.sealed_snapshot();
+    assert_eq!(snapshot.audit.len(), 9);
+    assert_eq!(snapshot.checkpoint, Checkpoint::genesis(&test_key()));
     assert_eq!(
-        verify_chain(&edited),
-        Err(ChainError::Tampered { index: 4 })
+        verify_chain(
+            &snapshot.audit,
+            &snapshot.checkpoint,
+            &test_key(),
+            Some(&seal)
+        ),
+        Ok(())
+    );
+    assert_eq!(service.verify_audit(), Ok(()));
+    let empty = Checkpoint::genesis(&test_key());
+    assert_eq!(verify_chain(&[], &empty, &test_key(), None), Ok(()));
+    // The JSON of the seal, as the caller stores it, reads back.
+    let text = webtoken_engine::json::to_string(&seal);
+    assert_eq!(
+        webtoken_engine::json::from_str::<AuditSeal>(&text).unwrap(),
+        seal
+    );
+    assert_eq!(serde_json::to_string(&seal).unwrap(), *text);
+}
+
+#[test]
+fn a_rewritten_event_is_detected_on_restore() {
+    let (service, _) = busy_service();
+    let (snapshot, seal) = service.sealed_snapshot();
+
+    let mut edited = snapshot.clone();
+    edited.audit[4].time += 1;
+    assert_eq!(
+        chain_problem(edited, &seal),
+        Some(ChainError::Rewritten { seq: 4 })
     );
 
-    let mut edited = events.clone();
-    edited[6].kind = AuditKind::Unlocked {
+    let mut edited = snapshot.clone();
+    edited.audit[6].kind = AuditKind::Unlocked {
         actor: "someone-else".to_owned(),
     };
     assert_eq!(
-        verify_chain(&edited),
-        Err(ChainError::Tampered { index: 6 })
+        chain_problem(edited, &seal),
+        Some(ChainError::Rewritten { seq: 6 })
     );
 
-    let mut edited = events.clone();
-    edited[1].token_id = token_id(2);
+    let mut edited = snapshot.clone();
+    edited.audit[1].token_id = Some(token_id(2));
     assert_eq!(
-        verify_chain(&edited),
-        Err(ChainError::Tampered { index: 1 })
+        chain_problem(edited, &seal),
+        Some(ChainError::Rewritten { seq: 1 })
     );
 
-    // Deleting an event.
-    let mut deleted = events.clone();
-    deleted.remove(3);
+    // A refusal count lowered, and its hashes rebuilt without the key.
+    let mut edited = snapshot.clone();
+    edited.audit[3].kind = AuditKind::Refused {
+        attempt: Attempt::Validate,
+        reason: RejectReason::Malformed,
+        count: 0,
+        last: 62,
+    };
+    rebuild(&mut edited.audit, 3, other_key_mac);
     assert_eq!(
-        verify_chain(&deleted),
-        Err(ChainError::Sequence { index: 3, found: 4 })
+        chain_problem(edited, &seal),
+        Some(ChainError::Rewritten { seq: 3 })
     );
-    let mut deleted = events.clone();
-    deleted.remove(0);
+
+    // A fresh hash of its own breaks its MAC; a link to nowhere breaks the next.
+    let mut edited = snapshot.clone();
+    edited.audit[5].hash = [7; 32];
     assert_eq!(
-        verify_chain(&deleted),
-        Err(ChainError::Sequence { index: 0, found: 1 })
+        chain_problem(edited, &seal),
+        Some(ChainError::Rewritten { seq: 5 })
     );
-
-    // Reordering two events.
-    let mut reordered = events.clone();
-    reordered.swap(2, 5);
+    let mut edited = snapshot;
+    edited.audit[7].prev_hash = [0; 32];
     assert_eq!(
-        verify_chain(&reordered),
-        Err(ChainError::Sequence { index: 2, found: 5 })
+        chain_problem(edited, &seal),
+        Some(ChainError::Rewritten { seq: 7 })
     );
-
-    // Deleting an event and renumbering the rest: the links give it away.
-    let mut renumbered = events.clone();
-    renumbered.remove(3);
-    for (index, event) in renumbered.iter_mut().enumerate() {
-        event.seq = index as u64;
-    }
-    assert!(matches!(
-        verify_chain(&renumbered),
-        Err(ChainError::Link { index: 3 } | ChainError::Tampered { .. })
-    ));
-
-    // Rewriting an event with a fresh hash of its own breaks the link of the next one.
-    let mut rehashed = events.clone();
-    rehashed[5].hash = [7; 32];
-    assert!(matches!(
-        verify_chain(&rehashed),
-        Err(ChainError::Tampered { index: 5 })
-    ));
-    let mut relinked = events.clone();
-    relinked[7].prev_hash = [0; 32];
-    assert_eq!(verify_chain(&relinked), Err(ChainError::Link { index: 7 }));
 }
 
 #[test]
-fn chain_errors_read_well() {
+fn events_deleted_from_the_middle_are_detected_even_with_the_chain_rebuilt() {
+    let (service, _) = busy_service();
+    let (snapshot, seal) = service.sealed_snapshot();
+
+    // Deleted, nothing else done: the gap shows.
+    let mut deleted = snapshot.clone();
+    deleted.audit.drain(4..6);
     assert_eq!(
-        ChainError::Tampered { index: 4 }.to_string(),
-        "audit event 4 was altered after it was written"
+        chain_problem(deleted, &seal),
+        Some(ChainError::Missing { from: 4, to: 5 })
     );
+    // The lock and its failure deleted, numbers kept, hashes rebuilt with another key.
+    let mut deleted = snapshot.clone();
+    deleted.audit.drain(4..6);
+    let tail_seqs: Vec<u64> = deleted.audit.iter().map(|e| e.seq).collect();
+    rebuild(&mut deleted.audit, 4, other_key_mac);
+    for (event, seq) in deleted.audit.iter_mut().zip(&tail_seqs) {
+        event.seq = *seq;
+    }
+    assert_eq!(
+        chain_problem(deleted, &seal),
+        Some(ChainError::Missing { from: 4, to: 5 })
+    );
+    // Renumbered and rebuilt by hand with another key, or with plain SHA-256, from the cut on
+    // or from the start: the first event not MACed under the service's key is named.
+    for (from, hash) in [
+        (4, other_key_mac as fn(&AuditEvent) -> ChainHash),
+        (4, plain_sha256),
+        (0, other_key_mac),
+        (0, plain_sha256),
+    ] {
+        let mut rebuilt = snapshot.clone();
+        rebuilt.audit.drain(4..6);
+        rebuild(&mut rebuilt.audit, from, hash);
+        assert_eq!(
+            chain_problem(rebuilt.clone(), &seal),
+            Some(ChainError::Rewritten { seq: from as u64 }),
+            "rebuilt from {from}"
+        );
+        // Without the seal, the MACs still give it away.
+        assert!(matches!(
+            restore(rebuilt, None),
+            Err(ServiceError::AuditChain(ChainError::Rewritten { .. }))
+        ));
+    }
+}
+
+#[test]
+fn events_cut_off_the_end_are_detected_by_the_seal() {
+    let (service, _) = busy_service();
+    let (snapshot, seal) = service.sealed_snapshot();
+    // The unlock, the resync and the stop cut off: what is left is a valid chain ...
+    let mut cut = snapshot.clone();
+    cut.audit.truncate(6);
+    assert!(
+        restore(cut.clone(), None).is_ok(),
+        "no chain shows its own end"
+    );
+    // ... which the seal kept apart refuses.
+    assert_eq!(
+        chain_problem(cut, &seal),
+        Some(ChainError::Truncated {
+            expected_count: 9,
+            found: 6
+        })
+    );
+    // Everything cut.
+    let mut cut = snapshot;
+    cut.audit.clear();
+    assert_eq!(
+        chain_problem(cut, &seal),
+        Some(ChainError::Truncated {
+            expected_count: 9,
+            found: 0
+        })
+    );
+}
+
+#[test]
+fn reordered_events_are_detected() {
+    let (service, _) = busy_service();
+    let (snapshot, seal) = service.sealed_snapshot();
+    let mut reordered = snapshot.clone();
+    reordered.audit.swap(2, 5);
+    assert_eq!(
+        chain_problem(reordered, &seal),
+        Some(ChainError::Reordered { seq: 3 })
+    );
+    let mut duplicated = snapshot;
+    let copy = duplicated.audit[4].clone();
+    duplicated.audit.insert(5, copy);
+    assert_eq!(
+        chain_problem(duplicated, &seal),
+        Some(ChainError::Reordered { seq: 4 })
+    );
+}
+
+#[test]
+fn a_log_that_is_not_the_sealed_one_is_detected() {
+    let (service, id) = busy_service();
+    let (old, old_seal) = service.sealed_snapshot();
+    // Events added after the seal (or an older seal kept with newer records).
+    service.validate(&id, &code(20), 700).unwrap_err();
+    let (newer, seal) = service.sealed_snapshot();
+    assert_eq!(
+        chain_problem(newer.clone(), &old_seal),
+        Some(ChainError::HeadMismatch)
+    );
+    // A refusal counted in place: same number of events, another head. The older log with
+    // the newer seal is a rollback of the count.
+    service.validate(&id, &code(20), 701).unwrap_err();
+    let (counted, counted_seal) = service.sealed_snapshot();
+    assert_eq!(counted.audit.len(), newer.audit.len());
+    assert_eq!(
+        chain_problem(newer.clone(), &counted_seal),
+        Some(ChainError::HeadMismatch)
+    );
+    assert_eq!(chain_problem(counted, &counted_seal), None);
+    assert_eq!(chain_problem(old, &old_seal), None);
+
+    // A seal made up for a shorter log.
+    let mut forged = seal.clone();
+    forged.count -= 2;
+    forged.head = newer.audit[newer.audit.len() - 3].hash;
+    assert_eq!(
+        chain_problem(newer.clone(), &forged),
+        Some(ChainError::SealForged)
+    );
+    // The oldest events dropped as if rotated out.
+    let mut dropped = newer.clone();
+    let removed: Vec<AuditEvent> = dropped.audit.drain(..3).collect();
+    dropped.checkpoint.rotated = 3;
+    dropped.checkpoint.head = removed[2].hash;
+    assert_eq!(
+        chain_problem(dropped.clone(), &seal),
+        Some(ChainError::CheckpointMismatch {
+            expected: 0,
+            found: 3
+        })
+    );
+    // Dropped without a checkpoint: missing from the start.
+    let mut dropped = newer;
+    dropped.audit.drain(..3);
+    assert_eq!(
+        chain_problem(dropped, &seal),
+        Some(ChainError::Missing { from: 0, to: 2 })
+    );
+}
+
+#[test]
+fn a_log_under_another_key_is_told_apart() {
+    let (service, _) = busy_service();
+    let (snapshot, seal) = service.sealed_snapshot();
+    assert!(matches!(
+        TokenService::restore(
+            MemoryStore::new(),
+            Policy::default(),
+            snapshot.clone(),
+            AuditKey::from_bytes([0x11; 32]),
+            Some(&seal),
+        ),
+        Err(ServiceError::AuditChain(ChainError::KeyMismatch))
+    ));
+    // Rebuilt under another key with the right key id copied in: every MAC fails.
+    let mut rebuilt = snapshot;
+    rebuild(&mut rebuilt.audit, 0, other_key_mac);
+    assert_eq!(
+        chain_problem(rebuilt, &seal),
+        Some(ChainError::Rewritten { seq: 0 })
+    );
+    // Random keys differ between services.
+    let a = TokenService::new(MemoryStore::new(), Policy::default());
+    let b = TokenService::new(MemoryStore::new(), Policy::default());
+    assert_ne!(
+        a.snapshot().checkpoint.key_id,
+        b.snapshot().checkpoint.key_id
+    );
+    assert!(!format!("{:?}", test_key()).contains("5a5a"));
+}
+
+#[test]
+fn chain_errors_say_what_is_wrong() {
+    for (error, text) in [
+        (
+            ChainError::Rewritten { seq: 4 },
+            "audit event 4 does not verify: it was altered after it was written",
+        ),
+        (
+            ChainError::Missing { from: 4, to: 5 },
+            "audit events 4 to 5 are missing: they were deleted",
+        ),
+        (
+            ChainError::Missing { from: 3, to: 3 },
+            "audit event 3 is missing: it was deleted",
+        ),
+        (
+            ChainError::Truncated {
+                expected_count: 9,
+                found: 6,
+            },
+            "the audit log ends early: 9 events were written, 6 remain; the last ones were cut off",
+        ),
+        (
+            ChainError::Reordered { seq: 3 },
+            "audit event 3 is out of order: events were moved",
+        ),
+    ] {
+        assert_eq!(error.to_string(), text);
+        assert_eq!(
+            ServiceError::AuditChain(error.clone()).to_string(),
+            text,
+            "{error:?}"
+        );
+    }
+}
+
+// ---- A bounded audit ----
+
+/// The sum of the counts of the refusals matching `reason` and `token_id` in `events`.
+fn refused(events: &[AuditEvent], token_id: Option<&TokenId>, reason: RejectReason) -> u64 {
+    events
+        .iter()
+        .filter(|event| event.token_id.as_ref() == token_id)
+        .map(|event| match event.kind {
+            AuditKind::Refused {
+                reason: found,
+                count,
+                ..
+            } if found == reason => count,
+            _ => 0,
+        })
+        .sum()
+}
+
+#[test]
+fn a_flood_of_refused_codes_is_counted_not_listed() {
+    let (service, locked) = service_with(Policy {
+        max_failures: 1,
+        ..Policy::default()
+    });
+    let stopped = token_id(2);
+    let active = token_id(3);
+    for id in [&stopped, &active] {
+        service
+            .provision(id.clone(), rfc_secret(), Params::default(), 0)
+            .unwrap();
+    }
+    service.stop(&stopped, "staff", "lost", 1).unwrap();
+    assert_eq!(
+        service.validate(&locked, &wrong_code(0..=3), 30),
+        Err(Rejected::LockedOut)
+    );
+    let before = service.snapshot();
+    let events_before = before.audit.len();
+
+    // 100,000 refused validations over about 17 minutes: unknown Token IDs (5,000 of them),
+    // the locked credential, the stopped one, and malformed codes for the active one.
+    let start = 120;
+    let (mut unknown, mut locked_out, mut stopped_out, mut malformed) = (0, 0, 0, 0);
+    for i in 0..100_000_u32 {
+        let now = start + u64::from(i / 100);
+        match i % 4 {
+            0 | 1 => {
+                let id = token_id(10_000 + i % 5_000);
+                assert_eq!(
+                    service.validate(&id, "123456", now),
+                    Err(Rejected::UnknownToken)
+                );
+                unknown += 1;
+            }
+            2 if i % 8 == 2 => {
+                assert_eq!(
+                    service.validate(&locked, &code(now / PERIOD), now),
+                    Err(Rejected::LockedOut)
+                );
+                locked_out += 1;
+            }
+            2 => {
+                assert_eq!(
+                    service.validate(&stopped, "123456", now),
+                    Err(Rejected::Stopped)
+                );
+                stopped_out += 1;
+            }
+            _ => {
+                assert!(matches!(
+                    service.validate(&active, "12345x", now),
+                    Err(Rejected::Malformed(_))
+                ));
+                malformed += 1;
+            }
+        }
+    }
+
+    let (snapshot, seal) = service.sealed_snapshot();
+    let json = snapshot.to_json().unwrap();
+    assert!(json.len() < 64 * 1024, "{} bytes", json.len());
+    let minutes = (start + 1_000) / 60 - start / 60 + 1;
+    assert!(
+        snapshot.audit.len() - events_before <= 4 * minutes as usize,
+        "{} events",
+        snapshot.audit.len()
+    );
+    let events = &snapshot.audit;
+    assert_eq!(refused(events, None, RejectReason::UnknownToken), unknown);
+    assert_eq!(
+        refused(events, Some(&locked), RejectReason::LockedOut),
+        locked_out
+    );
+    assert_eq!(
+        refused(events, Some(&stopped), RejectReason::Stopped),
+        stopped_out
+    );
+    assert_eq!(
+        refused(events, Some(&active), RejectReason::Malformed),
+        malformed
+    );
+    assert_eq!(unknown + locked_out + stopped_out + malformed, 100_000);
+
+    // Readable back, every credential intact.
+    let text: Snapshot = webtoken_engine::json::from_str(&json).unwrap();
+    let restored = restore(text, Some(&seal)).unwrap();
+    assert_eq!(restored.snapshot().credentials, before.credentials);
+    assert_eq!(restored.audit(), service.audit());
+    assert!(
+        restored
+            .validate(&active, &code(5_000), 5_000 * PERIOD)
+            .is_ok()
+    );
+}
+
+#[test]
+fn the_log_rotates_within_its_budget_and_the_chain_goes_on() {
+    // 20 locked credentials (more than the refusals looked for in place) asked in turn, one
+    // minute apart: every refusal is an event of its own.
+    let service = TokenService::new(
+        MemoryStore::new(),
+        Policy {
+            max_failures: 1,
+            ..Policy::default()
+        },
+    )
+    .with_audit_key(test_key());
+    let ids: Vec<TokenId> = (1..=20).map(token_id).collect();
+    for id in &ids {
+        service
+            .provision(id.clone(), rfc_secret(), Params::default(), 0)
+            .unwrap();
+        assert_eq!(
+            service.validate(id, &wrong_code(0..=2), 30),
+            Err(Rejected::LockedOut)
+        );
+    }
+    let credentials = service.snapshot().credentials;
+    let written_before = service.audit_seal().count;
+    for i in 0..100_000_u64 {
+        let id = &ids[(i % 20) as usize];
+        let now = 60 + i * 60;
+        assert_eq!(
+            service.validate(id, "123456", now),
+            Err(Rejected::LockedOut)
+        );
+        if i % 10_000 == 0 {
+            // The writer's check holds all along.
+            assert!(service.snapshot().to_json().is_ok());
+        }
+    }
+    let (snapshot, seal) = service.sealed_snapshot();
+    assert_eq!(seal.count, written_before + 100_000);
+    assert!(snapshot.audit.len() <= MAX_AUDIT_EVENTS);
+    assert_eq!(
+        snapshot.checkpoint.rotated + snapshot.audit.len() as u64,
+        seal.count
+    );
+    assert_eq!(snapshot.audit[0].seq, snapshot.checkpoint.rotated);
+    assert_eq!(snapshot.audit[0].prev_hash, snapshot.checkpoint.head);
+    let json = snapshot.to_json().unwrap();
+    assert!(json.len() <= MAX_SNAPSHOT_BYTES);
+    let events_json = webtoken_engine::json::to_string(&snapshot.audit);
+    assert!(
+        events_json.len() <= MAX_AUDIT_BYTES,
+        "{}",
+        events_json.len()
+    );
+
+    let restored = restore(webtoken_engine::json::from_str(&json).unwrap(), Some(&seal)).unwrap();
+    assert_eq!(restored.snapshot().credentials, credentials);
+    // The chain goes on from the rotated log, across a restore.
+    restored.unlock(&ids[0], "staff", 10_000_000).unwrap();
+    let (after, after_seal) = restored.sealed_snapshot();
+    assert_eq!(after_seal.count, seal.count + 1);
+    assert!(restore(after, Some(&after_seal)).is_ok());
+}
+
+#[test]
+fn a_record_over_the_limit_is_not_written() {
+    let (service, _) = fresh();
+    let mut snapshot = service.snapshot();
+    let one = snapshot.credentials[0].clone();
+    snapshot.credentials = vec![one; MAX_SNAPSHOT_BYTES / 200];
+    match snapshot.to_json() {
+        Err(ServiceError::RecordTooLarge { bytes, max }) => {
+            assert!(bytes > max);
+            assert_eq!(max, MAX_SNAPSHOT_BYTES);
+        }
+        other => panic!("written: {:?}", other.map(|json| json.len())),
+    }
+    assert!(check_size(&"x".repeat(MAX_SNAPSHOT_BYTES)).is_ok());
+    assert!(check_size(&"x".repeat(MAX_SNAPSHOT_BYTES + 1)).is_err());
+}
+
+/// The largest snapshot the writer lets through, sealed as the page seals it (AES-GCM adds a
+/// 16-byte tag) under the widest key header, is still read by the vault's envelope reader.
+#[test]
+fn the_largest_snapshot_written_seals_within_the_envelope_limit() {
+    use webtoken_token::vault::{
+        Envelope, KeySpec, MAX_ENVELOPE_BYTES, MAX_PBKDF2_ITERATIONS, MAX_SALT_BYTES, Pbkdf2Params,
+        TAG_BYTES,
+    };
+    let widest = KeySpec::Passphrase(
+        Pbkdf2Params::new(MAX_PBKDF2_ITERATIONS, vec![0xff; MAX_SALT_BYTES]).unwrap(),
+    );
+    for key in [widest, KeySpec::Device { key_id: [0xff; 8] }] {
+        let envelope = Envelope {
+            key,
+            nonce: [0xff; 12],
+            ciphertext: vec![0xff; MAX_SNAPSHOT_BYTES + TAG_BYTES],
+        };
+        let text = envelope.to_text();
+        assert!(text.len() <= MAX_ENVELOPE_BYTES, "{} bytes", text.len());
+        assert_eq!(Envelope::parse(&text).unwrap(), envelope);
+    }
 }
 
 // ---- Persistence ----
@@ -1155,10 +1663,11 @@ fn chain_errors_read_well() {
 fn snapshots_round_trip_through_json_and_keep_replay_state() {
     let (service, id) = fresh();
     assert!(service.validate(&id, &code(2), 60).is_ok());
-    let json = serde_json::to_string(&service.snapshot()).unwrap();
-    let snapshot: Snapshot = serde_json::from_str(&json).unwrap();
-    assert_eq!(snapshot, service.snapshot());
-    let restored = TokenService::restore(MemoryStore::new(), Policy::default(), snapshot).unwrap();
+    let (snapshot, seal) = service.sealed_snapshot();
+    let json = serde_json::to_string(&snapshot).unwrap();
+    let read: Snapshot = serde_json::from_str(&json).unwrap();
+    assert_eq!(read, snapshot);
+    let restored = restore(read, Some(&seal)).unwrap();
     assert_eq!(restored.state(&id), service.state(&id));
     assert_eq!(restored.audit(), service.audit());
     assert_eq!(
@@ -1167,7 +1676,7 @@ fn snapshots_round_trip_through_json_and_keep_replay_state() {
         "the last accepted step survives a reload"
     );
     assert!(restored.validate(&id, &code(3), 90).is_ok());
-    assert_eq!(verify_chain(&restored.audit()), Ok(()));
+    assert_eq!(restored.verify_audit(), Ok(()));
     assert_eq!(restored.audit().len(), 4);
 }
 
@@ -1175,13 +1684,13 @@ fn snapshots_round_trip_through_json_and_keep_replay_state() {
 fn a_snapshot_with_a_broken_chain_is_refused() {
     let (service, id) = fresh();
     assert!(service.validate(&id, &code(2), 60).is_ok());
-    let mut snapshot = service.snapshot();
+    let (mut snapshot, seal) = service.sealed_snapshot();
     snapshot.audit.remove(0);
     assert!(matches!(
-        TokenService::restore(MemoryStore::new(), Policy::default(), snapshot),
-        Err(ServiceError::AuditChain(ChainError::Sequence {
-            index: 0,
-            found: 1
+        restore(snapshot, Some(&seal)),
+        Err(ServiceError::AuditChain(ChainError::Missing {
+            from: 0,
+            to: 0
         }))
     ));
 }
@@ -1437,5 +1946,54 @@ proptest! {
             prop_assert_eq!(&held(&service), &before);
             prop_assert_eq!(dry.answer(), service.validate(&id, &typed, now));
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Whatever the service did, its records restore under their seal; with any tail cut off,
+    /// or any one event removed, they do not, and the error says which.
+    #[test]
+    fn a_sealed_log_restores_and_any_cut_or_gap_is_named(
+        ops in proptest::collection::vec((0_u8..6, 0_u64..200), 1..40),
+        cut in 1_usize..40,
+        gap in 0_usize..40,
+    ) {
+        let (service, id) = service_with(Policy { max_failures: 3, ..Policy::default() });
+        let unknown = token_id(9);
+        let mut now = 30;
+        for (op, step) in ops {
+            now += 7;
+            let _ = match op {
+                0 => service.validate(&id, &code(step), now).map(|_| ()),
+                1 => service.validate(&id, "nope", now).map(|_| ()),
+                2 => service.validate(&unknown, "123456", now).map(|_| ()),
+                3 => service.resync(&id, &code(step), &code(step + 1), now).map(|_| ()),
+                4 => service.unlock(&id, "staff", now).map_err(|_| Rejected::Unavailable),
+                _ => service.validate(&id, &wrong_code(0..=200), now).map(|_| ()),
+            };
+        }
+        let (snapshot, seal) = service.sealed_snapshot();
+        prop_assert!(restore(snapshot.clone(), Some(&seal)).is_ok());
+        let total = snapshot.audit.len();
+
+        let cut = cut.min(total);
+        let mut shortened = snapshot.clone();
+        shortened.audit.truncate(total - cut);
+        prop_assert_eq!(
+            chain_problem(shortened, &seal),
+            Some(ChainError::Truncated { expected_count: total as u64, found: (total - cut) as u64 })
+        );
+
+        let gap = gap % total;
+        let mut holed = snapshot;
+        holed.audit.remove(gap);
+        let expected = if gap + 1 == total {
+            ChainError::Truncated { expected_count: total as u64, found: (total - 1) as u64 }
+        } else {
+            ChainError::Missing { from: gap as u64, to: gap as u64 }
+        };
+        prop_assert_eq!(chain_problem(holed, &seal), Some(expected));
     }
 }
