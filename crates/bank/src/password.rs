@@ -44,7 +44,21 @@ pub const HASH_LEN: usize = 32;
 ///
 /// `iterations` of 0 is treated as 1, as the RFC requires a positive count.
 pub fn pbkdf2_hmac_sha256(password: &[u8], salt: &[u8], iterations: u32, out: &mut [u8]) {
+    #[cfg(test)]
+    SPENT.with(|spent| spent.set(spent.get() + u64::from(iterations.max(1))));
     pbkdf2::pbkdf2_hmac::<Sha256>(password, salt, iterations.max(1), out);
+}
+
+#[cfg(test)]
+std::thread_local! {
+    /// PBKDF2 iterations this test thread has run, so tests can count work rather than time it.
+    static SPENT: core::cell::Cell<u64> = const { core::cell::Cell::new(0) };
+}
+
+/// PBKDF2 iterations the calling test's thread has run so far.
+#[cfg(test)]
+pub(crate) fn iterations_spent() -> u64 {
+    SPENT.with(core::cell::Cell::get)
 }
 
 /// A salted PBKDF2-HMAC-SHA256 password hash with its iteration count.

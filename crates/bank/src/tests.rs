@@ -602,42 +602,106 @@ fn unknown_and_known_contract_ids_answer_alike_through_ten_wrong_passwords() {
     );
 }
 
-/// The median of some ratios.
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
+/// Rounds of each timing test: each round times one answer of each kind.
+const TIMING_ROUNDS: usize = 7;
+
+/// CPU time this thread has used, in clock ticks (Linux's `/proc/thread-self/stat`), or
+/// `None` where there is no such file.
+fn thread_cpu_ticks() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+    // After the command name in parentheses: state is field 3, utime 14 and stime 15.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+}
+
+/// The cost of one `authenticate`: CPU ticks of this thread where the system counts them
+/// (a busy shared machine then delays the answer without changing its cost), else wall-clock
+/// microseconds.
+fn cost(bank: &mut Bank, contract: &str, password: &str) -> f64 {
+    let (ticks, start) = (thread_cpu_ticks(), std::time::Instant::now());
+    let _ = bank.authenticate(contract, password);
+    match (ticks, thread_cpu_ticks()) {
+        (Some(before), Some(after)) => (after - before) as f64,
+        _ => start.elapsed().as_secs_f64() * 1e6,
+    }
+}
+
+/// The ratio of the total cost of `other` answers to that of `base` answers.
+///
+/// Totals of interleaved rounds, so that every kind of answer meets the same moments of the
+/// machine and the clock's grain (10 ms ticks) averages out over the rounds.
+fn ratio_of_totals(base: &[f64], other: &[f64]) -> f64 {
+    other.iter().sum::<f64>() / base.iter().sum::<f64>()
 }
 
 #[test]
 fn a_locked_or_unknown_answer_takes_as_long_as_a_check() {
-    const ITERATIONS: u32 = 20_000;
-    const ROUNDS: usize = 7;
-    let mut bank = Bank::demo_with_iterations(ITERATIONS, &mut SeededRandom::new(1)).unwrap();
+    // Near a tenth of a second an answer (natively), so that the 10 ms ticks of CPU time
+    // are a few percent of it.
+    let mut bank = Bank::demo_with_iterations(500_000, &mut SeededRandom::new(1)).unwrap();
     for _ in 0..MAX_PASSWORD_FAILURES {
         let _ = bank.authenticate(ALICE, "wrong");
     }
     assert_eq!(bank.authenticate(ALICE, "wrong"), Err(AuthFailure::Locked));
-    let mut time = |contract: &str, password: &str| {
-        let start = std::time::Instant::now();
-        let _ = bank.authenticate(contract, password);
-        start.elapsed().as_secs_f64()
-    };
-    // Each round times a check, a locked answer and an unknown ID's answer back to back and
-    // keeps their ratios, so that a busy moment of a shared machine falls on all three; the
-    // median round decides.
-    let (mut locked, mut unknown) = (Vec::new(), Vec::new());
-    for _ in 0..ROUNDS {
-        let check = time(BOB, BOB_PW);
-        locked.push(time(ALICE, "wrong") / check);
-        unknown.push(time("5555555555", "wrong") / check);
+    let (mut checks, mut locked, mut unknown) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..TIMING_ROUNDS {
+        checks.push(cost(&mut bank, BOB, BOB_PW));
+        locked.push(cost(&mut bank, ALICE, "wrong"));
+        unknown.push(cost(&mut bank, "5555555555", "wrong"));
     }
-    for (name, ratios) in [("locked", locked), ("unknown", unknown)] {
-        let ratio = median(ratios.clone());
+    for (name, runs) in [("locked", &locked), ("unknown", &unknown)] {
+        let ratio = ratio_of_totals(&checks, runs);
         assert!(
             (0.8..=1.2).contains(&ratio),
-            "{name} answer against a check: median x{ratio:.2} of {ratios:.2?}"
+            "{name} answer against a check: x{ratio:.2}; checks {checks:?}, {name} {runs:?}"
         );
     }
+}
+
+#[test]
+fn an_older_hash_fails_as_slowly_as_the_current_count() {
+    // ALICE's hash is a fifth of the bank's count, as a 100,000 hash is against 600,000.
+    let mut bank = Bank::demo_with_iterations(100_000, &mut SeededRandom::new(1)).unwrap();
+    bank.iterations = 500_000;
+    // Wrong passwords for ALICE (then locked) against an unknown ID's, round by round.
+    let (mut unknown, mut older) = (Vec::new(), Vec::new());
+    for _ in 0..TIMING_ROUNDS {
+        unknown.push(cost(&mut bank, "5555555555", "wrong"));
+        older.push(cost(&mut bank, ALICE, "wrong"));
+    }
+    let ratio = ratio_of_totals(&unknown, &older);
+    assert!(
+        (0.8..=1.2).contains(&ratio),
+        "older hash against an unknown ID: x{ratio:.2}; unknown {unknown:?}, older {older:?}"
+    );
+}
+
+#[test]
+fn every_answer_with_both_fields_spends_the_banks_count() {
+    let mut bank = Bank::demo_with_iterations(1_000, &mut SeededRandom::new(1)).unwrap();
+    // BOB's hash from an older, smaller count.
+    let bob = ContractId::parse(BOB).unwrap();
+    bank.customer_mut(&bob).unwrap().password =
+        PasswordHash::with_salt(BOB_PW, [9; password::SALT_LEN], 200).unwrap();
+    let mut spent = |contract: &str, password: &str| {
+        let before = password::iterations_spent();
+        let _ = bank.authenticate(contract, password);
+        password::iterations_spent() - before
+    };
+    for attempt in 0..8 {
+        for contract in [ALICE, BOB, "5555555555", "12345"] {
+            assert_eq!(
+                spent(contract, "wrong"),
+                1_000,
+                "{contract}, attempt {attempt}"
+            );
+        }
+    }
+    // The empty-field answers spend nothing, whatever the ID.
+    assert_eq!(spent(ALICE, ""), 0);
+    assert_eq!(spent("", "x"), 0);
+    // Bob is locked now: the right password still spends the check.
+    assert_eq!(spent(BOB, BOB_PW), 1_000);
 }
 
 /// A bank as the page stored it before issue 19: the old count, and ALICE's demo hash at it.
