@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ContractId;
 
-/// How many unknown contract IDs keep a failure count (about 30 KB of JSON when full).
+/// How many unknown contract IDs keep a failure count (about 45 KB of JSON when full).
 ///
 /// An intruder who fails on this many other IDs pushes an old entry out, and that ID answers
 /// "invalid" again; a real contract's lock stays. The bound keeps the stored bank small.
