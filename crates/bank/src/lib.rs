@@ -40,6 +40,7 @@ use webtoken_engine::random::Random;
 use webtoken_engine::token_id::TokenId;
 
 mod driver;
+mod failures;
 mod flow;
 pub mod lab;
 pub mod password;
@@ -52,19 +53,21 @@ mod view;
 mod tests;
 
 pub use driver::{Driven, drive, execute};
+pub use failures::MAX_UNKNOWN_IDS;
 pub use flow::{
     Action, CUSTOMER_STOP_REASON, CodeForm, Command, CredentialsForm, DetailsForm, Event, Field,
     Login, MAX_REASON_CHARS, MAX_STAFF_NAME_CHARS, Notice, Registration, Resync, ResyncForm,
     Screen, Staff, StaffRecord, Stop, TokenRecord, TokenState, Transition, transition,
 };
-pub use password::{DEFAULT_ITERATIONS, PasswordHash};
+pub use password::{DEFAULT_ITERATIONS, LEGACY_ITERATIONS, PasswordHash};
 pub use text::{CONTACT_PHONE, Lang, Text, text};
 pub use view::{
     AuditLine, ButtonView, Crumb, FieldView, InputKind, Row, View, audit_line, chain_message,
     format_jst,
 };
 
-/// Consecutive wrong passwords after which a contract's password is locked.
+/// Consecutive wrong passwords after which a contract's password is locked (an unknown
+/// contract ID answers "locked" after as many, so the answer does not tell whether it exists).
 pub const MAX_PASSWORD_FAILURES: u32 = 5;
 
 /// The demo customers seeded by [`Bank::demo`]: contract ID and password (listed in the README).
@@ -77,7 +80,7 @@ pub const DEMO_CUSTOMERS: &[(&str, &str)] = &[
 ];
 
 /// The demo customers' password hashes at [`DEFAULT_ITERATIONS`], worked out ahead of time so
-/// that a first visit does not spend half a second hashing three published passwords: contract
+/// that a first visit does not spend most of a second hashing three published passwords: contract
 /// ID, salt and PBKDF2-HMAC-SHA256 hash, in hex. Each salt is the first 16 bytes of
 /// SHA-256(`"webtoken demo customer " + contract ID`), fixed because the passwords are public
 /// anyway; every other password gets a random salt. A test recomputes all three.
@@ -85,17 +88,17 @@ const DEMO_PASSWORD_HASHES: [(&str, &str, &str); 3] = [
     (
         "1000000001",
         "845e82a515be1686ce95836e934dff2f",
-        "adab268bd00e34c2bf825f68c1dca3eaeea62b010d1f84e022d1bb8fcb5a3360",
+        "0a14c0075c43499f7a0ef8f268ac89607afccbbce38ed8c484852116002a4ec9",
     ),
     (
         "1000000002",
         "76995e189dc34dc0aaf50a5f7cd0f869",
-        "73334a383dad7005ce5c407ffa1575d48843c984e2005e486cbaaa37da9b0567",
+        "257a12c60608a31f1b84b17dc571cd940ed04b6dd01c2c60c2f2e570cd2ed701",
     ),
     (
         "1000000003",
         "7a265d9769de3424757caf2fb329503c",
-        "262dde70d27516a2f8db0d990244981c3850b2717f17e0512eddc1eccf40a9d2",
+        "bb1d987267db09154f7a4fcab3f67fbfda7f4facec9b50bb44401bacc4ecef6b",
     ),
 ];
 
@@ -232,8 +235,8 @@ impl webtoken_engine::json::FromJson for Customer {
     }
 }
 
-/// Why a password check failed. Unknown contract IDs and wrong passwords are one variant, so
-/// the screens cannot tell them apart.
+/// Why a password check failed. Unknown contract IDs answer as real ones do (wrong password,
+/// then locked after [`MAX_PASSWORD_FAILURES`]), so the screens cannot tell them apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthFailure {
     /// The contract ID field is empty.
@@ -242,7 +245,8 @@ pub enum AuthFailure {
     PasswordEmpty,
     /// No such contract, or the wrong password.
     Invalid,
-    /// The password is locked after too many failures; the customer must call the bank.
+    /// The password is locked after too many failures (or, for no such contract, as many
+    /// failures); the customer must call the bank.
     Locked,
 }
 
@@ -301,8 +305,10 @@ impl std::error::Error for BankError {}
 #[serde(try_from = "BankRecord", into = "BankRecord")]
 pub struct Bank {
     customers: Vec<Customer>,
-    /// PBKDF2 iterations for new password hashes.
+    /// PBKDF2 iterations for new password hashes; older hashes are raised to it on sign-in.
     iterations: u32,
+    /// Wrong passwords for contract IDs that have no contract, counted as real ones are.
+    unknown_failures: failures::UnknownFailures,
     /// Bumped by every change, so [`transition`] knows when to ask for a save.
     revision: u64,
 }
@@ -310,7 +316,9 @@ pub struct Bank {
 impl PartialEq for Bank {
     /// Same customers and iteration count; the in-memory revision counter is not compared.
     fn eq(&self, other: &Self) -> bool {
-        self.customers == other.customers && self.iterations == other.iterations
+        self.customers == other.customers
+            && self.iterations == other.iterations
+            && self.unknown_failures == other.unknown_failures
     }
 }
 
@@ -321,12 +329,16 @@ impl Eq for Bank {}
 struct BankRecord {
     iterations: u32,
     customers: Vec<Customer>,
+    /// Absent in records made before unknown IDs were counted, and while none failed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    unknown_failures: Vec<failures::UnknownFailure>,
 }
 
 impl From<Bank> for BankRecord {
     fn from(value: Bank) -> Self {
         Self {
             iterations: value.iterations,
+            unknown_failures: value.unknown_failures.entries().to_vec(),
             customers: value.customers,
         }
     }
@@ -336,7 +348,13 @@ impl TryFrom<BankRecord> for Bank {
     type Error = BankError;
 
     fn try_from(value: BankRecord) -> Result<Self, Self::Error> {
-        let mut bank = Bank::new(value.iterations)?;
+        // A bank stored at the old default moves to the new one; its customers' hashes follow
+        // on their next good sign-in. Other counts (the tests' small ones) stay as stored.
+        let iterations = match value.iterations {
+            LEGACY_ITERATIONS => DEFAULT_ITERATIONS,
+            other => other,
+        };
+        let mut bank = Bank::new(iterations)?;
         for customer in value.customers {
             if bank.customer(&customer.contract_id).is_some() {
                 return Err(BankError::DuplicateContract(customer.contract_id));
@@ -348,16 +366,24 @@ impl TryFrom<BankRecord> for Bank {
             }
             bank.customers.push(customer);
         }
+        bank.unknown_failures =
+            failures::UnknownFailures::from_stored(value.unknown_failures, |id| {
+                bank.customers.iter().any(|c| &c.contract_id == id)
+            });
         Ok(bank)
     }
 }
 
 impl webtoken_engine::json::ToJson for Bank {
-    /// As its serde form (`BankRecord`): iterations, then customers.
+    /// As its serde form (`BankRecord`): iterations, customers, then any unknown IDs' failures.
     fn write_json(&self, out: &mut webtoken_engine::json::Out) {
         webtoken_engine::json::object(out, |o| {
             o.field("iterations", &self.iterations)
                 .field("customers", &self.customers);
+            let unknown = self.unknown_failures.entries();
+            if !unknown.is_empty() {
+                o.field("unknown_failures", unknown);
+            }
         });
     }
 }
@@ -371,6 +397,7 @@ impl webtoken_engine::json::FromJson for Bank {
         let record = BankRecord {
             iterations: f.get("iterations")?,
             customers: f.get("customers")?,
+            unknown_failures: f.get_or_default("unknown_failures")?,
         };
         Bank::try_from(record).map_err(|e| webtoken_engine::json::JsonError::new(e.to_string()))
     }
@@ -385,6 +412,7 @@ impl Bank {
         Ok(Self {
             customers: Vec::new(),
             iterations,
+            unknown_failures: failures::UnknownFailures::default(),
             revision: 0,
         })
     }
@@ -469,9 +497,15 @@ impl Bank {
     /// Checks a typed contract ID and password (case-sensitive).
     ///
     /// A wrong password counts a failure; the [`MAX_PASSWORD_FAILURES`]th locks the password,
-    /// and a locked password fails even when right. A correct password clears the count. An
-    /// unknown contract ID costs the same hashing work as a known one and gives the same
-    /// answer as a wrong password.
+    /// and a locked password fails even when right. A correct password clears the count, and
+    /// re-hashes a hash made with fewer iterations than the bank's (the revision changes, so
+    /// [`transition`] asks for a save).
+    ///
+    /// Whether a contract ID exists shows neither in the answer nor in its time: an unknown
+    /// (well-formed) ID counts failures and locks as a real one does, and every path with both
+    /// fields filled spends one PBKDF2 check: against a dummy hash at the bank's count for an
+    /// unknown ID, against the real hash even when the password is locked (topped up to the
+    /// bank's count when that hash is older).
     pub fn authenticate(
         &mut self,
         contract_id: &str,
@@ -483,20 +517,54 @@ impl Bank {
         if password.is_empty() {
             return Err(AuthFailure::PasswordEmpty);
         }
-        let index = ContractId::parse(contract_id)
-            .and_then(|id| self.customers.iter().position(|c| c.contract_id == id));
+        let id = ContractId::parse(contract_id);
+        let index = id
+            .as_ref()
+            .and_then(|id| self.customers.iter().position(|c| &c.contract_id == id));
         let Some(index) = index else {
-            self.burn_hash(password);
-            return Err(AuthFailure::Invalid);
+            // black_box: the check's only use is its time, which must not be optimised away.
+            core::hint::black_box(PasswordHash::dummy(self.iterations).verify(password));
+            // An ID that is not ten digits cannot be a contract; counting it would only let
+            // junk push real entries out of the bounded list.
+            let Some(id) = id else {
+                return Err(AuthFailure::Invalid);
+            };
+            if self.unknown_failures.count(&id) >= MAX_PASSWORD_FAILURES {
+                return Err(AuthFailure::Locked);
+            }
+            let failures = self.unknown_failures.record(&id);
+            self.touch();
+            return Err(if failures >= MAX_PASSWORD_FAILURES {
+                AuthFailure::Locked
+            } else {
+                AuthFailure::Invalid
+            });
         };
+        let target = self.iterations;
         let customer = &mut self.customers[index];
+        // Checked even when locked, so that a locked answer takes as long as any other.
+        let matches = customer.password.verify(password);
+        let shortfall = target.saturating_sub(customer.password.iterations());
+        if shortfall > 0 && (!matches || customer.password_locked()) {
+            // A hash from an older, smaller count fails as slowly as one at the bank's count
+            // (the unknown IDs' dummy), so its speed does not single it out as real.
+            core::hint::black_box(PasswordHash::dummy(shortfall).verify(password));
+        }
         if customer.password_locked() {
             return Err(AuthFailure::Locked);
         }
-        if customer.password.verify(password) {
+        if matches {
             let id = customer.contract_id.clone();
-            if customer.password_failures != 0 {
-                customer.password_failures = 0;
+            let mut changed = core::mem::take(&mut customer.password_failures) != 0;
+            if customer.password.iterations() < target {
+                // Cannot fail: `target` passed `Bank::new`'s range check. Should it, the old
+                // hash stays and still verifies.
+                if let Ok(upgraded) = customer.password.rehashed(password, target) {
+                    customer.password = upgraded;
+                    changed = true;
+                }
+            }
+            if changed {
                 self.touch();
             }
             return Ok(id);
@@ -509,18 +577,6 @@ impl Bank {
         } else {
             AuthFailure::Invalid
         })
-    }
-
-    /// Spends the same PBKDF2 work as a real check, so response time does not tell whether a
-    /// contract ID exists.
-    fn burn_hash(&self, password: &str) {
-        let mut sink = [0u8; password::HASH_LEN];
-        password::pbkdf2_hmac_sha256(
-            password.as_bytes(),
-            &[0u8; password::SALT_LEN],
-            self.iterations,
-            &mut sink,
-        );
     }
 
     /// The contract a Token ID is bound to, now or in the past (a stopped token stays bound).
