@@ -19,6 +19,7 @@ use self::frame::{Frame, FrameState};
 use self::persist::Persist;
 use self::screen::{Built, Shape};
 use self::words::Words;
+use crate::app::Dispatch;
 use webtoken_bank::{Bank, BankError, Command, Event, Lang, Screen, transition};
 
 /// What the bank section sends: an event of the bank's screens, or a press on the frame.
@@ -47,7 +48,7 @@ pub struct BankView {
     persist: Persist,
     confirming_reset: bool,
     reset_outcome: Option<Words>,
-    dispatch: fn(Message),
+    dispatch: Dispatch<Message>,
 }
 
 impl BankView {
@@ -62,14 +63,14 @@ impl BankView {
     /// Renders the bank into the page's `[data-testid="bank"]` section, its controls sending
     /// [`Message`]s to `dispatch`, in the page's language. `Ok(None)` when the page has no bank section (the token
     /// runs alone); an error when the demo customers cannot be made.
-    pub fn mount(doc: &Document, dispatch: fn(Message)) -> Result<Option<Self>, BankError> {
+    pub fn mount(doc: &Document, dispatch: Dispatch<Message>) -> Result<Option<Self>, BankError> {
         let Some(root) = find(doc) else {
             return Ok(None);
         };
         let mut persist = Persist::open();
         let lang = crate::page::page_lang(doc);
         let bank = persist.load()?;
-        let frame = Frame::build(doc, &root, dispatch);
+        let frame = Frame::build(doc, &root, &dispatch);
         let mut view = Self {
             doc: doc.clone(),
             frame,
@@ -168,7 +169,7 @@ impl BankView {
                 &self.frame.screen,
                 &view,
                 self.lang,
-                self.dispatch,
+                &self.dispatch,
             ));
         }
         let host = &self.frame.screen;

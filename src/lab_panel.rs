@@ -11,6 +11,7 @@ use std::rc::Rc;
 use gloo_events::EventListener;
 use web_sys::{Document, Element, HtmlButtonElement};
 
+use super::app::Dispatch;
 use super::bank_view::dom::{attr, button, child, message, set_text, show, text_child};
 use super::clock;
 use super::page::{page_lang, query_value};
@@ -88,7 +89,7 @@ pub struct LabPanel {
     main: Element,
     /// Whether the page uses a remote token service (which keeps its own clock).
     remote: bool,
-    dispatch: fn(Message),
+    dispatch: Dispatch<Message>,
     switch: HtmlButtonElement,
     open: Option<Open>,
     history: History<(u32, Option<TokenId>)>,
@@ -110,13 +111,19 @@ pub fn asked_in_address() -> bool {
 impl LabPanel {
     /// Adds the switch to the page's footer, and opens the panel (at the end of `<main>`) when
     /// `open`. `None` on a page without a footer or a `<main>`.
-    pub fn mount(doc: &Document, open: bool, remote: bool, dispatch: fn(Message)) -> Option<Self> {
+    pub fn mount(
+        doc: &Document,
+        open: bool,
+        remote: bool,
+        dispatch: Dispatch<Message>,
+    ) -> Option<Self> {
         let find = |selector: &str| doc.query_selector(selector).ok().flatten();
         let (footer, main) = (find("footer")?, find("main")?);
         let holder = child(doc, &footer, "p", "lab-switch");
         let switch = button(doc, &holder, "lab-toggle", "button", "");
         attr(&switch, "data-testid", "lab-toggle");
-        let listener = EventListener::new(&switch, "click", move |_| dispatch(Message::Toggle));
+        let toggle = dispatch.clone();
+        let listener = EventListener::new(&switch, "click", move |_| toggle.send(Message::Toggle));
         let mut lab = Self {
             doc: doc.clone(),
             main,
@@ -224,7 +231,6 @@ impl LabPanel {
         let controls = child(doc, &root, "div", "lab-controls");
         attr(&controls, "role", "group");
         labels.push((controls.clone(), Text::ControlsLabel, Some("aria-label")));
-        let dispatch = self.dispatch;
         let mut listeners = Vec::new();
         for shift in Shift::ALL {
             let class = if shift == Shift::Reset {
@@ -238,8 +244,9 @@ impl LabPanel {
             labels.push((control.clone().into(), label, None));
             // A tooltip, not an `aria-label`: the spoken name must contain the visible one.
             labels.push((control.clone().into(), spoken, Some("title")));
+            let dispatch = self.dispatch.clone();
             listeners.push(EventListener::new(&control, "click", move |_| {
-                dispatch(Message::Shift(shift))
+                dispatch.send(Message::Shift(shift))
             }));
         }
 

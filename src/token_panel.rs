@@ -7,7 +7,8 @@
 //! [`Work`] (storage, WebCrypto, the token service), which [`run`] does asynchronously and
 //! answers with another message. All text is set as text, never as HTML.
 
-use std::rc::Rc;
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use gloo_events::EventListener;
@@ -17,6 +18,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Document, Element, HtmlInputElement};
 use zeroize::Zeroizing;
 
+use super::app::Dispatch;
 use super::clock;
 use super::page::{MissingElement, Page, set_text};
 use super::sealed::NotSaved;
@@ -255,6 +257,62 @@ pub struct Showing {
     pub step: u64,
 }
 
+/// The active token's code, next code and seconds left: the part of the panel drawn each
+/// second.
+pub struct Display {
+    page: Page,
+    /// The active token.
+    token: Option<WalletToken>,
+    /// What the display shows, as last drawn.
+    showing: Option<Showing>,
+}
+
+impl Display {
+    /// Draws the active token's code for Unix time `now`.
+    pub fn draw(&mut self, now: u64) {
+        let page = &self.page;
+        let Some(token) = &self.token else {
+            self.showing = None;
+            for el in [
+                &page.token_id,
+                &page.token_code,
+                &page.token_next,
+                &page.token_remaining,
+            ] {
+                set_text(el, "");
+            }
+            return;
+        };
+        match CodeDisplay::at(&token.key.secret, &token.key.params, now) {
+            Ok(shown) => {
+                self.showing = Some(Showing {
+                    token: (token.id, token.token_id.clone()),
+                    params: token.key.params,
+                    code: shown.code.clone(),
+                    step: shown.step,
+                });
+                set_text(&page.token_code, &shown.grouped());
+                mark_first_code();
+                set_text(&page.token_next, &group_code(&shown.next));
+                set_text(&page.token_remaining, &shown.remaining.to_string());
+                attr(&page.token_bar, "max", &shown.period.to_string());
+                attr(&page.token_bar, "value", &shown.remaining.to_string());
+            }
+            Err(e) => {
+                self.showing = None;
+                set_text(&page.token_code, "");
+                set_text(&page.token_next, "");
+                set_text(&page.status, &e.to_string());
+            }
+        }
+    }
+
+    /// What the display shows, as last drawn.
+    pub fn showing(&self) -> Option<&Showing> {
+        self.showing.as_ref()
+    }
+}
+
 /// Ids and labels of the tokens listed, the active one, and whether the panel was busy.
 type DrawnList = (Vec<(u32, String)>, Option<u32>, bool);
 
@@ -268,7 +326,8 @@ enum Export {
 
 /// The token panel's state, its elements, its owned display timer and listeners.
 pub struct TokenPanel {
-    page: Page,
+    /// The code display, shared with the page-load bench only (`app::bench_display_ticks`).
+    display: Rc<RefCell<Display>>,
     els: Elements,
     /// Static labels (`data-t`) and their keys, rewritten when the language changes.
     labels: Vec<(Element, Text, Option<&'static str>)>,
@@ -287,18 +346,14 @@ pub struct TokenPanel {
     persisted: Option<Option<bool>>,
     /// The list as last drawn (ids, labels, active): redrawn only when it changed.
     drawn_list: Option<DrawnList>,
-    /// What the display shows, as last drawn.
-    showing: Option<Showing>,
     /// The timer that fires at the next whole second; owned, so dropping the panel stops it.
     timer: Option<Timeout>,
-    /// The timer that has just fired, kept until the next tick so that it is not dropped while
-    /// its own callback runs.
-    spent: Option<Timeout>,
     _listeners: Vec<EventListener>,
 }
 
-fn on_click(el: &Element, dispatch: fn(Message), message: fn() -> Message) -> EventListener {
-    EventListener::new(el, "click", move |_| dispatch(message()))
+fn on_click(el: &Element, dispatch: &Dispatch<Message>, message: fn() -> Message) -> EventListener {
+    let dispatch = dispatch.clone();
+    EventListener::new(el, "click", move |_| dispatch.send(message()))
 }
 
 fn show(el: &Element, shown: bool) {
@@ -347,7 +402,7 @@ impl TokenPanel {
         doc: &Document,
         store: Rc<WalletStore>,
         service: Rc<ServiceHandle>,
-        dispatch: fn(Message),
+        dispatch: Dispatch<Message>,
     ) -> Result<Self, MissingElement> {
         let els = Elements::find(doc)?;
         let mut labels = Vec::new();
@@ -370,45 +425,49 @@ impl TokenPanel {
             }
         }
         let mut listeners = vec![
-            on_click(&els.new, dispatch, || Message::New),
-            on_click(&els.copy, dispatch, || Message::Copy),
-            on_click(&els.rename, dispatch, || Message::Rename),
-            on_click(&els.delete, dispatch, || Message::AskDelete),
-            on_click(&els.delete_yes, dispatch, || Message::ConfirmDelete),
-            on_click(&els.delete_no, dispatch, || Message::Cancel),
-            on_click(&els.export, dispatch, || Message::AskExport),
-            on_click(&els.export_show, dispatch, || Message::ShowExport),
-            on_click(&els.export_hide, dispatch, || Message::HideExport),
-            on_click(&els.export_cancel, dispatch, || Message::HideExport),
-            on_click(&els.import, dispatch, || Message::Import),
-            on_click(&els.pass_set, dispatch, || Message::SetPassphrase),
-            on_click(&els.pass_remove, dispatch, || Message::RemovePassphrase),
-            on_click(&els.unlock, dispatch, || Message::Unlock),
-            on_click(&els.discard, dispatch, || Message::AskDiscard),
-            on_click(&els.discard_yes, dispatch, || Message::ConfirmDiscard),
-            on_click(&els.discard_no, dispatch, || Message::Cancel),
+            on_click(&els.new, &dispatch, || Message::New),
+            on_click(&els.copy, &dispatch, || Message::Copy),
+            on_click(&els.rename, &dispatch, || Message::Rename),
+            on_click(&els.delete, &dispatch, || Message::AskDelete),
+            on_click(&els.delete_yes, &dispatch, || Message::ConfirmDelete),
+            on_click(&els.delete_no, &dispatch, || Message::Cancel),
+            on_click(&els.export, &dispatch, || Message::AskExport),
+            on_click(&els.export_show, &dispatch, || Message::ShowExport),
+            on_click(&els.export_hide, &dispatch, || Message::HideExport),
+            on_click(&els.export_cancel, &dispatch, || Message::HideExport),
+            on_click(&els.import, &dispatch, || Message::Import),
+            on_click(&els.pass_set, &dispatch, || Message::SetPassphrase),
+            on_click(&els.pass_remove, &dispatch, || Message::RemovePassphrase),
+            on_click(&els.unlock, &dispatch, || Message::Unlock),
+            on_click(&els.discard, &dispatch, || Message::AskDiscard),
+            on_click(&els.discard_yes, &dispatch, || Message::ConfirmDiscard),
+            on_click(&els.discard_no, &dispatch, || Message::Cancel),
             // One listener for the whole list: the pressed item names its token.
-            EventListener::new(&els.list, "click", move |event| {
-                let id = event
-                    .target()
-                    .and_then(|t| t.dyn_into::<Element>().ok())
-                    .and_then(|el| el.closest("[data-token]").ok().flatten())
-                    .and_then(|el| el.get_attribute("data-token"))
-                    .and_then(|id| id.parse().ok());
-                if let Some(id) = id {
-                    dispatch(Message::Select(id));
+            EventListener::new(&els.list, "click", {
+                let dispatch = dispatch.clone();
+                move |event| {
+                    let id = event
+                        .target()
+                        .and_then(|t| t.dyn_into::<Element>().ok())
+                        .and_then(|el| el.closest("[data-token]").ok().flatten())
+                        .and_then(|el| el.get_attribute("data-token"))
+                        .and_then(|id| id.parse().ok());
+                    if let Some(id) = id {
+                        dispatch.send(Message::Select(id));
+                    }
                 }
             }),
         ];
         // Another tab wrote the list: read it again.
         if let Some(window) = web_sys::window() {
             let key = store.full_key();
+            let dispatch = dispatch.clone();
             listeners.push(EventListener::new(&window, "storage", move |event| {
                 let ours = event
                     .dyn_ref::<web_sys::StorageEvent>()
                     .is_some_and(|e| e.key().is_none_or(|k| k == key));
                 if ours {
-                    dispatch(Message::StorageChanged);
+                    dispatch.send(Message::StorageChanged);
                 }
             }));
         }
@@ -418,18 +477,23 @@ impl TokenPanel {
             (&els.unlock_input, || Message::Unlock),
             (&els.rename_input, || Message::Rename),
         ] {
+            let dispatch = dispatch.clone();
             listeners.push(EventListener::new(input, "keydown", move |event| {
                 let enter = event
                     .dyn_ref::<web_sys::KeyboardEvent>()
                     .is_some_and(|k| k.key() == "Enter");
                 if enter {
-                    dispatch(message());
+                    dispatch.send(message());
                 }
             }));
         }
         let wallet = store.wallet();
         Ok(Self {
-            page,
+            display: Rc::new(RefCell::new(Display {
+                page,
+                token: None,
+                showing: None,
+            })),
             els,
             labels,
             doc: doc.clone(),
@@ -445,9 +509,7 @@ impl TokenPanel {
             reload_pending: false,
             persisted: None,
             drawn_list: None,
-            showing: None,
             timer: None,
-            spent: None,
             _listeners: listeners,
         })
     }
@@ -457,12 +519,19 @@ impl TokenPanel {
         Rc::clone(&self.store)
     }
 
-    /// Renders the display for the current second and schedules the next tick with `tick`.
-    pub fn tick(&mut self, tick: fn()) {
+    /// Renders the display for the current second and has `tick` told at the next one.
+    pub fn tick(&mut self, tick: Dispatch<()>) {
         let now_ms = clock::now_ms();
         self.render_at(clock::seconds_of(now_ms));
-        self.spent = self.timer.take();
-        self.timer = Some(Timeout::new(clock::ms_to_next_second(now_ms), tick));
+        // The fired timer is dropped here, in the loop, not inside its own callback.
+        self.timer = Some(Timeout::new(clock::ms_to_next_second(now_ms), move || {
+            tick.send(())
+        }));
+    }
+
+    /// The code display, for the page-load bench.
+    pub fn display(&self) -> Weak<RefCell<Display>> {
+        Rc::downgrade(&self.display)
     }
 
     /// Draws the display again at once (the clock was shifted, or the page's language
@@ -472,8 +541,8 @@ impl TokenPanel {
     }
 
     /// What the display shows, as last drawn: for the staff's time lab.
-    pub fn showing(&self) -> Option<&Showing> {
-        self.showing.as_ref()
+    pub fn showing(&self) -> Option<Showing> {
+        self.display.borrow().showing.clone()
     }
 
     fn active(&self) -> Option<&WalletToken> {
@@ -772,35 +841,16 @@ impl TokenPanel {
                 match &token.token_id {
                     Some(id) => {
                         set_text(&els.id_caption, t(Text::TokenIdCaption));
-                        set_text(&self.page.token_id, &id.grouped());
+                        set_text(&self.display.borrow().page.token_id, &id.grouped());
                     }
                     None => {
                         set_text(&els.id_caption, t(Text::AccountCaption));
-                        set_text(&self.page.token_id, &token.key.account);
+                        set_text(&self.display.borrow().page.token_id, &token.key.account);
                     }
                 }
-                match CodeDisplay::at(&token.key.secret, &token.key.params, now) {
-                    Ok(shown) => {
-                        self.showing = Some(Showing {
-                            token: (token.id, token.token_id.clone()),
-                            params: token.key.params,
-                            code: shown.code.clone(),
-                            step: shown.step,
-                        });
-                        set_text(&self.page.token_code, &shown.grouped());
-                        mark_first_code();
-                        set_text(&self.page.token_next, &group_code(&shown.next));
-                        set_text(&self.page.token_remaining, &shown.remaining.to_string());
-                        attr(&self.page.token_bar, "max", &shown.period.to_string());
-                        attr(&self.page.token_bar, "value", &shown.remaining.to_string());
-                    }
-                    Err(e) => {
-                        self.showing = None;
-                        set_text(&self.page.token_code, "");
-                        set_text(&self.page.token_next, "");
-                        set_text(&self.page.status, &e.to_string());
-                    }
-                }
+                let mut display = self.display.borrow_mut();
+                display.token = Some(token.clone());
+                display.draw(now);
                 let renaming = self.doc.active_element().as_ref() == Some(&els.rename_input);
                 if !renaming
                     && let Some(input) = els.rename_input.dyn_ref::<HtmlInputElement>()
@@ -810,15 +860,9 @@ impl TokenPanel {
                 }
             }
             None => {
-                self.showing = None;
-                for el in [
-                    &self.page.token_id,
-                    &self.page.token_code,
-                    &self.page.token_next,
-                    &self.page.token_remaining,
-                ] {
-                    set_text(el, "");
-                }
+                let mut display = self.display.borrow_mut();
+                display.token = None;
+                display.draw(now);
             }
         }
         show(&els.delete_confirm, self.confirm_delete && active.is_some());
