@@ -15,7 +15,7 @@ use super::clock;
 use super::lab_panel::{self, Effect as LabEffect, LabPanel, Message as LabMessage};
 use super::page::{Page, page_lang};
 use super::service::{SERVICE_PREFIX, ServiceHandle};
-use super::token_panel::{self, Display, Message as TokenMessage, TokenPanel, Work as TokenWork};
+use super::token_panel::{self, Display, Effect as TokenWork, Message as TokenMessage, TokenPanel};
 use super::token_store::{TOKEN_PREFIX, WalletStore};
 use super::tour::TourView;
 use webtoken_bank::BankError;
@@ -117,7 +117,7 @@ impl App {
     fn update(&mut self, message: AppMessage) {
         match message {
             AppMessage::Token(message) => {
-                if let Some(work) = self.token.update(message) {
+                for work in self.token.update(message) {
                     self.run_token_work(work);
                 }
                 // A token issued, chosen or unlocked shows in the lab at once.
@@ -221,19 +221,27 @@ fn spawn_token_work(
     dispatch: Dispatch<TokenMessage>,
 ) {
     wasm_bindgen_futures::spawn_local(async move {
-        let answer = token_panel::run(work, store, service, &|shown| dispatch.send(shown)).await;
-        dispatch.send(answer);
+        let show = |shown| dispatch.send(shown);
+        if let Some(answer) = token_panel::run(work, store, service, &show).await {
+            dispatch.send(answer);
+        }
     });
 }
 
-/// The app's loop: the only owner of the app, it handles the queued messages one at a time
-/// until every sender is gone.
+/// The app's loop: the only owner of the app, it handles the queued messages one at a time,
+/// as long as its page is on show.
 async fn run(mut app: App, mut queue: UnboundedReceiver<AppMessage>) {
     use futures_core::Stream;
     while let Some(message) =
         std::future::poll_fn(|cx| std::pin::Pin::new(&mut queue).poll_next(cx)).await
     {
+        let tick = matches!(message, AppMessage::Tick);
         app.update(message);
+        // A panel taken out of the document (a test's fixture, replaced by the next one) ends
+        // its page: the app is dropped with its timers and listeners.
+        if tick && !app.token.on_page() {
+            break;
+        }
     }
 }
 
@@ -283,11 +291,9 @@ pub async fn start() -> Result<(), StartError> {
         wrap: std::convert::identity,
     };
     // 1. The token's work, before anything is drawn.
-    let label = webtoken_token::text::Text::DefaultLabel
-        .get(page_lang(&document))
-        .to_owned();
+    let [start_work, persist_work] = webtoken_token::panel::boot(page_lang(&document));
     spawn_token_work(
-        TokenWork::Start(label),
+        start_work,
         Rc::clone(&store),
         Rc::clone(&service),
         dispatch.to(AppMessage::Token),
@@ -328,7 +334,7 @@ pub async fn start() -> Result<(), StartError> {
     dispatch.send(AppMessage::Tick);
     wasm_bindgen_futures::spawn_local(run(app, queue));
     spawn_token_work(
-        TokenWork::Persist,
+        persist_work,
         Rc::clone(&store),
         Rc::clone(&service),
         dispatch.to(AppMessage::Token),
