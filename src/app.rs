@@ -204,28 +204,35 @@ impl App {
 
     /// Runs the token panel's work in a task; its answer comes back as a message.
     fn run_token_work(&self, work: TokenWork) {
-        spawn_token_work(
+        let _ = spawn_token_work(
             work,
             self.token.store(),
             Rc::clone(&self.service),
-            self.dispatch.to(AppMessage::Token),
+            self.dispatch.clone(),
         );
     }
 }
 
-/// Runs `work` in a task: what it shows on its way, then its answer, go to the panel.
+/// Runs `work` in a task: what it shows on its way, then its answer, go to the panel. The
+/// promise resolves once the loop has handled the answer (the code is drawn).
 fn spawn_token_work(
     work: TokenWork,
     store: Rc<WalletStore>,
     service: Rc<ServiceHandle>,
-    dispatch: Dispatch<TokenMessage>,
-) {
+    dispatch: Dispatch<AppMessage>,
+) -> js_sys::Promise {
+    let mut handled = None;
+    let promise = js_sys::Promise::new(&mut |resolve, _| handled = Some(resolve));
     wasm_bindgen_futures::spawn_local(async move {
-        let show = |shown| dispatch.send(shown);
+        let show = |shown| dispatch.send(AppMessage::Token(shown));
         if let Some(answer) = token_panel::run(work, store, service, &show).await {
-            dispatch.send(answer);
+            dispatch.send(AppMessage::Token(answer));
+        }
+        if let Some(handled) = handled {
+            dispatch.send(AppMessage::Settle(handled));
         }
     });
+    promise
 }
 
 /// The app's loop: the only owner of the app, it handles the queued messages one at a time,
@@ -292,14 +299,13 @@ pub async fn start() -> Result<(), StartError> {
     };
     // 1. The token's work, before anything is drawn.
     let [start_work, persist_work] = webtoken_token::panel::boot(page_lang(&document));
-    spawn_token_work(
+    // Resolves once the panel has handled the work's answer (queued behind it).
+    let token_ready = spawn_token_work(
         start_work,
         Rc::clone(&store),
         Rc::clone(&service),
-        dispatch.to(AppMessage::Token),
+        dispatch.clone(),
     );
-    // Settled once the panel has handled the work's answer (it is queued behind it).
-    let token_ready = settled(&dispatch);
     let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(
         &wasm_bindgen::JsValue::UNDEFINED,
     ))
@@ -333,11 +339,12 @@ pub async fn start() -> Result<(), StartError> {
     // its answer, queued before, is handled first) and starts the display's timer.
     dispatch.send(AppMessage::Tick);
     wasm_bindgen_futures::spawn_local(run(app, queue));
-    spawn_token_work(
+    // Nobody waits for this one: the panel shows its outcome.
+    let _ = spawn_token_work(
         persist_work,
         Rc::clone(&store),
         Rc::clone(&service),
-        dispatch.to(AppMessage::Token),
+        dispatch.clone(),
     );
     // 3. The code first.
     let bank_wait = wasm_bindgen_futures::future_to_promise(async {
