@@ -1,6 +1,7 @@
-//! The token panel's behaviour without a browser: its state ([`Panel`]), what changes it
-//! ([`Message`]), the work it asks the shell for ([`Effect`]) and what it shows
-//! ([`PanelView`]).
+//! The token panel's behaviour without a browser: its state
+//! ([`Panel`](crate::panel::Panel)), what changes it ([`Message`](crate::panel::Message)), the
+//! work it asks the shell for ([`Effect`](crate::panel::Effect)) and what it shows
+//! ([`PanelView`](crate::panel::PanelView)).
 //!
 //! The browser shell looks the panel's elements up, turns presses into messages, runs the
 //! effects (storage, WebCrypto, the token service, the clipboard) and sends their answers back

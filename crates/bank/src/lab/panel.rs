@@ -1,7 +1,9 @@
 //! The lab panel's behaviour without a browser: whether it is open, what the token showed,
-//! the last report and which reading it answers. The shell builds the panel's elements,
-//! moves the page's clock as told ([`Effect::SetOffset`]) and runs the readings
-//! ([`Request`]), whose answers come back as [`Message::Report`].
+//! the last report and which reading it answers. The shell builds the panel's elements, moves
+//! the page's clock as told
+//! ([`Effect::SetOffset`](crate::lab::panel::Effect::SetOffset)) and runs the readings
+//! ([`Request`](crate::lab::panel::Request)), whose answers come back as
+//! [`Message::Report`](crate::lab::panel::Message::Report).
 
 use super::{History, Report, Service, Shift, Shown};
 use webtoken_engine::Params;
