@@ -18,8 +18,8 @@ use web_sys::{Document, Element};
 use self::frame::{Frame, FrameState};
 use self::persist::Persist;
 use self::screen::{Built, Shape};
-use self::words::Words;
 use crate::app::Dispatch;
+use webtoken_bank::reset::{Reset, ResetEvent};
 use webtoken_bank::{Bank, BankError, Command, Event, Lang, Screen, transition};
 
 /// What the bank section sends: an event of the bank's screens, or a press on the frame.
@@ -46,8 +46,7 @@ pub struct BankView {
     screen: Screen,
     lang: Lang,
     persist: Persist,
-    confirming_reset: bool,
-    reset_outcome: Option<Words>,
+    reset: Reset,
     dispatch: Dispatch<Message>,
 }
 
@@ -79,8 +78,7 @@ impl BankView {
             screen: Screen::default(),
             lang,
             persist,
-            confirming_reset: false,
-            reset_outcome: None,
+            reset: Reset::Idle,
             dispatch,
         };
         view.render(false);
@@ -99,7 +97,7 @@ impl BankView {
         match message {
             Message::Bank(event) => {
                 if matches!(event, Event::Press(_)) {
-                    self.reset_outcome = None;
+                    self.reset = self.reset.update(ResetEvent::Press, false).0;
                 }
                 if let Some(newer) = self.persist.refresh() {
                     self.bank = newer;
@@ -118,29 +116,27 @@ impl BankView {
                 self.lang = self.lang.toggled();
                 self.persist.set_lang(self.lang);
             }
-            Message::AskReset => {
-                self.confirming_reset = !self.screen.is_busy();
-                self.reset_outcome = None;
-            }
-            Message::CancelReset => self.confirming_reset = false,
-            Message::ConfirmReset => {
-                // A screen awaiting an answer keeps its bank; the button is disabled then.
-                if self.confirming_reset && !self.screen.is_busy() {
-                    self.reset_outcome = Some(match Bank::demo() {
-                        Ok(bank) => {
-                            self.bank = bank;
-                            self.screen = Screen::default();
-                            self.persist.replace(&self.bank);
-                            Words::ResetDone
-                        }
-                        Err(_) => Words::ResetFailed,
-                    });
+            Message::AskReset | Message::CancelReset | Message::ConfirmReset => {
+                let event = match message {
+                    Message::AskReset => ResetEvent::Ask,
+                    Message::CancelReset => ResetEvent::Cancel,
+                    _ => ResetEvent::Confirm,
+                };
+                let (reset, go) = self.reset.update(event, self.screen.is_busy());
+                self.reset = reset;
+                if go {
+                    let made = Bank::demo();
+                    self.reset = Reset::done(made.is_ok());
+                    if let Ok(bank) = made {
+                        self.bank = bank;
+                        self.screen = Screen::default();
+                        self.persist.replace(&self.bank);
+                    }
                 }
-                self.confirming_reset = false;
             }
         }
         self.render(true);
-        match (asked, self.confirming_reset) {
+        match (asked, self.reset.asking()) {
             (FrameFocus::Question, true) => self.frame.focus_confirm(),
             (FrameFocus::Reset, _) => self.frame.focus_reset(),
             _ => {}
@@ -155,8 +151,8 @@ impl BankView {
         self.frame.render(&FrameState {
             lang: self.lang,
             keeping: &self.persist.keeping,
-            confirming_reset: self.confirming_reset,
-            reset_outcome: self.reset_outcome,
+            confirming_reset: self.reset.asking(),
+            reset_outcome: self.reset.outcome(),
             busy: view.busy,
         });
         let shape = Shape::of(&view, self.lang);

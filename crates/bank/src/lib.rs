@@ -40,6 +40,8 @@ mod driver;
 mod flow;
 pub mod lab;
 pub mod password;
+/// The reset of the demo data: asked first, never while a screen awaits an answer.
+pub mod reset;
 pub mod text;
 pub mod tour;
 mod view;
