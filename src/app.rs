@@ -8,7 +8,9 @@
 
 use std::rc::{Rc, Weak};
 
-use futures_channel::mpsc::{UnboundedReceiver, UnboundedSender, unbounded};
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::task::{Poll, Waker};
 
 use super::bank_view::{BankView, Message as BankMessage};
 use super::clock;
@@ -64,16 +66,24 @@ pub enum AppMessage {
     Settle(js_sys::Function),
 }
 
+/// The app's queue: the messages not yet handled, and the loop's waker while it waits. Only
+/// [`Dispatch::send`] and the loop touch it, each for one push or pop, never across a call.
+#[derive(Default)]
+struct Queue {
+    messages: RefCell<VecDeque<AppMessage>>,
+    waiting: Cell<Option<Waker>>,
+}
+
 /// A sender of one part's messages into the app's queue; listeners, timers and tasks hold one.
 pub struct Dispatch<M> {
-    queue: UnboundedSender<AppMessage>,
+    queue: Rc<Queue>,
     wrap: fn(M) -> AppMessage,
 }
 
 impl<M> Clone for Dispatch<M> {
     fn clone(&self) -> Self {
         Self {
-            queue: self.queue.clone(),
+            queue: Rc::clone(&self.queue),
             wrap: self.wrap,
         }
     }
@@ -82,15 +92,19 @@ impl<M> Clone for Dispatch<M> {
 impl<M> Dispatch<M> {
     /// Queues `message` for the app.
     pub fn send(&self, message: M) {
-        // The queue is closed only once the app is gone (the page is unloading): nobody is
-        // left to tell.
-        let _ = self.queue.unbounded_send((self.wrap)(message));
+        self.queue
+            .messages
+            .borrow_mut()
+            .push_back((self.wrap)(message));
+        if let Some(waker) = self.queue.waiting.take() {
+            waker.wake();
+        }
     }
 
     /// A sender of another part's messages into the same queue.
     pub fn to<N>(&self, wrap: fn(N) -> AppMessage) -> Dispatch<N> {
         Dispatch {
-            queue: self.queue.clone(),
+            queue: Rc::clone(&self.queue),
             wrap,
         }
     }
@@ -237,11 +251,19 @@ fn spawn_token_work(
 
 /// The app's loop: the only owner of the app, it handles the queued messages one at a time,
 /// as long as its page is on show.
-async fn run(mut app: App, mut queue: UnboundedReceiver<AppMessage>) {
-    use futures_core::Stream;
-    while let Some(message) =
-        std::future::poll_fn(|cx| std::pin::Pin::new(&mut queue).poll_next(cx)).await
-    {
+async fn run(mut app: App, queue: Rc<Queue>) {
+    loop {
+        let message = std::future::poll_fn(|cx| {
+            let next = queue.messages.borrow_mut().pop_front();
+            match next {
+                Some(message) => Poll::Ready(message),
+                None => {
+                    queue.waiting.set(Some(cx.waker().clone()));
+                    Poll::Pending
+                }
+            }
+        })
+        .await;
         let tick = matches!(message, AppMessage::Tick);
         app.update(message);
         // A panel taken out of the document (a test's fixture, replaced by the next one) ends
@@ -292,9 +314,9 @@ pub async fn start() -> Result<(), StartError> {
     };
     let service = Rc::new(service);
     let store = Rc::new(WalletStore::new(TOKEN_PREFIX));
-    let (sender, queue) = unbounded();
+    let queue = Rc::new(Queue::default());
     let dispatch = Dispatch {
-        queue: sender,
+        queue: Rc::clone(&queue),
         wrap: std::convert::identity,
     };
     // 1. The token's work, before anything is drawn.
