@@ -1,14 +1,23 @@
-//! The running page: the shared token service and the views, owned in one place.
+//! The running page, in the Elm shape: one message type ([`AppMessage`]), one queue, and one
+//! task that owns the app by value and handles the messages in order.
+//!
+//! Listeners, timers and async work hold a [`Dispatch`] (a sender into the queue) and nothing
+//! else. Work that awaits (the token service, storage, the clipboard) runs in a task of its
+//! own and answers with another message, so no callback ever borrows the app, and a message
+//! sent while another one is handled (an event fired during a render) simply waits its turn.
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::task::{Poll, Waker};
 
 use super::bank_view::{BankView, Message as BankMessage};
 use super::clock;
 use super::lab_panel::{self, Effect as LabEffect, LabPanel, Message as LabMessage};
 use super::page::{Page, page_lang};
 use super::service::{SERVICE_PREFIX, ServiceHandle};
-use super::token_panel::{self, Message as TokenMessage, TokenPanel, Work as TokenWork};
+use super::token_panel::{self, Display, Effect as TokenWork, Message as TokenMessage, TokenPanel};
 use super::token_store::{TOKEN_PREFIX, WalletStore};
 use super::tour::TourView;
 use webtoken_bank::BankError;
@@ -37,40 +46,257 @@ impl std::fmt::Display for StartError {
     }
 }
 
+/// Everything the page's parts send, in one queue.
+pub enum AppMessage {
+    /// The token panel's controls and work.
+    Token(TokenMessage),
+    /// The bank section's controls and the token service's answers.
+    Bank(BankMessage),
+    /// The time lab's controls and readings.
+    Lab(LabMessage),
+    /// The tour's controls.
+    Tour(TourEvent),
+    /// A second is over: the token display, the tour and the lab follow.
+    Tick,
+    /// A bank command finished: the lab reads the token service again at once.
+    ReadLab,
+    /// The bank section and the tour, mounted after the first code was painted.
+    Mounted(Box<(Option<BankView>, Option<TourView>)>),
+    /// Calls the function once every message queued before this one has been handled.
+    Settle(js_sys::Function),
+}
+
+/// The app's queue: the messages not yet handled, and the loop's waker while it waits. Only
+/// [`Dispatch::send`] and the loop touch it, each for one push or pop, never across a call.
+#[derive(Default)]
+struct Queue {
+    messages: RefCell<VecDeque<AppMessage>>,
+    waiting: Cell<Option<Waker>>,
+}
+
+/// A sender of one part's messages into the app's queue; listeners, timers and tasks hold one.
+pub struct Dispatch<M> {
+    queue: Rc<Queue>,
+    wrap: fn(M) -> AppMessage,
+}
+
+impl<M> Clone for Dispatch<M> {
+    fn clone(&self) -> Self {
+        Self {
+            queue: Rc::clone(&self.queue),
+            wrap: self.wrap,
+        }
+    }
+}
+
+impl<M> Dispatch<M> {
+    /// Queues `message` for the app.
+    pub fn send(&self, message: M) {
+        self.queue
+            .messages
+            .borrow_mut()
+            .push_back((self.wrap)(message));
+        if let Some(waker) = self.queue.waiting.take() {
+            waker.wake();
+        }
+    }
+
+    /// A sender of another part's messages into the same queue.
+    pub fn to<N>(&self, wrap: fn(N) -> AppMessage) -> Dispatch<N> {
+        Dispatch {
+            queue: Rc::clone(&self.queue),
+            wrap,
+        }
+    }
+}
+
 /// Everything the page runs: dropped as a whole, it stops every timer and listener.
 struct App {
-    /// The token service, shared with async tasks (which never hold a borrow of the app).
+    /// The token service, shared with async tasks (which never hold the app).
     service: Rc<ServiceHandle>,
     token: TokenPanel,
-    /// The bank section; `None` on a page without one.
+    /// The bank section; `None` on a page without one, or until it is mounted.
     bank: Option<BankView>,
     /// The staff's time lab (its switch, and the panel when open); `None` on a page without
     /// a footer.
     lab: Option<LabPanel>,
-    /// The guided tour; `None` on a page without one.
+    /// The guided tour; `None` on a page without one, or until it is mounted.
     tour: Option<TourView>,
+    /// A sender into the app's own queue, for the work it starts.
+    dispatch: Dispatch<AppMessage>,
 }
 
 impl App {
+    /// Handles one message: the only place the app's state changes.
+    fn update(&mut self, message: AppMessage) {
+        match message {
+            AppMessage::Token(message) => {
+                for work in self.token.update(message) {
+                    self.run_token_work(work);
+                }
+                // A token issued, chosen or unlocked shows in the lab at once.
+                self.read_lab();
+                self.refresh_tour();
+            }
+            AppMessage::Bank(message) => {
+                let Some(bank) = self.bank.as_mut() else {
+                    return;
+                };
+                let commands = bank.update(message);
+                // The bank may have switched the page's language: the token panel (and the
+                // title and header it labels) follows at once, not at its next tick.
+                self.token.redraw();
+                self.refresh_tour();
+                if !commands.is_empty() {
+                    let (service, dispatch) = (Rc::clone(&self.service), self.dispatch.clone());
+                    wasm_bindgen_futures::spawn_local(async move {
+                        for command in commands {
+                            if let Some(answer) =
+                                service.execute(command, clock::now_seconds()).await
+                            {
+                                dispatch.send(AppMessage::Bank(BankMessage::Bank(answer)));
+                            }
+                            dispatch.send(AppMessage::ReadLab);
+                        }
+                    });
+                }
+            }
+            AppMessage::Lab(message) => {
+                let Some(lab) = self.lab.as_mut() else {
+                    return;
+                };
+                // A shifted clock redraws the token at once.
+                if lab.update(message) == LabEffect::ClockMoved {
+                    self.token.redraw();
+                    self.read_lab();
+                }
+            }
+            AppMessage::Tour(event) => {
+                if let Some(tour) = &mut self.tour {
+                    tour.update(event);
+                }
+            }
+            AppMessage::Tick => {
+                self.token.tick(self.dispatch.to(|()| AppMessage::Tick));
+                self.refresh_tour();
+                self.read_lab();
+            }
+            AppMessage::ReadLab => self.read_lab(),
+            AppMessage::Mounted(views) => {
+                (self.bank, self.tour) = *views;
+            }
+            AppMessage::Settle(done) => {
+                let _ = done.call0(&wasm_bindgen::JsValue::UNDEFINED);
+            }
+        }
+    }
+
     /// The tour looks at the page again after the token or the bank rendered.
     fn refresh_tour(&mut self) {
         if let Some(tour) = &mut self.tour {
             tour.refresh();
         }
     }
+
+    /// While the time lab is open, notes the token's code and reads the token service for it
+    /// in a task, which answers with a message.
+    fn read_lab(&mut self) {
+        let Some(request) = self
+            .lab
+            .as_mut()
+            .and_then(|lab| lab.observe(self.token.showing().as_ref()))
+        else {
+            return;
+        };
+        let (service, dispatch) = (Rc::clone(&self.service), self.dispatch.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Some(message) = lab_panel::read(request, service).await {
+                dispatch.send(AppMessage::Lab(message));
+            }
+        });
+    }
+
+    /// Runs the token panel's work in a task; its answer comes back as a message.
+    fn run_token_work(&self, work: TokenWork) {
+        let _ = spawn_token_work(
+            work,
+            self.token.store(),
+            Rc::clone(&self.service),
+            self.dispatch.clone(),
+        );
+    }
+}
+
+/// Runs `work` in a task: what it shows on its way, then its answer, go to the panel. The
+/// promise resolves once the loop has handled the answer (the code is drawn).
+fn spawn_token_work(
+    work: TokenWork,
+    store: Rc<WalletStore>,
+    service: Rc<ServiceHandle>,
+    dispatch: Dispatch<AppMessage>,
+) -> js_sys::Promise {
+    let mut handled = None;
+    let promise = js_sys::Promise::new(&mut |resolve, _| handled = Some(resolve));
+    wasm_bindgen_futures::spawn_local(async move {
+        let show = |shown| dispatch.send(AppMessage::Token(shown));
+        if let Some(answer) = token_panel::run(work, store, service, &show).await {
+            dispatch.send(AppMessage::Token(answer));
+        }
+        if let Some(handled) = handled {
+            dispatch.send(AppMessage::Settle(handled));
+        }
+    });
+    promise
+}
+
+/// The app's loop: the only owner of the app, it handles the queued messages one at a time,
+/// as long as its page is on show.
+async fn run(mut app: App, queue: Rc<Queue>) {
+    loop {
+        let message = std::future::poll_fn(|cx| {
+            let next = queue.messages.borrow_mut().pop_front();
+            match next {
+                Some(message) => Poll::Ready(message),
+                None => {
+                    queue.waiting.set(Some(cx.waker().clone()));
+                    Poll::Pending
+                }
+            }
+        })
+        .await;
+        let tick = matches!(message, AppMessage::Tick);
+        app.update(message);
+        // A panel taken out of the document (a test's fixture, replaced by the next one) ends
+        // its page: the app is dropped with its timers and listeners.
+        if tick && !app.token.on_page() {
+            break;
+        }
+    }
 }
 
 thread_local! {
-    static APP: RefCell<Option<App>> = const { RefCell::new(None) };
+    /// The token display of the page started last, for [`bench_display_ticks`] only: a weak
+    /// handle to the drawing part of the panel. The app itself is owned by its loop, which a
+    /// synchronous export cannot wait for; the display is all the bench draws.
+    static DISPLAY: std::cell::RefCell<Weak<std::cell::RefCell<Display>>> =
+        const { std::cell::RefCell::new(Weak::new()) };
 }
-
-/// How many timer ticks the start-up token work waits for the app to be in place.
-const APP_WAIT_TICKS: u32 = 100;
 
 /// How long the bank waits for the token's code before it is drawn anyway, in milliseconds.
 const BANK_WAIT_MS: u32 = 250;
 
-/// Starts the page.
+/// Starts the page; resolves once the token and the bank are on show.
+///
+/// The order is what makes the first code fast:
+/// 1. the token's stored list is read (and, on a first visit, a token issued) in a task that
+///    starts before anything is drawn, so its storage reads overlap the drawing; its answer
+///    queues until the loop runs;
+/// 2. the token panel is mounted (drawn busy), the app's loop starts and the display ticks;
+/// 3. the bank waits for the token's code, or [`BANK_WAIT_MS`] at most (a first visit's
+///    issuing, or slow storage, never keeps the bank away for longer), then for one painted
+///    frame ([`super::page::painted`]): laying out the whole page at once put the code on
+///    screen about 150 ms later on a first visit (A/B, `scripts/bench.py load`'s "painted");
+/// 4. the bank and the tour are mounted and handed to the loop; presses on them queue behind.
 pub async fn start() -> Result<(), StartError> {
     let document = web_sys::window()
         .and_then(|w| w.document())
@@ -88,36 +314,40 @@ pub async fn start() -> Result<(), StartError> {
     };
     let service = Rc::new(service);
     let store = Rc::new(WalletStore::new(TOKEN_PREFIX));
-    // The token's stored list is read (and, on a first visit, a token issued) in a task that
-    // starts before anything is drawn: its storage reads overlap the drawing below (the panel
-    // is drawn busy, waiting for this work). `start` returns once the token and the bank are
-    // on show.
-    let label = webtoken_token::text::Text::DefaultLabel
-        .get(page_lang(&document))
-        .to_owned();
-    let token_ready = run_token_work_with(
-        TokenWork::Start(label),
+    let queue = Rc::new(Queue::default());
+    let dispatch = Dispatch {
+        queue: Rc::clone(&queue),
+        wrap: std::convert::identity,
+    };
+    // 1. The token's work, before anything is drawn.
+    let [start_work, persist_work] = webtoken_token::panel::boot(page_lang(&document));
+    // Resolves once the panel has handled the work's answer (queued behind it).
+    let token_ready = spawn_token_work(
+        start_work,
         Rc::clone(&store),
-        Some(Rc::clone(&service)),
+        Rc::clone(&service),
+        dispatch.clone(),
     );
     let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(
         &wasm_bindgen::JsValue::UNDEFINED,
     ))
     .await;
+    // 2. The panel, the lab's switch, the loop.
     let token = TokenPanel::mount(
         page,
         &document,
         Rc::clone(&store),
         Rc::clone(&service),
-        token_message,
+        dispatch.to(AppMessage::Token),
     )
     .map_err(StartError::Page)?;
     super::page::mark("webtoken-token-mounted");
+    DISPLAY.with(|cell| *cell.borrow_mut() = token.display());
     let lab = LabPanel::mount(
         &document,
         lab_panel::asked_in_address(),
         matches!(choice, Ok(true)),
-        lab_message,
+        dispatch.to(AppMessage::Lab),
     );
     let app = App {
         service: Rc::clone(&service),
@@ -125,13 +355,20 @@ pub async fn start() -> Result<(), StartError> {
         bank: None,
         lab,
         tour: None,
+        dispatch: dispatch.clone(),
     };
-    APP.with(|cell| *cell.borrow_mut() = Some(app));
-    tick_token();
-    let _ = run_token_work(TokenWork::Persist, store);
-    // The code first: the bank is drawn once the token shows its code, or after
-    // BANK_WAIT_MS at most (a first visit's issuing, or storage that is slow to answer, never
-    // keeps the bank away for longer), then one frame later (page::painted).
+    // The first tick draws the panel (busy, unless the start-up work has answered already:
+    // its answer, queued before, is handled first) and starts the display's timer.
+    dispatch.send(AppMessage::Tick);
+    wasm_bindgen_futures::spawn_local(run(app, queue));
+    // Nobody waits for this one: the panel shows its outcome.
+    let _ = spawn_token_work(
+        persist_work,
+        Rc::clone(&store),
+        Rc::clone(&service),
+        dispatch.clone(),
+    );
+    // 3. The code first.
     let bank_wait = wasm_bindgen_futures::future_to_promise(async {
         gloo_timers::future::TimeoutFuture::new(BANK_WAIT_MS).await;
         Ok(wasm_bindgen::JsValue::UNDEFINED)
@@ -141,18 +378,13 @@ pub async fn start() -> Result<(), StartError> {
         &bank_wait,
     )))
     .await;
-    // The frame with the code is drawn before the bank's screens are built: laying out the
-    // whole page at once put the code on screen about 150 ms later on a first visit (A/B,
-    // scripts/bench.py load's "painted").
     super::page::painted().await;
-    let bank = BankView::mount(&document, bank_message).map_err(StartError::Bank)?;
+    // 4. The bank and the tour.
+    let bank =
+        BankView::mount(&document, dispatch.to(AppMessage::Bank)).map_err(StartError::Bank)?;
     super::page::mark("webtoken-bank-mounted");
-    APP.with(|cell| {
-        if let Some(app) = cell.borrow_mut().as_mut() {
-            app.bank = bank;
-            app.tour = TourView::mount(&document, tour_message);
-        }
-    });
+    let tour = TourView::mount(&document, dispatch.to(AppMessage::Tour));
+    dispatch.send(AppMessage::Mounted(Box::new((bank, tour))));
     match choice {
         Ok(true) => wasm_bindgen_futures::spawn_local(check_clock(Rc::clone(&service))),
         Ok(false) => {}
@@ -164,9 +396,16 @@ pub async fn start() -> Result<(), StartError> {
             ),
         ),
     }
-    // The task always settles the promise (its work handles every error itself).
+    // The start-up work always answers (it handles every error itself).
     let _ = wasm_bindgen_futures::JsFuture::from(token_ready).await;
+    // The bank is in place too, once the loop has taken it.
+    let _ = wasm_bindgen_futures::JsFuture::from(settled(&dispatch)).await;
     Ok(())
+}
+
+/// A promise that resolves once the loop has handled every message queued before now.
+fn settled(dispatch: &Dispatch<AppMessage>) -> js_sys::Promise {
+    js_sys::Promise::new(&mut |resolve, _| dispatch.send(AppMessage::Settle(resolve)))
 }
 
 /// The token service the page's address asks for: `?service=same-origin`, or
@@ -249,22 +488,23 @@ pub fn bench_display_ticks(ticks: u32) -> Vec<f64> {
     let mut drawn = 0u32;
     // The time steps the display went through: the draws really moved the code on.
     let (mut steps, mut last) = (0u32, None);
-    APP.with(|cell| {
-        if let Ok(mut app) = cell.try_borrow_mut()
-            && let Some(app) = app.as_mut()
-        {
-            for tick in 1..=i64::from(ticks) {
-                clock::set_offset(start.saturating_add(tick));
-                app.token.redraw();
-                drawn += 1;
-                let step = app.token.showing().map(|s| s.step);
-                if step.is_some() && step != last {
-                    steps += 1;
-                    last = step;
-                }
+    let display = DISPLAY.with(|cell| cell.borrow().upgrade());
+    // The loop borrows the display only while it draws, never across an `await`, and this
+    // export is called from JavaScript, never during a draw.
+    if let Some(display) = display
+        && let Ok(mut display) = display.try_borrow_mut()
+    {
+        for tick in 1..=i64::from(ticks) {
+            clock::set_offset(start.saturating_add(tick));
+            display.draw(clock::now_seconds());
+            drawn += 1;
+            let step = display.showing().map(|s| s.step);
+            if step.is_some() && step != last {
+                steps += 1;
+                last = step;
             }
         }
-    });
+    }
     clock::set_offset(start);
     vec![before, memory(), f64::from(drawn), f64::from(steps)]
 }
@@ -274,195 +514,4 @@ pub fn new_version_ready() {
     if let Some(document) = web_sys::window().and_then(|w| w.document()) {
         show_status(&document, Words::NewVersion.get(page_lang(&document)));
     }
-}
-
-/// The token panel's timer callback; the time lab follows each second.
-fn tick_token() {
-    APP.with(|cell| {
-        if let Some(app) = cell.borrow_mut().as_mut() {
-            app.token.tick(tick_token);
-            app.refresh_tour();
-            read_lab(app);
-        }
-    });
-}
-
-/// The time lab's listeners and tasks call this. A shifted clock redraws the token at once.
-fn lab_message(message: LabMessage) {
-    APP.with(|cell| {
-        let Ok(mut app) = cell.try_borrow_mut() else {
-            // Sent while the app is busy (an event fired during a render): handle it next.
-            wasm_bindgen_futures::spawn_local(async move { lab_message(message) });
-            return;
-        };
-        let Some(app) = app.as_mut() else {
-            return;
-        };
-        let Some(lab) = app.lab.as_mut() else {
-            return;
-        };
-        if lab.update(message) == LabEffect::ClockMoved {
-            app.token.redraw();
-            read_lab(app);
-        }
-    });
-}
-
-/// While the time lab is open, notes the token's code and reads the token service for it in a
-/// task (which holds no borrow of the app across its `await`s).
-fn read_lab(app: &mut App) {
-    let Some(request) = app
-        .lab
-        .as_mut()
-        .and_then(|lab| lab.observe(app.token.showing()))
-    else {
-        return;
-    };
-    let service = Rc::clone(&app.service);
-    wasm_bindgen_futures::spawn_local(async move {
-        if let Some(message) = lab_panel::read(request, service).await {
-            lab_message(message);
-        }
-    });
-}
-
-/// The bank view's listeners call this: the message is handled, and the token-service work it
-/// asks for runs in a task that holds no borrow of the app across its `await`s.
-fn bank_message(message: BankMessage) {
-    let work = APP.with(|cell| {
-        let Ok(mut app) = cell.try_borrow_mut() else {
-            // Sent while the app is busy (an event fired during a render): handle it next.
-            wasm_bindgen_futures::spawn_local(async move { bank_message(message) });
-            return None;
-        };
-        let app = app.as_mut()?;
-        let commands = app.bank.as_mut()?.update(message);
-        // The bank may have switched the page's language: the token panel (and the title and
-        // header it labels) follows at once, not at its next tick.
-        app.token.redraw();
-        app.refresh_tour();
-        (!commands.is_empty()).then(|| (Rc::clone(&app.service), commands))
-    });
-    if let Some((service, commands)) = work {
-        wasm_bindgen_futures::spawn_local(async move {
-            for command in commands {
-                if let Some(answer) = service.execute(command, clock::now_seconds()).await {
-                    bank_message(BankMessage::Bank(answer));
-                }
-                // The lab shows the outcome at once, not at the next second.
-                APP.with(|cell| {
-                    if let Ok(mut app) = cell.try_borrow_mut()
-                        && let Some(app) = app.as_mut()
-                    {
-                        read_lab(app);
-                    }
-                });
-            }
-        });
-    }
-}
-
-/// The token panel's listeners call this: the message is handled, and the work it asks for
-/// runs in a task that holds no borrow of the app across its `await`s.
-fn token_message(message: TokenMessage) {
-    let work = APP.with(|cell| {
-        let Ok(mut app) = cell.try_borrow_mut() else {
-            // Sent while the app is busy (an event fired during a render): handle it next.
-            wasm_bindgen_futures::spawn_local(async move { token_message(message) });
-            return None;
-        };
-        let app = app.as_mut()?;
-        let work = app.token.update(message);
-        // A token issued, chosen or unlocked shows in the lab at once.
-        read_lab(app);
-        app.refresh_tour();
-        Some((work?, app.token.store()))
-    });
-    if let Some((work, store)) = work {
-        // Nobody waits for this one: the panel shows its outcome.
-        let _ = run_token_work(work, store);
-    }
-}
-
-/// The tour's listeners call this.
-fn tour_message(event: TourEvent) {
-    APP.with(|cell| {
-        let Ok(mut app) = cell.try_borrow_mut() else {
-            // Sent while the app is busy (an event fired during a render): handle it next.
-            wasm_bindgen_futures::spawn_local(async move { tour_message(event) });
-            return;
-        };
-        if let Some(tour) = app.as_mut().and_then(|app| app.tour.as_mut()) {
-            tour.update(event);
-        }
-    });
-}
-
-/// Whether the app is in place (stored, and not borrowed right now).
-fn app_in_place() -> bool {
-    APP.with(|cell| cell.try_borrow().is_ok_and(|app| app.is_some()))
-}
-
-/// Waits until the app is in place (the start-up work begins before the panel is mounted),
-/// [`APP_WAIT_TICKS`] timer ticks at most.
-async fn wait_for_app() {
-    for _ in 0..APP_WAIT_TICKS {
-        if app_in_place() {
-            return;
-        }
-        gloo_timers::future::TimeoutFuture::new(0).await;
-    }
-}
-
-/// Runs the token panel's work and reports back to it; the promise resolves when it is done.
-fn run_token_work(work: TokenWork, store: Rc<WalletStore>) -> js_sys::Promise {
-    let service = APP.with(|cell| {
-        cell.try_borrow()
-            .ok()
-            .and_then(|app| app.as_ref().map(|app| Rc::clone(&app.service)))
-    });
-    run_token_work_with(work, store, service)
-}
-
-/// [`run_token_work`] with the token service given (at start-up, before the app is stored).
-/// The answer goes to the panel through the app: work that ends before the app is in place
-/// (storage that is unavailable answers at once) waits for it, a few ticks at most.
-fn run_token_work_with(
-    work: TokenWork,
-    store: Rc<WalletStore>,
-    service: Option<Rc<ServiceHandle>>,
-) -> js_sys::Promise {
-    let mut done = None;
-    let promise = js_sys::Promise::new(&mut |resolve, _| done = Some(resolve));
-    wasm_bindgen_futures::spawn_local(async move {
-        if let Some(service) = service {
-            // What the work shows on its way goes to the panel at once, or as soon as the
-            // panel is in place (a first visit's token is issued before it is): the newest one
-            // only, kept in `waiting` for one delivering task. The answer has the last word:
-            // whatever is still waiting when it comes is dropped.
-            let waiting: Rc<RefCell<Option<TokenMessage>>> = Rc::default();
-            let show = |message| {
-                if app_in_place() {
-                    token_message(message);
-                } else if waiting.borrow_mut().replace(message).is_none() {
-                    let waiting = Rc::clone(&waiting);
-                    wasm_bindgen_futures::spawn_local(async move {
-                        wait_for_app().await;
-                        let message = waiting.borrow_mut().take();
-                        if let Some(message) = message {
-                            token_message(message);
-                        }
-                    });
-                }
-            };
-            let answer = token_panel::run(work, store, service, &show).await;
-            waiting.borrow_mut().take();
-            wait_for_app().await;
-            token_message(answer);
-        }
-        if let Some(resolve) = done {
-            let _ = resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);
-        }
-    });
-    promise
 }

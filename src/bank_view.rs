@@ -18,7 +18,8 @@ use web_sys::{Document, Element};
 use self::frame::{Frame, FrameState};
 use self::persist::Persist;
 use self::screen::{Built, Shape};
-use self::words::Words;
+use crate::app::Dispatch;
+use webtoken_bank::reset::{Reset, ResetEvent};
 use webtoken_bank::{Bank, BankError, Command, Event, Lang, Screen, transition};
 
 /// What the bank section sends: an event of the bank's screens, or a press on the frame.
@@ -45,9 +46,8 @@ pub struct BankView {
     screen: Screen,
     lang: Lang,
     persist: Persist,
-    confirming_reset: bool,
-    reset_outcome: Option<Words>,
-    dispatch: fn(Message),
+    reset: Reset,
+    dispatch: Dispatch<Message>,
 }
 
 impl BankView {
@@ -62,14 +62,14 @@ impl BankView {
     /// Renders the bank into the page's `[data-testid="bank"]` section, its controls sending
     /// [`Message`]s to `dispatch`, in the page's language. `Ok(None)` when the page has no bank section (the token
     /// runs alone); an error when the demo customers cannot be made.
-    pub fn mount(doc: &Document, dispatch: fn(Message)) -> Result<Option<Self>, BankError> {
+    pub fn mount(doc: &Document, dispatch: Dispatch<Message>) -> Result<Option<Self>, BankError> {
         let Some(root) = find(doc) else {
             return Ok(None);
         };
         let mut persist = Persist::open();
         let lang = crate::page::page_lang(doc);
         let bank = persist.load()?;
-        let frame = Frame::build(doc, &root, dispatch);
+        let frame = Frame::build(doc, &root, &dispatch);
         let mut view = Self {
             doc: doc.clone(),
             frame,
@@ -78,8 +78,7 @@ impl BankView {
             screen: Screen::default(),
             lang,
             persist,
-            confirming_reset: false,
-            reset_outcome: None,
+            reset: Reset::Idle,
             dispatch,
         };
         view.render(false);
@@ -98,7 +97,7 @@ impl BankView {
         match message {
             Message::Bank(event) => {
                 if matches!(event, Event::Press(_)) {
-                    self.reset_outcome = None;
+                    self.reset = self.reset.update(ResetEvent::Press, false).0;
                 }
                 if let Some(newer) = self.persist.refresh() {
                     self.bank = newer;
@@ -117,29 +116,27 @@ impl BankView {
                 self.lang = self.lang.toggled();
                 self.persist.set_lang(self.lang);
             }
-            Message::AskReset => {
-                self.confirming_reset = !self.screen.is_busy();
-                self.reset_outcome = None;
-            }
-            Message::CancelReset => self.confirming_reset = false,
-            Message::ConfirmReset => {
-                // A screen awaiting an answer keeps its bank; the button is disabled then.
-                if self.confirming_reset && !self.screen.is_busy() {
-                    self.reset_outcome = Some(match Bank::demo() {
-                        Ok(bank) => {
-                            self.bank = bank;
-                            self.screen = Screen::default();
-                            self.persist.replace(&self.bank);
-                            Words::ResetDone
-                        }
-                        Err(_) => Words::ResetFailed,
-                    });
+            Message::AskReset | Message::CancelReset | Message::ConfirmReset => {
+                let event = match message {
+                    Message::AskReset => ResetEvent::Ask,
+                    Message::CancelReset => ResetEvent::Cancel,
+                    _ => ResetEvent::Confirm,
+                };
+                let (reset, go) = self.reset.update(event, self.screen.is_busy());
+                self.reset = reset;
+                if go {
+                    let made = Bank::demo();
+                    self.reset = Reset::done(made.is_ok());
+                    if let Ok(bank) = made {
+                        self.bank = bank;
+                        self.screen = Screen::default();
+                        self.persist.replace(&self.bank);
+                    }
                 }
-                self.confirming_reset = false;
             }
         }
         self.render(true);
-        match (asked, self.confirming_reset) {
+        match (asked, self.reset.asking()) {
             (FrameFocus::Question, true) => self.frame.focus_confirm(),
             (FrameFocus::Reset, _) => self.frame.focus_reset(),
             _ => {}
@@ -154,8 +151,8 @@ impl BankView {
         self.frame.render(&FrameState {
             lang: self.lang,
             keeping: &self.persist.keeping,
-            confirming_reset: self.confirming_reset,
-            reset_outcome: self.reset_outcome,
+            confirming_reset: self.reset.asking(),
+            reset_outcome: self.reset.outcome(),
             busy: view.busy,
         });
         let shape = Shape::of(&view, self.lang);
@@ -168,7 +165,7 @@ impl BankView {
                 &self.frame.screen,
                 &view,
                 self.lang,
-                self.dispatch,
+                &self.dispatch,
             ));
         }
         let host = &self.frame.screen;

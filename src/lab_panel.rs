@@ -11,26 +11,18 @@ use std::rc::Rc;
 use gloo_events::EventListener;
 use web_sys::{Document, Element, HtmlButtonElement};
 
+use super::app::Dispatch;
 use super::bank_view::dom::{attr, button, child, message, set_text, show, text_child};
 use super::clock;
 use super::page::{page_lang, query_value};
 use super::service::ServiceHandle;
 use super::token_panel::Showing;
-use webtoken_bank::lab::{CodeLine, History, Report, Service, Shift};
+use webtoken_bank::lab::panel::{Effect as LabEffect, Lab, Request, Seen};
+use webtoken_bank::lab::{CodeLine, Shift, Shown};
 use webtoken_engine::i18n::Lang;
 use webtoken_engine::i18n::lab::Text;
-use webtoken_engine::token_id::TokenId;
 
-/// What the lab's controls and tasks send.
-#[derive(Debug)]
-pub enum Message {
-    /// The footer switch.
-    Toggle,
-    /// A clock control.
-    Shift(Shift),
-    /// The answer to a [`Request`], with its number.
-    Report(u64, Report),
-}
+pub use webtoken_bank::lab::panel::Message;
 
 /// What the page does after a message.
 #[derive(Debug, PartialEq, Eq)]
@@ -39,15 +31,6 @@ pub enum Effect {
     None,
     /// The clock moved: redraw the token, then read the service again.
     ClockMoved,
-}
-
-/// A reading of the token service for the panel, to run with [`read`].
-#[derive(Debug)]
-pub struct Request {
-    number: u64,
-    report: Report,
-    /// The credential to inspect in the in-page service (`None`: nothing to ask).
-    token_id: Option<TokenId>,
 }
 
 /// The panel's elements, present while it is open; dropping them removes the section.
@@ -88,14 +71,12 @@ pub struct LabPanel {
     main: Element,
     /// Whether the page uses a remote token service (which keeps its own clock).
     remote: bool,
-    dispatch: fn(Message),
+    dispatch: Dispatch<Message>,
     switch: HtmlButtonElement,
+    /// The panel's state (open or not, its readings).
+    lab: Lab,
+    /// The panel's elements while it is open.
     open: Option<Open>,
-    history: History<(u32, Option<TokenId>)>,
-    report: Option<Report>,
-    /// Requests sent; an answer to an older one than the last shown is dropped.
-    asked: u64,
-    shown: u64,
     lang: Option<Lang>,
     _switch: EventListener,
 }
@@ -110,24 +91,27 @@ pub fn asked_in_address() -> bool {
 impl LabPanel {
     /// Adds the switch to the page's footer, and opens the panel (at the end of `<main>`) when
     /// `open`. `None` on a page without a footer or a `<main>`.
-    pub fn mount(doc: &Document, open: bool, remote: bool, dispatch: fn(Message)) -> Option<Self> {
+    pub fn mount(
+        doc: &Document,
+        open: bool,
+        remote: bool,
+        dispatch: Dispatch<Message>,
+    ) -> Option<Self> {
         let find = |selector: &str| doc.query_selector(selector).ok().flatten();
         let (footer, main) = (find("footer")?, find("main")?);
         let holder = child(doc, &footer, "p", "lab-switch");
         let switch = button(doc, &holder, "lab-toggle", "button", "");
         attr(&switch, "data-testid", "lab-toggle");
-        let listener = EventListener::new(&switch, "click", move |_| dispatch(Message::Toggle));
+        let toggle = dispatch.clone();
+        let listener = EventListener::new(&switch, "click", move |_| toggle.send(Message::Toggle));
         let mut lab = Self {
             doc: doc.clone(),
             main,
             remote,
             dispatch,
             switch,
+            lab: Lab::new(open),
             open: None,
-            history: History::default(),
-            report: None,
-            asked: 0,
-            shown: 0,
             lang: None,
             _switch: listener,
         };
@@ -140,31 +124,21 @@ impl LabPanel {
 
     /// Handles a message; what the page must do next.
     pub fn update(&mut self, message: Message) -> Effect {
-        let effect = match message {
-            Message::Toggle => {
-                if self.open.take().is_none() {
-                    self.open = Some(self.build());
-                    self.lang = None;
-                } else {
-                    // Closing puts the clock back: the page never stays shifted unseen.
-                    self.history.clear();
-                    self.report = None;
-                }
-                clock::set_offset(0);
+        let effect = self.lab.update(message, clock::offset());
+        if self.lab.is_open() != self.open.is_some() {
+            // Closing drops the panel's elements (the section is removed).
+            self.open = None;
+            if self.lab.is_open() {
+                self.open = Some(self.build());
+            }
+            self.lang = None;
+        }
+        let effect = match effect {
+            LabEffect::SetOffset(offset) => {
+                clock::set_offset(offset);
                 Effect::ClockMoved
             }
-            Message::Shift(shift) if self.open.is_some() => {
-                clock::set_offset(shift.apply(clock::offset()));
-                Effect::ClockMoved
-            }
-            Message::Shift(_) => Effect::None,
-            Message::Report(number, report) => {
-                if number >= self.shown && self.open.is_some() {
-                    self.shown = number;
-                    self.report = Some(report);
-                }
-                Effect::None
-            }
+            _ => Effect::None,
         };
         self.render();
         effect
@@ -173,37 +147,16 @@ impl LabPanel {
     /// Notes what the token displays now; while the panel is open, the reading of the token
     /// service to run next.
     pub fn observe(&mut self, showing: Option<&Showing>) -> Option<Request> {
-        self.open.as_ref()?;
-        match showing {
-            Some(showing) => self.history.observe(
-                showing.token.clone(),
-                webtoken_bank::lab::Shown {
-                    code: showing.code.clone(),
-                    step: showing.step,
-                },
-            ),
-            None => self.history.clear(),
-        }
-        let report = Report::new(
-            clock::offset(),
-            clock::now_seconds(),
-            showing.map(|s| s.params),
-            self.history.codes(),
-        );
-        let token_id = showing.and_then(|s| s.token.1.clone());
-        let (report, token_id) = match (showing, token_id) {
-            // That the service keeps its own clock matters most, token or not.
-            _ if self.remote => (report.without_service(Service::Remote), None),
-            (None, _) => (report, None),
-            (Some(_), None) => (report.without_service(Service::NotIssued), None),
-            (Some(_), Some(id)) => (report, Some(id)),
-        };
-        self.asked += 1;
-        Some(Request {
-            number: self.asked,
-            report,
-            token_id,
-        })
+        let seen = showing.map(|showing| Seen {
+            token: showing.token.clone(),
+            params: showing.params,
+            shown: Shown {
+                code: showing.code.clone(),
+                step: showing.step,
+            },
+        });
+        self.lab
+            .observe(seen, clock::offset(), clock::now_seconds(), self.remote)
     }
 
     /// Builds the panel at the end of the page's `<main>`.
@@ -224,7 +177,6 @@ impl LabPanel {
         let controls = child(doc, &root, "div", "lab-controls");
         attr(&controls, "role", "group");
         labels.push((controls.clone(), Text::ControlsLabel, Some("aria-label")));
-        let dispatch = self.dispatch;
         let mut listeners = Vec::new();
         for shift in Shift::ALL {
             let class = if shift == Shift::Reset {
@@ -238,8 +190,9 @@ impl LabPanel {
             labels.push((control.clone().into(), label, None));
             // A tooltip, not an `aria-label`: the spoken name must contain the visible one.
             labels.push((control.clone().into(), spoken, Some("title")));
+            let dispatch = self.dispatch.clone();
             listeners.push(EventListener::new(&control, "click", move |_| {
-                dispatch(Message::Shift(shift))
+                dispatch.send(Message::Shift(shift))
             }));
         }
 
@@ -313,7 +266,7 @@ impl LabPanel {
                 }
             }
         }
-        let Some(report) = &self.report else {
+        let Some(report) = self.lab.report() else {
             return;
         };
         let view = report.view(lang);
@@ -372,5 +325,5 @@ pub async fn read(request: Request, service: Rc<ServiceHandle>) -> Option<Messag
         Some(id) => service.peek(|service| report.checked(service, &id)).await?,
         None => report,
     };
-    Some(Message::Report(number, report))
+    Some(Message::Report(number, Box::new(report)))
 }

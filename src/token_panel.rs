@@ -1,13 +1,14 @@
-//! The token panel: the customer's software token on the page.
+//! The token panel in the browser: the customer's software token on the page.
 //!
-//! It shows the active token of the customer's list (Token ID, code, seconds left with a bar,
-//! the next code), and lets the customer get a token from the token service, import one from
-//! an `otpauth://` URI, rename, delete and export tokens, and protect them with a passphrase.
-//! Presses become [`Message`]s; [`TokenPanel::update`] changes the panel's state and may ask for
-//! [`Work`] (storage, WebCrypto, the token service), which [`run`] does asynchronously and
-//! answers with another message. All text is set as text, never as HTML.
+//! What the panel does is decided by the pure core ([`webtoken_token::panel`]): its state,
+//! the [`Message`]s that change it, the [`Effect`]s it asks for and the view it shows. This
+//! shell looks the panel's elements up once, turns presses into messages (reading a field at
+//! its press), draws the view, and runs the effects ([`run`]: storage, WebCrypto, the token
+//! service, the clipboard), whose answers come back as messages through the app's queue. All
+//! text is set as text, never as HTML.
 
-use std::rc::Rc;
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use gloo_events::EventListener;
@@ -17,157 +18,21 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Document, Element, HtmlInputElement};
 use zeroize::Zeroizing;
 
+use super::app::Dispatch;
 use super::clock;
 use super::page::{MissingElement, Page, set_text};
 use super::sealed::NotSaved;
 use super::service::ServiceHandle;
 use super::token_store::{ChangeError, WalletStore};
-use webtoken_engine::Params;
-use webtoken_engine::group_code;
-use webtoken_engine::token_id::TokenId;
-use webtoken_token::CodeDisplay;
-use webtoken_token::otpauth::{KeyUri, OtpauthError};
+use webtoken_token::otpauth::KeyUri;
+use webtoken_token::panel::{
+    CodeView, ExportView, Field, ListEntry, Panel, PanelView, Problem, Storage, Typed,
+};
+pub use webtoken_token::panel::{Effect, Message, Notice, Showing};
 use webtoken_token::qr::{EcLevel, QrCode};
 use webtoken_token::text::{Lang, Text};
-use webtoken_token::vault::VaultError;
-use webtoken_token::wallet::{SERVICE_ISSUER, Wallet, WalletError, WalletOp, WalletToken};
+use webtoken_token::wallet::{SERVICE_ISSUER, WalletOp, WalletToken};
 use webtoken_token_service::Issued;
-
-/// What the panel's controls and tasks send.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum Message {
-    /// 「トークンを取得」.
-    New,
-    /// A token of the list was chosen.
-    Select(u32),
-    /// The copy button.
-    Copy,
-    /// The rename button.
-    Rename,
-    /// The delete button: asks first.
-    AskDelete,
-    /// Deletion confirmed.
-    ConfirmDelete,
-    /// Deletion or discarding cancelled.
-    Cancel,
-    /// The export button: shows the warning.
-    AskExport,
-    /// The warning accepted: shows the URI and the QR code.
-    ShowExport,
-    /// Hides the export.
-    HideExport,
-    /// The import button.
-    Import,
-    /// Sets a passphrase.
-    SetPassphrase,
-    /// Removes the passphrase.
-    RemovePassphrase,
-    /// Unlocks with the passphrase typed.
-    Unlock,
-    /// Asks before deleting unreadable stored data.
-    AskDiscard,
-    /// Deleting unreadable data confirmed.
-    ConfirmDiscard,
-    /// Another tab changed the stored list.
-    StorageChanged,
-    /// Whether persistent storage was granted (`None`: the browser cannot tell).
-    Persisted(Option<bool>),
-    /// A task finished, with what to tell the customer.
-    Done(Option<Notice>),
-    /// A copy to the clipboard finished (it runs beside other work, and ends none).
-    Copied(Notice),
-    /// A task has the list to show before it is saved (a token just issued, whose code the
-    /// customer can read while the list is written); the task goes on.
-    Shown(Wallet),
-}
-
-impl Message {
-    /// Whether the message asks for work that changes the list (which one task at a time does).
-    fn starts_work(&self) -> bool {
-        matches!(
-            self,
-            Message::Select(_)
-                | Message::New
-                | Message::Rename
-                | Message::ConfirmDelete
-                | Message::Import
-                | Message::SetPassphrase
-                | Message::RemovePassphrase
-                | Message::Unlock
-                | Message::ConfirmDiscard
-        )
-    }
-}
-
-/// Work for [`run`], outside any borrow of the panel. (No `Debug`: it may carry a passphrase.)
-#[non_exhaustive]
-pub enum Work {
-    /// Reads the stored list at start; on a first visit (nothing stored), gets a token from the
-    /// token service and labels it `label`, as the bank's customer guide starts.
-    Start(String),
-    /// Reads the stored list again (another tab wrote).
-    Load,
-    /// Gets a token from the token service and adds it, labelled.
-    Issue(String),
-    /// Changes the list, then says `done`.
-    Apply(WalletOp, Text),
-    /// Copies a code to the clipboard.
-    Copy(String),
-    /// Unlocks the list.
-    Unlock(Zeroizing<String>),
-    /// Protects the list with a passphrase.
-    SetPassphrase(Zeroizing<String>),
-    /// Goes back to the device key.
-    RemovePassphrase,
-    /// Deletes unreadable stored data.
-    Discard,
-    /// Asks for persistent storage.
-    Persist,
-}
-
-/// A message for the customer, rendered in the page's language.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Notice {
-    /// Good news.
-    Info(Text),
-    /// A problem described by the catalogue.
-    Problem(Text),
-    /// A bad `otpauth://` URI.
-    Otpauth(OtpauthError),
-    /// The list refused a change.
-    Wallet(WalletError),
-    /// A storage or passphrase problem.
-    Vault(VaultError),
-}
-
-impl Notice {
-    fn text(&self, lang: Lang) -> String {
-        let pick = |ja: String, en: String| if lang == Lang::En { en } else { ja };
-        match self {
-            Notice::Info(t) | Notice::Problem(t) => t.get(lang).to_owned(),
-            Notice::Otpauth(e) => pick(e.message_ja(), e.message_en()),
-            Notice::Wallet(e) => pick(e.message_ja(), e.message_en()),
-            Notice::Vault(e) => pick(e.message_ja(), e.message_en()),
-        }
-    }
-
-    fn is_error(&self) -> bool {
-        !matches!(self, Notice::Info(_))
-    }
-}
-
-impl From<ChangeError> for Notice {
-    fn from(e: ChangeError) -> Self {
-        match e {
-            ChangeError::Wallet(e) => Notice::Wallet(e),
-            ChangeError::Vault(e) => Notice::Vault(e),
-            ChangeError::Locked => Notice::Problem(Text::NeedUnlock),
-            _ => Notice::Problem(Text::NotSavedFailed),
-        }
-    }
-}
 
 macro_rules! elements {
     ($($field:ident => $id:literal,)*) => {
@@ -241,34 +106,67 @@ elements! {
     discard_no => "token-discard-no",
 }
 
-/// What the token displays, for the staff's time lab: the codes it shows anyway, never the
-/// secret.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Showing {
-    /// The token in the list, and its Token ID when the token service issued it.
-    pub token: (u32, Option<TokenId>),
-    /// Its code parameters.
-    pub params: Params,
-    /// The code on show, digits only.
-    pub code: String,
-    /// The code's time step.
-    pub step: u64,
-}
-
-/// Ids and labels of the tokens listed, the active one, and whether the panel was busy.
-type DrawnList = (Vec<(u32, String)>, Option<u32>, bool);
-
-/// What the export part shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Export {
-    Hidden,
-    Warned,
-    Shown,
-}
-
-/// The token panel's state, its elements, its owned display timer and listeners.
-pub struct TokenPanel {
+/// The active token's code, next code and seconds left: the part of the panel drawn each
+/// second (and by the page-load bench).
+pub struct Display {
     page: Page,
+    /// The active token.
+    token: Option<WalletToken>,
+    /// What the display shows, as last drawn.
+    showing: Option<Showing>,
+}
+
+impl Display {
+    /// Draws the active token's code for Unix time `now`.
+    pub fn draw(&mut self, now: u64) {
+        let code = self.token.as_ref().map(|token| CodeView::at(token, now));
+        self.show(code.as_ref());
+    }
+
+    /// Writes `code` (`None`: no active token).
+    fn show(&mut self, code: Option<&Result<CodeView, String>>) {
+        let page = &self.page;
+        self.showing = None;
+        match code {
+            None => {
+                for el in [
+                    &page.token_id,
+                    &page.token_code,
+                    &page.token_next,
+                    &page.token_remaining,
+                ] {
+                    set_text(el, "");
+                }
+            }
+            Some(Ok(code)) => {
+                self.showing = Some(code.showing.clone());
+                set_text(&page.token_code, &code.code);
+                mark_first_code();
+                set_text(&page.token_next, &code.next);
+                set_text(&page.token_remaining, &code.remaining.to_string());
+                attr(&page.token_bar, "max", &code.period.to_string());
+                attr(&page.token_bar, "value", &code.remaining.to_string());
+            }
+            Some(Err(e)) => {
+                set_text(&page.token_code, "");
+                set_text(&page.token_next, "");
+                set_text(&page.status, e);
+            }
+        }
+    }
+
+    /// What the display shows, as last drawn.
+    pub fn showing(&self) -> Option<&Showing> {
+        self.showing.as_ref()
+    }
+}
+
+/// The list as last drawn, and whether it was drawn busy: drawn again only when it changed.
+type DrawnList = (Vec<ListEntry>, bool);
+
+/// The token panel: its state, its elements, its owned display timer and listeners.
+pub struct TokenPanel {
+    panel: Panel,
     els: Elements,
     /// Static labels (`data-t`) and their keys, rewritten when the language changes.
     labels: Vec<(Element, Text, Option<&'static str>)>,
@@ -276,29 +174,13 @@ pub struct TokenPanel {
     doc: Document,
     store: Rc<WalletStore>,
     service: Rc<ServiceHandle>,
-    wallet: Wallet,
     lang: Option<Lang>,
-    notice: Option<Notice>,
-    confirm_delete: bool,
-    confirm_discard: bool,
-    export: Export,
-    busy: bool,
-    reload_pending: bool,
-    persisted: Option<Option<bool>>,
-    /// The list as last drawn (ids, labels, active): redrawn only when it changed.
     drawn_list: Option<DrawnList>,
-    /// What the display shows, as last drawn.
-    showing: Option<Showing>,
+    /// The code display, shared with the page-load bench only (`app::bench_display_ticks`).
+    display: Rc<RefCell<Display>>,
     /// The timer that fires at the next whole second; owned, so dropping the panel stops it.
     timer: Option<Timeout>,
-    /// The timer that has just fired, kept until the next tick so that it is not dropped while
-    /// its own callback runs.
-    spent: Option<Timeout>,
     _listeners: Vec<EventListener>,
-}
-
-fn on_click(el: &Element, dispatch: fn(Message), message: fn() -> Message) -> EventListener {
-    EventListener::new(el, "click", move |_| dispatch(message()))
 }
 
 fn show(el: &Element, shown: bool) {
@@ -332,22 +214,54 @@ fn input_value(el: &Element) -> String {
         .unwrap_or_default()
 }
 
-fn clear_input(el: &Element) {
-    if let Some(input) = el.dyn_ref::<HtmlInputElement>() {
-        input.set_value("");
+/// What a press sends: a fixed message, or one made of what a field holds at the press.
+#[derive(Clone, Copy)]
+enum Press {
+    Fixed(fn() -> Message),
+    Read(fn(String) -> Message),
+}
+
+impl Press {
+    fn message(self, field: &Element) -> Message {
+        match self {
+            Press::Fixed(message) => message(),
+            Press::Read(message) => message(input_value(field)),
+        }
+    }
+}
+
+/// Why a store is not saved, for the core.
+fn problem(not_saved: NotSaved) -> Problem {
+    match not_saved {
+        NotSaved::Blocked => Problem::Blocked,
+        NotSaved::Full => Problem::Full,
+        NotSaved::NoKeys => Problem::NoKeys,
+        NotSaved::Unreadable(e) => Problem::Unreadable(e),
+        NotSaved::Locked => Problem::Locked,
+        _ => Problem::Failed,
+    }
+}
+
+/// What to tell the customer of a refused change.
+fn refused(e: ChangeError) -> Notice {
+    match e {
+        ChangeError::Wallet(e) => Notice::Wallet(e),
+        ChangeError::Vault(e) => Notice::Vault(e),
+        ChangeError::Locked => Notice::Problem(Text::NeedUnlock),
+        _ => Notice::Problem(Text::NotSavedFailed),
     }
 }
 
 impl TokenPanel {
-    /// Finds the panel's elements in `doc`, wires its controls to `dispatch` and shows the
-    /// list in `store`. Call [`TokenPanel::tick`] to start the display, and run
-    /// [`Work::Load`] and [`Work::Persist`].
+    /// Finds the panel's elements in `doc` and wires its controls to `dispatch`. It shows the
+    /// list in `store`, busy until the start-up work ([`webtoken_token::panel::boot`])
+    /// answers; call [`TokenPanel::tick`] to start the display.
     pub fn mount(
         page: Page,
         doc: &Document,
         store: Rc<WalletStore>,
         service: Rc<ServiceHandle>,
-        dispatch: fn(Message),
+        dispatch: Dispatch<Message>,
     ) -> Result<Self, MissingElement> {
         let els = Elements::find(doc)?;
         let mut labels = Vec::new();
@@ -369,37 +283,68 @@ impl TokenPanel {
                 }
             }
         }
-        let mut listeners = vec![
-            on_click(&els.new, dispatch, || Message::New),
-            on_click(&els.copy, dispatch, || Message::Copy),
-            on_click(&els.rename, dispatch, || Message::Rename),
-            on_click(&els.delete, dispatch, || Message::AskDelete),
-            on_click(&els.delete_yes, dispatch, || Message::ConfirmDelete),
-            on_click(&els.delete_no, dispatch, || Message::Cancel),
-            on_click(&els.export, dispatch, || Message::AskExport),
-            on_click(&els.export_show, dispatch, || Message::ShowExport),
-            on_click(&els.export_hide, dispatch, || Message::HideExport),
-            on_click(&els.export_cancel, dispatch, || Message::HideExport),
-            on_click(&els.import, dispatch, || Message::Import),
-            on_click(&els.pass_set, dispatch, || Message::SetPassphrase),
-            on_click(&els.pass_remove, dispatch, || Message::RemovePassphrase),
-            on_click(&els.unlock, dispatch, || Message::Unlock),
-            on_click(&els.discard, dispatch, || Message::AskDiscard),
-            on_click(&els.discard_yes, dispatch, || Message::ConfirmDiscard),
-            on_click(&els.discard_no, dispatch, || Message::Cancel),
-            // One listener for the whole list: the pressed item names its token.
-            EventListener::new(&els.list, "click", move |event| {
-                let id = event
-                    .target()
-                    .and_then(|t| t.dyn_into::<Element>().ok())
-                    .and_then(|el| el.closest("[data-token]").ok().flatten())
-                    .and_then(|el| el.get_attribute("data-token"))
-                    .and_then(|id| id.parse().ok());
-                if let Some(id) = id {
-                    dispatch(Message::Select(id));
+        let rename = Press::Read(Message::Rename);
+        let import = Press::Read(|text| Message::Import(Typed::new(text)));
+        let unlock = Press::Read(|text| Message::Unlock(Typed::new(text)));
+        let fixed = Press::Fixed;
+        let mut listeners = Vec::new();
+        for (button, press, field) in [
+            (&els.new, fixed(|| Message::New), None),
+            (&els.copy, fixed(|| Message::Copy), None),
+            (&els.rename, rename, Some(&els.rename_input)),
+            (&els.delete, fixed(|| Message::AskDelete), None),
+            (&els.delete_yes, fixed(|| Message::ConfirmDelete), None),
+            (&els.delete_no, fixed(|| Message::Cancel), None),
+            (&els.export, fixed(|| Message::AskExport), None),
+            (&els.export_show, fixed(|| Message::ShowExport), None),
+            (&els.export_hide, fixed(|| Message::HideExport), None),
+            (&els.export_cancel, fixed(|| Message::HideExport), None),
+            (&els.import, import, Some(&els.import_input)),
+            (
+                &els.pass_set,
+                Press::Read(|text| Message::SetPassphrase(Typed::new(text))),
+                Some(&els.pass_input),
+            ),
+            (&els.pass_remove, fixed(|| Message::RemovePassphrase), None),
+            (&els.unlock, unlock, Some(&els.unlock_input)),
+            (&els.discard, fixed(|| Message::AskDiscard), None),
+            (&els.discard_yes, fixed(|| Message::ConfirmDiscard), None),
+            (&els.discard_no, fixed(|| Message::Cancel), None),
+        ] {
+            let (dispatch, field) = (dispatch.clone(), field.unwrap_or(button).clone());
+            listeners.push(EventListener::new(button, "click", move |_| {
+                dispatch.send(press.message(&field));
+            }));
+        }
+        // Enter in a field presses its button.
+        for (input, press) in [
+            (&els.import_input, import),
+            (&els.unlock_input, unlock),
+            (&els.rename_input, rename),
+        ] {
+            let (dispatch, field) = (dispatch.clone(), input.clone());
+            listeners.push(EventListener::new(input, "keydown", move |event| {
+                let enter = event
+                    .dyn_ref::<web_sys::KeyboardEvent>()
+                    .is_some_and(|k| k.key() == "Enter");
+                if enter {
+                    dispatch.send(press.message(&field));
                 }
-            }),
-        ];
+            }));
+        }
+        // One listener for the whole list: the pressed item names its token.
+        let select = dispatch.clone();
+        listeners.push(EventListener::new(&els.list, "click", move |event| {
+            let id = event
+                .target()
+                .and_then(|t| t.dyn_into::<Element>().ok())
+                .and_then(|el| el.closest("[data-token]").ok().flatten())
+                .and_then(|el| el.get_attribute("data-token"))
+                .and_then(|id| id.parse().ok());
+            if let Some(id) = id {
+                select.send(Message::Select(id));
+            }
+        }));
         // Another tab wrote the list: read it again.
         if let Some(window) = web_sys::window() {
             let key = store.full_key();
@@ -408,258 +353,103 @@ impl TokenPanel {
                     .dyn_ref::<web_sys::StorageEvent>()
                     .is_some_and(|e| e.key().is_none_or(|k| k == key));
                 if ours {
-                    dispatch(Message::StorageChanged);
+                    dispatch.send(Message::StorageChanged);
                 }
             }));
         }
-        // Enter in a field presses its button.
-        for (input, message) in [
-            (&els.import_input, (|| Message::Import) as fn() -> Message),
-            (&els.unlock_input, || Message::Unlock),
-            (&els.rename_input, || Message::Rename),
-        ] {
-            listeners.push(EventListener::new(input, "keydown", move |event| {
-                let enter = event
-                    .dyn_ref::<web_sys::KeyboardEvent>()
-                    .is_some_and(|k| k.key() == "Enter");
-                if enter {
-                    dispatch(message());
-                }
-            }));
-        }
-        let wallet = store.wallet();
         Ok(Self {
-            page,
+            panel: Panel::new(store.wallet()),
             els,
             labels,
             doc: doc.clone(),
             store,
             service,
-            wallet,
             lang: None,
-            notice: None,
-            confirm_delete: false,
-            confirm_discard: false,
-            export: Export::Hidden,
-            busy: true,
-            reload_pending: false,
-            persisted: None,
             drawn_list: None,
-            showing: None,
+            display: Rc::new(RefCell::new(Display {
+                page,
+                token: None,
+                showing: None,
+            })),
             timer: None,
-            spent: None,
             _listeners: listeners,
         })
     }
 
-    /// The stored list, for tasks.
+    /// The stored list, for the work.
     pub fn store(&self) -> Rc<WalletStore> {
         Rc::clone(&self.store)
     }
 
-    /// Renders the display for the current second and schedules the next tick with `tick`.
-    pub fn tick(&mut self, tick: fn()) {
+    /// Renders the display for the current second and has `tick` told at the next one.
+    pub fn tick(&mut self, tick: Dispatch<()>) {
         let now_ms = clock::now_ms();
         self.render_at(clock::seconds_of(now_ms));
-        self.spent = self.timer.take();
-        self.timer = Some(Timeout::new(clock::ms_to_next_second(now_ms), tick));
+        // The fired timer is dropped here, in the loop, not inside its own callback.
+        self.timer = Some(Timeout::new(clock::ms_to_next_second(now_ms), move || {
+            tick.send(())
+        }));
     }
 
-    /// Draws the display again at once (the clock was shifted, or the page's language
+    /// Draws the panel again at once (the clock was shifted, or the page's language
     /// changed), leaving the timer as it is.
     pub fn redraw(&mut self) {
         self.render_at(clock::now_seconds());
     }
 
+    /// Whether the panel is still in the document.
+    pub fn on_page(&self) -> bool {
+        self.els.face.is_connected()
+    }
+
+    /// The code display, for the page-load bench.
+    pub fn display(&self) -> Weak<RefCell<Display>> {
+        Rc::downgrade(&self.display)
+    }
+
     /// What the display shows, as last drawn: for the staff's time lab.
-    pub fn showing(&self) -> Option<&Showing> {
-        self.showing.as_ref()
+    pub fn showing(&self) -> Option<Showing> {
+        self.display.borrow().showing.clone()
     }
 
-    fn active(&self) -> Option<&WalletToken> {
-        self.wallet.active()
-    }
-
-    /// Handles a message; the work it asks for, if any.
-    pub fn update(&mut self, message: Message) -> Option<Work> {
-        // While a task runs, nothing else starts (a new token's code shows while the token is
-        // still being saved). The buttons that would start one are disabled; a press that gets
-        // through anyway (a token in the list, Enter in a field) changes nothing, not even its
-        // field: what the customer typed is still there once the panel is ready.
-        if self.busy && message.starts_work() {
-            return None;
+    /// The state of storage, as the stores report it.
+    fn storage(&self) -> Storage {
+        Storage {
+            list: self.store.not_saved().map(problem),
+            passphrase: self.store.uses_passphrase(),
+            service: self.service.not_saved().map(problem),
         }
+    }
+
+    /// Handles a message and draws the panel; the work it asks for, for [`run`].
+    pub fn update(&mut self, message: Message) -> Vec<Effect> {
         let lang = self.lang.unwrap_or_default();
-        let work = match message {
-            Message::Done(notice) => {
-                self.busy = false;
-                self.wallet = self.store.wallet();
-                if notice.is_some() {
-                    self.notice = notice;
-                }
-                if self.reload_pending {
-                    self.reload_pending = false;
-                    self.busy = true;
-                    Some(Work::Load)
-                } else {
-                    None
-                }
-            }
-            // Only while the work that sent it runs: its answer has the last word.
-            Message::Shown(wallet) if self.busy => {
-                self.wallet = wallet;
-                None
-            }
-            Message::Shown(_) => None,
-            Message::Copied(notice) => {
-                self.notice = Some(notice);
-                None
-            }
-            Message::Persisted(granted) => {
-                self.persisted = Some(granted);
-                None
-            }
-            Message::StorageChanged if self.busy => {
-                self.reload_pending = true;
-                None
-            }
-            Message::StorageChanged => {
-                self.export = Export::Hidden;
-                self.start(Work::Load)
-            }
-            Message::Select(id) => {
-                if self.active().map(|t| t.id) != Some(id) {
-                    self.export = Export::Hidden;
-                    self.confirm_delete = false;
-                }
-                self.start(Work::Apply(WalletOp::Activate(id), Text::Saved))
-            }
-            Message::Copy => self.active().and_then(|t| {
-                CodeDisplay::at(&t.key.secret, &t.key.params, clock::now_seconds())
-                    .ok()
-                    .map(|shown| Work::Copy(shown.code))
-            }),
-            Message::New => {
-                if self.store.not_saved() == Some(NotSaved::Locked) {
-                    self.notice = Some(Notice::Problem(Text::NeedUnlock));
-                    None
-                } else {
-                    self.start(Work::Issue(Text::DefaultLabel.get(lang).to_owned()))
-                }
-            }
-            Message::Rename => {
-                let label = input_value(&self.els.rename_input);
-                match self.active() {
-                    Some(t) => {
-                        let op = WalletOp::Rename(t.id, label);
-                        self.start(Work::Apply(op, Text::Renamed))
-                    }
-                    None => None,
-                }
-            }
-            Message::AskDelete => {
-                self.confirm_delete = self.active().is_some();
-                None
-            }
-            Message::ConfirmDelete => {
-                self.confirm_delete = false;
-                self.export = Export::Hidden;
-                match self.active() {
-                    Some(t) => {
-                        let op = WalletOp::Remove(t.id);
-                        self.start(Work::Apply(op, Text::Deleted))
-                    }
-                    None => None,
-                }
-            }
-            Message::Cancel => {
-                self.confirm_delete = false;
-                self.confirm_discard = false;
-                None
-            }
-            Message::AskExport => {
-                self.export = Export::Warned;
-                None
-            }
-            Message::ShowExport => {
-                self.export = Export::Shown;
-                self.draw_export();
-                None
-            }
-            Message::HideExport => {
-                self.export = Export::Hidden;
-                None
-            }
-            Message::Import => {
-                let text = Zeroizing::new(input_value(&self.els.import_input));
-                match KeyUri::parse(&text) {
-                    Err(e) => {
-                        self.notice = Some(Notice::Otpauth(e));
-                        None
-                    }
-                    Ok(key) => {
-                        clear_input(&self.els.import_input);
-                        let label: String = key
-                            .issuer
-                            .clone()
-                            .unwrap_or_else(|| key.account.clone())
-                            .chars()
-                            .take(webtoken_token::wallet::MAX_LABEL_CHARS)
-                            .collect();
-                        let op = WalletOp::Add {
-                            label,
-                            token_id: None,
-                            key,
-                        };
-                        self.start(Work::Apply(op, Text::Imported))
+        let effects = self
+            .panel
+            .update(message, clock::now_seconds(), lang, &self.storage());
+        let mut work = Vec::new();
+        for effect in effects {
+            match effect {
+                Effect::Clear(field) => {
+                    let input = match field {
+                        Field::Import => &self.els.import_input,
+                        Field::Passphrase => &self.els.pass_input,
+                        Field::Unlock => &self.els.unlock_input,
+                    };
+                    if let Some(input) = input.dyn_ref::<HtmlInputElement>() {
+                        input.set_value("");
                     }
                 }
+                other => work.push(other),
             }
-            Message::SetPassphrase => {
-                let pass = Zeroizing::new(input_value(&self.els.pass_input));
-                clear_input(&self.els.pass_input);
-                self.start(Work::SetPassphrase(pass))
-            }
-            Message::RemovePassphrase => self.start(Work::RemovePassphrase),
-            Message::Unlock => {
-                let pass = Zeroizing::new(input_value(&self.els.unlock_input));
-                clear_input(&self.els.unlock_input);
-                self.start(Work::Unlock(pass))
-            }
-            Message::AskDiscard => {
-                self.confirm_discard = true;
-                None
-            }
-            Message::ConfirmDiscard => {
-                self.confirm_discard = false;
-                self.start(Work::Discard)
-            }
-        };
+        }
         self.render_at(clock::now_seconds());
         work
     }
 
-    /// Starts `work` unless another task is running.
-    fn start(&mut self, work: Work) -> Option<Work> {
-        if self.busy {
-            return None;
-        }
-        self.busy = true;
-        self.notice = None;
-        Some(work)
-    }
-
-    /// The language to show: the bank section's, else the page's.
-    fn current_lang(&self) -> Lang {
-        super::page::page_lang(&self.doc)
-    }
-
-    fn draw_export(&self) {
-        let Some(token) = self.active() else {
-            return;
-        };
-        let uri = Zeroizing::new(token.key.to_uri());
-        set_text(&self.els.export_uri, &uri);
+    /// Draws the export: the URI as text, and its QR code as an image.
+    fn draw_export(&self, uri: &str) {
+        set_text(&self.els.export_uri, uri);
         if let (Ok(code), Ok(img)) = (
             QrCode::encode(uri.as_bytes(), EcLevel::M),
             self.doc.create_element("img"),
@@ -699,9 +489,9 @@ impl TokenPanel {
         }
     }
 
-    /// Writes the whole state into the panel for Unix time `now`.
+    /// Draws the panel for Unix time `now`.
     fn render_at(&mut self, now: u64) {
-        let lang = self.current_lang();
+        let lang = super::page::page_lang(&self.doc);
         if self.lang != Some(lang) {
             self.lang = Some(lang);
             for (el, key, target) in &self.labels {
@@ -712,223 +502,111 @@ impl TokenPanel {
             }
             self.drawn_list = None;
         }
-        let t = |key: Text| key.get(lang);
-        let els = &self.els;
-        let not_saved = self.store.not_saved();
-        let locked = not_saved == Some(NotSaved::Locked);
+        let view = self.panel.view(now, lang, &self.storage());
+        self.render(&view);
+    }
 
-        // The list of tokens, as buttons; labels as text.
-        let list: Vec<(u32, String)> = self
-            .wallet
-            .tokens()
-            .iter()
-            .map(|t| (t.id, t.label.clone()))
-            .collect();
-        let active_id = self.wallet.active().map(|t| t.id);
-        // Drawn again when the panel turns busy or ready: choosing another token starts work
-        // too (the choice is saved), so the list's buttons are disabled with the others.
-        let drawn = Some((list, active_id, self.busy));
+    /// Writes `view` into the panel.
+    fn render(&mut self, view: &PanelView) {
+        let els = &self.els;
+        let drawn = Some((view.list.clone(), view.busy));
         if self.drawn_list != drawn {
             els.list.set_text_content(None);
-            if let Some((items, active, busy)) = &drawn {
-                for (id, label) in items {
-                    let (Ok(li), Ok(button)) = (
-                        self.doc.create_element("li"),
-                        self.doc.create_element("button"),
-                    ) else {
-                        continue;
-                    };
-                    let _ = button.set_attribute("type", "button");
-                    if *busy {
-                        let _ = button.set_attribute("disabled", "");
-                    }
-                    let _ = button.set_attribute("data-token", &id.to_string());
-                    let _ = button.set_attribute(
-                        "aria-pressed",
-                        if Some(*id) == *active {
-                            "true"
-                        } else {
-                            "false"
-                        },
-                    );
-                    button.set_text_content(Some(label));
-                    let _ = li.append_child(&button);
-                    let _ = els.list.append_child(&li);
+            for entry in &view.list {
+                let (Ok(li), Ok(button)) = (
+                    self.doc.create_element("li"),
+                    self.doc.create_element("button"),
+                ) else {
+                    continue;
+                };
+                let _ = button.set_attribute("type", "button");
+                if view.busy {
+                    let _ = button.set_attribute("disabled", "");
                 }
+                let _ = button.set_attribute("data-token", &entry.id.to_string());
+                let pressed = if entry.active { "true" } else { "false" };
+                let _ = button.set_attribute("aria-pressed", pressed);
+                button.set_text_content(Some(&entry.label));
+                let _ = li.append_child(&button);
+                let _ = els.list.append_child(&li);
             }
-            show(&els.list, self.wallet.tokens().len() > 1);
             self.drawn_list = drawn;
         }
+        show(&els.list, view.list_shown);
 
         // The active token.
-        let active = self.wallet.active();
-        show(&els.face, active.is_some());
-        show(&els.manage, active.is_some());
-        let unreadable = matches!(not_saved, Some(NotSaved::Unreadable(_)));
-        show(&els.empty, active.is_none() && !locked && !unreadable);
-        match active {
-            Some(token) => {
-                set_text(&els.label, &token.label);
-                match &token.token_id {
-                    Some(id) => {
-                        set_text(&els.id_caption, t(Text::TokenIdCaption));
-                        set_text(&self.page.token_id, &id.grouped());
-                    }
-                    None => {
-                        set_text(&els.id_caption, t(Text::AccountCaption));
-                        set_text(&self.page.token_id, &token.key.account);
-                    }
-                }
-                match CodeDisplay::at(&token.key.secret, &token.key.params, now) {
-                    Ok(shown) => {
-                        self.showing = Some(Showing {
-                            token: (token.id, token.token_id.clone()),
-                            params: token.key.params,
-                            code: shown.code.clone(),
-                            step: shown.step,
-                        });
-                        set_text(&self.page.token_code, &shown.grouped());
-                        mark_first_code();
-                        set_text(&self.page.token_next, &group_code(&shown.next));
-                        set_text(&self.page.token_remaining, &shown.remaining.to_string());
-                        attr(&self.page.token_bar, "max", &shown.period.to_string());
-                        attr(&self.page.token_bar, "value", &shown.remaining.to_string());
-                    }
-                    Err(e) => {
-                        self.showing = None;
-                        set_text(&self.page.token_code, "");
-                        set_text(&self.page.token_next, "");
-                        set_text(&self.page.status, &e.to_string());
-                    }
-                }
-                let renaming = self.doc.active_element().as_ref() == Some(&els.rename_input);
-                if !renaming
-                    && let Some(input) = els.rename_input.dyn_ref::<HtmlInputElement>()
-                    && input.value().is_empty()
-                {
-                    input.set_placeholder(&token.label);
-                }
-            }
-            None => {
-                self.showing = None;
-                for el in [
-                    &self.page.token_id,
-                    &self.page.token_code,
-                    &self.page.token_next,
-                    &self.page.token_remaining,
-                ] {
-                    set_text(el, "");
-                }
+        show(&els.face, view.active.is_some());
+        show(&els.manage, view.active.is_some());
+        show(&els.empty, view.empty_shown);
+        let mut display = self.display.borrow_mut();
+        let active = self.panel.wallet().active();
+        if display.token.as_ref() != active {
+            display.token = active.cloned();
+        }
+        display.show(view.code.as_ref());
+        if let Some(token) = &view.active {
+            set_text(&els.label, &token.label);
+            set_text(&els.id_caption, token.id_caption);
+            set_text(&display.page.token_id, &token.id);
+            let renaming = self.doc.active_element().as_ref() == Some(&els.rename_input);
+            if !renaming
+                && let Some(input) = els.rename_input.dyn_ref::<HtmlInputElement>()
+                && input.value().is_empty()
+            {
+                input.set_placeholder(&token.label);
             }
         }
-        show(&els.delete_confirm, self.confirm_delete && active.is_some());
-        show(&els.delete, !self.confirm_delete);
-        show(&els.export_warning, self.export == Export::Warned);
-        show(&els.export_shown, self.export == Export::Shown);
-        show(&els.export, self.export == Export::Hidden);
-        if self.export != Export::Shown {
-            self.clear_export();
+        drop(display);
+        show(&els.delete_confirm, view.delete_confirm_shown);
+        show(&els.delete, view.delete_shown);
+        show(&els.export_warning, view.export == ExportView::Warned);
+        show(
+            &els.export_shown,
+            matches!(view.export, ExportView::Shown(_)),
+        );
+        show(&els.export, view.export == ExportView::Hidden);
+        match &view.export {
+            ExportView::Shown(uri) if !uri.is_empty() => {
+                if els.export_uri.text_content().as_deref() != Some(uri.as_str()) {
+                    self.clear_export();
+                    self.draw_export(uri);
+                }
+            }
+            _ => self.clear_export(),
         }
 
         // Storage and protection.
-        show(&els.lock, locked);
-        show(&els.pass_box, !locked && not_saved.is_none());
-        let passphrase = self.store.uses_passphrase();
-        show(&els.pass_remove, passphrase);
-        set_text(
-            &els.protection,
-            t(if passphrase {
-                Text::ProtectedByPassphrase
-            } else {
-                Text::ProtectedByDevice
-            }),
-        );
-        show(&els.protection, !locked && not_saved.is_none());
-        let mut lines = Vec::new();
-        // Japanese sentences end in 「。」 and need no space between them.
-        let sep = if lang == Lang::En { " " } else { "" };
-        let describe = |problem: &NotSaved| -> String {
-            match problem {
-                NotSaved::Blocked => t(Text::NotSavedBlocked).to_owned(),
-                NotSaved::Full => t(Text::NotSavedFull).to_owned(),
-                NotSaved::NoKeys => t(Text::NotSavedNoKeys).to_owned(),
-                NotSaved::Locked => t(Text::Locked).to_owned(),
-                NotSaved::Unreadable(e) => {
-                    let why = if lang == Lang::En {
-                        e.message_en()
-                    } else {
-                        e.message_ja()
-                    };
-                    format!("{why}{sep}{}", t(Text::UnreadableKept))
-                }
-                _ => t(Text::NotSavedFailed).to_owned(),
-            }
-        };
-        match &not_saved {
-            None => lines.push(t(Text::Saved).to_owned()),
-            // The unlock form says it.
-            Some(NotSaved::Locked) => {}
-            Some(problem) => lines.push(describe(problem)),
+        show(&els.lock, view.lock_shown);
+        show(&els.pass_box, view.pass_box_shown);
+        show(&els.pass_remove, view.pass_remove_shown);
+        if let Some(protection) = view.protection {
+            set_text(&els.protection, protection);
         }
-        let service_problem = self.service.not_saved();
-        if let Some(problem) = &service_problem {
-            lines.push(format!("{}{}", t(Text::ServicePrefix), describe(problem)));
-        }
-        set_text(&els.storage, &lines.join(sep));
-        let trouble = (not_saved.is_some() && !locked) || service_problem.is_some();
-        attr(
-            &els.storage,
-            "class",
-            if trouble {
-                "token-storage error"
-            } else {
-                "token-storage"
-            },
-        );
-        let discardable =
-            |p: &Option<NotSaved>| matches!(p, Some(NotSaved::Unreadable(_) | NotSaved::Locked));
-        let can_discard =
-            discardable(&not_saved) || matches!(service_problem, Some(NotSaved::Unreadable(_)));
-        show(&els.discard, can_discard && !self.confirm_discard);
-        let (discard, confirm) = if locked {
-            (Text::DiscardLocked, Text::DiscardLockedConfirm)
+        show(&els.protection, view.protection.is_some());
+        set_text(&els.storage, &view.storage);
+        let class = if view.storage_trouble {
+            "token-storage error"
         } else {
-            (Text::Discard, Text::DiscardConfirm)
+            "token-storage"
         };
-        set_text(&els.discard, t(discard));
-        set_text(&els.discard_text, t(confirm));
-        show(&els.discard_confirm, can_discard && self.confirm_discard);
-        match self.persisted {
-            None => show(&els.persist, false),
-            Some(granted) => {
-                show(&els.persist, true);
-                set_text(
-                    &els.persist,
-                    t(match granted {
-                        Some(true) => Text::PersistGranted,
-                        Some(false) => Text::PersistDenied,
-                        None => Text::PersistUnknown,
-                    }),
-                );
-            }
+        attr(&els.storage, "class", class);
+        show(&els.discard, view.discard_shown);
+        set_text(&els.discard, view.discard_label);
+        set_text(&els.discard_text, view.discard_question);
+        show(&els.discard_confirm, view.discard_confirm_shown);
+        if let Some(persist) = view.persist {
+            set_text(&els.persist, persist);
         }
+        show(&els.persist, view.persist.is_some());
 
         // Feedback.
-        let (text, error) = match (&self.notice, self.busy) {
-            (Some(n), _) => (n.text(lang), n.is_error()),
-            (None, true) => (t(Text::Busy).to_owned(), false),
-            (None, false) => (String::new(), false),
+        set_text(&els.message, &view.message);
+        let class = if view.message_error {
+            "token-message error"
+        } else {
+            "token-message"
         };
-        set_text(&els.message, &text);
-        attr(
-            &els.message,
-            "class",
-            if error {
-                "token-message error"
-            } else {
-                "token-message"
-            },
-        );
+        attr(&els.message, "class", class);
         for control in [
             &els.new,
             &els.rename,
@@ -940,73 +618,76 @@ impl TokenPanel {
             &els.discard_yes,
         ] {
             if let Some(button) = control.dyn_ref::<web_sys::HtmlButtonElement>() {
-                button.set_disabled(self.busy);
+                button.set_disabled(view.busy);
             }
         }
-        show(&els.new, !locked);
+        show(&els.new, view.new_shown);
     }
 }
 
-/// Does `work`; the message that reports it. `show` takes what the panel can show before the
-/// work is done ([`Message::Shown`]).
+/// Does the work `effect` asks for; the message that reports it (`None`: not work, such as
+/// [`Effect::Clear`], which the panel does itself). `show` takes what the panel can show
+/// before the work is done ([`Message::Shown`]).
 pub async fn run(
-    work: Work,
+    effect: Effect,
     store: Rc<WalletStore>,
     service: Rc<ServiceHandle>,
     show: &dyn Fn(Message),
-) -> Message {
-    let notice = match work {
-        Work::Load => store.reload().await.then_some(Notice::Info(Text::OtherTab)),
-        Work::Start(label) => {
+) -> Option<Message> {
+    let notice = match effect {
+        Effect::Load => store.reload().await.then_some(Notice::Info(Text::OtherTab)),
+        Effect::Start(label) => {
             // The token service's records are read alongside the token's list, not before
             // it: a returning customer's code goes on show as soon as the list is read.
             let reading = Rc::clone(&service);
             wasm_bindgen_futures::spawn_local(async move { reading.load().await });
             store.reload().await;
-            if !store.is_first_visit() {
-                return Message::Done(None);
+            if store.is_first_visit() {
+                // A first visit: the records must be read before a token is issued into them
+                // (this waits for the read above, then finds nothing new).
+                service.load().await;
+                issue(&store, &service, label, show).await
+            } else {
+                None
             }
-            // A first visit: the records must be read before a token is issued into them
-            // (this waits for the read above, then finds nothing new).
-            service.load().await;
-            issue(&store, &service, label, show).await
         }
-        Work::Persist => return Message::Persisted(persist().await),
-        Work::Issue(label) => issue(&store, &service, label, show).await,
-        Work::Apply(op, done) => {
+        Effect::Persist => return Some(Message::Persisted(persist().await)),
+        Effect::Issue(label) => issue(&store, &service, label, show).await,
+        Effect::Apply(op, done) => {
             let quiet = matches!(op, WalletOp::Activate(_));
             match store.apply(op).await {
                 Ok(_) if quiet => None,
                 Ok(_) => Some(Notice::Info(done)),
-                Err(e) => Some(e.into()),
+                Err(e) => Some(refused(e)),
             }
         }
-        Work::Copy(code) => {
-            return Message::Copied(if copy(&code).await {
+        Effect::Copy(code) => {
+            return Some(Message::Copied(if copy(&code).await {
                 Notice::Info(Text::Copied)
             } else {
                 Notice::Problem(Text::CopyFailed)
-            });
+            }));
         }
-        Work::Unlock(pass) => Some(match store.unlock(&pass).await {
+        Effect::Unlock(pass) => Some(match store.unlock(&pass.0).await {
             Ok(()) => Notice::Info(Text::Unlocked),
-            Err(e) => e.into(),
+            Err(e) => refused(e),
         }),
-        Work::SetPassphrase(pass) => Some(match store.set_passphrase(&pass).await {
+        Effect::SetPassphrase(pass) => Some(match store.set_passphrase(&pass.0).await {
             Ok(()) => Notice::Info(Text::PassphraseSet),
-            Err(e) => e.into(),
+            Err(e) => refused(e),
         }),
-        Work::RemovePassphrase => Some(match store.remove_passphrase().await {
+        Effect::RemovePassphrase => Some(match store.remove_passphrase().await {
             Ok(()) => Notice::Info(Text::PassphraseRemoved),
-            Err(e) => e.into(),
+            Err(e) => refused(e),
         }),
-        Work::Discard => {
+        Effect::Discard => {
             let a = store.discard().await;
             let b = service.discard_unreadable().await;
             (a || b).then_some(Notice::Info(Text::Discarded))
         }
+        _ => return None,
     };
-    Message::Done(notice)
+    Some(Message::Done(store.wallet(), notice))
 }
 
 /// Gets a credential from the token service and adds it to the list as the active token. The
@@ -1040,7 +721,7 @@ async fn issue(
     };
     Some(match store.apply(add(&issued)).await {
         Ok(_) => Notice::Info(Text::Issued),
-        Err(e) => e.into(),
+        Err(e) => refused(e),
     })
 }
 

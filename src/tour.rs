@@ -12,6 +12,7 @@ use gloo_events::EventListener;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlButtonElement, HtmlElement};
 
+use super::app::Dispatch;
 use super::page::{by_testid, page_lang, set_text, show};
 use webtoken_bank::tour::{
     Control, Event, Focus, Now, Rect, STEPS, Text, TokenShows, Tour, scroll_to_show,
@@ -71,10 +72,11 @@ pub struct TourView {
 impl TourView {
     /// Wires the page's tour to `dispatch` and shows its start button; `None` on a page
     /// without the tour's elements.
-    pub fn mount(doc: &Document, dispatch: fn(Event)) -> Option<Self> {
+    pub fn mount(doc: &Document, dispatch: Dispatch<Event>) -> Option<Self> {
         let els = Elements::find(doc)?;
         let click = |el: &HtmlButtonElement, event: fn() -> Event| {
-            EventListener::new(el, "click", move |_| dispatch(event()))
+            let dispatch = dispatch.clone();
+            EventListener::new(el, "click", move |_| dispatch.send(event()))
         };
         let listeners = vec![
             click(&els.start, || Event::Toggle),
@@ -87,7 +89,7 @@ impl TourView {
                     .dyn_ref::<web_sys::KeyboardEvent>()
                     .is_some_and(|k| k.key() == "Escape" && !k.default_prevented());
                 if escape {
-                    dispatch(Event::Close);
+                    dispatch.send(Event::Close);
                 }
             }),
         ];

@@ -190,6 +190,19 @@ fn shown(root: &web_sys::Element, testid: &str) -> String {
     }
 }
 
+/// Clicks `el`, then lets the page handle what the click sent: the page's one loop handles
+/// its messages in order, in a task of its own, not inside the browser's click.
+async fn click(el: &web_sys::HtmlElement) {
+    el.click();
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
 /// Lets pending tasks (the token service's answers) run.
 async fn settle() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
@@ -283,12 +296,12 @@ async fn bank_edit_and_press_show_the_screens_messages() {
     let root = mount_page();
     webtoken::start().await.expect("the page starts");
 
-    bank_button(&root, "ログイン").click();
+    click(&bank_button(&root, "ログイン")).await;
     assert_eq!(shown(&root, "bank-error"), "契約者IDを入力してください。");
 
     let contract = input(&root, "contract-id");
     type_value(&contract, "1000000001");
-    bank_button(&root, "ログイン").click();
+    click(&bank_button(&root, "ログイン")).await;
     assert_eq!(
         shown(&root, "bank-error"),
         "ログインパスワードを入力してください。"
@@ -298,7 +311,7 @@ async fn bank_edit_and_press_show_the_screens_messages() {
     assert!(contract.is_same_node(Some(&input(&root, "contract-id"))));
 
     type_value(&input(&root, "password"), "demo-pass1");
-    bank_button(&root, "ログイン").click();
+    click(&bank_button(&root, "ログイン")).await;
     assert_eq!(
         shown(&root, "bank-error"),
         "契約者IDまたはログインパスワードが正しくありません。ログインパスワードを入力し直してください。"
@@ -314,16 +327,16 @@ async fn bank_edit_and_press_show_the_screens_messages() {
     let markup = "<img src=x data-injected=1>";
     type_value(&input(&root, "contract-id"), markup);
     type_value(&input(&root, "password"), "x");
-    bank_button(&root, "ログイン").click();
+    click(&bank_button(&root, "ログイン")).await;
     assert_eq!(input(&root, "contract-id").value(), markup);
     assert!(root.query_selector("img").unwrap().is_none());
 
     // The right password signs in (no token registered yet).
     type_value(&input(&root, "contract-id"), "1000000001");
     type_value(&input(&root, "password"), "demo-Pass1");
-    bank_button(&root, "ログイン").click();
+    click(&bank_button(&root, "ログイン")).await;
     assert_eq!(screen_id(&root), "signed-in");
-    bank_button(&root, "ログアウト").click();
+    click(&bank_button(&root, "ログアウト")).await;
     assert_eq!(shown(&root, "bank-info"), "ログアウトしました。");
 }
 
@@ -334,13 +347,17 @@ async fn bank_registration_runs_the_code_through_the_token_service() {
     let root = mount_page();
     webtoken::start().await.expect("the page starts");
 
-    bank_button(&root, "ワンタイムパスワードの利用登録はこちら").click();
+    click(&bank_button(
+        &root,
+        "ワンタイムパスワードの利用登録はこちら",
+    ))
+    .await;
     assert_eq!(screen_id(&root), "registration-credentials");
     let current = find(&root, "[aria-current=\"step\"]");
     assert_eq!(current.text_content().unwrap(), "利用者認証");
     type_value(&input(&root, "contract-id"), "1000000001");
     type_value(&input(&root, "password"), "demo-Pass1");
-    bank_button(&root, "次へ").click();
+    click(&bank_button(&root, "次へ")).await;
     assert_eq!(screen_id(&root), "registration-details");
 
     let code = input(&root, "code");
@@ -352,13 +369,13 @@ async fn bank_registration_runs_the_code_through_the_token_service() {
     // A mistyped Token ID is refused at the form.
     type_value(&input(&root, "token-id"), "ABCD12345679");
     type_value(&code, "123456");
-    bank_button(&root, "登録").click();
+    click(&bank_button(&root, "登録")).await;
     assert!(!shown(&root, "bank-error").is_empty());
     assert_eq!(screen_id(&root), "registration-details");
 
     type_value(&input(&root, "token-id"), &text(&root, "token-id"));
     type_value(&code, &text(&root, "token-code").replace(' ', ""));
-    bank_button(&root, "登録").click();
+    click(&bank_button(&root, "登録")).await;
     until("the registration", || {
         screen_id(&root) == "registration-done"
     })
@@ -395,7 +412,7 @@ async fn bank_keeps_unreadable_storage_until_reset() {
     );
     // The bank still works, in memory, and does not overwrite what it could not read.
     type_value(&input(&root, "contract-id"), "1000000001");
-    bank_button(&root, "ログイン").click();
+    click(&bank_button(&root, "ログイン")).await;
     assert_eq!(
         shown(&root, "bank-error"),
         "ログインパスワードを入力してください。"
@@ -409,11 +426,11 @@ async fn bank_keeps_unreadable_storage_until_reset() {
     );
     settle().await;
 
-    bank_button(&root, "デモデータをリセット").click();
+    click(&bank_button(&root, "デモデータをリセット")).await;
     assert!(shown(&root, "bank-reset-confirm").contains("よろしいですか"));
     // The reset seeds the demo customers afresh (slow in a debug build): let the page breathe.
     settle().await;
-    bank_button(&root, "リセットする").click();
+    click(&bank_button(&root, "リセットする")).await;
     settle().await;
     assert_eq!(
         shown(&root, "bank-reset-outcome"),
@@ -438,10 +455,12 @@ async fn bank_language_toggle_renders_english_and_is_remembered() {
     webtoken::start().await.expect("the page starts");
     type_value(&input(&root, "contract-id"), "1000000002");
 
-    find(&root, "[data-testid=\"bank-lang\"]")
-        .dyn_into::<web_sys::HtmlElement>()
-        .unwrap()
-        .click();
+    click(
+        &find(&root, "[data-testid=\"bank-lang\"]")
+            .dyn_into::<web_sys::HtmlElement>()
+            .unwrap(),
+    )
+    .await;
     assert_eq!(find(&root, "h2").text_content().unwrap(), "Log in");
     assert_eq!(
         find(&root, "label[for=\"bank-contract-id\"]")
@@ -890,7 +909,7 @@ mod token {
     async fn the_panel_shows_a_new_token_before_its_list_is_saved() {
         use std::cell::RefCell;
         use std::rc::Rc;
-        use webtoken::token_panel::{Message, Notice, Work, run};
+        use webtoken::token_panel::{Effect, Message, Notice, run};
         clean("test.panel.token.").await;
         clean("test.panel.service.").await;
         let store = Rc::new(WalletStore::new("test.panel.token."));
@@ -898,7 +917,7 @@ mod token {
         let list = Store::open("test.panel.token.");
         let shown = RefCell::new(Vec::new());
         let answer = run(
-            Work::Issue("Bank".into()),
+            Effect::Issue("Bank".into()),
             Rc::clone(&store),
             service,
             &|message| {
@@ -911,7 +930,7 @@ mod token {
         )
         .await;
         assert!(
-            matches!(answer, Message::Done(Some(Notice::Info(_)))),
+            matches!(answer, Some(Message::Done(_, Some(Notice::Info(_))))),
             "{answer:?}"
         );
         let shown = shown.into_inner();

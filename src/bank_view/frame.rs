@@ -8,6 +8,7 @@ use super::Message;
 use super::dom::{attr, button, child, message, set_text, show, text_child};
 use super::persist::Keeping;
 use super::words::{Words, words};
+use crate::app::Dispatch;
 use webtoken_bank::{DEMO_CUSTOMERS, Lang, Text, text};
 
 /// What the frame shows besides the screen.
@@ -45,16 +46,15 @@ pub struct Frame {
 
 impl Frame {
     /// Replaces `root`'s content (the page's placeholder) with the frame.
-    pub fn build(doc: &Document, root: &Element, dispatch: fn(Message)) -> Self {
+    pub fn build(doc: &Document, root: &Element, dispatch: &Dispatch<Message>) -> Self {
         root.replace_children_with_node_0();
         let mut labels = Vec::new();
         let mut listeners = Vec::new();
         let mut on_click = |el: &HtmlButtonElement, message: fn() -> Message| {
-            listeners.push(EventListener::new(
-                el,
-                "click",
-                move |_| dispatch(message()),
-            ));
+            let dispatch = dispatch.clone();
+            listeners.push(EventListener::new(el, "click", move |_| {
+                dispatch.send(message())
+            }));
         };
 
         let bar = child(doc, root, "div", "bank-bar");

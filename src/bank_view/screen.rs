@@ -8,6 +8,7 @@ use web_sys::{Document, Element, HtmlButtonElement, HtmlElement, HtmlInputElemen
 use super::Message;
 use super::dom::{attr, button, child, focus_lost, message, show, text_child};
 use super::words::{Words, words};
+use crate::app::Dispatch;
 use webtoken_bank::{
     Action, AuditLine, ButtonView, Crumb, Event, FieldView, InputKind, Lang, Row, Text, View, text,
 };
@@ -91,7 +92,7 @@ impl Built {
         host: &Element,
         view: &View,
         lang: Lang,
-        dispatch: fn(Message),
+        dispatch: &Dispatch<Message>,
     ) -> Self {
         host.replace_children_with_node_0();
         let mut listeners = Vec::new();
@@ -159,8 +160,9 @@ impl Built {
             let input = field_row(doc, &form, field);
             let edited = input.clone();
             let which = field.field;
+            let dispatch = dispatch.clone();
             listeners.push(EventListener::new(&input, "input", move |_| {
-                dispatch(Message::Bank(Event::Edit(which, edited.value())));
+                dispatch.send(Message::Bank(Event::Edit(which, edited.value())));
             }));
             inputs.push((field.clone(), input));
         }
@@ -188,6 +190,7 @@ impl Built {
 
         // Enter in a field submits the form; the page never navigates.
         let has_submit = view.buttons.iter().any(|b| b.action == Action::Submit);
+        let submit = dispatch.clone();
         listeners.push(EventListener::new_with_options(
             &form,
             "submit",
@@ -195,7 +198,7 @@ impl Built {
             move |event| {
                 event.prevent_default();
                 if has_submit {
-                    dispatch(Message::Bank(Event::Press(Action::Submit)));
+                    submit.send(Message::Bank(Event::Press(Action::Submit)));
                 }
             },
         ));
@@ -370,8 +373,9 @@ fn field_row(doc: &Document, form: &Element, field: &FieldView) -> HtmlInputElem
 }
 
 /// A click listener that sends `Press(action)`.
-fn press(el: &HtmlButtonElement, action: Action, dispatch: fn(Message)) -> EventListener {
+fn press(el: &HtmlButtonElement, action: Action, dispatch: &Dispatch<Message>) -> EventListener {
+    let dispatch = dispatch.clone();
     EventListener::new(el, "click", move |_| {
-        dispatch(Message::Bank(Event::Press(action)));
+        dispatch.send(Message::Bank(Event::Press(action)));
     })
 }

@@ -45,6 +45,8 @@ mod flow;
 pub mod lab;
 pub mod password;
 mod persist;
+/// The reset of the demo data: asked first, never while a screen awaits an answer.
+pub mod reset;
 pub mod text;
 pub mod tour;
 mod view;

@@ -15,6 +15,8 @@
 
 /// `otpauth://totp/` URIs (Google Authenticator Key URI format): import and export.
 pub mod otpauth;
+/// The token panel's behaviour: its states, messages, effects and view, without a browser.
+pub mod panel;
 /// QR codes (ISO/IEC 18004) drawn as SVG, for exporting a token.
 pub mod qr;
 /// The token panel's words, in Japanese and English.

@@ -42,6 +42,9 @@ use webtoken_token_service::{
     CredentialStatus, CredentialStore, DryRun, Inspection, Rejected, TokenService,
 };
 
+/// The lab panel's state machine: open or closed, its readings and their order.
+pub mod panel;
+
 #[cfg(test)]
 mod tests;
 

@@ -1,0 +1,272 @@
+//! The lab panel's behaviour without a browser: whether it is open, what the token showed,
+//! the last report and which reading it answers. The shell builds the panel's elements, moves
+//! the page's clock as told
+//! ([`Effect::SetOffset`](crate::lab::panel::Effect::SetOffset)) and runs the readings
+//! ([`Request`](crate::lab::panel::Request)), whose answers come back as
+//! [`Message::Report`](crate::lab::panel::Message::Report).
+
+use super::{History, Report, Service, Shift, Shown};
+use webtoken_engine::Params;
+use webtoken_engine::token_id::TokenId;
+
+/// What the lab's controls and readings send.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Message {
+    /// The footer switch.
+    Toggle,
+    /// A clock control.
+    Shift(Shift),
+    /// The answer to a [`Request`], with its number.
+    Report(u64, Box<Report>),
+}
+
+/// What the page does after a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Nothing more.
+    None,
+    /// Sets the page's clock shift to this many seconds: the token is drawn again, and the
+    /// service read again.
+    SetOffset(i64),
+}
+
+/// A reading of the token service for the panel.
+#[derive(Debug)]
+pub struct Request {
+    /// Its number: an answer to an older one than the last shown is dropped.
+    pub number: u64,
+    /// The report so far (the token's side).
+    pub report: Report,
+    /// The credential to inspect in the in-page service (`None`: nothing to ask).
+    pub token_id: Option<TokenId>,
+}
+
+/// What the token displays now, as the lab sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seen {
+    /// The token in the list, and its Token ID when the token service issued it.
+    pub token: (u32, Option<TokenId>),
+    /// Its code parameters.
+    pub params: Params,
+    /// The code and its step.
+    pub shown: Shown,
+}
+
+/// The lab's state.
+#[derive(Debug, Clone, Default)]
+pub struct Lab {
+    open: bool,
+    history: History<(u32, Option<TokenId>)>,
+    report: Option<Report>,
+    /// Readings asked for, and the newest one shown.
+    asked: u64,
+    shown: u64,
+}
+
+impl Lab {
+    /// A lab, open or closed.
+    pub fn new(open: bool) -> Self {
+        Self {
+            open,
+            ..Self::default()
+        }
+    }
+
+    /// Whether the panel is open.
+    pub fn is_open(&self) -> bool {
+        self.open
+    }
+
+    /// The last report shown.
+    pub fn report(&self) -> Option<&Report> {
+        self.report.as_ref()
+    }
+
+    /// Handles `message` with the page's clock shifted by `offset` seconds.
+    pub fn update(&mut self, message: Message, offset: i64) -> Effect {
+        match message {
+            Message::Toggle => {
+                if self.open {
+                    // Closing puts the clock back: the page never stays shifted unseen.
+                    self.history.clear();
+                    self.report = None;
+                }
+                self.open = !self.open;
+                Effect::SetOffset(0)
+            }
+            Message::Shift(shift) if self.open => Effect::SetOffset(shift.apply(offset)),
+            Message::Shift(_) => Effect::None,
+            Message::Report(number, report) => {
+                if number >= self.shown && self.open {
+                    self.shown = number;
+                    self.report = Some(*report);
+                }
+                Effect::None
+            }
+        }
+    }
+
+    /// Notes what the token displays at the shifted time `now`; while the panel is open, the
+    /// reading of the token service to run next. `remote`: the page uses a remote service,
+    /// which keeps its own clock.
+    pub fn observe(
+        &mut self,
+        seen: Option<Seen>,
+        offset: i64,
+        now: u64,
+        remote: bool,
+    ) -> Option<Request> {
+        if !self.open {
+            return None;
+        }
+        let (params, token_id) = match seen {
+            Some(seen) => {
+                let token_id = seen.token.1.clone();
+                self.history.observe(seen.token, seen.shown);
+                (Some(seen.params), token_id)
+            }
+            None => {
+                self.history.clear();
+                (None, None)
+            }
+        };
+        let report = Report::new(offset, now, params, self.history.codes());
+        let (report, token_id) = match (params, token_id) {
+            // That the service keeps its own clock matters most, token or not.
+            _ if remote => (report.without_service(Service::Remote), None),
+            (None, _) => (report, None),
+            (Some(_), None) => (report.without_service(Service::NotIssued), None),
+            (Some(_), Some(id)) => (report, Some(id)),
+        };
+        self.asked += 1;
+        Some(Request {
+            number: self.asked,
+            report,
+            token_id,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn seen(id: u32, token_id: Option<TokenId>, step: u64) -> Seen {
+        Seen {
+            token: (id, token_id),
+            params: Params::default(),
+            shown: Shown {
+                code: format!("{step:06}"),
+                step,
+            },
+        }
+    }
+
+    fn issued() -> TokenId {
+        TokenId::generate("ABCD", 1234).unwrap()
+    }
+
+    #[test]
+    fn a_closed_lab_reads_nothing_and_ignores_the_clock_controls() {
+        let mut lab = Lab::new(false);
+        assert!(lab.observe(Some(seen(0, None, 1)), 0, 30, false).is_none());
+        assert_eq!(lab.update(Message::Shift(Shift::ALL[0]), 0), Effect::None);
+    }
+
+    #[test]
+    fn the_switch_opens_and_closing_puts_the_clock_back_and_forgets() {
+        let mut lab = Lab::new(false);
+        assert_eq!(lab.update(Message::Toggle, 0), Effect::SetOffset(0));
+        assert!(lab.is_open());
+        let request = lab
+            .observe(Some(seen(0, Some(issued()), 1)), 0, 30, false)
+            .unwrap();
+        lab.update(Message::Report(request.number, Box::new(request.report)), 0);
+        assert!(lab.report().is_some());
+        assert_eq!(lab.update(Message::Toggle, 120), Effect::SetOffset(0));
+        assert!(!lab.is_open());
+        assert!(lab.report().is_none());
+        lab.update(Message::Toggle, 0);
+        let request = lab
+            .observe(Some(seen(0, Some(issued()), 9)), 0, 270, false)
+            .unwrap();
+        assert_eq!(
+            request.report.codes.len(),
+            1,
+            "the old codes were forgotten"
+        );
+    }
+
+    #[test]
+    fn a_shift_moves_the_clock_from_where_it_is() {
+        let mut lab = Lab::new(true);
+        for shift in Shift::ALL {
+            assert_eq!(
+                lab.update(Message::Shift(shift), 60),
+                Effect::SetOffset(shift.apply(60))
+            );
+        }
+    }
+
+    #[test]
+    fn an_older_reading_never_replaces_a_newer_one() {
+        let mut lab = Lab::new(true);
+        let first = lab
+            .observe(Some(seen(0, Some(issued()), 1)), 0, 30, false)
+            .unwrap();
+        let second = lab
+            .observe(Some(seen(0, Some(issued()), 2)), 0, 60, false)
+            .unwrap();
+        assert!(second.number > first.number);
+        lab.update(Message::Report(second.number, Box::new(second.report)), 0);
+        lab.update(Message::Report(first.number, Box::new(first.report)), 0);
+        assert_eq!(lab.report().unwrap().now, 60);
+    }
+
+    #[test]
+    fn a_reading_that_answers_after_closing_is_dropped() {
+        let mut lab = Lab::new(true);
+        let request = lab.observe(None, 0, 30, false).unwrap();
+        lab.update(Message::Toggle, 0);
+        lab.update(Message::Report(request.number, Box::new(request.report)), 0);
+        assert!(lab.report().is_none());
+    }
+
+    #[test]
+    fn the_reading_asks_the_service_only_about_an_issued_token_in_the_page() {
+        let mut lab = Lab::new(true);
+        let request = lab
+            .observe(Some(seen(0, Some(issued()), 1)), 0, 30, false)
+            .unwrap();
+        assert_eq!(request.token_id, Some(issued()));
+        assert_eq!(request.report.service, Service::Pending);
+
+        let request = lab.observe(Some(seen(1, None, 1)), 0, 30, false).unwrap();
+        assert_eq!(request.token_id, None);
+        assert_eq!(request.report.service, Service::NotIssued);
+
+        let request = lab.observe(None, 0, 30, false).unwrap();
+        assert_eq!(request.token_id, None);
+        assert_eq!(request.report.service, Service::NoToken);
+        assert!(request.report.codes.is_empty(), "no token: no codes");
+
+        for seen in [Some(seen(0, Some(issued()), 1)), None] {
+            let request = lab.observe(seen, 0, 30, true).unwrap();
+            assert_eq!(request.token_id, None);
+            assert_eq!(request.report.service, Service::Remote);
+        }
+    }
+
+    #[test]
+    fn the_history_follows_the_active_token() {
+        let mut lab = Lab::new(true);
+        lab.observe(Some(seen(0, None, 1)), 0, 30, false);
+        let request = lab.observe(Some(seen(0, None, 2)), 0, 60, false).unwrap();
+        assert_eq!(request.report.codes.len(), 2);
+        let request = lab.observe(Some(seen(1, None, 2)), 0, 60, false).unwrap();
+        assert_eq!(request.report.codes.len(), 1, "another token starts afresh");
+    }
+}

@@ -1,0 +1,741 @@
+//! The token panel's behaviour without a browser: its state
+//! ([`Panel`](crate::panel::Panel)), what changes it ([`Message`](crate::panel::Message)), the
+//! work it asks the shell for ([`Effect`](crate::panel::Effect)) and what it shows
+//! ([`PanelView`](crate::panel::PanelView)).
+//!
+//! The browser shell looks the panel's elements up, turns presses into messages, runs the
+//! effects (storage, WebCrypto, the token service, the clipboard) and sends their answers back
+//! as messages, and draws the view. Time, the page's language and the state of storage come
+//! in as arguments.
+//!
+//! ```
+//! use webtoken_token::panel::{Effect, Message, Panel, Storage};
+//! use webtoken_token::text::Lang;
+//! use webtoken_token::wallet::Wallet;
+//! let mut panel = Panel::new(Wallet::new());
+//! let storage = Storage::default();
+//! // The panel starts busy, waiting for the start-up work; then a press asks for a token.
+//! panel.update(Message::Done(Wallet::new(), None), 0, Lang::En, &storage);
+//! let effects = panel.update(Message::New, 0, Lang::En, &storage);
+//! assert!(matches!(effects.as_slice(), [Effect::Issue(label)] if label == "Internet banking"));
+//! assert!(panel.view(0, Lang::En, &storage).busy);
+//! ```
+
+use zeroize::Zeroizing;
+
+use crate::CodeDisplay;
+use crate::otpauth::{KeyUri, OtpauthError};
+use crate::text::{Lang, Text};
+use crate::vault::VaultError;
+use crate::wallet::{MAX_LABEL_CHARS, Wallet, WalletError, WalletOp, WalletToken};
+use webtoken_engine::token_id::TokenId;
+use webtoken_engine::{Params, group_code};
+
+/// Text typed into a field, wiped when dropped; `Debug` never shows it (it may be a
+/// passphrase or a secret).
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Typed(pub Zeroizing<String>);
+
+impl Typed {
+    /// Takes `text` as typed.
+    pub fn new(text: String) -> Self {
+        Self(Zeroizing::new(text))
+    }
+}
+
+impl std::fmt::Debug for Typed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Typed(<redacted>)")
+    }
+}
+
+/// What the panel's controls and the shell's work send.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Message {
+    /// 「トークンを取得」.
+    New,
+    /// A token of the list was chosen.
+    Select(u32),
+    /// The copy button.
+    Copy,
+    /// The rename button, with the label typed.
+    Rename(String),
+    /// The delete button: asks first.
+    AskDelete,
+    /// Deletion confirmed.
+    ConfirmDelete,
+    /// Deletion or discarding cancelled.
+    Cancel,
+    /// The export button: shows the warning.
+    AskExport,
+    /// The warning accepted: shows the URI and the QR code.
+    ShowExport,
+    /// Hides the export.
+    HideExport,
+    /// The import button, with the URI typed.
+    Import(Typed),
+    /// Sets the passphrase typed.
+    SetPassphrase(Typed),
+    /// Removes the passphrase.
+    RemovePassphrase,
+    /// Unlocks with the passphrase typed.
+    Unlock(Typed),
+    /// Asks before deleting unreadable stored data.
+    AskDiscard,
+    /// Deleting unreadable data confirmed.
+    ConfirmDiscard,
+    /// Another tab changed the stored list.
+    StorageChanged,
+    /// Whether persistent storage was granted (`None`: the browser cannot tell).
+    Persisted(Option<bool>),
+    /// The work finished: the list as stored now, and what to tell the customer.
+    Done(Wallet, Option<Notice>),
+    /// A copy to the clipboard finished (it runs beside other work, and ends none).
+    Copied(Notice),
+    /// The work has the list to show before it is saved (a token just issued, whose code the
+    /// customer can read while the list is written); the work goes on.
+    Shown(Wallet),
+}
+
+impl Message {
+    /// Whether the message asks for work that changes the list (which one task at a time does).
+    fn starts_work(&self) -> bool {
+        matches!(
+            self,
+            Message::Select(_)
+                | Message::New
+                | Message::Rename(_)
+                | Message::ConfirmDelete
+                | Message::Import(_)
+                | Message::SetPassphrase(_)
+                | Message::RemovePassphrase
+                | Message::Unlock(_)
+                | Message::ConfirmDiscard
+        )
+    }
+}
+
+/// A field of the panel the shell empties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// The `otpauth://` URI to import.
+    Import,
+    /// The new passphrase.
+    Passphrase,
+    /// The passphrase that unlocks.
+    Unlock,
+}
+
+/// What the shell must do. Every effect but [`Effect::Clear`] and [`Effect::Copy`] is the
+/// one piece of work under way, answered with [`Message::Done`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Effect {
+    /// Reads the stored list at start; on a first visit (nothing stored), gets a token from the
+    /// token service and labels it, as the bank's customer guide starts.
+    Start(String),
+    /// Asks for persistent storage; answered with [`Message::Persisted`].
+    Persist,
+    /// Reads the stored list again (another tab wrote).
+    Load,
+    /// Gets a token from the token service and adds it, labelled.
+    Issue(String),
+    /// Changes the list, then says the text.
+    Apply(WalletOp, Text),
+    /// Copies a code to the clipboard; answered with [`Message::Copied`].
+    Copy(String),
+    /// Unlocks the list.
+    Unlock(Typed),
+    /// Protects the list with a passphrase.
+    SetPassphrase(Typed),
+    /// Goes back to the device key.
+    RemovePassphrase,
+    /// Deletes unreadable stored data.
+    Discard,
+    /// Empties a field (what it held was taken).
+    Clear(Field),
+}
+
+/// The work a page starts with, in the page's language.
+pub fn boot(lang: Lang) -> [Effect; 2] {
+    [
+        Effect::Start(Text::DefaultLabel.get(lang).to_owned()),
+        Effect::Persist,
+    ]
+}
+
+/// A message for the customer, rendered in the page's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Notice {
+    /// Good news.
+    Info(Text),
+    /// A problem described by the catalogue.
+    Problem(Text),
+    /// A bad `otpauth://` URI.
+    Otpauth(OtpauthError),
+    /// The list refused a change.
+    Wallet(WalletError),
+    /// A storage or passphrase problem.
+    Vault(VaultError),
+}
+
+impl Notice {
+    /// The text in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        let pick = |ja: String, en: String| if lang == Lang::En { en } else { ja };
+        match self {
+            Notice::Info(t) | Notice::Problem(t) => t.get(lang).to_owned(),
+            Notice::Otpauth(e) => pick(e.message_ja(), e.message_en()),
+            Notice::Wallet(e) => pick(e.message_ja(), e.message_en()),
+            Notice::Vault(e) => pick(e.message_ja(), e.message_en()),
+        }
+    }
+
+    /// Whether it tells of a problem.
+    pub fn is_error(&self) -> bool {
+        !matches!(self, Notice::Info(_))
+    }
+}
+
+/// Why a list (the token's, or the token service's records) is not saved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Problem {
+    /// The browser refuses storage here.
+    Blocked,
+    /// The storage quota is used up.
+    Full,
+    /// The key store or WebCrypto is not available.
+    NoKeys,
+    /// The stored record cannot be read; it is kept until the customer decides.
+    Unreadable(VaultError),
+    /// The stored record is protected by a passphrase not yet entered.
+    Locked,
+    /// Another failure.
+    Failed,
+}
+
+/// The state of storage, as the shell's stores report it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Storage {
+    /// Why the token's list is not saved; `None`: saved.
+    pub list: Option<Problem>,
+    /// Whether the list is protected by a passphrase.
+    pub passphrase: bool,
+    /// Why the token service's records are not saved; `None`: saved.
+    pub service: Option<Problem>,
+}
+
+impl Storage {
+    fn locked(&self) -> bool {
+        self.list == Some(Problem::Locked)
+    }
+}
+
+/// Whether work is under way. One piece of work runs at a time: presses that would start
+/// another are ignored meanwhile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Activity {
+    /// Nothing runs.
+    Ready,
+    /// Work runs (from the start, until the start-up work answers); `reload`: another tab
+    /// wrote meanwhile, so the list is read again once it is done.
+    Working {
+        /// Whether the list is read again after the work.
+        reload: bool,
+    },
+}
+
+/// A question the panel asks before a grave step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirm {
+    /// Not asked.
+    Closed,
+    /// Asked, awaiting the answer.
+    Asked,
+}
+
+/// What the export part shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Export {
+    /// Only its button.
+    Hidden,
+    /// The warning.
+    Warned,
+    /// The URI and its QR code.
+    Shown,
+}
+
+/// Whether the browser keeps this site's storage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Persistence {
+    /// Not known yet (not shown).
+    NotAsked,
+    /// Kept.
+    Granted,
+    /// Not kept.
+    Denied,
+    /// The browser cannot tell.
+    Unknown,
+}
+
+/// The token panel's state.
+#[derive(Debug, Clone)]
+pub struct Panel {
+    /// The list on show.
+    wallet: Wallet,
+    notice: Option<Notice>,
+    activity: Activity,
+    delete: Confirm,
+    discard: Confirm,
+    export: Export,
+    persistence: Persistence,
+}
+
+/// What the token displays, for the staff's time lab: the codes it shows anyway, never the
+/// secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Showing {
+    /// The token in the list, and its Token ID when the token service issued it.
+    pub token: (u32, Option<TokenId>),
+    /// Its code parameters.
+    pub params: Params,
+    /// The code on show, digits only.
+    pub code: String,
+    /// The code's time step.
+    pub step: u64,
+}
+
+/// The code part of the display, drawn every second.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeView {
+    /// The code, grouped for reading.
+    pub code: String,
+    /// The next code, grouped.
+    pub next: String,
+    /// Seconds left.
+    pub remaining: u64,
+    /// The period, in seconds.
+    pub period: u64,
+    /// What is shown, for the lab.
+    pub showing: Showing,
+}
+
+impl CodeView {
+    /// What `token` displays at Unix time `now`; the error's text when its parameters are
+    /// unusable.
+    pub fn at(token: &WalletToken, now: u64) -> Result<Self, String> {
+        let shown = CodeDisplay::at(&token.key.secret, &token.key.params, now)
+            .map_err(|e| e.to_string())?;
+        Ok(Self {
+            code: shown.grouped(),
+            next: group_code(&shown.next),
+            remaining: shown.remaining,
+            period: shown.period,
+            showing: Showing {
+                token: (token.id, token.token_id.clone()),
+                params: token.key.params,
+                code: shown.code,
+                step: shown.step,
+            },
+        })
+    }
+}
+
+/// One token of the list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListEntry {
+    /// Its id in the list.
+    pub id: u32,
+    /// Its label.
+    pub label: String,
+    /// Whether it is the active one.
+    pub active: bool,
+}
+
+/// The active token, as shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActiveView {
+    /// Its label.
+    pub label: String,
+    /// The caption of its identifier: Token ID, or account.
+    pub id_caption: &'static str,
+    /// Its Token ID grouped, or its account.
+    pub id: String,
+}
+
+/// What the export part shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExportView {
+    /// Only its button.
+    Hidden,
+    /// The warning.
+    Warned,
+    /// The URI, for the text and the QR code.
+    Shown(Zeroizing<String>),
+}
+
+/// Everything the panel shows, for the shell to draw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PanelView {
+    /// The tokens, as buttons.
+    pub list: Vec<ListEntry>,
+    /// Whether the list is shown (more than one token).
+    pub list_shown: bool,
+    /// Whether work runs: the buttons that start work (the list's too) are disabled.
+    pub busy: bool,
+    /// The active token.
+    pub active: Option<ActiveView>,
+    /// Its code; `Err`: the error's text, for the status line.
+    pub code: Option<Result<CodeView, String>>,
+    /// Whether "no token yet" is shown.
+    pub empty_shown: bool,
+    /// Whether the delete button is shown.
+    pub delete_shown: bool,
+    /// Whether the deletion question is shown.
+    pub delete_confirm_shown: bool,
+    /// The export part.
+    pub export: ExportView,
+    /// Whether the unlock form is shown.
+    pub lock_shown: bool,
+    /// Whether the passphrase form is shown.
+    pub pass_box_shown: bool,
+    /// Whether the passphrase can be removed.
+    pub pass_remove_shown: bool,
+    /// How the list is protected; `None`: not shown.
+    pub protection: Option<&'static str>,
+    /// The storage line.
+    pub storage: String,
+    /// Whether the storage line tells of trouble.
+    pub storage_trouble: bool,
+    /// Whether the discard button is shown.
+    pub discard_shown: bool,
+    /// The discard button's text.
+    pub discard_label: &'static str,
+    /// Whether the discard question is shown.
+    pub discard_confirm_shown: bool,
+    /// The discard question's text.
+    pub discard_question: &'static str,
+    /// What is known of persistent storage; `None`: not shown.
+    pub persist: Option<&'static str>,
+    /// The message line.
+    pub message: String,
+    /// Whether the message tells of a problem.
+    pub message_error: bool,
+    /// Whether the button that gets a token is shown.
+    pub new_shown: bool,
+}
+
+impl Panel {
+    /// The panel showing `wallet`, busy until the start-up work ([`boot`]) answers.
+    pub fn new(wallet: Wallet) -> Self {
+        Self {
+            wallet,
+            notice: None,
+            activity: Activity::Working { reload: false },
+            delete: Confirm::Closed,
+            discard: Confirm::Closed,
+            export: Export::Hidden,
+            persistence: Persistence::NotAsked,
+        }
+    }
+
+    /// Whether work runs.
+    pub fn activity(&self) -> Activity {
+        self.activity
+    }
+
+    /// The list on show.
+    pub fn wallet(&self) -> &Wallet {
+        &self.wallet
+    }
+
+    fn active_id(&self) -> Option<u32> {
+        self.wallet.active().map(|t| t.id)
+    }
+
+    /// Handles `message` at Unix time `now` on a page in `lang`; the effects for the shell.
+    pub fn update(
+        &mut self,
+        message: Message,
+        now: u64,
+        lang: Lang,
+        storage: &Storage,
+    ) -> Vec<Effect> {
+        // While work runs, nothing else starts (a new token's code shows while the token is
+        // still being saved). The buttons that would start work are disabled; a press that gets
+        // through anyway (a token in the list, Enter in a field) changes nothing, not even its
+        // field: what the customer typed is still there once the panel is ready.
+        let working = matches!(self.activity, Activity::Working { .. });
+        if working && message.starts_work() {
+            return Vec::new();
+        }
+        match message {
+            Message::Done(wallet, notice) => {
+                self.wallet = wallet;
+                if notice.is_some() {
+                    self.notice = notice;
+                }
+                if self.activity == (Activity::Working { reload: true }) {
+                    self.activity = Activity::Working { reload: false };
+                    vec![Effect::Load]
+                } else {
+                    self.activity = Activity::Ready;
+                    Vec::new()
+                }
+            }
+            // Only while the work that sent it runs: its answer has the last word.
+            Message::Shown(wallet) if working => {
+                self.wallet = wallet;
+                Vec::new()
+            }
+            Message::Copied(notice) => {
+                self.notice = Some(notice);
+                Vec::new()
+            }
+            Message::Persisted(granted) => {
+                self.persistence = match granted {
+                    Some(true) => Persistence::Granted,
+                    Some(false) => Persistence::Denied,
+                    None => Persistence::Unknown,
+                };
+                Vec::new()
+            }
+            Message::StorageChanged if working => {
+                self.activity = Activity::Working { reload: true };
+                Vec::new()
+            }
+            Message::StorageChanged => {
+                self.export = Export::Hidden;
+                self.start(Effect::Load)
+            }
+            Message::Select(id) => {
+                if self.active_id() != Some(id) {
+                    self.export = Export::Hidden;
+                    self.delete = Confirm::Closed;
+                }
+                self.start(Effect::Apply(WalletOp::Activate(id), Text::Saved))
+            }
+            Message::Copy => self
+                .wallet
+                .active()
+                .and_then(|t| CodeDisplay::at(&t.key.secret, &t.key.params, now).ok())
+                .map(|shown| Effect::Copy(shown.code))
+                .into_iter()
+                .collect(),
+            Message::New if storage.locked() => {
+                self.notice = Some(Notice::Problem(Text::NeedUnlock));
+                Vec::new()
+            }
+            Message::New => self.start(Effect::Issue(Text::DefaultLabel.get(lang).to_owned())),
+            Message::Rename(label) => match self.active_id() {
+                Some(id) => self.start(Effect::Apply(WalletOp::Rename(id, label), Text::Renamed)),
+                None => Vec::new(),
+            },
+            Message::AskDelete => {
+                self.delete = if self.active_id().is_some() {
+                    Confirm::Asked
+                } else {
+                    Confirm::Closed
+                };
+                Vec::new()
+            }
+            Message::ConfirmDelete => {
+                self.delete = Confirm::Closed;
+                self.export = Export::Hidden;
+                match self.active_id() {
+                    Some(id) => self.start(Effect::Apply(WalletOp::Remove(id), Text::Deleted)),
+                    None => Vec::new(),
+                }
+            }
+            Message::Cancel => {
+                self.delete = Confirm::Closed;
+                self.discard = Confirm::Closed;
+                Vec::new()
+            }
+            Message::AskExport => {
+                self.export = Export::Warned;
+                Vec::new()
+            }
+            Message::ShowExport => {
+                self.export = Export::Shown;
+                Vec::new()
+            }
+            Message::HideExport => {
+                self.export = Export::Hidden;
+                Vec::new()
+            }
+            Message::Import(text) => match KeyUri::parse(&text.0) {
+                Err(e) => {
+                    self.notice = Some(Notice::Otpauth(e));
+                    Vec::new()
+                }
+                Ok(key) => {
+                    let label: String = key
+                        .issuer
+                        .clone()
+                        .unwrap_or_else(|| key.account.clone())
+                        .chars()
+                        .take(MAX_LABEL_CHARS)
+                        .collect();
+                    let op = WalletOp::Add {
+                        label,
+                        token_id: None,
+                        key,
+                    };
+                    let mut effects = vec![Effect::Clear(Field::Import)];
+                    effects.extend(self.start(Effect::Apply(op, Text::Imported)));
+                    effects
+                }
+            },
+            Message::SetPassphrase(pass) => {
+                let mut effects = vec![Effect::Clear(Field::Passphrase)];
+                effects.extend(self.start(Effect::SetPassphrase(pass)));
+                effects
+            }
+            Message::RemovePassphrase => self.start(Effect::RemovePassphrase),
+            Message::Unlock(pass) => {
+                let mut effects = vec![Effect::Clear(Field::Unlock)];
+                effects.extend(self.start(Effect::Unlock(pass)));
+                effects
+            }
+            Message::AskDiscard => {
+                self.discard = Confirm::Asked;
+                Vec::new()
+            }
+            Message::ConfirmDiscard => {
+                self.discard = Confirm::Closed;
+                self.start(Effect::Discard)
+            }
+            // A list shown after its work answered: the answer has had the last word.
+            Message::Shown(_) => Vec::new(),
+        }
+    }
+
+    /// Starts `work` (the panel is ready: the callers checked).
+    fn start(&mut self, work: Effect) -> Vec<Effect> {
+        self.activity = Activity::Working { reload: false };
+        self.notice = None;
+        vec![work]
+    }
+
+    /// What the panel shows at Unix time `now` in `lang`.
+    pub fn view(&self, now: u64, lang: Lang, storage: &Storage) -> PanelView {
+        let t = |key: Text| key.get(lang);
+        let busy = matches!(self.activity, Activity::Working { .. });
+        let locked = storage.locked();
+        let active = self.wallet.active();
+        let list = self
+            .wallet
+            .tokens()
+            .iter()
+            .map(|token| ListEntry {
+                id: token.id,
+                label: token.label.clone(),
+                active: Some(token.id) == active.map(|a| a.id),
+            })
+            .collect();
+        let unreadable = matches!(storage.list, Some(Problem::Unreadable(_)));
+        let active_view = active.map(|token| match &token.token_id {
+            Some(id) => ActiveView {
+                label: token.label.clone(),
+                id_caption: t(Text::TokenIdCaption),
+                id: id.grouped(),
+            },
+            None => ActiveView {
+                label: token.label.clone(),
+                id_caption: t(Text::AccountCaption),
+                id: token.key.account.clone(),
+            },
+        });
+        let export = match (self.export, active) {
+            (Export::Hidden, _) => ExportView::Hidden,
+            (Export::Warned, _) => ExportView::Warned,
+            (Export::Shown, Some(token)) => ExportView::Shown(Zeroizing::new(token.key.to_uri())),
+            (Export::Shown, None) => ExportView::Shown(Zeroizing::default()),
+        };
+        // Japanese sentences end in 「。」 and need no space between them.
+        let sep = if lang == Lang::En { " " } else { "" };
+        let describe = |problem: &Problem| -> String {
+            match problem {
+                Problem::Blocked => t(Text::NotSavedBlocked).to_owned(),
+                Problem::Full => t(Text::NotSavedFull).to_owned(),
+                Problem::NoKeys => t(Text::NotSavedNoKeys).to_owned(),
+                Problem::Locked => t(Text::Locked).to_owned(),
+                Problem::Unreadable(e) => {
+                    let why = if lang == Lang::En {
+                        e.message_en()
+                    } else {
+                        e.message_ja()
+                    };
+                    format!("{why}{sep}{}", t(Text::UnreadableKept))
+                }
+                Problem::Failed => t(Text::NotSavedFailed).to_owned(),
+            }
+        };
+        let mut lines = Vec::new();
+        match &storage.list {
+            None => lines.push(t(Text::Saved).to_owned()),
+            // The unlock form says it.
+            Some(Problem::Locked) => {}
+            Some(problem) => lines.push(describe(problem)),
+        }
+        if let Some(problem) = &storage.service {
+            lines.push(format!("{}{}", t(Text::ServicePrefix), describe(problem)));
+        }
+        let can_discard = matches!(storage.list, Some(Problem::Unreadable(_) | Problem::Locked))
+            || matches!(storage.service, Some(Problem::Unreadable(_)));
+        let asked_discard = self.discard == Confirm::Asked;
+        let (discard_label, discard_question) = if locked {
+            (Text::DiscardLocked, Text::DiscardLockedConfirm)
+        } else {
+            (Text::Discard, Text::DiscardConfirm)
+        };
+        let (message, message_error) = match (&self.notice, busy) {
+            (Some(n), _) => (n.text(lang), n.is_error()),
+            (None, true) => (t(Text::Busy).to_owned(), false),
+            (None, false) => (String::new(), false),
+        };
+        PanelView {
+            list,
+            list_shown: self.wallet.tokens().len() > 1,
+            busy,
+            code: active.map(|token| CodeView::at(token, now)),
+            active: active_view,
+            empty_shown: active.is_none() && !locked && !unreadable,
+            delete_shown: self.delete == Confirm::Closed,
+            delete_confirm_shown: self.delete == Confirm::Asked && active.is_some(),
+            export,
+            lock_shown: locked,
+            pass_box_shown: storage.list.is_none(),
+            pass_remove_shown: storage.passphrase,
+            protection: storage.list.is_none().then(|| {
+                t(if storage.passphrase {
+                    Text::ProtectedByPassphrase
+                } else {
+                    Text::ProtectedByDevice
+                })
+            }),
+            storage: lines.join(sep),
+            storage_trouble: (storage.list.is_some() && !locked) || storage.service.is_some(),
+            discard_shown: can_discard && !asked_discard,
+            discard_label: t(discard_label),
+            discard_confirm_shown: can_discard && asked_discard,
+            discard_question: t(discard_question),
+            persist: match self.persistence {
+                Persistence::NotAsked => None,
+                Persistence::Granted => Some(t(Text::PersistGranted)),
+                Persistence::Denied => Some(t(Text::PersistDenied)),
+                Persistence::Unknown => Some(t(Text::PersistUnknown)),
+            },
+            message,
+            message_error,
+            new_shown: !locked,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
