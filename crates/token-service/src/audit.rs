@@ -594,9 +594,9 @@ pub(crate) fn event_hash(
     mac.finalize().into_bytes().into()
 }
 
-/// Records written before the keyed chain: read only, for records written before the keyed
-/// chain (they have no [`Checkpoint`]), to verify them with the hash they were written under
-/// before they are chained again under a key ([`migrate_legacy`]).
+/// The unkeyed chain of the previous version. Read only, for records written before the keyed
+/// chain (they have no [`Checkpoint`]): they are verified with the hash they were written
+/// under before they are chained again under a key ([`migrate_legacy`]).
 pub(crate) mod legacy {
     use sha2::{Digest, Sha256};
 

@@ -2200,3 +2200,21 @@ fn a_legacy_snapshot_given_a_seal_is_refused() {
         Some(ServiceError::AuditChain(ChainError::SealForged))
     );
 }
+
+#[test]
+fn a_legacy_snapshot_without_events_keeps_its_credentials() {
+    let empty = edited_legacy(|v| v["audit"] = serde_json::json!([]));
+    assert_eq!(empty.checkpoint, None);
+    let service = restore(empty.clone(), None).unwrap();
+    for record in &empty.credentials {
+        assert_eq!(
+            service.state(&record.state.token_id),
+            Some(record.state.clone())
+        );
+    }
+    assert!(service.audit().is_empty());
+    assert_eq!(
+        service.snapshot().checkpoint,
+        Some(Checkpoint::genesis(&test_key()))
+    );
+}
