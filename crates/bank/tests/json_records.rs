@@ -230,7 +230,8 @@ fn snapshot() -> impl Strategy<Value = Snapshot> {
             0..4,
         ),
         proptest::collection::vec(event(), 0..6),
-        checkpoint(),
+        // `None`: records of the previous version, without the member.
+        proptest::option::of(checkpoint()),
     )
         .prop_map(|(credentials, audit, checkpoint)| Snapshot {
             credentials,

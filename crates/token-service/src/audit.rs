@@ -157,6 +157,11 @@ impl AuditSeal {
     }
 }
 
+/// Whether `seal` was made under `key`.
+pub(crate) fn seal_verifies(key: &AuditKey, seal: &AuditSeal) -> bool {
+    seal_tag(key, seal.count, seal.rotated, &seal.head) == seal.tag
+}
+
 fn seal_tag(key: &AuditKey, count: u64, rotated: u64, head: &ChainHash) -> ChainHash {
     key.mac(&[
         b"webtoken-audit-seal-v2\0",
@@ -339,7 +344,8 @@ impl RejectReason {
 #[non_exhaustive]
 pub enum ChainError {
     /// The log was written under another audit key (or its key id was changed): nothing in it
-    /// can be checked.
+    /// can be checked. Also a log of the previous version (unkeyed, no checkpoint) restored
+    /// with a seal, which only a keyed log has.
     KeyMismatch,
     /// Events `from` to `to` (inclusive) are missing from the middle or the start of the log.
     Missing {
@@ -586,6 +592,137 @@ pub(crate) fn event_hash(
         mac.update(text.as_bytes());
     }
     mac.finalize().into_bytes().into()
+}
+
+/// The unkeyed chain of the previous version. Read only, for records written before the keyed
+/// chain (they have no [`Checkpoint`]): they are verified with the hash they were written
+/// under before they are chained again under a key ([`migrate_legacy`]).
+pub(crate) mod legacy {
+    use sha2::{Digest, Sha256};
+
+    use super::{AuditEvent, AuditKind, ChainError, ChainHash, Fixed, GENESIS_HASH, TokenId};
+
+    /// The plain SHA-256 event hash of the unkeyed chain, exactly as the previous version
+    /// computed it (`webtoken-audit-v1`). Read only, for records written before the keyed
+    /// chain: nothing is hashed with it any more.
+    pub(crate) fn event_hash(
+        seq: u64,
+        time: u64,
+        token_id: &TokenId,
+        kind: &AuditKind,
+        prev_hash: &ChainHash,
+    ) -> Option<ChainHash> {
+        let mut fixed = Fixed::default();
+        fixed.put(b"webtoken-audit-v1\0");
+        fixed.put(prev_hash);
+        fixed.put(&seq.to_be_bytes());
+        fixed.put(&time.to_be_bytes());
+        fixed.put(token_id.as_bytes());
+        let mut texts: [&str; 2] = ["", ""];
+        let mut text_count = 0;
+        match kind {
+            AuditKind::Issued {
+                algorithm,
+                digits,
+                period,
+            } => {
+                fixed.put(&[1]);
+                fixed.put(&(algorithm.as_str().len() as u64).to_be_bytes());
+                fixed.put(algorithm.as_str().as_bytes());
+                fixed.put(&[*digits]);
+                fixed.put(&period.to_be_bytes());
+            }
+            AuditKind::Accepted { step, drift } => {
+                fixed.put(&[2]);
+                fixed.put(&step.to_be_bytes());
+                fixed.put(&drift.to_be_bytes());
+            }
+            AuditKind::Rejected { reason } => fixed.put(&[3, reason.tag()]),
+            AuditKind::Locked { failures } => {
+                fixed.put(&[4]);
+                fixed.put(&failures.to_be_bytes());
+            }
+            AuditKind::Unlocked { actor } => {
+                fixed.put(&[5]);
+                texts[0] = actor;
+                text_count = 1;
+            }
+            AuditKind::Stopped { actor, reason } => {
+                fixed.put(&[6]);
+                texts = [actor, reason];
+                text_count = 2;
+            }
+            AuditKind::Resynced { step, drift } => {
+                fixed.put(&[7]);
+                fixed.put(&step.to_be_bytes());
+                fixed.put(&drift.to_be_bytes());
+            }
+            AuditKind::ResyncRejected { reason } => fixed.put(&[8, reason.tag()]),
+            // The previous version had no such event: a legacy record holding one was changed.
+            AuditKind::Refused { .. } => return None,
+        }
+        let mut hasher = Sha256::new();
+        hasher.update(fixed.bytes());
+        for text in &texts[..text_count] {
+            hasher.update((text.len() as u64).to_be_bytes());
+            hasher.update(text.as_bytes());
+        }
+        Some(hasher.finalize().into())
+    }
+
+    /// Checks a legacy log as the previous version did (sequence numbers from 0, every link,
+    /// every hash), naming the first problem as [`super::verify_chain`] does. Read only, for
+    /// records written before the keyed chain.
+    pub(crate) fn verify_chain(events: &[AuditEvent]) -> Result<(), ChainError> {
+        for pair in events.windows(2) {
+            if pair[1].seq <= pair[0].seq {
+                return Err(ChainError::Reordered { seq: pair[1].seq });
+            }
+        }
+        let mut prev = GENESIS_HASH;
+        for (expected_seq, event) in (0_u64..).zip(events) {
+            if event.seq > expected_seq {
+                return Err(ChainError::Missing {
+                    from: expected_seq,
+                    to: event.seq - 1,
+                });
+            }
+            // Every event of the previous version named its credential.
+            let expected = event.token_id.as_ref().and_then(|token_id| {
+                event_hash(event.seq, event.time, token_id, &event.kind, &prev)
+            });
+            if event.seq < expected_seq || event.prev_hash != prev || expected != Some(event.hash) {
+                return Err(ChainError::Rewritten { seq: event.seq });
+            }
+            prev = event.hash;
+        }
+        Ok(())
+    }
+}
+
+/// A log written before the keyed chain (no [`Checkpoint`]), verified with the hash it was
+/// written under and chained again under `key`: the same events and sequence numbers, in the
+/// same order, with new `prev_hash` and `hash`, from a fresh checkpoint (nothing rotated).
+/// A legacy chain that does not verify is refused, naming what is wrong.
+pub(crate) fn migrate_legacy(
+    mut events: Vec<AuditEvent>,
+    key: &AuditKey,
+) -> Result<(Checkpoint, Vec<AuditEvent>), ChainError> {
+    legacy::verify_chain(&events)?;
+    let mut prev = GENESIS_HASH;
+    for event in &mut events {
+        event.prev_hash = prev;
+        event.hash = event_hash(
+            key,
+            event.seq,
+            event.time,
+            event.token_id.as_ref(),
+            &event.kind,
+            &prev,
+        );
+        prev = event.hash;
+    }
+    Ok((Checkpoint::genesis(key), events))
 }
 
 /// The fixed-size part of an event's encoding, on the stack.

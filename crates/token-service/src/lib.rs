@@ -506,8 +506,12 @@ pub struct Snapshot {
     pub credentials: Vec<CredentialRecord>,
     /// The audit log's kept events, oldest first.
     pub audit: Vec<AuditEvent>,
-    /// Where the kept events start: what was rotated out, and the audit key's id.
-    pub checkpoint: Checkpoint,
+    /// Where the kept events start: what was rotated out, and the audit key's id. Always
+    /// written; `None` (the member missing) only in records of the previous version, whose
+    /// events are an unkeyed SHA-256 chain: [`TokenService::restore`] verifies that chain with
+    /// the old hash and chains the events again under its key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkpoint: Option<Checkpoint>,
 }
 
 impl Snapshot {
@@ -536,7 +540,7 @@ pub fn check_size(json: &str) -> Result<(), ServiceError> {
 mod json_form {
     use super::{CredentialState, CredentialStatus, Issued, Snapshot};
     use webtoken_engine::json::{
-        FromJson, JsonError, ToJson, Value, json_object, unknown_variant, write_str,
+        FromJson, JsonError, ToJson, Value, json_object, object, unknown_variant, write_str,
     };
 
     impl ToJson for CredentialStatus {
@@ -579,11 +583,30 @@ mod json_form {
         secret,
         params
     });
-    json_object!(Snapshot {
-        credentials,
-        audit,
-        checkpoint
-    });
+    /// As serde writes it: `checkpoint` left out when `None` (never, for snapshots written
+    /// now), and read as `None` when missing (records of the previous version).
+    impl ToJson for Snapshot {
+        fn write_json(&self, out: &mut webtoken_engine::json::Out) {
+            object(out, |o| {
+                o.field("credentials", &self.credentials)
+                    .field("audit", &self.audit);
+                if let Some(checkpoint) = &self.checkpoint {
+                    o.field("checkpoint", checkpoint);
+                }
+            });
+        }
+    }
+
+    impl FromJson for Snapshot {
+        fn from_json(value: &Value) -> Result<Self, JsonError> {
+            let f = value.fields()?;
+            Ok(Snapshot {
+                credentials: f.get("credentials")?,
+                audit: f.get("audit")?,
+                checkpoint: f.get("checkpoint")?,
+            })
+        }
+    }
 }
 
 /// The outcome of comparing a code with the window, before it is stored.
@@ -659,8 +682,27 @@ impl<S: CredentialStore> TokenService<S> {
         key: AuditKey,
         seal: Option<&AuditSeal>,
     ) -> Result<Self, ServiceError> {
-        verify_chain(&snapshot.audit, &snapshot.checkpoint, &key, seal)
-            .map_err(ServiceError::AuditChain)?;
+        let (checkpoint, events) = match snapshot.checkpoint {
+            Some(checkpoint) => {
+                verify_chain(&snapshot.audit, &checkpoint, &key, seal)
+                    .map_err(ServiceError::AuditChain)?;
+                (checkpoint, snapshot.audit)
+            }
+            None => {
+                // A seal exists only for keyed logs: records without a checkpoint given with
+                // one were put back in place of the keyed log the seal names.
+                if let Some(seal) = seal {
+                    return Err(ServiceError::AuditChain(
+                        if audit::seal_verifies(&key, seal) {
+                            ChainError::KeyMismatch
+                        } else {
+                            ChainError::SealForged
+                        },
+                    ));
+                }
+                audit::migrate_legacy(snapshot.audit, &key).map_err(ServiceError::AuditChain)?
+            }
+        };
         for record in snapshot.credentials {
             let credential = Credential::new(record.secret, record.state.params)?;
             store.insert(credential, record.state)?;
@@ -668,7 +710,7 @@ impl<S: CredentialStore> TokenService<S> {
         Ok(TokenService {
             store,
             policy: policy.bounded(),
-            audit: AuditLog::restored(key, snapshot.checkpoint, snapshot.audit),
+            audit: AuditLog::restored(key, checkpoint, events),
             random: Mutex::new(Box::new(OsRandom)),
         })
     }
@@ -687,7 +729,7 @@ impl<S: CredentialStore> TokenService<S> {
         let snapshot = Snapshot {
             credentials: self.store.export(),
             audit,
-            checkpoint,
+            checkpoint: Some(checkpoint),
         };
         (snapshot, seal)
     }

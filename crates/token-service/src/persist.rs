@@ -87,4 +87,23 @@ mod tests {
         assert!(TokenService::<MemoryStore>::decode(&text).is_ok());
         assert!(TokenService::<MemoryStore>::decode("{}").is_err());
     }
+
+    /// A returning visitor's record, written by the previous version (no checkpoint, an
+    /// unkeyed chain), is read with every credential and chained again under the in-page key;
+    /// the next write is in the new form.
+    #[test]
+    fn the_previous_versions_record_is_migrated_on_first_read() {
+        let legacy = include_str!("../tests/vectors/legacy_snapshot_v1.json");
+        let service = TokenService::<MemoryStore>::decode(legacy).unwrap();
+        assert_eq!(service.snapshot().credentials.len(), 3);
+        assert_eq!(service.audit().len(), 14);
+        assert_eq!(service.verify_audit(), Ok(()));
+        let text = service.encode();
+        assert!(text.contains("\"checkpoint\":{"));
+        assert!(TokenService::<MemoryStore>::decode(&text).is_ok());
+        // A legacy record edited after it was written is still refused.
+        let edited = legacy.replacen("\"mismatch\"", "\"replayed\"", 1);
+        assert_ne!(edited, legacy);
+        assert!(TokenService::<MemoryStore>::decode(&edited).is_err());
+    }
 }

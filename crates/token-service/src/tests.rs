@@ -1143,11 +1143,11 @@ fn the_audit_chain_verifies_under_its_key_and_seal() {
     let (service, _) = busy_service();
     let (snapshot, seal) = service.sealed_snapshot();
     assert_eq!(snapshot.audit.len(), 9);
-    assert_eq!(snapshot.checkpoint, Checkpoint::genesis(&test_key()));
+    assert_eq!(snapshot.checkpoint, Some(Checkpoint::genesis(&test_key())));
     assert_eq!(
         verify_chain(
             &snapshot.audit,
-            &snapshot.checkpoint,
+            snapshot.checkpoint.as_ref().unwrap(),
             &test_key(),
             Some(&seal)
         ),
@@ -1354,8 +1354,9 @@ fn a_log_that_is_not_the_sealed_one_is_detected() {
     // The oldest events dropped as if rotated out.
     let mut dropped = newer.clone();
     let removed: Vec<AuditEvent> = dropped.audit.drain(..3).collect();
-    dropped.checkpoint.rotated = 3;
-    dropped.checkpoint.head = removed[2].hash;
+    let checkpoint = dropped.checkpoint.as_mut().unwrap();
+    checkpoint.rotated = 3;
+    checkpoint.head = removed[2].hash;
     assert_eq!(
         chain_problem(dropped.clone(), &seal),
         Some(ChainError::CheckpointMismatch {
@@ -1397,8 +1398,8 @@ fn a_log_under_another_key_is_told_apart() {
     let a = TokenService::new(MemoryStore::new(), Policy::default());
     let b = TokenService::new(MemoryStore::new(), Policy::default());
     assert_ne!(
-        a.snapshot().checkpoint.key_id,
-        b.snapshot().checkpoint.key_id
+        a.snapshot().checkpoint.unwrap().key_id,
+        b.snapshot().checkpoint.unwrap().key_id
     );
     assert!(!format!("{:?}", test_key()).contains("5a5a"));
 }
@@ -1593,12 +1594,10 @@ fn the_log_rotates_within_its_budget_and_the_chain_goes_on() {
     let (snapshot, seal) = service.sealed_snapshot();
     assert_eq!(seal.count, written_before + 100_000);
     assert!(snapshot.audit.len() <= MAX_AUDIT_EVENTS);
-    assert_eq!(
-        snapshot.checkpoint.rotated + snapshot.audit.len() as u64,
-        seal.count
-    );
-    assert_eq!(snapshot.audit[0].seq, snapshot.checkpoint.rotated);
-    assert_eq!(snapshot.audit[0].prev_hash, snapshot.checkpoint.head);
+    let checkpoint = snapshot.checkpoint.clone().unwrap();
+    assert_eq!(checkpoint.rotated + snapshot.audit.len() as u64, seal.count);
+    assert_eq!(snapshot.audit[0].seq, checkpoint.rotated);
+    assert_eq!(snapshot.audit[0].prev_hash, checkpoint.head);
     let json = snapshot.to_json().unwrap();
     assert!(json.len() <= MAX_SNAPSHOT_BYTES);
     let events_json = webtoken_engine::json::to_string(&snapshot.audit);
@@ -1996,4 +1995,226 @@ proptest! {
         };
         prop_assert_eq!(chain_problem(holed, &seal), Some(expected));
     }
+}
+
+/// A snapshot as the previous version wrote it (unkeyed SHA-256 chain, no `checkpoint`),
+/// produced by that version's code (commit b051358): three credentials issued, codes accepted,
+/// mismatched and replayed, one credential locked and unlocked, one stopped.
+const LEGACY_SNAPSHOT: &str = include_str!("../tests/vectors/legacy_snapshot_v1.json");
+
+fn legacy_snapshot() -> Snapshot {
+    webtoken_engine::json::from_str(LEGACY_SNAPSHOT).unwrap()
+}
+
+/// The legacy fixture with its JSON changed by `edit` (as someone editing the stored record).
+fn edited_legacy(edit: impl FnOnce(&mut serde_json::Value)) -> Snapshot {
+    let mut value: serde_json::Value = serde_json::from_str(LEGACY_SNAPSHOT).unwrap();
+    edit(&mut value);
+    webtoken_engine::json::from_str(&value.to_string()).unwrap()
+}
+
+fn legacy_problem(snapshot: Snapshot) -> Option<ChainError> {
+    match restore(snapshot, None) {
+        Ok(_) => None,
+        Err(ServiceError::AuditChain(error)) => Some(error),
+        Err(other) => panic!("not an audit error: {other:?}"),
+    }
+}
+
+#[test]
+fn the_legacy_fixture_is_read_without_a_checkpoint_by_both_readers() {
+    let snapshot = legacy_snapshot();
+    assert_eq!(snapshot.checkpoint, None);
+    assert_eq!(snapshot.credentials.len(), 3);
+    assert_eq!(snapshot.audit.len(), 14);
+    assert_eq!(
+        serde_json::from_str::<Snapshot>(LEGACY_SNAPSHOT).unwrap(),
+        snapshot
+    );
+    // A new snapshot still writes the member.
+    assert!(webtoken_engine::json::to_string(&fresh().0.snapshot()).contains("\"checkpoint\":{"));
+}
+
+#[test]
+fn a_legacy_snapshot_is_migrated_with_every_credential_and_event() {
+    let legacy = legacy_snapshot();
+    let service = restore(legacy.clone(), None).unwrap();
+    // Every credential and its state, as they were.
+    for record in &legacy.credentials {
+        assert_eq!(
+            service.state(&record.state.token_id),
+            Some(record.state.clone())
+        );
+    }
+    let (snapshot, seal) = service.sealed_snapshot();
+    assert_eq!(snapshot.credentials.len(), legacy.credentials.len());
+    // Every event kept: same numbers, times, credentials and kinds, chained again under the key.
+    assert_eq!(snapshot.checkpoint, Some(Checkpoint::genesis(&test_key())));
+    assert_eq!(snapshot.audit.len(), legacy.audit.len());
+    for (new, old) in snapshot.audit.iter().zip(&legacy.audit) {
+        assert_eq!(
+            (new.seq, new.time, &new.token_id, &new.kind),
+            (old.seq, old.time, &old.token_id, &old.kind)
+        );
+        assert_ne!(new.hash, old.hash);
+    }
+    assert_eq!(snapshot.audit[0].prev_hash, GENESIS_HASH);
+    assert_eq!(
+        verify_chain(
+            &snapshot.audit,
+            snapshot.checkpoint.as_ref().unwrap(),
+            &test_key(),
+            Some(&seal)
+        ),
+        Ok(())
+    );
+    assert_eq!(seal.count, 14);
+    assert_eq!(service.verify_audit(), Ok(()));
+}
+
+#[test]
+fn a_migrated_legacy_service_goes_on_validating_and_appending() {
+    let legacy = legacy_snapshot();
+    // The first credential issued: accepted once, then a mismatch and a replay (2 failures).
+    let record = legacy
+        .credentials
+        .iter()
+        .find(|record| record.state.token_id == legacy.audit[0].token_id.clone().unwrap())
+        .unwrap()
+        .clone();
+    let id = record.state.token_id.clone();
+    let last_step = record.state.last_step.unwrap();
+    assert_eq!(record.state.failures, 2);
+    let service = restore(legacy, None).unwrap();
+    // The code spent before the upgrade is still spent.
+    let spent = code_at_step(&record.secret, last_step, &record.state.params).unwrap();
+    let now = (last_step + 1) * PERIOD;
+    assert_eq!(
+        service.validate(&id, &spent, now).unwrap_err(),
+        Rejected::Replayed
+    );
+    let next = code_at_step(&record.secret, last_step + 1, &record.state.params).unwrap();
+    service.validate(&id, &next, now + 1).unwrap();
+    let state = service.state(&id).unwrap();
+    assert_eq!((state.last_step, state.failures), (Some(last_step + 1), 0));
+    let (snapshot, seal) = service.sealed_snapshot();
+    assert_eq!(snapshot.audit.len(), 16);
+    assert_eq!(
+        snapshot.audit[14..]
+            .iter()
+            .map(|event| (event.seq, event.kind.clone()))
+            .collect::<Vec<_>>(),
+        vec![
+            (
+                14,
+                AuditKind::Rejected {
+                    reason: RejectReason::Replayed
+                }
+            ),
+            (
+                15,
+                AuditKind::Accepted {
+                    step: last_step + 1,
+                    drift: 0
+                }
+            ),
+        ]
+    );
+    assert_eq!(snapshot.audit[14].prev_hash, snapshot.audit[13].hash);
+    assert_eq!(service.verify_audit(), Ok(()));
+    // Written again in the new form, it is read back under the key and the seal.
+    let text = snapshot.to_json().unwrap();
+    let again: Snapshot = webtoken_engine::json::from_str(&text).unwrap();
+    assert!(again.checkpoint.is_some());
+    assert!(restore(again, Some(&seal)).is_ok());
+}
+
+#[test]
+fn a_legacy_snapshot_whose_old_chain_does_not_verify_is_refused() {
+    // A rejection's reason changed.
+    let changed = edited_legacy(|v| v["audit"][4]["kind"]["reason"] = "replayed".into());
+    assert_eq!(
+        legacy_problem(changed),
+        Some(ChainError::Rewritten { seq: 4 })
+    );
+    // A time changed.
+    let changed = edited_legacy(|v| v["audit"][0]["time"] = 1.into());
+    assert_eq!(
+        legacy_problem(changed),
+        Some(ChainError::Rewritten { seq: 0 })
+    );
+    // The staff member's name changed.
+    let changed = edited_legacy(|v| v["audit"][10]["kind"]["actor"] = "mallory".into());
+    assert_eq!(
+        legacy_problem(changed),
+        Some(ChainError::Rewritten { seq: 10 })
+    );
+    // An event deleted.
+    let deleted = edited_legacy(|v| {
+        v["audit"].as_array_mut().unwrap().remove(6);
+    });
+    assert_eq!(
+        legacy_problem(deleted),
+        Some(ChainError::Missing { from: 6, to: 6 })
+    );
+    // Two events swapped.
+    let swapped = edited_legacy(|v| v["audit"].as_array_mut().unwrap().swap(7, 8));
+    assert_eq!(
+        legacy_problem(swapped),
+        Some(ChainError::Reordered { seq: 7 })
+    );
+    // An event claiming the keyed chain's kind, which the previous version never wrote.
+    let refused = edited_legacy(|v| {
+        v["audit"][13]["kind"] = serde_json::json!({"event": "refused", "attempt": "validate",
+            "reason": "stopped", "count": 1, "last": 0});
+    });
+    assert_eq!(
+        legacy_problem(refused),
+        Some(ChainError::Rewritten { seq: 13 })
+    );
+    // Nothing of a refused record is kept (the in-page reader says why).
+    assert!(
+        TokenService::<MemoryStore>::restore(
+            MemoryStore::new(),
+            Policy::default(),
+            edited_legacy(|v| v["audit"][4]["kind"]["reason"] = "replayed".into()),
+            test_key(),
+            None
+        )
+        .is_err()
+    );
+}
+
+#[test]
+fn a_legacy_snapshot_given_a_seal_is_refused() {
+    let (service, _) = busy_service();
+    let seal = service.audit_seal();
+    assert_eq!(
+        restore(legacy_snapshot(), Some(&seal)).err(),
+        Some(ServiceError::AuditChain(ChainError::KeyMismatch))
+    );
+    let mut forged = seal;
+    forged.count += 1;
+    assert_eq!(
+        restore(legacy_snapshot(), Some(&forged)).err(),
+        Some(ServiceError::AuditChain(ChainError::SealForged))
+    );
+}
+
+#[test]
+fn a_legacy_snapshot_without_events_keeps_its_credentials() {
+    let empty = edited_legacy(|v| v["audit"] = serde_json::json!([]));
+    assert_eq!(empty.checkpoint, None);
+    let service = restore(empty.clone(), None).unwrap();
+    for record in &empty.credentials {
+        assert_eq!(
+            service.state(&record.state.token_id),
+            Some(record.state.clone())
+        );
+    }
+    assert!(service.audit().is_empty());
+    assert_eq!(
+        service.snapshot().checkpoint,
+        Some(Checkpoint::genesis(&test_key()))
+    );
 }
