@@ -508,6 +508,61 @@ pub fn verify_chain(
     Ok(())
 }
 
+/// Puts `kind`'s tag and fixed-size fields into `fixed` and returns its free text (the staff
+/// events' actor and reason), in the encoding both chains use: the keyed one and, read only,
+/// the previous version's ([`legacy::event_hash`], which has no [`AuditKind::Refused`]).
+fn put_kind<'a>(fixed: &mut Fixed, kind: &'a AuditKind) -> [Option<&'a str>; 2] {
+    let mut texts = [None, None];
+    match kind {
+        AuditKind::Issued {
+            algorithm,
+            digits,
+            period,
+        } => {
+            fixed.put(&[1]);
+            fixed.put(&(algorithm.as_str().len() as u64).to_be_bytes());
+            fixed.put(algorithm.as_str().as_bytes());
+            fixed.put(&[*digits]);
+            fixed.put(&period.to_be_bytes());
+        }
+        AuditKind::Accepted { step, drift } => {
+            fixed.put(&[2]);
+            fixed.put(&step.to_be_bytes());
+            fixed.put(&drift.to_be_bytes());
+        }
+        AuditKind::Rejected { reason } => fixed.put(&[3, reason.tag()]),
+        AuditKind::Locked { failures } => {
+            fixed.put(&[4]);
+            fixed.put(&failures.to_be_bytes());
+        }
+        AuditKind::Unlocked { actor } => {
+            fixed.put(&[5]);
+            texts[0] = Some(actor.as_str());
+        }
+        AuditKind::Stopped { actor, reason } => {
+            fixed.put(&[6]);
+            texts = [Some(actor.as_str()), Some(reason.as_str())];
+        }
+        AuditKind::Resynced { step, drift } => {
+            fixed.put(&[7]);
+            fixed.put(&step.to_be_bytes());
+            fixed.put(&drift.to_be_bytes());
+        }
+        AuditKind::ResyncRejected { reason } => fixed.put(&[8, reason.tag()]),
+        AuditKind::Refused {
+            attempt,
+            reason,
+            count,
+            last,
+        } => {
+            fixed.put(&[9, attempt.tag(), reason.tag()]);
+            fixed.put(&count.to_be_bytes());
+            fixed.put(&last.to_be_bytes());
+        }
+    }
+    texts
+}
+
 /// The MAC of one event under `key`: HMAC-SHA256 over a fixed, length-prefixed encoding of its
 /// fields and the MAC before it.
 ///
@@ -534,60 +589,10 @@ pub(crate) fn event_hash(
         }
         None => fixed.put(&[0]),
     }
-    let mut texts: [&str; 2] = ["", ""];
-    let mut text_count = 0;
-    match kind {
-        AuditKind::Issued {
-            algorithm,
-            digits,
-            period,
-        } => {
-            fixed.put(&[1]);
-            fixed.put(&(algorithm.as_str().len() as u64).to_be_bytes());
-            fixed.put(algorithm.as_str().as_bytes());
-            fixed.put(&[*digits]);
-            fixed.put(&period.to_be_bytes());
-        }
-        AuditKind::Accepted { step, drift } => {
-            fixed.put(&[2]);
-            fixed.put(&step.to_be_bytes());
-            fixed.put(&drift.to_be_bytes());
-        }
-        AuditKind::Rejected { reason } => fixed.put(&[3, reason.tag()]),
-        AuditKind::Locked { failures } => {
-            fixed.put(&[4]);
-            fixed.put(&failures.to_be_bytes());
-        }
-        AuditKind::Unlocked { actor } => {
-            fixed.put(&[5]);
-            texts[0] = actor;
-            text_count = 1;
-        }
-        AuditKind::Stopped { actor, reason } => {
-            fixed.put(&[6]);
-            texts = [actor, reason];
-            text_count = 2;
-        }
-        AuditKind::Resynced { step, drift } => {
-            fixed.put(&[7]);
-            fixed.put(&step.to_be_bytes());
-            fixed.put(&drift.to_be_bytes());
-        }
-        AuditKind::ResyncRejected { reason } => fixed.put(&[8, reason.tag()]),
-        AuditKind::Refused {
-            attempt,
-            reason,
-            count,
-            last,
-        } => {
-            fixed.put(&[9, attempt.tag(), reason.tag()]);
-            fixed.put(&count.to_be_bytes());
-            fixed.put(&last.to_be_bytes());
-        }
-    }
+    let texts = put_kind(&mut fixed, kind);
     let mut mac = key.mac.clone();
     mac.update(fixed.bytes());
-    for text in &texts[..text_count] {
+    for text in texts.iter().flatten() {
         mac.update(&(text.len() as u64).to_be_bytes());
         mac.update(text.as_bytes());
     }
@@ -618,52 +623,14 @@ pub(crate) mod legacy {
         fixed.put(&seq.to_be_bytes());
         fixed.put(&time.to_be_bytes());
         fixed.put(token_id.as_bytes());
-        let mut texts: [&str; 2] = ["", ""];
-        let mut text_count = 0;
-        match kind {
-            AuditKind::Issued {
-                algorithm,
-                digits,
-                period,
-            } => {
-                fixed.put(&[1]);
-                fixed.put(&(algorithm.as_str().len() as u64).to_be_bytes());
-                fixed.put(algorithm.as_str().as_bytes());
-                fixed.put(&[*digits]);
-                fixed.put(&period.to_be_bytes());
-            }
-            AuditKind::Accepted { step, drift } => {
-                fixed.put(&[2]);
-                fixed.put(&step.to_be_bytes());
-                fixed.put(&drift.to_be_bytes());
-            }
-            AuditKind::Rejected { reason } => fixed.put(&[3, reason.tag()]),
-            AuditKind::Locked { failures } => {
-                fixed.put(&[4]);
-                fixed.put(&failures.to_be_bytes());
-            }
-            AuditKind::Unlocked { actor } => {
-                fixed.put(&[5]);
-                texts[0] = actor;
-                text_count = 1;
-            }
-            AuditKind::Stopped { actor, reason } => {
-                fixed.put(&[6]);
-                texts = [actor, reason];
-                text_count = 2;
-            }
-            AuditKind::Resynced { step, drift } => {
-                fixed.put(&[7]);
-                fixed.put(&step.to_be_bytes());
-                fixed.put(&drift.to_be_bytes());
-            }
-            AuditKind::ResyncRejected { reason } => fixed.put(&[8, reason.tag()]),
-            // The previous version had no such event: a legacy record holding one was changed.
-            AuditKind::Refused { .. } => return None,
+        // The previous version had no refusal counters: a legacy record holding one was changed.
+        if matches!(kind, AuditKind::Refused { .. }) {
+            return None;
         }
+        let texts = super::put_kind(&mut fixed, kind);
         let mut hasher = Sha256::new();
         hasher.update(fixed.bytes());
-        for text in &texts[..text_count] {
+        for text in texts.iter().flatten() {
             hasher.update((text.len() as u64).to_be_bytes());
             hasher.update(text.as_bytes());
         }
