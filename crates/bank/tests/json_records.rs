@@ -10,6 +10,7 @@ use proptest::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use webtoken_bank::Bank;
+use webtoken_engine::json::strategies::any_text;
 use webtoken_engine::json::{FromJson, ToJson, from_str, to_string};
 use webtoken_engine::token_id::{MAX_SERIAL, TokenId};
 use webtoken_engine::{Algorithm, MAX_SECRET_BYTES, MIN_SECRET_BYTES, Params, Secret};
@@ -22,28 +23,6 @@ use webtoken_token_service::{
     CredentialState, CredentialStatus, Issued, RejectReason, Snapshot,
 };
 use zeroize::Zeroizing;
-
-/// Strings with the characters that need escaping well represented.
-fn any_text() -> impl Strategy<Value = String> {
-    prop_oneof![
-        any::<String>(),
-        proptest::collection::vec(
-            prop_oneof![
-                (0_u32..0x20).prop_map(|c| char::from_u32(c).unwrap()),
-                Just('"'),
-                Just('\\'),
-                Just('/'),
-                Just('\u{7f}'),
-                Just('\u{2028}'),
-                Just('日'),
-                Just('😀'),
-                any::<char>(),
-            ],
-            0..24
-        )
-        .prop_map(|chars| chars.into_iter().collect()),
-    ]
-}
 
 /// The codec writes what serde writes, and reads serde's text back to the same value.
 fn assert_parity<T>(value: &T) -> Result<(), TestCaseError>

@@ -704,5 +704,33 @@ impl Parser<'_> {
     }
 }
 
+/// Proptest strategies the crates' tests share (the `testing` feature).
+#[cfg(any(test, feature = "testing"))]
+pub mod strategies {
+    use proptest::prelude::*;
+
+    /// Strings with the characters that need escaping well represented.
+    pub fn any_text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            proptest::collection::vec(
+                prop_oneof![
+                    (0_u8..0x20).prop_map(char::from),
+                    Just('"'),
+                    Just('\\'),
+                    Just('/'),
+                    Just('\u{7f}'),
+                    Just('\u{2028}'),
+                    Just('日'),
+                    Just('😀'),
+                    any::<char>(),
+                ],
+                0..24
+            )
+            .prop_map(|chars| chars.into_iter().collect()),
+        ]
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -6,6 +6,7 @@
 
 use proptest::prelude::*;
 
+use super::strategies::any_text;
 use super::*;
 use crate::Params;
 
@@ -71,28 +72,6 @@ fn any_json() -> impl Strategy<Value = serde_json::Value> {
                 .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
         ]
     })
-}
-
-/// Strings with the characters that need escaping well represented.
-fn any_text() -> impl Strategy<Value = String> {
-    prop_oneof![
-        any::<String>(),
-        proptest::collection::vec(
-            prop_oneof![
-                (0_u32..0x20).prop_map(|c| char::from_u32(c).unwrap()),
-                Just('"'),
-                Just('\\'),
-                Just('/'),
-                Just('\u{7f}'),
-                Just('\u{2028}'),
-                Just('日'),
-                Just('😀'),
-                any::<char>(),
-            ],
-            0..24
-        )
-        .prop_map(|chars| chars.into_iter().collect()),
-    ]
 }
 
 proptest! {
