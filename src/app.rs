@@ -15,14 +15,17 @@ use std::task::{Poll, Waker};
 use super::bank_view::{BankView, Message as BankMessage};
 use super::clock;
 use super::lab_panel::{self, Effect as LabEffect, LabPanel, Message as LabMessage};
-use super::page::{Page, page_lang};
+use super::page::page_lang;
 use super::service::{SERVICE_PREFIX, ServiceHandle};
-use super::token_panel::{self, Display, Effect as TokenWork, Message as TokenMessage, TokenPanel};
+use super::token_panel::{
+    self, Display, Effect as TokenWork, Elements, Message as TokenMessage, TokenPanel,
+};
 use super::token_store::{TOKEN_PREFIX, WalletStore};
 use super::tour::TourView;
 use webtoken_bank::BankError;
 use webtoken_bank::tour::Event as TourEvent;
-use webtoken_engine::i18n::{fill, page::Text as Words};
+use webtoken_engine::i18n::page::Text as Words;
+use webtoken_token_service::client;
 
 /// Why the page could not start.
 #[derive(Debug)]
@@ -301,7 +304,7 @@ pub async fn start() -> Result<(), StartError> {
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or(StartError::NoDocument)?;
-    let page = Page::find(&document).map_err(StartError::Page)?;
+    let elements = Elements::find(&document).map_err(StartError::Page)?;
     // The language first, so that everything is drawn in it from the start.
     if let Some(html) = document.document_element() {
         let _ = html.set_attribute("lang", BankView::chosen_lang().tag());
@@ -334,13 +337,12 @@ pub async fn start() -> Result<(), StartError> {
     .await;
     // 2. The panel, the lab's switch, the loop.
     let token = TokenPanel::mount(
-        page,
+        elements,
         &document,
         Rc::clone(&store),
         Rc::clone(&service),
         dispatch.to(AppMessage::Token),
-    )
-    .map_err(StartError::Page)?;
+    );
     super::page::mark("webtoken-token-mounted");
     DISPLAY.with(|cell| *cell.borrow_mut() = token.display());
     let lab = LabPanel::mount(
@@ -390,10 +392,7 @@ pub async fn start() -> Result<(), StartError> {
         Ok(false) => {}
         Err(origin) => show_status(
             &document,
-            &fill(
-                Words::ServiceParamInvalid.get(page_lang(&document)),
-                &[("origin", &origin)],
-            ),
+            &client::service_param_invalid(&origin, page_lang(&document)),
         ),
     }
     // The start-up work always answers (it handles every error itself).
@@ -408,33 +407,19 @@ fn settled(dispatch: &Dispatch<AppMessage>) -> js_sys::Promise {
     js_sys::Promise::new(&mut |resolve, _| dispatch.send(AppMessage::Settle(resolve)))
 }
 
-/// The token service the page's address asks for: `?service=same-origin`, or
-/// `?service=ORIGIN` naming this page's own origin (the Content-Security-Policy lets the page
-/// connect to its own origin only). `Ok(None)`: the in-page service (the default).
+/// The token service the page's address asks for ([`client::choose_service`]).
 fn choose_service() -> Result<Option<String>, String> {
-    // The error is this page's origin, for the message.
     let Some(location) = web_sys::window().map(|w| w.location()) else {
         return Ok(None);
     };
     let (Ok(search), Ok(origin)) = (location.search(), location.origin()) else {
         return Ok(None);
     };
-    let Some(wanted) = super::page::query_value(&search, "service") else {
-        return Ok(None);
-    };
-    let wanted = js_sys::decode_uri_component(wanted)
-        .ok()
-        .and_then(|s| s.as_string())
-        .unwrap_or_default();
-    if wanted == "same-origin" || wanted.trim_end_matches('/') == origin {
-        Ok(Some(origin))
-    } else {
-        Err(origin)
-    }
+    client::choose_service(&search, &origin)
 }
 
 /// Warns when the browser's clock and the remote token service's differ by more than one
-/// period: the token's codes would then be refused.
+/// period ([`client::clock_warning`]), or when the service cannot be reached.
 async fn check_clock(service: Rc<ServiceHandle>) {
     let Some(remote) = service.remote_service() else {
         return;
@@ -442,27 +427,13 @@ async fn check_clock(service: Rc<ServiceHandle>) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
-    let period = webtoken_engine::Params::default().period;
-    match remote.server_time().await {
-        Ok(server) => {
-            let skew = server.abs_diff(clock::now_seconds());
-            if skew > period {
-                show_status(
-                    &document,
-                    &fill(
-                        Words::ClockSkew.get(page_lang(&document)),
-                        &[("skew", &skew)],
-                    ),
-                );
-            }
-        }
-        Err(e) => show_status(
-            &document,
-            &fill(
-                Words::ServiceUnreachable.get(page_lang(&document)),
-                &[("base", &remote.base()), ("error", &e)],
-            ),
-        ),
+    let lang = page_lang(&document);
+    let warning = match remote.server_time().await {
+        Ok(server) => client::clock_warning(server, clock::now_seconds(), lang),
+        Err(e) => Some(client::unreachable_message(remote.base(), &e, lang)),
+    };
+    if let Some(warning) = warning {
+        show_status(&document, &warning);
     }
 }
 

@@ -8,6 +8,9 @@
 
 use std::cell::Cell;
 
+use webtoken_engine::clock;
+pub use webtoken_engine::clock::{ms_to_next_second, seconds_of};
+
 thread_local! {
     /// The time lab's shift, in seconds.
     static OFFSET: Cell<i64> = const { Cell::new(0) };
@@ -15,8 +18,7 @@ thread_local! {
 
 /// Milliseconds since the Unix epoch: `Date.now()` plus the time lab's shift.
 pub fn now_ms() -> f64 {
-    // The shift is at most a day (`webtoken_bank::lab::MAX_OFFSET`): exact in an f64.
-    js_sys::Date::now() + offset() as f64 * 1000.0
+    clock::shifted(js_sys::Date::now(), offset())
 }
 
 /// Whole seconds since the Unix epoch.
@@ -33,19 +35,4 @@ pub fn offset() -> i64 {
 /// second).
 pub fn set_offset(seconds: i64) {
     OFFSET.with(|offset| offset.set(seconds));
-}
-
-/// Whole seconds of a `Date.now()` reading; a clock before 1970 reads as 0.
-pub fn seconds_of(ms: f64) -> u64 {
-    if ms.is_finite() && ms > 0.0 {
-        (ms / 1000.0).floor() as u64
-    } else {
-        0
-    }
-}
-
-/// Milliseconds from `ms` to the start of the next whole second (1..=1000).
-pub fn ms_to_next_second(ms: f64) -> u32 {
-    let into = ms.rem_euclid(1000.0);
-    (1000.0 - into).ceil().clamp(1.0, 1000.0) as u32
 }

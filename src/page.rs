@@ -1,24 +1,10 @@
-//! The page's elements, looked up once into a typed [`Page`].
+//! The page's elements, looked up by `data-testid`, and the few browser readings every part
+//! uses: the page's language, its marks and its paint.
 
 use web_sys::{Document, Element};
 
+pub use webtoken_engine::address::query_value;
 use webtoken_engine::i18n::Lang;
-
-/// The elements the shell writes into.
-pub struct Page {
-    /// The active token's Token ID.
-    pub token_id: Element,
-    /// The active token's current code.
-    pub token_code: Element,
-    /// Seconds until the code changes.
-    pub token_remaining: Element,
-    /// The countdown bar (its `value` attribute is the seconds left).
-    pub token_bar: Element,
-    /// The next code, as a preview.
-    pub token_next: Element,
-    /// Where errors and status messages go.
-    pub status: Element,
-}
 
 /// The page is missing an element the shell needs.
 #[derive(Debug)]
@@ -27,21 +13,6 @@ pub struct MissingElement(pub &'static str);
 impl std::fmt::Display for MissingElement {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "the page has no element [data-testid=\"{}\"]", self.0)
-    }
-}
-
-impl Page {
-    /// Looks every element up by its `data-testid`.
-    pub fn find(document: &Document) -> Result<Self, MissingElement> {
-        let get = |id: &'static str| by_testid(document, id).ok_or(MissingElement(id));
-        Ok(Self {
-            token_id: get("token-id")?,
-            token_code: get("token-code")?,
-            token_remaining: get("token-remaining")?,
-            token_bar: get("token-bar")?,
-            token_next: get("token-next")?,
-            status: get("status")?,
-        })
     }
 }
 
@@ -90,15 +61,6 @@ pub fn show(element: &Element, shown: bool) {
     } else if !element.has_attribute("hidden") {
         let _ = element.set_attribute("hidden", "");
     }
-}
-
-/// The value of `name` in the page address's query (`location.search`), still
-/// percent-encoded; the first one if it is there twice.
-pub fn query_value<'a>(search: &'a str, name: &str) -> Option<&'a str> {
-    search
-        .trim_start_matches('?')
-        .split('&')
-        .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
 }
 
 /// Sets an element's text (never HTML), skipping the write when it is unchanged.

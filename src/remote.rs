@@ -1,7 +1,6 @@
-//! A remote token service over HTTP (the API of [`webtoken_token_service::api`]), for the page's
-//! remote mode. Network failures and server errors become the same typed answers the in-page
-//! service gives ([`Rejected::Unavailable`], [`ServiceError::Unreachable`]), so the bank's
-//! screens show a clear message and nothing stored is touched.
+//! A remote token service over HTTP, for the page's remote mode: the core's client
+//! ([`webtoken_token_service::client`]) builds the requests and reads the answers; this shell
+//! only sends them with `fetch`, and routes the bank's commands to the client.
 
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -9,76 +8,20 @@ use zeroize::Zeroizing;
 
 use super::errors::JsFailure;
 use webtoken_bank::{Command, Event, TokenRecord};
-use webtoken_engine::Params;
-use webtoken_engine::json::{FromJson, Ignored, ToJson};
-use webtoken_engine::token_id::TokenId;
-use webtoken_token_service::api::{
-    ApiError, AuditTrail, Outcome, ResyncRequest, ServerTime, StopRequest, UnlockRequest,
-    ValidateRequest,
-};
-use webtoken_token_service::{Accepted, CredentialState, Issued, Rejected, ServiceError};
+use webtoken_token_service::client::{CallError, Client, Reply, Transport};
+use webtoken_token_service::{Issued, ServiceError};
 
-/// A token service reached over HTTP at `base` (an origin such as `http://127.0.0.1:8080`).
-#[derive(Debug, Clone)]
-pub struct Remote {
-    base: String,
-}
+/// The browser's `fetch`.
+#[derive(Debug, Clone, Copy)]
+pub struct Fetch;
 
-/// Why a call gave no answer.
-#[derive(Debug, Clone)]
-enum CallError {
-    /// The request did not complete (network down, refused by the CSP, server gone).
-    Network(String),
-    /// The server answered with an error.
-    Api { status: u16, error: ApiError },
-    /// The answer could not be read.
-    BadAnswer(String),
-}
-
-impl std::fmt::Display for CallError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Network(why) => write!(f, "network error ({why})"),
-            Self::Api { status, error } => write!(f, "HTTP {status}: {}", error.message),
-            Self::BadAnswer(why) => write!(f, "unreadable answer ({why})"),
-        }
-    }
-}
-
-impl Remote {
-    /// The service at `base` (no trailing slash needed).
-    pub fn new(base: &str) -> Self {
-        Self {
-            base: base.trim_end_matches('/').to_owned(),
-        }
-    }
-
-    /// The origin this service is at.
-    pub fn base(&self) -> &str {
-        &self.base
-    }
-
-    async fn call<B: ToJson, T: FromJson>(
-        &self,
-        method: &str,
-        path: &str,
-        body: Option<&B>,
-    ) -> Result<T, CallError> {
-        let body = body.map(|body| webtoken_engine::json::to_string(body));
-        let text = self
-            .exchange(method, path, body.as_ref().map(|b| b.as_str()))
-            .await?;
-        webtoken_engine::json::from_str(&text).map_err(|e| CallError::BadAnswer(e.to_string()))
-    }
-
-    /// [`Self::call`]'s request and answer as JSON text, not generic: the wasm holds one copy
-    /// of the fetch, not one per route.
+impl Transport for Fetch {
     async fn exchange(
         &self,
-        method: &str,
-        path: &str,
+        method: &'static str,
+        url: &str,
         body: Option<&str>,
-    ) -> Result<Zeroizing<String>, CallError> {
+    ) -> Result<Reply, CallError> {
         let init = web_sys::RequestInit::new();
         init.set_method(method);
         if let Some(body) = body {
@@ -89,13 +32,7 @@ impl Remote {
                 .map_err(net)?;
             init.set_headers(&headers);
         }
-        let url = format!(
-            "{}{}{}",
-            self.base,
-            webtoken_token_service::api::API_PREFIX,
-            path
-        );
-        let request = web_sys::Request::new_with_str_and_init(&url, &init).map_err(net)?;
+        let request = web_sys::Request::new_with_str_and_init(url, &init).map_err(net)?;
         let window = web_sys::window().ok_or_else(|| CallError::Network("no window".into()))?;
         let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
             .await
@@ -105,123 +42,9 @@ impl Remote {
         let text = JsFuture::from(response.text().map_err(bad)?)
             .await
             .map_err(bad)?;
-        // An issued credential's answer holds its secret: the copy in Rust is wiped.
-        let text = Zeroizing::new(text.as_string().unwrap_or_default());
-        if response.ok() {
-            return Ok(text);
-        }
-        let error = webtoken_engine::json::from_str(&text).unwrap_or_else(|_| {
-            ApiError::new(
-                "unknown",
-                format!("the server answered {}", response.status()),
-            )
-        });
-        Err(CallError::Api {
+        Ok(Reply {
             status: response.status(),
-            error,
-        })
-    }
-
-    /// Issues a credential.
-    pub async fn issue(&self) -> Result<Issued, ServiceError> {
-        self.call::<_, Issued>(
-            "POST",
-            "/credentials",
-            Some(&webtoken_engine::json::EmptyObject),
-        )
-        .await
-        .map_err(unreachable)
-    }
-
-    /// The server's clock, in Unix seconds.
-    pub async fn server_time(&self) -> Result<u64, ServiceError> {
-        self.call::<(), ServerTime>("GET", "/time", None)
-            .await
-            .map(|t| t.now)
-            .map_err(unreachable)
-    }
-
-    /// Carries out one of the bank's commands over HTTP; `None` for [`Command::SaveBank`].
-    pub async fn execute(&self, command: Command) -> Option<Event> {
-        let digits = Params::default().digits;
-        Some(match command {
-            Command::ValidateCode { token_id, code } => {
-                let request = ValidateRequest {
-                    token_id: token_id.as_str().to_owned(),
-                    code,
-                };
-                let answer = self.call("POST", "/validate", Some(&request)).await;
-                Event::CodeChecked(outcome(answer, &[&request.code], digits))
-            }
-            Command::Resync {
-                token_id,
-                first,
-                second,
-            } => {
-                let request = ResyncRequest {
-                    token_id: token_id.as_str().to_owned(),
-                    first,
-                    second,
-                };
-                let answer = self.call("POST", "/resync", Some(&request)).await;
-                Event::CodeChecked(outcome(answer, &[&request.first, &request.second], digits))
-            }
-            Command::StopToken {
-                token_id,
-                actor,
-                reason,
-            } => {
-                let request = StopRequest {
-                    token_id: token_id.as_str().to_owned(),
-                    actor,
-                    reason,
-                };
-                let answer = self
-                    .call::<_, Ignored>("POST", "/staff/stop", Some(&request))
-                    .await;
-                Event::TokenStopped(answer.map(|_| ()).map_err(|e| service_error(e, &token_id)))
-            }
-            Command::UnlockToken { token_id, actor } => {
-                let request = UnlockRequest {
-                    token_id: token_id.as_str().to_owned(),
-                    actor,
-                };
-                let answer = self
-                    .call::<_, Ignored>("POST", "/staff/unlock", Some(&request))
-                    .await;
-                Event::TokenUnlocked(answer.map(|_| ()).map_err(|e| service_error(e, &token_id)))
-            }
-            Command::FetchToken { token_id } => {
-                let path = format!("/credentials/{}", token_id.as_str());
-                // A token the service does not know is a 404; anything else that fails leaves
-                // the record unknown, which the staff page says (not "no token", not "altered").
-                let (state, mut unavailable) =
-                    match self.call::<(), CredentialState>("GET", &path, None).await {
-                        Ok(state) => (Some(state), false),
-                        Err(CallError::Api { status: 404, .. }) => (None, false),
-                        Err(_) => (None, true),
-                    };
-                let trail = self
-                    .call::<(), AuditTrail>("GET", &format!("{path}/audit"), None)
-                    .await;
-                let (audit, chain_verified, chain_error) = match trail {
-                    Ok(trail) => (trail.events, trail.chain_ok, trail.chain_error),
-                    Err(CallError::Api { status: 404, .. }) => (Vec::new(), false, None),
-                    Err(_) => {
-                        unavailable = true;
-                        (Vec::new(), false, None)
-                    }
-                };
-                Event::TokenFetched(Box::new(TokenRecord {
-                    token_id,
-                    state,
-                    audit,
-                    chain_verified,
-                    chain_error,
-                    unavailable,
-                }))
-            }
-            Command::SaveBank => return None,
+            body: Zeroizing::new(text.as_string().unwrap_or_default()),
         })
     }
 }
@@ -234,36 +57,63 @@ fn bad(e: JsValue) -> CallError {
     CallError::BadAnswer(JsFailure::from(e).to_string())
 }
 
-fn unreachable(e: CallError) -> ServiceError {
-    ServiceError::Unreachable {
-        reason: e.to_string(),
-    }
-}
+/// A token service reached over HTTP at an origin such as `http://127.0.0.1:8080`.
+#[derive(Debug, Clone)]
+pub struct Remote(Client<Fetch>);
 
-/// A validation answer, or [`Rejected::Unavailable`] when there was none.
-fn outcome(
-    answer: Result<Outcome, CallError>,
-    typed: &[&str],
-    digits: u8,
-) -> Result<Accepted, Rejected> {
-    match answer {
-        Ok(outcome) => outcome.into_result(typed, digits),
-        Err(CallError::Api { error, .. }) if error.error == "unknown_token" => {
-            Err(Rejected::UnknownToken)
-        }
-        Err(_) => Err(Rejected::Unavailable),
+impl Remote {
+    /// The service at `base` (no trailing slash needed).
+    pub fn new(base: &str) -> Self {
+        Self(Client::new(base, Fetch))
     }
-}
 
-fn service_error(e: CallError, token_id: &TokenId) -> ServiceError {
-    let token_id = token_id.clone();
-    match &e {
-        CallError::Api { error, .. } => match error.error.as_str() {
-            "unknown_token" => ServiceError::UnknownToken { token_id },
-            "stopped" => ServiceError::Stopped { token_id },
-            "not_locked" => ServiceError::NotLocked { token_id },
-            _ => unreachable(e),
-        },
-        _ => unreachable(e),
+    /// The origin this service is at.
+    pub fn base(&self) -> &str {
+        self.0.base()
+    }
+
+    /// Issues a credential.
+    pub async fn issue(&self) -> Result<Issued, ServiceError> {
+        self.0.issue().await
+    }
+
+    /// The server's clock, in Unix seconds.
+    pub async fn server_time(&self) -> Result<u64, ServiceError> {
+        self.0.server_time().await
+    }
+
+    /// Carries out one of the bank's commands over HTTP; `None` for [`Command::SaveBank`].
+    pub async fn execute(&self, command: Command) -> Option<Event> {
+        let client = &self.0;
+        Some(match command {
+            Command::ValidateCode { token_id, code } => {
+                Event::CodeChecked(client.validate(&token_id, code).await)
+            }
+            Command::Resync {
+                token_id,
+                first,
+                second,
+            } => Event::CodeChecked(client.resync(&token_id, first, second).await),
+            Command::StopToken {
+                token_id,
+                actor,
+                reason,
+            } => Event::TokenStopped(client.stop(&token_id, actor, reason).await),
+            Command::UnlockToken { token_id, actor } => {
+                Event::TokenUnlocked(client.unlock(&token_id, actor).await)
+            }
+            Command::FetchToken { token_id } => {
+                let fetched = client.fetch(&token_id).await;
+                Event::TokenFetched(Box::new(TokenRecord {
+                    token_id,
+                    state: fetched.state,
+                    audit: fetched.audit,
+                    chain_verified: fetched.chain_verified,
+                    chain_error: fetched.chain_error,
+                    unavailable: fetched.unavailable,
+                }))
+            }
+            Command::SaveBank => return None,
+        })
     }
 }

@@ -19,6 +19,8 @@ use core::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+pub mod address;
+pub mod clock;
 pub mod hex;
 pub mod i18n;
 pub mod input;

@@ -66,6 +66,7 @@ use webtoken_engine::{EngineError, ISSUED_SECRET_BYTES, Params, Secret};
 
 pub mod api;
 mod audit;
+pub mod client;
 mod persist;
 // The workspace's only `unsafe` code: SHA-1 on the x86 SHA extensions, for validation's speed.
 #[cfg(all(feature = "sha-ni", target_arch = "x86_64"))]

@@ -27,9 +27,9 @@ use crate::CodeDisplay;
 use crate::otpauth::{KeyUri, OtpauthError};
 use crate::text::{Lang, Text};
 use crate::vault::VaultError;
-use crate::wallet::{MAX_LABEL_CHARS, Wallet, WalletError, WalletOp, WalletToken};
+use crate::wallet::{MAX_LABEL_CHARS, SERVICE_ISSUER, Wallet, WalletError, WalletOp, WalletToken};
 use webtoken_engine::token_id::TokenId;
-use webtoken_engine::{Params, group_code};
+use webtoken_engine::{Params, Secret, group_code};
 
 /// Text typed into a field, wiped when dropped; `Debug` never shows it (it may be a
 /// passphrase or a secret).
@@ -141,8 +141,8 @@ pub enum Effect {
     Load,
     /// Gets a token from the token service and adds it, labelled.
     Issue(String),
-    /// Changes the list, then says the text.
-    Apply(WalletOp, Text),
+    /// Changes the list, then says the text (`None`: nothing, such as for choosing a token).
+    Apply(WalletOp, Option<Text>),
     /// Copies a code to the clipboard; answered with [`Message::Copied`].
     Copy(String),
     /// Unlocks the list.
@@ -196,6 +196,92 @@ impl Notice {
     /// Whether it tells of a problem.
     pub fn is_error(&self) -> bool {
         !matches!(self, Notice::Info(_))
+    }
+}
+
+/// Why the shell's store refused a change to the list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Refusal {
+    /// The list refused it.
+    Wallet(WalletError),
+    /// A passphrase or storage problem.
+    Vault(VaultError),
+    /// The stored list is protected by a passphrase not yet entered.
+    Locked,
+    /// Another failure (WebCrypto, storage).
+    Failed,
+}
+
+impl From<Refusal> for Notice {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::Wallet(e) => Notice::Wallet(e),
+            Refusal::Vault(e) => Notice::Vault(e),
+            Refusal::Locked => Notice::Problem(Text::NeedUnlock),
+            Refusal::Failed => Notice::Problem(Text::NotSavedFailed),
+        }
+    }
+}
+
+/// How the shell's work ended, for [`Message::Done`]'s notice: the panel words it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// Nothing to say (a start-up that issued nothing).
+    Quiet,
+    /// The list was read again; whether another tab had changed it.
+    Reloaded(bool),
+    /// The token service issued no credential.
+    IssueFailed,
+    /// A change made (then `done`, if anything, is said) or refused.
+    Changed(Result<(), Refusal>, Option<Text>),
+    /// Unreadable data was deleted, if there was any.
+    Discarded(bool),
+}
+
+impl Outcome {
+    /// What the customer is told.
+    pub fn notice(self) -> Option<Notice> {
+        match self {
+            Outcome::Quiet => None,
+            Outcome::Reloaded(changed) => changed.then_some(Notice::Info(Text::OtherTab)),
+            Outcome::IssueFailed => Some(Notice::Problem(Text::IssueFailed)),
+            Outcome::Changed(Ok(()), done) => done.map(Notice::Info),
+            Outcome::Changed(Err(refusal), _) => Some(refusal.into()),
+            Outcome::Discarded(any) => any.then_some(Notice::Info(Text::Discarded)),
+        }
+    }
+
+    /// The message that ends the work, with the list as stored now.
+    pub fn done(self, wallet: Wallet) -> Message {
+        Message::Done(wallet, self.notice())
+    }
+}
+
+impl Message {
+    /// The answer of [`Effect::Copy`]: whether the clipboard took the code.
+    pub fn copied(ok: bool) -> Message {
+        Message::Copied(if ok {
+            Notice::Info(Text::Copied)
+        } else {
+            Notice::Problem(Text::CopyFailed)
+        })
+    }
+}
+
+/// The change that adds a credential the token service issued, as the active token labelled
+/// `label`, named by its Token ID.
+pub fn add_issued(label: &str, token_id: &TokenId, secret: &Secret, params: Params) -> WalletOp {
+    WalletOp::Add {
+        label: label.to_owned(),
+        token_id: Some(token_id.clone()),
+        key: KeyUri {
+            issuer: Some(SERVICE_ISSUER.to_owned()),
+            account: token_id.as_str().to_owned(),
+            secret: secret.clone(),
+            params,
+        },
     }
 }
 
@@ -516,7 +602,7 @@ impl Panel {
                     self.export = Export::Hidden;
                     self.delete = Confirm::Closed;
                 }
-                self.start(Effect::Apply(WalletOp::Activate(id), Text::Saved))
+                self.start(Effect::Apply(WalletOp::Activate(id), None))
             }
             Message::Copy => self
                 .wallet
@@ -531,7 +617,10 @@ impl Panel {
             }
             Message::New => self.start(Effect::Issue(Text::DefaultLabel.get(lang).to_owned())),
             Message::Rename(label) => match self.active_id() {
-                Some(id) => self.start(Effect::Apply(WalletOp::Rename(id, label), Text::Renamed)),
+                Some(id) => self.start(Effect::Apply(
+                    WalletOp::Rename(id, label),
+                    Some(Text::Renamed),
+                )),
                 None => Vec::new(),
             },
             Message::AskDelete => {
@@ -546,7 +635,9 @@ impl Panel {
                 self.delete = Confirm::Closed;
                 self.export = Export::Hidden;
                 match self.active_id() {
-                    Some(id) => self.start(Effect::Apply(WalletOp::Remove(id), Text::Deleted)),
+                    Some(id) => {
+                        self.start(Effect::Apply(WalletOp::Remove(id), Some(Text::Deleted)))
+                    }
                     None => Vec::new(),
                 }
             }
@@ -586,7 +677,7 @@ impl Panel {
                         key,
                     };
                     let mut effects = vec![Effect::Clear(Field::Import)];
-                    effects.extend(self.start(Effect::Apply(op, Text::Imported)));
+                    effects.extend(self.start(Effect::Apply(op, Some(Text::Imported))));
                     effects
                 }
             },
@@ -736,6 +827,9 @@ impl Panel {
         }
     }
 }
+
+/// The view as writes to the panel's elements, and the controls as messages.
+pub mod draw;
 
 #[cfg(test)]
 mod tests;

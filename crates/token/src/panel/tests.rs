@@ -231,7 +231,7 @@ fn delete_asks_first_and_cancel_keeps_the_token() {
     let effects = send(&mut panel, Message::ConfirmDelete);
     assert!(matches!(
         effects.as_slice(),
-        [Effect::Apply(WalletOp::Remove(0), Text::Deleted)]
+        [Effect::Apply(WalletOp::Remove(0), Some(Text::Deleted))]
     ));
     assert!(!view(&panel).delete_confirm_shown);
 }
@@ -253,7 +253,7 @@ fn choosing_another_token_closes_its_questions_and_export() {
     let effects = send(&mut panel, Message::Select(0));
     assert!(matches!(
         effects.as_slice(),
-        [Effect::Apply(WalletOp::Activate(0), Text::Saved)]
+        [Effect::Apply(WalletOp::Activate(0), None)]
     ));
     let shown = view(&panel);
     assert!(!shown.delete_confirm_shown);
@@ -274,7 +274,7 @@ fn rename_applies_the_label_typed_to_the_active_token() {
     let effects = send(&mut panel, Message::Rename("Bank".into()));
     assert!(matches!(
         effects.as_slice(),
-        [Effect::Apply(WalletOp::Rename(0, label), Text::Renamed)] if label == "Bank"
+        [Effect::Apply(WalletOp::Rename(0, label), Some(Text::Renamed))] if label == "Bank"
     ));
     let mut empty = ready(Wallet::new());
     assert!(send(&mut empty, Message::Rename("Bank".into())).is_empty());
@@ -307,7 +307,7 @@ fn import_adds_a_good_uri_labelled_by_its_issuer_and_empties_the_field() {
                 token_id,
                 key: added,
             },
-            Text::Imported,
+            Some(Text::Imported),
         ),
     ] = effects.as_slice()
     else {
@@ -535,4 +535,80 @@ fn an_empty_list_says_so() {
     assert_eq!(shown.active, None);
     assert_eq!(shown.code, None);
     assert!(shown.new_shown);
+}
+
+#[test]
+fn outcomes_are_worded_by_the_panel() {
+    assert_eq!(Outcome::Quiet.notice(), None);
+    assert_eq!(Outcome::Reloaded(false).notice(), None);
+    assert_eq!(
+        Outcome::Reloaded(true).notice(),
+        Some(Notice::Info(Text::OtherTab))
+    );
+    assert_eq!(
+        Outcome::IssueFailed.notice(),
+        Some(Notice::Problem(Text::IssueFailed))
+    );
+    assert_eq!(
+        Outcome::Changed(Ok(()), Some(Text::Renamed)).notice(),
+        Some(Notice::Info(Text::Renamed))
+    );
+    assert_eq!(Outcome::Changed(Ok(()), None).notice(), None, "quiet");
+    assert_eq!(
+        Outcome::Changed(Err(Refusal::Locked), None).notice(),
+        Some(Notice::Problem(Text::NeedUnlock))
+    );
+    assert_eq!(
+        Outcome::Changed(Err(Refusal::Failed), Some(Text::Saved)).notice(),
+        Some(Notice::Problem(Text::NotSavedFailed))
+    );
+    assert_eq!(
+        Outcome::Changed(Err(Refusal::Vault(VaultError::WrongPassphrase)), None).notice(),
+        Some(Notice::Vault(VaultError::WrongPassphrase))
+    );
+    assert_eq!(Outcome::Discarded(false).notice(), None);
+    assert_eq!(
+        Outcome::Discarded(true).notice(),
+        Some(Notice::Info(Text::Discarded))
+    );
+    let done = Outcome::Reloaded(true).done(wallet(&[URI]));
+    assert!(
+        matches!(done, Message::Done(w, Some(Notice::Info(Text::OtherTab))) if w.tokens().len() == 1)
+    );
+    assert!(matches!(
+        Message::copied(true),
+        Message::Copied(Notice::Info(Text::Copied))
+    ));
+    assert!(matches!(
+        Message::copied(false),
+        Message::Copied(Notice::Problem(Text::CopyFailed))
+    ));
+}
+
+#[test]
+fn a_refused_change_keeps_the_lists_own_reason() {
+    let mut wallet = wallet(&[URI]);
+    let e = wallet.apply(&WalletOp::Remove(99)).unwrap_err();
+    assert_eq!(Notice::from(Refusal::Wallet(e.clone())), Notice::Wallet(e));
+}
+
+#[test]
+fn an_issued_credential_is_added_under_the_service_as_issuer() {
+    let token_id = TokenId::generate("ABCD", 7).unwrap();
+    let secret = key(URI).secret;
+    let op = add_issued("Bank", &token_id, &secret, Params::default());
+    let WalletOp::Add {
+        label,
+        token_id: id,
+        key,
+    } = op
+    else {
+        panic!("an Add");
+    };
+    assert_eq!(label, "Bank");
+    assert_eq!(id, Some(token_id.clone()));
+    assert_eq!(key.issuer.as_deref(), Some(SERVICE_ISSUER));
+    assert_eq!(key.account, token_id.as_str());
+    assert_eq!(key.secret, secret);
+    assert_eq!(key.params, Params::default());
 }

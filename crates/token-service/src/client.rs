@@ -1,0 +1,311 @@
+//! The client of the HTTP API ([`crate::api`]), for a page whose token service is remote: the
+//! requests built and the answers read here, the exchange itself left to a [`Transport`] (the
+//! browser's `fetch` in the page, a canned one in the tests).
+//!
+//! Network failures and server errors become the same typed answers the in-page service gives
+//! ([`Rejected::Unavailable`], [`ServiceError::Unreachable`]), so a page says something clear
+//! and touches nothing stored.
+//!
+//! ```
+//! use webtoken_token_service::client::choose_service;
+//! let origin = "http://127.0.0.1:8080";
+//! assert_eq!(choose_service("", origin), Ok(None));
+//! assert_eq!(choose_service("?service=same-origin", origin), Ok(Some(origin.to_owned())));
+//! assert_eq!(choose_service("?service=https%3A%2F%2Fevil.example", origin), Err(origin.to_owned()));
+//! ```
+
+use std::future::Future;
+
+use zeroize::Zeroizing;
+
+use crate::api::{
+    API_PREFIX, ApiError, AuditTrail, Outcome, ResyncRequest, ServerTime, StopRequest,
+    UnlockRequest, ValidateRequest,
+};
+use crate::{Accepted, AuditEvent, ChainError, CredentialState, Issued, Rejected, ServiceError};
+use webtoken_engine::Params;
+use webtoken_engine::address::{percent_decode, query_value};
+use webtoken_engine::i18n::{Lang, fill, page::Text as Words};
+use webtoken_engine::json::{self, EmptyObject, FromJson, Ignored, ToJson};
+use webtoken_engine::token_id::TokenId;
+
+/// An answer over the network: its HTTP status and its body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    /// The HTTP status.
+    pub status: u16,
+    /// The body, wiped when dropped (an issued credential's holds its secret).
+    pub body: Zeroizing<String>,
+}
+
+/// Why a call gave no answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CallError {
+    /// The request did not complete (network down, refused by the CSP, server gone).
+    Network(String),
+    /// The server answered with an error.
+    Api {
+        /// The HTTP status.
+        status: u16,
+        /// The error it gave.
+        error: ApiError,
+    },
+    /// The answer could not be read.
+    BadAnswer(String),
+}
+
+impl std::fmt::Display for CallError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Network(why) => write!(f, "network error ({why})"),
+            Self::Api { status, error } => write!(f, "HTTP {status}: {}", error.message),
+            Self::BadAnswer(why) => write!(f, "unreadable answer ({why})"),
+        }
+    }
+}
+
+/// Sends one request and gives its answer: the only part of the client that needs a network.
+pub trait Transport {
+    /// Sends `method` to `url`, with `body` as JSON when there is one.
+    fn exchange(
+        &self,
+        method: &'static str,
+        url: &str,
+        body: Option<&str>,
+    ) -> impl Future<Output = Result<Reply, CallError>>;
+}
+
+/// What the token service holds of a credential, for the staff's page.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Fetched {
+    /// Its state; `None` if the service has no such token (or could not be asked).
+    pub state: Option<CredentialState>,
+    /// Its audit events, oldest first.
+    pub audit: Vec<AuditEvent>,
+    /// Whether the whole audit chain verified.
+    pub chain_verified: bool,
+    /// What is wrong with the chain, if the service said.
+    pub chain_error: Option<ChainError>,
+    /// The service could not be asked: the state and the trail are unknown, not empty.
+    pub unavailable: bool,
+}
+
+/// A token service reached over HTTP at an origin such as `http://127.0.0.1:8080`.
+#[derive(Debug, Clone)]
+pub struct Client<T> {
+    base: String,
+    transport: T,
+}
+
+impl<T: Transport> Client<T> {
+    /// The service at `base` (no trailing slash needed), reached through `transport`.
+    pub fn new(base: &str, transport: T) -> Self {
+        Self {
+            base: base.trim_end_matches('/').to_owned(),
+            transport,
+        }
+    }
+
+    /// The origin this service is at.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    async fn call<B: ToJson, R: FromJson>(
+        &self,
+        method: &'static str,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<R, CallError> {
+        let body = body.map(|body| json::to_string(body));
+        let url = format!("{}{API_PREFIX}{path}", self.base);
+        let reply = self
+            .transport
+            .exchange(method, &url, body.as_ref().map(|b| b.as_str()))
+            .await?;
+        read(reply)
+    }
+
+    /// Issues a credential.
+    pub async fn issue(&self) -> Result<Issued, ServiceError> {
+        self.call("POST", "/credentials", Some(&EmptyObject))
+            .await
+            .map_err(unreachable)
+    }
+
+    /// The server's clock, in Unix seconds.
+    pub async fn server_time(&self) -> Result<u64, ServiceError> {
+        self.call::<(), ServerTime>("GET", "/time", None)
+            .await
+            .map(|t| t.now)
+            .map_err(unreachable)
+    }
+
+    /// Validates a typed code.
+    pub async fn validate(&self, token_id: &TokenId, code: String) -> Result<Accepted, Rejected> {
+        let request = ValidateRequest {
+            token_id: token_id.as_str().to_owned(),
+            code,
+        };
+        let answer = self.call("POST", "/validate", Some(&request)).await;
+        outcome(answer, &[&request.code])
+    }
+
+    /// Resynchronises a token with two consecutive codes.
+    pub async fn resync(
+        &self,
+        token_id: &TokenId,
+        first: String,
+        second: String,
+    ) -> Result<Accepted, Rejected> {
+        let request = ResyncRequest {
+            token_id: token_id.as_str().to_owned(),
+            first,
+            second,
+        };
+        let answer = self.call("POST", "/resync", Some(&request)).await;
+        outcome(answer, &[&request.first, &request.second])
+    }
+
+    /// Stops a token, for the staff member `actor`.
+    pub async fn stop(
+        &self,
+        token_id: &TokenId,
+        actor: String,
+        reason: String,
+    ) -> Result<(), ServiceError> {
+        let request = StopRequest {
+            token_id: token_id.as_str().to_owned(),
+            actor,
+            reason,
+        };
+        let answer = self.call::<_, Ignored>("POST", "/staff/stop", Some(&request));
+        answer
+            .await
+            .map(drop)
+            .map_err(|e| service_error(e, token_id))
+    }
+
+    /// Lifts a token's lockout, for the staff member `actor`.
+    pub async fn unlock(&self, token_id: &TokenId, actor: String) -> Result<(), ServiceError> {
+        let request = UnlockRequest {
+            token_id: token_id.as_str().to_owned(),
+            actor,
+        };
+        let answer = self.call::<_, Ignored>("POST", "/staff/unlock", Some(&request));
+        answer
+            .await
+            .map(drop)
+            .map_err(|e| service_error(e, token_id))
+    }
+
+    /// A credential's state and audit trail. A token the service does not know is a 404;
+    /// anything else that fails leaves the record unknown, which the staff page says (not "no
+    /// token", not "altered").
+    pub async fn fetch(&self, token_id: &TokenId) -> Fetched {
+        let path = format!("/credentials/{}", token_id.as_str());
+        let mut fetched = Fetched::default();
+        match self.call::<(), CredentialState>("GET", &path, None).await {
+            Ok(state) => fetched.state = Some(state),
+            Err(CallError::Api { status: 404, .. }) => {}
+            Err(_) => fetched.unavailable = true,
+        }
+        let audit = format!("{path}/audit");
+        match self.call::<(), AuditTrail>("GET", &audit, None).await {
+            Ok(trail) => {
+                fetched.audit = trail.events;
+                fetched.chain_verified = trail.chain_ok;
+                fetched.chain_error = trail.chain_error;
+            }
+            Err(CallError::Api { status: 404, .. }) => {}
+            Err(_) => fetched.unavailable = true,
+        }
+        fetched
+    }
+}
+
+/// Reads an answer: its body on a 2xx status, its [`ApiError`] otherwise (or one saying the
+/// status, when the body is not one).
+fn read<R: FromJson>(reply: Reply) -> Result<R, CallError> {
+    if (200..300).contains(&reply.status) {
+        return json::from_str(&reply.body).map_err(|e| CallError::BadAnswer(e.to_string()));
+    }
+    let error = json::from_str(&reply.body).unwrap_or_else(|_| {
+        ApiError::new("unknown", format!("the server answered {}", reply.status))
+    });
+    Err(CallError::Api {
+        status: reply.status,
+        error,
+    })
+}
+
+fn unreachable(e: CallError) -> ServiceError {
+    ServiceError::Unreachable {
+        reason: e.to_string(),
+    }
+}
+
+/// A validation answer, or [`Rejected::Unavailable`] when there was none.
+fn outcome(answer: Result<Outcome, CallError>, typed: &[&str]) -> Result<Accepted, Rejected> {
+    match answer {
+        Ok(outcome) => outcome.into_result(typed, Params::default().digits),
+        Err(CallError::Api { error, .. }) if error.error == "unknown_token" => {
+            Err(Rejected::UnknownToken)
+        }
+        Err(_) => Err(Rejected::Unavailable),
+    }
+}
+
+fn service_error(e: CallError, token_id: &TokenId) -> ServiceError {
+    let token_id = token_id.clone();
+    match &e {
+        CallError::Api { error, .. } => match error.error.as_str() {
+            "unknown_token" => ServiceError::UnknownToken { token_id },
+            "stopped" => ServiceError::Stopped { token_id },
+            "not_locked" => ServiceError::NotLocked { token_id },
+            _ => unreachable(e),
+        },
+        _ => unreachable(e),
+    }
+}
+
+/// The token service a page's address asks for, from its query (`location.search`) and its
+/// own origin: `?service=same-origin`, or `?service=ORIGIN` naming the page's own origin (the
+/// Content-Security-Policy lets the page connect to its own origin only). `Ok(None)`: the
+/// in-page service (the default); `Err`: the page's origin, for the message that says the
+/// address asked for another one.
+pub fn choose_service(search: &str, origin: &str) -> Result<Option<String>, String> {
+    let Some(wanted) = query_value(search, "service") else {
+        return Ok(None);
+    };
+    let wanted = percent_decode(wanted).unwrap_or_default();
+    if wanted == "same-origin" || wanted.trim_end_matches('/') == origin {
+        Ok(Some(origin.to_owned()))
+    } else {
+        Err(origin.to_owned())
+    }
+}
+
+/// The message that the address asked for a token service other than the page's `origin`.
+pub fn service_param_invalid(origin: &str, lang: Lang) -> String {
+    fill(Words::ServiceParamInvalid.get(lang), &[("origin", &origin)])
+}
+
+/// The warning that the page's clock (`now`) and the remote service's (`server`) differ by
+/// more than one period, so that the token's codes would be refused; `None` when they agree.
+pub fn clock_warning(server: u64, now: u64, lang: Lang) -> Option<String> {
+    let skew = server.abs_diff(now);
+    (skew > Params::default().period).then(|| fill(Words::ClockSkew.get(lang), &[("skew", &skew)]))
+}
+
+/// The message that the remote service at `base` could not be reached.
+pub fn unreachable_message(base: &str, error: &ServiceError, lang: Lang) -> String {
+    fill(
+        Words::ServiceUnreachable.get(lang),
+        &[("base", &base), ("error", error)],
+    )
+}
+
+#[cfg(test)]
+mod tests;
