@@ -15,13 +15,14 @@ use zeroize::Zeroizing;
 
 use super::errors::JsFailure;
 use super::idb::{Db, IdbError};
+use webtoken_token::opening;
 use webtoken_token::vault::{
     DEFAULT_PBKDF2_ITERATIONS, Envelope, KEY_ID_BYTES, KeySpec, NONCE_BYTES, Pbkdf2Params,
-    SALT_BYTES, VaultError,
+    SALT_BYTES,
 };
 
 /// Why a cryptographic operation could not run (as opposed to a record that fails to
-/// authenticate, which is a [`VaultError`]).
+/// authenticate, which is a [`webtoken_token::vault::VaultError`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CryptoError {
@@ -248,34 +249,15 @@ impl VaultKey {
         purpose: &str,
         envelope: &Envelope,
     ) -> Result<Zeroizing<Vec<u8>>, OpenError> {
-        let auth_failed = match (&envelope.key, &self.spec) {
-            (KeySpec::Device { key_id: stored }, KeySpec::Device { key_id: ours }) => {
-                if stored != ours {
-                    return Err(OpenError::Vault(VaultError::DeviceKeyMissing));
-                }
-                VaultError::Damaged
-            }
-            (KeySpec::Passphrase(stored), KeySpec::Passphrase(ours)) if stored == ours => {
-                VaultError::WrongPassphrase
-            }
-            (KeySpec::Passphrase(_), _) => return Err(OpenError::NeedsPassphrase),
-            (KeySpec::Device { .. }, KeySpec::Passphrase(_)) => {
-                return Err(OpenError::NeedsDeviceKey);
-            }
-        };
+        let auth_failed = opening::check_key(&envelope.key, &self.spec)?;
         let params = gcm_params(&envelope.nonce, &envelope.additional_data(purpose));
-        let out = match resolve(
-            subtle()
-                .map_err(OpenError::Crypto)?
-                .decrypt_with_object_and_u8_array(&params, &self.key, &envelope.ciphertext),
-        )
-        .await
-        {
-            Ok(out) => out,
-            // WebCrypto reports a failed tag check as OperationError.
-            Err(e) if e.name == "OperationError" => return Err(OpenError::Vault(auth_failed)),
-            Err(e) => return Err(OpenError::Crypto(CryptoError::Failed(e))),
-        };
+        let decrypting = subtle()
+            .map_err(OpenError::Crypto)?
+            .decrypt_with_object_and_u8_array(&params, &self.key, &envelope.ciphertext);
+        let out = resolve(decrypting).await.map_err(|e| {
+            let name = e.name.clone();
+            opening::failed(&name, auth_failed, || CryptoError::Failed(e))
+        })?;
         let array = Uint8Array::new(&out);
         let plaintext = Zeroizing::new(array.to_vec());
         array.fill(0, 0, array.length());
@@ -283,30 +265,8 @@ impl VaultKey {
     }
 }
 
-/// Why an envelope was not opened.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum OpenError {
-    /// The record is unreadable (damaged, altered, wrong passphrase, missing key).
-    Vault(VaultError),
-    /// The record is under a passphrase, and this key is not derived from it.
-    NeedsPassphrase,
-    /// The record is under the device key, and this key is a passphrase key.
-    NeedsDeviceKey,
-    /// WebCrypto could not run.
-    Crypto(CryptoError),
-}
-
-impl std::fmt::Display for OpenError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Vault(e) => write!(f, "{e}"),
-            Self::NeedsPassphrase => f.write_str("the record is protected by a passphrase"),
-            Self::NeedsDeviceKey => f.write_str("the record is under the device key"),
-            Self::Crypto(e) => write!(f, "{e}"),
-        }
-    }
-}
+/// Why an envelope was not opened ([`webtoken_token::opening`]).
+pub type OpenError = opening::OpenError<CryptoError>;
 
 fn gcm_params(nonce: &[u8], additional_data: &[u8]) -> Object {
     algorithm(

@@ -13,6 +13,8 @@
 //! assert_eq!(shown.remaining, 1);
 //! ```
 
+/// What opening a sealed record with a key means, around the browser's cipher.
+pub mod opening;
 /// `otpauth://totp/` URIs (Google Authenticator Key URI format): import and export.
 pub mod otpauth;
 /// The token panel's behaviour: its states, messages, effects and view, without a browser.
