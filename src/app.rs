@@ -1,5 +1,6 @@
-//! The running page, in the Elm shape: one message type ([`AppMessage`]), one queue, and one
-//! task that owns the app by value and handles the messages in order.
+//! The running page, in the Elm shape: one message type ([`AppMessage`]), one queue (the
+//! core's [`webtoken_engine::queue`]), and one task that owns the app by value and handles the
+//! messages in order.
 //!
 //! Listeners, timers and async work hold a [`Dispatch`] (a sender into the queue) and nothing
 //! else. Work that awaits (the token service, storage, the clipboard) runs in a task of its
@@ -7,10 +8,6 @@
 //! sent while another one is handled (an event fired during a render) simply waits its turn.
 
 use std::rc::{Rc, Weak};
-
-use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
-use std::task::{Poll, Waker};
 
 use super::bank_view::{BankView, Message as BankMessage};
 use super::clock;
@@ -25,6 +22,7 @@ use super::tour::TourView;
 use webtoken_bank::BankError;
 use webtoken_bank::tour::Event as TourEvent;
 use webtoken_engine::i18n::page::Text as Words;
+use webtoken_engine::queue::{self, Queue};
 use webtoken_token_service::client;
 
 /// Why the page could not start.
@@ -69,49 +67,8 @@ pub enum AppMessage {
     Settle(js_sys::Function),
 }
 
-/// The app's queue: the messages not yet handled, and the loop's waker while it waits. Only
-/// [`Dispatch::send`] and the loop touch it, each for one push or pop, never across a call.
-#[derive(Default)]
-struct Queue {
-    messages: RefCell<VecDeque<AppMessage>>,
-    waiting: Cell<Option<Waker>>,
-}
-
 /// A sender of one part's messages into the app's queue; listeners, timers and tasks hold one.
-pub struct Dispatch<M> {
-    queue: Rc<Queue>,
-    wrap: fn(M) -> AppMessage,
-}
-
-impl<M> Clone for Dispatch<M> {
-    fn clone(&self) -> Self {
-        Self {
-            queue: Rc::clone(&self.queue),
-            wrap: self.wrap,
-        }
-    }
-}
-
-impl<M> Dispatch<M> {
-    /// Queues `message` for the app.
-    pub fn send(&self, message: M) {
-        self.queue
-            .messages
-            .borrow_mut()
-            .push_back((self.wrap)(message));
-        if let Some(waker) = self.queue.waiting.take() {
-            waker.wake();
-        }
-    }
-
-    /// A sender of another part's messages into the same queue.
-    pub fn to<N>(&self, wrap: fn(N) -> AppMessage) -> Dispatch<N> {
-        Dispatch {
-            queue: Rc::clone(&self.queue),
-            wrap,
-        }
-    }
-}
+pub type Dispatch<M> = queue::Dispatch<M, AppMessage>;
 
 /// Everything the page runs: dropped as a whole, it stops every timer and listener.
 struct App {
@@ -254,19 +211,9 @@ fn spawn_token_work(
 
 /// The app's loop: the only owner of the app, it handles the queued messages one at a time,
 /// as long as its page is on show.
-async fn run(mut app: App, queue: Rc<Queue>) {
+async fn run(mut app: App, queue: Rc<Queue<AppMessage>>) {
     loop {
-        let message = std::future::poll_fn(|cx| {
-            let next = queue.messages.borrow_mut().pop_front();
-            match next {
-                Some(message) => Poll::Ready(message),
-                None => {
-                    queue.waiting.set(Some(cx.waker().clone()));
-                    Poll::Pending
-                }
-            }
-        })
-        .await;
+        let message = queue.next().await;
         let tick = matches!(message, AppMessage::Tick);
         app.update(message);
         // A panel taken out of the document (a test's fixture, replaced by the next one) ends
@@ -317,11 +264,8 @@ pub async fn start() -> Result<(), StartError> {
     };
     let service = Rc::new(service);
     let store = Rc::new(WalletStore::new(TOKEN_PREFIX));
-    let queue = Rc::new(Queue::default());
-    let dispatch = Dispatch {
-        queue: Rc::clone(&queue),
-        wrap: std::convert::identity,
-    };
+    let queue = Queue::new();
+    let dispatch = queue.dispatch();
     // 1. The token's work, before anything is drawn.
     let [start_work, persist_work] = webtoken_token::panel::boot(page_lang(&document));
     // Resolves once the panel has handled the work's answer (queued behind it).

@@ -27,6 +27,7 @@ pub mod input;
 pub mod json;
 mod otp;
 pub mod persist;
+pub mod queue;
 pub mod random;
 mod secret;
 pub mod token_id;
