@@ -10,15 +10,14 @@ use crate::{AuditKind, RejectReason};
 /// there is none), and notes what was sent.
 #[derive(Default)]
 struct Canned {
-    replies: Vec<(&'static str, String, Result<(u16, String), CallError>)>,
+    replies: Vec<(&'static str, String, u16, String)>,
     sent: RefCell<Vec<(&'static str, String, Option<String>)>>,
 }
 
 impl Canned {
     fn on(mut self, method: &'static str, path: &str, status: u16, body: &str) -> Self {
         let url = format!("{BASE}{API_PREFIX}{path}");
-        self.replies
-            .push((method, url, Ok((status, body.to_owned()))));
+        self.replies.push((method, url, status, body.to_owned()));
         self
     }
 }
@@ -33,15 +32,14 @@ impl Transport for Canned {
         self.sent
             .borrow_mut()
             .push((method, url.to_owned(), body.map(str::to_owned)));
-        let found = self
+        let (_, _, status, body) = self
             .replies
             .iter()
-            .find(|(m, u, _)| *m == method && u == url)
-            .map(|(_, _, reply)| reply.clone());
-        let (status, body) = found.unwrap_or(Err(CallError::Network("offline".into())))?;
+            .find(|(m, u, _, _)| *m == method && u == url)
+            .ok_or_else(|| CallError::Network("offline".into()))?;
         Ok(Reply {
-            status,
-            body: Zeroizing::new(body),
+            status: *status,
+            body: Zeroizing::new(body.clone()),
         })
     }
 }
