@@ -359,7 +359,9 @@ fn choose_service() -> Result<Option<String>, String> {
     let (Ok(search), Ok(origin)) = (location.search(), location.origin()) else {
         return Ok(None);
     };
-    client::choose_service(&search, &origin)
+    client::choose_service(&search, &origin, |wanted| {
+        js_sys::decode_uri_component(wanted).ok()?.as_string()
+    })
 }
 
 /// Warns when the browser's clock and the remote token service's differ by more than one

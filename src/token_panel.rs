@@ -379,7 +379,7 @@ impl TokenPanel {
                 img.remove();
             }
             let image = (!uri.is_empty())
-                .then(|| draw::qr_image(uri, lang))
+                .then(|| draw::qr_image(uri, lang, |svg| js_sys::encode_uri_component(svg).into()))
                 .flatten();
             if let (Some(attributes), Ok(img)) = (image, self.doc.create_element("img")) {
                 for (name, value) in &attributes {

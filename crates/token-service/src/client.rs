@@ -7,11 +7,13 @@
 //! and touches nothing stored.
 //!
 //! ```
+//! use webtoken_engine::address::percent_decode;
 //! use webtoken_token_service::client::choose_service;
 //! let origin = "http://127.0.0.1:8080";
-//! assert_eq!(choose_service("", origin), Ok(None));
-//! assert_eq!(choose_service("?service=same-origin", origin), Ok(Some(origin.to_owned())));
-//! assert_eq!(choose_service("?service=https%3A%2F%2Fevil.example", origin), Err(origin.to_owned()));
+//! let choose = |search| choose_service(search, origin, percent_decode);
+//! assert_eq!(choose(""), Ok(None));
+//! assert_eq!(choose("?service=same-origin"), Ok(Some(origin.to_owned())));
+//! assert_eq!(choose("?service=https%3A%2F%2Fevil.example"), Err(origin.to_owned()));
 //! ```
 
 use std::future::Future;
@@ -24,7 +26,7 @@ use crate::api::{
 };
 use crate::{Accepted, AuditEvent, ChainError, CredentialState, Issued, Rejected, ServiceError};
 use webtoken_engine::Params;
-use webtoken_engine::address::{percent_decode, query_value};
+use webtoken_engine::address::query_value;
 use webtoken_engine::i18n::{Lang, fill, page::Text as Words};
 use webtoken_engine::json::{self, EmptyObject, FromJson, Ignored, ToJson};
 use webtoken_engine::token_id::TokenId;
@@ -119,12 +121,33 @@ impl<T: Transport> Client<T> {
         body: Option<&B>,
     ) -> Result<R, CallError> {
         let body = body.map(|body| json::to_string(body));
-        let url = format!("{}{API_PREFIX}{path}", self.base);
-        let reply = self
-            .transport
-            .exchange(method, &url, body.as_ref().map(|b| b.as_str()))
+        let text = self
+            .exchange(method, path, body.as_ref().map(|b| b.as_str()))
             .await?;
-        read(reply)
+        json::from_str(&text).map_err(|e| CallError::BadAnswer(e.to_string()))
+    }
+
+    /// [`Self::call`]'s request and answer as JSON text: the body of a 2xx answer, the
+    /// [`ApiError`] of any other (or one saying the status, when the body is not one). Not
+    /// generic: the page holds one copy of it, not one per route.
+    async fn exchange(
+        &self,
+        method: &'static str,
+        path: &str,
+        body: Option<&str>,
+    ) -> Result<Zeroizing<String>, CallError> {
+        let url = format!("{}{API_PREFIX}{path}", self.base);
+        let reply = self.transport.exchange(method, &url, body).await?;
+        if (200..300).contains(&reply.status) {
+            return Ok(reply.body);
+        }
+        let error = json::from_str(&reply.body).unwrap_or_else(|_| {
+            ApiError::new("unknown", format!("the server answered {}", reply.status))
+        });
+        Err(CallError::Api {
+            status: reply.status,
+            error,
+        })
     }
 
     /// Issues a credential.
@@ -225,21 +248,6 @@ impl<T: Transport> Client<T> {
     }
 }
 
-/// Reads an answer: its body on a 2xx status, its [`ApiError`] otherwise (or one saying the
-/// status, when the body is not one).
-fn read<R: FromJson>(reply: Reply) -> Result<R, CallError> {
-    if (200..300).contains(&reply.status) {
-        return json::from_str(&reply.body).map_err(|e| CallError::BadAnswer(e.to_string()));
-    }
-    let error = json::from_str(&reply.body).unwrap_or_else(|_| {
-        ApiError::new("unknown", format!("the server answered {}", reply.status))
-    });
-    Err(CallError::Api {
-        status: reply.status,
-        error,
-    })
-}
-
 fn unreachable(e: CallError) -> ServiceError {
     ServiceError::Unreachable {
         reason: e.to_string(),
@@ -274,12 +282,18 @@ fn service_error(e: CallError, token_id: &TokenId) -> ServiceError {
 /// own origin: `?service=same-origin`, or `?service=ORIGIN` naming the page's own origin (the
 /// Content-Security-Policy lets the page connect to its own origin only). `Ok(None)`: the
 /// in-page service (the default); `Err`: the page's origin, for the message that says the
-/// address asked for another one.
-pub fn choose_service(search: &str, origin: &str) -> Result<Option<String>, String> {
+/// address asked for another one. `decode` undoes percent-encoding as `decodeURIComponent`
+/// does (`None` where it throws): the browser passes its own, which keeps a decoder out of the
+/// wasm ([`webtoken_engine::address::percent_decode`] stands in for it natively).
+pub fn choose_service(
+    search: &str,
+    origin: &str,
+    decode: impl FnOnce(&str) -> Option<String>,
+) -> Result<Option<String>, String> {
     let Some(wanted) = query_value(search, "service") else {
         return Ok(None);
     };
-    let wanted = percent_decode(wanted).unwrap_or_default();
+    let wanted = decode(wanted).unwrap_or_default();
     if wanted == "same-origin" || wanted.trim_end_matches('/') == origin {
         Ok(Some(origin.to_owned()))
     } else {

@@ -18,7 +18,6 @@ use zeroize::Zeroizing;
 use super::{CodeView, ExportView, Field, ListEntry, Message, PanelView, Typed};
 use crate::qr::{EcLevel, QrCode};
 use crate::text::{Lang, Text};
-use webtoken_engine::address::percent_encode;
 
 macro_rules! parts {
     ($($part:ident => $id:literal,)*) => {
@@ -277,14 +276,18 @@ pub fn select(data_token: &str) -> Option<Message> {
 
 /// The attributes of the export's QR code, an `<img>` of our own SVG as a `data:` URL (which
 /// the CSP allows for images: it is never parsed into the page's DOM); `None` when `uri` is
-/// too long for a QR code.
-pub fn qr_image(uri: &str, lang: Lang) -> Option<[(&'static str, Zeroizing<String>); 5]> {
+/// too long for a QR code. `encode` percent-encodes as `encodeURIComponent` does: the browser
+/// passes its own, which keeps an encoder out of the wasm
+/// ([`webtoken_engine::address::percent_encode`] stands in for it natively).
+pub fn qr_image(
+    uri: &str,
+    lang: Lang,
+    encode: impl FnOnce(&str) -> String,
+) -> Option<[(&'static str, Zeroizing<String>); 5]> {
     let code = QrCode::encode(uri.as_bytes(), EcLevel::M).ok()?;
     let svg = Zeroizing::new(code.to_svg(4));
-    let src = Zeroizing::new(format!(
-        "data:image/svg+xml,{}",
-        Zeroizing::new(percent_encode(&svg)).as_str()
-    ));
+    let url = Zeroizing::new(encode(&svg));
+    let src = Zeroizing::new(format!("data:image/svg+xml,{}", url.as_str()));
     let attr = |s: &str| Zeroizing::new(s.to_owned());
     Some([
         ("data-testid", attr("token-export-qr")),

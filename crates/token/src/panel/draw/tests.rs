@@ -4,6 +4,7 @@ use super::*;
 use crate::otpauth::KeyUri;
 use crate::panel::{Notice, Panel, Problem, Storage};
 use crate::wallet::Wallet;
+use webtoken_engine::address::percent_encode;
 
 const URI: &str = "otpauth://totp/Example:alice@example.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Example";
 const NOW: u64 = 1_700_000_000;
@@ -303,7 +304,7 @@ fn list_buttons_name_their_token_say_which_is_active_and_are_disabled_when_busy(
 
 #[test]
 fn the_qr_code_is_an_image_of_our_svg_as_a_data_url() {
-    let attributes = qr_image(URI, Lang::En).unwrap();
+    let attributes = qr_image(URI, Lang::En, percent_encode).unwrap();
     let get = |name: &str| {
         attributes
             .iter()
@@ -321,7 +322,10 @@ fn the_qr_code_is_an_image_of_our_svg_as_a_data_url() {
     assert_eq!(src, format!("data:image/svg+xml,{}", percent_encode(&svg)));
     assert!(src.starts_with("data:image/svg+xml,%3Csvg%20"));
     assert!(!src.contains('<') && !src.contains('"') && !src.contains(' '));
-    assert!(qr_image(&"x".repeat(4000), Lang::En).is_none(), "too long");
+    assert!(
+        qr_image(&"x".repeat(4000), Lang::En, percent_encode).is_none(),
+        "too long"
+    );
 }
 
 #[test]
