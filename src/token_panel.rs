@@ -32,9 +32,10 @@ pub use webtoken_token::panel::{Effect, Message, Notice, Showing};
 use webtoken_token::text::{Lang, Text};
 use webtoken_token::wallet::WalletToken;
 
-/// The panel's elements (the code display's among them), indexed by [`Part`].
+/// The panel's elements (the code display's among them), indexed by [`Part`]; shared by the
+/// panel, its display and its listeners.
 #[derive(Clone)]
-pub struct Elements(Vec<Element>);
+pub struct Elements(Rc<[Element]>);
 
 impl Elements {
     /// Looks every part up; the first missing one is an error.
@@ -163,6 +164,7 @@ fn problem(not_saved: NotSaved) -> Problem {
     }
 }
 
+/// Why the store refused a change, as the core names it.
 fn refusal(e: ChangeError) -> Refusal {
     match e {
         ChangeError::Wallet(e) => Refusal::Wallet(e),
@@ -172,6 +174,7 @@ fn refusal(e: ChangeError) -> Refusal {
     }
 }
 
+/// A change made (then `done` is said) or refused.
 fn changed<T>(result: Result<T, ChangeError>, done: Text) -> Outcome {
     Outcome::Changed(result.map(drop).map_err(refusal), Some(done))
 }
@@ -206,7 +209,7 @@ impl TokenPanel {
             for &(part, press) in presses {
                 let (dispatch, fields) = (dispatch.clone(), els.clone());
                 listeners.push(EventListener::new(els.get(part), events, move |event| {
-                    // Enter in a field presses its button.
+                    // A click sends; in a field, Enter presses its button.
                     let enter = event
                         .dyn_ref::<web_sys::KeyboardEvent>()
                         .is_none_or(|k| k.key() == "Enter");
