@@ -35,17 +35,14 @@ use webtoken_token::wallet::WalletToken;
 /// The panel's elements (the code display's among them), indexed by [`Part`]; shared by the
 /// panel, its display and its listeners.
 #[derive(Clone)]
-pub struct Elements(Rc<[Element]>);
+pub struct Elements(Rc<Vec<Element>>);
 
 impl Elements {
     /// Looks every part up; the first missing one is an error.
     pub fn find(doc: &Document) -> Result<Self, MissingElement> {
         let find = |part: &Part| by_testid(doc, part.testid()).ok_or(MissingElement(part.testid()));
-        Part::ALL
-            .iter()
-            .map(find)
-            .collect::<Result<_, _>>()
-            .map(Self)
+        let found: Result<Vec<_>, _> = Part::ALL.iter().map(find).collect();
+        Ok(Self(Rc::new(found?)))
     }
 
     fn get(&self, part: Part) -> &Element {
