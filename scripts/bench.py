@@ -530,7 +530,7 @@ def unlock(times):
 def memory(ticks):
     say(f"== Memory: wasm linear memory before and after {ticks:,} display ticks (headless Chromium)")
     say("   The page's export benchDisplayTicks(n) draws the token display n times, one second")
-    say("   apart (the time is passed in, the page's clock is left alone), without waiting; run twice")
+    say("   apart on the page's shared clock (the time lab's offset), without waiting; run twice")
     say("   so that a first-round warm-up is told apart from steady growth.")
     with Browser() as b, tempfile.TemporaryDirectory(prefix="webtoken-bench-") as profile:
         s = b.session(profile)
@@ -540,9 +540,8 @@ def memory(ticks):
             for _ in range(2):
                 got = wd(b.base, "POST", s + "/execute/async", {"script": (
                     "const done = arguments[arguments.length - 1];"
-                    "import('./pkg/webtoken.js')"
-                    f".then((m) => m.benchDisplayTicks({ticks}))"
-                    ".then((r) => done(Array.from(r)), (e) => done(String(e)));"), "args": []},
+                    "import('./pkg/webtoken.js').then((m) => done(Array.from("
+                    f"m.benchDisplayTicks({ticks}))), (e) => done(String(e)));"), "args": []},
                     timeout=600)
                 if not isinstance(got, list):
                     raise RuntimeError(f"benchDisplayTicks failed: {got}")

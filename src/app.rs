@@ -7,7 +7,7 @@
 //! own and answers with another message, so no callback ever borrows the app, and a message
 //! sent while another one is handled (an event fired during a render) simply waits its turn.
 
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use super::bank_view::{BankView, Message as BankMessage};
 use super::clock;
@@ -224,6 +224,14 @@ async fn run(mut app: App, queue: Rc<Queue<AppMessage>>) {
     }
 }
 
+thread_local! {
+    /// The token display of the page started last, for [`bench_display_ticks`] only: a weak
+    /// handle to the drawing part of the panel. The app itself is owned by its loop, which a
+    /// synchronous export cannot wait for; the display is all the bench draws.
+    static DISPLAY: std::cell::RefCell<Weak<std::cell::RefCell<Display>>> =
+        const { std::cell::RefCell::new(Weak::new()) };
+}
+
 /// How long the bank waits for the token's code before it is drawn anyway, in milliseconds.
 const BANK_WAIT_MS: u32 = 250;
 
@@ -280,6 +288,7 @@ pub async fn start() -> Result<(), StartError> {
         dispatch.to(AppMessage::Token),
     );
     super::page::mark("webtoken-token-mounted");
+    DISPLAY.with(|cell| *cell.borrow_mut() = token.display());
     let lab = LabPanel::mount(
         &document,
         lab_panel::asked_in_address(),
@@ -381,9 +390,8 @@ fn show_status(document: &web_sys::Document, message: &str) {
     }
 }
 
-/// See [`super::bench_display_ticks`]. The app's own display is owned by its loop; the bench
-/// draws the same elements with a display of its own, of the active token as stored.
-pub async fn bench_display_ticks(ticks: u32) -> Vec<f64> {
+/// See [`super::bench_display_ticks`].
+pub fn bench_display_ticks(ticks: u32) -> Vec<f64> {
     use wasm_bindgen::JsCast;
     let memory = || {
         wasm_bindgen::memory()
@@ -392,23 +400,21 @@ pub async fn bench_display_ticks(ticks: u32) -> Vec<f64> {
             .unchecked_into::<js_sys::ArrayBuffer>()
             .byte_length() as f64
     };
-    let token = WalletStore::load(TOKEN_PREFIX)
-        .await
-        .wallet()
-        .active()
-        .cloned();
-    let elements = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|document| Elements::find(&document).ok());
     let before = memory();
-    let (mut drawn, mut steps, mut last) = (0u32, 0u32, None);
-    if let (Some(elements), Some(token)) = (elements, token) {
-        let mut display = Display::new(elements, Some(token));
-        let start = clock::now_seconds();
-        for tick in 1..=u64::from(ticks) {
-            display.draw(start.saturating_add(tick));
+    let start = clock::offset();
+    let mut drawn = 0u32;
+    // The time steps the display went through: the draws really moved the code on.
+    let (mut steps, mut last) = (0u32, None);
+    let display = DISPLAY.with(|cell| cell.borrow().upgrade());
+    // The loop borrows the display only while it draws, never across an `await`, and this
+    // export is called from JavaScript, never during a draw.
+    if let Some(display) = display
+        && let Ok(mut display) = display.try_borrow_mut()
+    {
+        for tick in 1..=i64::from(ticks) {
+            clock::set_offset(start.saturating_add(tick));
+            display.draw(clock::now_seconds());
             drawn += 1;
-            // The time steps the display went through: the draws really moved the code on.
             let step = display.showing().map(|s| s.step);
             if step.is_some() && step != last {
                 steps += 1;
@@ -416,6 +422,7 @@ pub async fn bench_display_ticks(ticks: u32) -> Vec<f64> {
             }
         }
     }
+    clock::set_offset(start);
     vec![before, memory(), f64::from(drawn), f64::from(steps)]
 }
 

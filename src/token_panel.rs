@@ -7,7 +7,8 @@
 //! WebCrypto, the token service, the clipboard), whose answers come back as messages through
 //! the app's queue. All text is set as text, never as HTML.
 
-use std::rc::Rc;
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use gloo_events::EventListener;
@@ -76,7 +77,7 @@ impl Elements {
 }
 
 /// The active token's code, next code and seconds left: the part of the panel drawn each
-/// second (and by the memory bench, `app::bench_display_ticks`, with a display of its own).
+/// second (and by the page-load bench).
 pub struct Display {
     els: Elements,
     /// The active token.
@@ -86,15 +87,6 @@ pub struct Display {
 }
 
 impl Display {
-    /// The display of `token` (`None`: no active token) in the elements `els`.
-    pub fn new(els: Elements, token: Option<WalletToken>) -> Self {
-        Self {
-            els,
-            token,
-            showing: None,
-        }
-    }
-
     /// Draws the active token's code for Unix time `now`.
     pub fn draw(&mut self, now: u64) {
         let code = self.token.as_ref().map(|token| CodeView::at(token, now));
@@ -135,8 +127,8 @@ pub struct TokenPanel {
     drawn_list: Option<DrawnList>,
     /// The export's URI as last drawn (its QR code is drawn again only when it changes).
     drawn_export: Zeroizing<String>,
-    /// The code display.
-    display: Display,
+    /// The code display, shared with the page-load bench only (`app::bench_display_ticks`).
+    display: Rc<RefCell<Display>>,
     /// The timer that fires at the next whole second; owned, so dropping the panel stops it.
     timer: Option<Timeout>,
     _listeners: Vec<EventListener>,
@@ -255,7 +247,11 @@ impl TokenPanel {
         }
         Self {
             panel: Panel::new(store.wallet()),
-            display: Display::new(els.clone(), None),
+            display: Rc::new(RefCell::new(Display {
+                els: els.clone(),
+                token: None,
+                showing: None,
+            })),
             els,
             labels,
             doc: doc.clone(),
@@ -295,9 +291,14 @@ impl TokenPanel {
         self.els.get(Part::Face).is_connected()
     }
 
+    /// The code display, for the page-load bench.
+    pub fn display(&self) -> Weak<RefCell<Display>> {
+        Rc::downgrade(&self.display)
+    }
+
     /// What the display shows, as last drawn: for the staff's time lab.
     pub fn showing(&self) -> Option<Showing> {
-        self.display.showing.clone()
+        self.display.borrow().showing.clone()
     }
 
     /// The state of storage, as the stores report it.
@@ -363,11 +364,13 @@ impl TokenPanel {
             }
             self.drawn_list = drawn;
         }
+        let mut display = self.display.borrow_mut();
         let active = self.panel.wallet().active();
-        if self.display.token.as_ref() != active {
-            self.display.token = active.cloned();
+        if display.token.as_ref() != active {
+            display.token = active.cloned();
         }
-        self.display.show(view.code.as_ref());
+        display.show(view.code.as_ref());
+        drop(display);
         self.els.apply(draw::writes(view));
         let uri = view.export.uri();
         if *self.drawn_export != uri {
