@@ -288,14 +288,14 @@ async fn an_imported_uri_shows_the_expected_code_and_bad_uris_say_why() {
     type_into(
         &browser,
         "token-import-input",
-        "otpauth://totp/x:y?secret=GEZDGNBVGY3TQOJQ",
+        "otpauth://totp/x:y?secret=GEZDGNBVGY3TQOI",
     )
     .await;
     click(&browser, "token-import").await;
     let message = browser
         .wait_text("token-message", WAIT, |m| m.contains("短すぎ"))
         .await;
-    assert!(message.contains("128ビット"), "{message:?}");
+    assert!(message.contains("80ビット"), "{message:?}");
 
     type_into(&browser, "token-import-input", KNOWN_URI).await;
     click(&browser, "token-import").await;

@@ -37,7 +37,9 @@ mod tests;
 
 pub use otp::SHA256_IV;
 pub use otp::{PreparedKey, Sha1Batch};
-pub use secret::{ISSUED_SECRET_BYTES, MAX_SECRET_BYTES, MIN_SECRET_BYTES, Secret};
+pub use secret::{
+    ISSUED_SECRET_BYTES, MAX_SECRET_BYTES, MIN_ISSUED_SECRET_BYTES, MIN_SECRET_BYTES, Secret,
+};
 
 /// The HMAC hash function of a credential (RFC 6238 section 1.2: SHA-1, SHA-256 or SHA-512).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -189,7 +191,8 @@ impl Params {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum EngineError {
-    /// The secret is shorter than the 128 bits RFC 4226 section 4 requires.
+    /// The secret is shorter than [`MIN_SECRET_BYTES`] (80 bits), or a new secret is shorter
+    /// than the 128 bits RFC 4226 section 4 requires of an issuer.
     SecretTooShort {
         /// Length of the secret that was given, in bits.
         bits: usize,
@@ -248,8 +251,10 @@ impl fmt::Display for EngineError {
         match self {
             EngineError::SecretTooShort { bits } => write!(
                 f,
-                "the secret is {bits} bits long; it must be at least {} bits (RFC 4226 section 4)",
-                MIN_SECRET_BYTES * 8
+                "the secret is {bits} bits long; it must be at least {} bits (a new one {}, RFC 4226 \
+                 section 4)",
+                MIN_SECRET_BYTES * 8,
+                MIN_ISSUED_SECRET_BYTES * 8
             ),
             EngineError::SecretTooLong { bytes } => write!(
                 f,

@@ -10,8 +10,14 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 use super::EngineError;
 use crate::random::Random;
 
-/// Shortest secret accepted: 16 bytes, the 128 bits RFC 4226 section 4 requires.
-pub const MIN_SECRET_BYTES: usize = 16;
+/// Shortest secret accepted: 10 bytes (80 bits), the shortest that services issue and every
+/// authenticator stores. RFC 4226 section 4's 128 bits bind the party that *issues* a secret
+/// ([`MIN_ISSUED_SECRET_BYTES`]), not a token that keeps what another service issued.
+pub const MIN_SECRET_BYTES: usize = 10;
+/// Shortest secret this project issues, and the length under which the token notes that an
+/// imported secret is shorter than recommended: 16 bytes, the 128 bits RFC 4226 section 4
+/// requires of an issuer.
+pub const MIN_ISSUED_SECRET_BYTES: usize = 16;
 /// Longest secret accepted: 128 bytes (twice the 64-byte SHA-512 seed of RFC 6238).
 pub const MAX_SECRET_BYTES: usize = 128;
 /// Length of the secrets the token service issues: 20 bytes (160 bits, RFC 4226 section 4).
@@ -19,7 +25,7 @@ pub const ISSUED_SECRET_BYTES: usize = 20;
 
 const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
-/// A shared secret of 16 to 128 bytes.
+/// A shared secret of 10 to 128 bytes (one made by [`Secret::random`] has 16 at least).
 ///
 /// The bytes are wiped when the value is dropped, `Debug` prints `Secret(<redacted>)`, there is
 /// no `Display`, and serde writes it as an unpadded Base32 string (for the browser's storage).
@@ -38,7 +44,7 @@ impl ZeroizeOnDrop for Secret {}
 
 impl Secret {
     /// Reads RFC 4648 Base32: case-insensitive; spaces (ASCII and U+3000), tabs, line breaks
-    /// and hyphens ignored; `=` padding optional; fewer than 128 bits is an error.
+    /// and hyphens ignored; `=` padding optional; fewer than 80 bits is an error.
     pub fn from_base32(s: &str) -> Result<Secret, EngineError> {
         let symbols = s.chars().filter(|c| !is_separator(*c) && *c != '=').count();
         if !matches!(symbols % 8, 0 | 2 | 4 | 5 | 7) {
@@ -80,7 +86,7 @@ impl Secret {
         })
     }
 
-    /// Takes raw bytes; fewer than 16 or more than 128 is an error.
+    /// Takes raw bytes; fewer than 10 or more than 128 is an error.
     pub fn from_bytes(bytes: Vec<u8>) -> Result<Secret, EngineError> {
         let mut bytes = Zeroizing::new(bytes);
         check_len(bytes.len())?;
@@ -89,8 +95,12 @@ impl Secret {
         })
     }
 
-    /// `len` bytes from `random` ([`OsRandom`](crate::random::OsRandom) outside tests).
+    /// `len` bytes from `random` ([`OsRandom`](crate::random::OsRandom) outside tests): a new
+    /// secret, so under [`MIN_ISSUED_SECRET_BYTES`] is an error (the issuer's rule).
     pub fn random(len: usize, random: &mut (impl Random + ?Sized)) -> Result<Secret, EngineError> {
+        if len < MIN_ISSUED_SECRET_BYTES {
+            return Err(EngineError::SecretTooShort { bits: len * 8 });
+        }
         check_len(len)?;
         let mut bytes = Zeroizing::new(vec![0_u8; len]);
         random.fill(&mut bytes)?;
@@ -124,6 +134,12 @@ impl Secret {
     /// The raw key bytes.
     pub fn as_bytes(&self) -> &[u8] {
         &self.bytes
+    }
+
+    /// Whether the secret is shorter than the 128 bits an issuer must give
+    /// ([`MIN_ISSUED_SECRET_BYTES`]): accepted, but worth a note.
+    pub fn is_shorter_than_recommended(&self) -> bool {
+        self.bytes.len() < MIN_ISSUED_SECRET_BYTES
     }
 }
 
@@ -193,7 +209,7 @@ impl<'de> Deserialize<'de> for Secret {
             type Value = Secret;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a Base32 secret of at least 128 bits")
+                f.write_str("a Base32 secret of at least 80 bits")
             }
 
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Secret, E> {

@@ -13,7 +13,8 @@
 //! - The label is `issuer:account` or `account`, percent-encoded UTF-8; the colon may be
 //!   written `%3A`, and spaces after it are dropped. In the label `+` is a plus sign; in
 //!   parameter values it is a space (as HTML forms encode them).
-//! - `secret` is required (Base32, 128 bits at least, as the engine requires). `algorithm`,
+//! - `secret` is required (Base32, 80 bits at least: what services issue and every
+//!   authenticator stores; the panel notes one under the 128 bits an issuer should give). `algorithm`,
 //!   `digits` and `period` default to SHA1, 6 and 30; digits must be 6 to 8 and the period 1 to
 //!   [`MAX_PERIOD`](webtoken_engine::MAX_PERIOD) seconds. When both the label and the `issuer`
 //!   parameter name an issuer, they must agree. A parameter given twice is refused; unknown
@@ -102,7 +103,7 @@ pub enum OtpauthError {
         /// characters are valid but their number cannot encode whole bytes.
         position: Option<usize>,
     },
-    /// The secret is shorter than the 128 bits the engine requires (RFC 4226 section 4).
+    /// The secret is shorter than the 80 bits a token accepts.
     SecretTooShort {
         /// Its length in bits.
         bits: usize,

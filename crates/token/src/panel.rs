@@ -664,6 +664,12 @@ impl Panel {
                     Vec::new()
                 }
                 Ok(key) => {
+                    // Accepted from 80 bits (what many services issue), with a quiet note.
+                    let done = if key.secret.is_shorter_than_recommended() {
+                        Text::ImportedShortSecret
+                    } else {
+                        Text::Imported
+                    };
                     let label: String = key
                         .issuer
                         .clone()
@@ -677,7 +683,7 @@ impl Panel {
                         key,
                     };
                     let mut effects = vec![Effect::Clear(Field::Import)];
-                    effects.extend(self.start(Effect::Apply(op, Some(Text::Imported))));
+                    effects.extend(self.start(Effect::Apply(op, Some(done))));
                     effects
                 }
             },

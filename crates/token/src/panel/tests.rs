@@ -318,6 +318,30 @@ fn import_adds_a_good_uri_labelled_by_its_issuer_and_empties_the_field() {
     assert_eq!(*added, key(URI));
 }
 
+/// An 80-bit secret (as many services issue) is imported, with a quiet note, not an error.
+#[test]
+fn import_of_an_80_bit_secret_adds_it_with_a_note() {
+    let short = "otpauth://totp/Example:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Example";
+    let mut panel = ready(Wallet::new());
+    let effects = send(&mut panel, Message::Import(typed(short)));
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [
+                Effect::Clear(Field::Import),
+                Effect::Apply(WalletOp::Add { .. }, Some(Text::ImportedShortSecret))
+            ]
+        ),
+        "{effects:?}"
+    );
+    let note = Text::ImportedShortSecret;
+    assert!(
+        note.get(Lang::En)
+            .contains("shorter than the recommended 128 bits")
+    );
+    assert!(note.get(Lang::Ja).contains("推奨される128ビットより短い"));
+}
+
 #[test]
 fn import_labels_by_account_and_cuts_long_labels() {
     let long = format!(
