@@ -24,7 +24,7 @@ const NEXT_CODE: Duration = Duration::from_secs(35);
 // The guide's wording, as the customer reads it.
 pub(crate) const REGISTERED: &str = "ワンタイムパスワードの利用登録が完了しました。";
 const STOPPED: &str = "ワンタイムパスワードの利用停止が完了しました。";
-pub(crate) const SPENT: &str = "このワンタイムパスワードは使用済みです。トークンの数字が変わるまでお待ちになり、新しい数字を入力してください。";
+pub(crate) const SPENT: &str = "このワンタイムパスワードは使用済みです。直前にご自身でお使いでない場合は、他の人に見られた可能性があります。トークンの画面を他の人に見られていないかご確認のうえ、ご不安な場合は当庫までお電話ください。トークンの数字が変わるまでお待ちになり、新しい数字を入力してください。";
 const WRONG_CODE: &str =
     "ワンタイムパスワードが正しくありません。トークンに表示されている数字をご確認ください。";
 const LOCKED: &str = "ワンタイムパスワードが所定の回数以上誤って入力されたため、トークンがロックされました。お手数ですが当庫（フリーダイヤル 0120-000-000\u{3000}平日 9:00~17:00）までお電話ください。";
@@ -542,7 +542,7 @@ pub(crate) async fn staff_lookup(browser: &Browser) {
 /// Waits until a line of the audit trail satisfies `wanted`: in remote mode the record is
 /// fetched again after a change and redrawn when the answer comes, which may be after the
 /// state row has changed. Fails with the trail it read when no line ever does.
-async fn wait_audit(browser: &Browser, wanted: impl Fn(&str) -> bool) {
+pub(crate) async fn wait_audit(browser: &Browser, wanted: impl Fn(&str) -> bool) {
     let started = Instant::now();
     loop {
         let trail = audit_lines(browser).await;

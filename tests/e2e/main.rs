@@ -13,6 +13,7 @@ mod harness;
 mod import;
 mod lab;
 mod page;
+mod replay;
 mod skeleton;
 mod token;
 mod tour;
