@@ -417,7 +417,7 @@ fn decode(text: &str, plus_is_space: bool, part: &'static str) -> Result<String,
 
 /// Percent-encodes `text` onto `out`: unreserved characters (RFC 3986 section 2.3) and `@`
 /// stay, everything else becomes `%XX` of its UTF-8 bytes.
-fn encode(out: &mut String, text: &str) {
+pub(crate) fn encode(out: &mut String, text: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'@') {
