@@ -24,9 +24,11 @@ use super::page::{MissingElement, by_testid, set_text, show};
 use super::sealed::NotSaved;
 use super::service::ServiceHandle;
 use super::token_store::{ChangeError, WalletStore};
+use webtoken_token::import::MAX_IMPORT_BYTES;
+use webtoken_token::import::report::Report;
 use webtoken_token::panel::draw::{self, CLICKS, ENTER, LABELS, Part, Write};
 use webtoken_token::panel::{
-    CodeView, ListEntry, Outcome, Panel, PanelView, Problem, Refusal, Storage, add_issued,
+    CodeView, ListEntry, Outcome, Panel, PanelView, Problem, Refusal, Storage, Typed, add_issued,
 };
 pub use webtoken_token::panel::{Effect, Message, Notice, Showing};
 use webtoken_token::text::{Lang, Text};
@@ -231,6 +233,38 @@ impl TokenPanel {
                 if let Some(message) = message {
                     select.send(message);
                 }
+            },
+        ));
+        // A chosen export file: its text goes through the same import as the field's.
+        let chosen = dispatch.clone();
+        listeners.push(EventListener::new(
+            els.get(Part::ImportFile),
+            "change",
+            move |event| {
+                let Some(input) = event
+                    .target()
+                    .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+                else {
+                    return;
+                };
+                let Some(file) = input.files().and_then(|files| files.get(0)) else {
+                    return;
+                };
+                // Emptied, so that choosing the same file again is a change too.
+                input.set_value("");
+                let size = file.size();
+                if size > MAX_IMPORT_BYTES as f64 {
+                    chosen.send(Message::ImportFileRefused(Some(size as usize)));
+                    return;
+                }
+                let chosen = chosen.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let text = JsFuture::from(file.text()).await.ok();
+                    chosen.send(match text.and_then(|t| t.as_string()) {
+                        Some(text) => Message::Import(Typed::new(text)),
+                        None => Message::ImportFileRefused(None),
+                    });
+                });
             },
         ));
         // Another tab wrote the list: read it again.
@@ -438,6 +472,19 @@ pub async fn run(
         Effect::Issue(label) => issue(&store, &service, label, show).await,
         Effect::Apply(op, done) => {
             Outcome::Changed(store.apply(op).await.map(drop).map_err(refusal), done)
+        }
+        Effect::ImportMany(items) => {
+            // One change per entry, each saved before the next: the report says what the list
+            // refused (a duplicate, a full list) entry by entry.
+            let mut lines = Vec::with_capacity(items.len());
+            for item in items {
+                let applied = match &item.op {
+                    Ok(op) => Some(store.apply(op.clone()).await.map(drop).map_err(refusal)),
+                    Err(_) => None,
+                };
+                lines.push(item.line(applied));
+            }
+            Outcome::Imported(Report(lines))
         }
         Effect::Copy(code) => return Some(Message::copied(copy(&code).await)),
         Effect::Unlock(pass) => changed(store.unlock(&pass.0).await, Text::Unlocked),

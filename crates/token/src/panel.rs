@@ -75,6 +75,8 @@ pub enum Message {
     HideExport,
     /// The import button, with the URI typed.
     Import(Typed),
+    /// A chosen file could not be imported: `Some(bytes)`, too long to read; `None`, unreadable.
+    ImportFileRefused(Option<usize>),
     /// Sets the passphrase typed.
     SetPassphrase(Typed),
     /// Removes the passphrase.
@@ -151,6 +153,8 @@ pub enum Effect {
     SetPassphrase(Typed),
     /// Goes back to the device key.
     RemovePassphrase,
+    /// Adds each entry of an export that can be imported; the answer reports every entry.
+    ImportMany(Vec<crate::import::report::Item>),
     /// Deletes unreadable stored data.
     Discard,
     /// Empties a field (what it held was taken).
@@ -179,6 +183,10 @@ pub enum Notice {
     Wallet(WalletError),
     /// A storage or passphrase problem.
     Vault(VaultError),
+    /// A text no import format can read.
+    Import(crate::import::ImportError),
+    /// What an import of several entries did, entry by entry.
+    Report(crate::import::report::Report),
 }
 
 impl Notice {
@@ -190,12 +198,18 @@ impl Notice {
             Notice::Otpauth(e) => pick(e.message_ja(), e.message_en()),
             Notice::Wallet(e) => pick(e.message_ja(), e.message_en()),
             Notice::Vault(e) => pick(e.message_ja(), e.message_en()),
+            Notice::Import(e) => e.message(lang),
+            Notice::Report(report) => report.text(lang),
         }
     }
 
-    /// Whether it tells of a problem.
+    /// Whether it tells of a problem (a report: when nothing was imported).
     pub fn is_error(&self) -> bool {
-        !matches!(self, Notice::Info(_))
+        match self {
+            Notice::Info(_) => false,
+            Notice::Report(report) => report.imported() == 0,
+            _ => true,
+        }
     }
 }
 
@@ -238,6 +252,8 @@ pub enum Outcome {
     Changed(Result<(), Refusal>, Option<Text>),
     /// Unreadable data was deleted, if there was any.
     Discarded(bool),
+    /// An import of several entries, entry by entry.
+    Imported(crate::import::report::Report),
 }
 
 impl Outcome {
@@ -250,6 +266,7 @@ impl Outcome {
             Outcome::Changed(Ok(()), done) => done.map(Notice::Info),
             Outcome::Changed(Err(refusal), _) => Some(refusal.into()),
             Outcome::Discarded(any) => any.then_some(Notice::Info(Text::Discarded)),
+            Outcome::Imported(report) => Some(Notice::Report(report)),
         }
     }
 
@@ -657,6 +674,27 @@ impl Panel {
             Message::HideExport => {
                 self.export = Export::Hidden;
                 Vec::new()
+            }
+            Message::ImportFileRefused(bytes) => {
+                self.notice = Some(match bytes {
+                    Some(bytes) => Notice::Import(crate::import::ImportError::TooLong { bytes }),
+                    None => Notice::Problem(Text::ImportFileFailed),
+                });
+                Vec::new()
+            }
+            Message::Import(text) if crate::import::is_batch(&text.0) => {
+                match crate::import::read(&text.0) {
+                    Err(e) => {
+                        self.notice = Some(Notice::Import(e));
+                        Vec::new()
+                    }
+                    Ok(batch) => {
+                        let mut effects = vec![Effect::Clear(Field::Import)];
+                        let items = crate::import::report::items(batch);
+                        effects.extend(self.start(Effect::ImportMany(items)));
+                        effects
+                    }
+                }
             }
             Message::Import(text) => match KeyUri::parse(&text.0) {
                 Err(e) => {

@@ -34,6 +34,7 @@ use crate::otpauth::{KeyUri, OtpauthError, encode};
 pub mod aegis;
 pub mod extension;
 pub mod google;
+pub mod report;
 pub mod twofas;
 
 #[cfg(test)]
@@ -202,6 +203,21 @@ pub fn read(text: &str) -> Result<Batch, ImportError> {
         entry.result = Err(Refusal::TooMany);
     }
     Ok(Batch { format, entries })
+}
+
+/// Whether `text` is for [`read`] (an export file, an export link, several URIs) rather than
+/// one `otpauth://` URI, or text of no format, which the URI parser answers as before.
+pub fn is_batch(text: &str) -> bool {
+    let text = text.trim_start_matches('\u{feff}').trim();
+    let otpauth = |s: &str| {
+        s.get(..7)
+            .is_some_and(|h| h.eq_ignore_ascii_case("otpauth"))
+    };
+    text.starts_with(['{', '['])
+        || text
+            .get(..18)
+            .is_some_and(|h| h.eq_ignore_ascii_case("otpauth-migration:"))
+        || (otpauth(text) && text.split_whitespace().skip(1).any(otpauth))
 }
 
 /// The URIs of a list: each starts at a word beginning with `otpauth` (so a pasted list whose

@@ -486,3 +486,54 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn batches_are_told_from_single_uris() {
+    assert!(is_batch("otpauth-migration://offline?data=AA"));
+    assert!(is_batch(" {\"services\":[]}"));
+    assert!(is_batch("[]"));
+    assert!(is_batch(&format!(
+        "otpauth://totp/A:a?secret={SEED}\notpauth://totp/B:b?secret={SEED}"
+    )));
+    assert!(!is_batch(&format!(
+        "otpauth://totp/ACME Co:a?secret={SEED}"
+    )));
+    assert!(!is_batch("hello"));
+    assert!(!is_batch(""));
+}
+
+/// The panel's report: a line per entry, imported or refused with the reason, in both
+/// languages; a duplicate the list refuses is reported as such.
+#[test]
+fn the_report_lists_every_entry_with_its_reason() {
+    use crate::panel::Refusal as NotAdded;
+    use crate::wallet::WalletError;
+    let batch = read(&aegis_plain()).unwrap();
+    let items = report::items(batch);
+    let applied = [
+        Some(Ok(())),
+        None,
+        None,
+        None,
+        Some(Err(NotAdded::Wallet(WalletError::Duplicate))),
+    ];
+    let report = report::Report(
+        items
+            .into_iter()
+            .zip(applied)
+            .map(|(item, applied)| item.line(applied))
+            .collect(),
+    );
+    assert_eq!(report.imported(), 1);
+    let en = report.text(Lang::En);
+    let lines: Vec<&str> = en.lines().collect();
+    assert_eq!(lines[0], "Imported 1 of 5:");
+    assert_eq!(lines[1], "✓ Example (alice@example.com)");
+    assert!(lines[2].starts_with("✗ HOTP Co (h): not imported. HOTP tokens are not supported"));
+    assert!(lines[3].contains("Steam tokens are not supported"));
+    assert!(lines[4].starts_with("✗ Bad (bad): not imported."));
+    assert!(lines[5].contains("already in your list"), "{}", lines[5]);
+    let ja = report.text(Lang::Ja);
+    assert!(ja.starts_with("5件中1件を読み込みました"), "{ja}");
+    assert!(ja.contains("読み込みませんでした"), "{ja}");
+}

@@ -73,6 +73,7 @@ parts! {
     ExportCancel => "token-export-cancel",
     ImportInput => "token-import-input",
     Import => "token-import",
+    ImportFile => "token-import-file",
     Protection => "token-protection",
     PassBox => "token-pass-box",
     PassInput => "token-pass-input",

@@ -342,6 +342,26 @@ fn import_of_an_80_bit_secret_adds_it_with_a_note() {
     assert!(note.get(Lang::Ja).contains("推奨される128ビットより短い"));
 }
 
+/// An export (here two URIs on two lines) becomes one piece of work adding each entry; a text
+/// no format reads says why, and nothing starts.
+#[test]
+fn import_of_an_export_adds_every_entry_and_reports() {
+    let two =
+        "otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP\notpauth://hotp/B:b?secret=JBSWY3DPEHPK3PXP";
+    let mut panel = ready(Wallet::new());
+    let effects = send(&mut panel, Message::Import(typed(two)));
+    let [Effect::Clear(Field::Import), Effect::ImportMany(items)] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(items.len(), 2);
+    assert!(items[0].op.is_ok() && items[0].short);
+    assert!(items[1].op.is_err());
+    let mut panel = ready(Wallet::new());
+    assert!(send(&mut panel, Message::Import(typed("{}"))).is_empty());
+    assert!(view(&panel).message_error);
+    assert!(view(&panel).message.contains("not a format"));
+}
+
 #[test]
 fn import_labels_by_account_and_cuts_long_labels() {
     let long = format!(
