@@ -9,7 +9,10 @@
 //! The protobuf reader is the few lines below rather than a crate (`prost` and its derive, or
 //! `quick-protobuf`): two message types of scalar fields need only varints and
 //! length-delimited fields; a crate would add its runtime and generated code to the wasm for
-//! that. Every read is bounded by the input's length: a length or varint that runs past the
+//! that. Measured (`python3 scripts/bench.py size`, 2026-12-03): this module, its Base64 and
+//! its mapping of accounts to credentials cost 3,137 B of the gzipped first load (219,918 B
+//! with it, 216,781 B with export links left out); a crate's runtime was not measured, as it
+//! could only add to the same reading code. Every read is bounded by the input's length: a length or varint that runs past the
 //! end is an error, nothing is allocated from a length read before checking it.
 
 use zeroize::Zeroizing;
