@@ -261,7 +261,7 @@ impl TokenPanel {
                 wasm_bindgen_futures::spawn_local(async move {
                     let text = JsFuture::from(file.text()).await.ok();
                     chosen.send(match text.and_then(|t| t.as_string()) {
-                        Some(text) => Message::Import(Typed::new(text)),
+                        Some(text) => Message::ImportFile(Typed::new(text)),
                         None => Message::ImportFileRefused(None),
                     });
                 });

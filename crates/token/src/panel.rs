@@ -75,6 +75,8 @@ pub enum Message {
     HideExport,
     /// The import button, with the URI typed.
     Import(Typed),
+    /// The text of a chosen export file, for the import.
+    ImportFile(Typed),
     /// A chosen file could not be imported: `Some(bytes)`, too long to read; `None`, unreadable.
     ImportFileRefused(Option<usize>),
     /// Sets the passphrase typed.
@@ -675,6 +677,12 @@ impl Panel {
                 self.export = Export::Hidden;
                 Vec::new()
             }
+            // A file chosen while work runs is not dropped unsaid (its text is in no field).
+            Message::ImportFile(_) if working => {
+                self.notice = Some(Notice::Problem(Text::ImportFileBusy));
+                Vec::new()
+            }
+            Message::ImportFile(text) => self.update(Message::Import(text), now, lang, storage),
             Message::ImportFileRefused(bytes) => {
                 self.notice = Some(match bytes {
                     Some(bytes) => Notice::Import(crate::import::ImportError::TooLong { bytes }),

@@ -4,10 +4,10 @@
 //! Formats, recognised by their content:
 //! - `otpauth://` URIs, one or more (one per line, or separated by white space), and
 //!   Google Authenticator's export links `otpauth-migration://offline?data=...`
-//!   ([`google`]), several batches one per line, mixed freely;
-//! - Aegis's plain (unencrypted) JSON export ([`aegis`]);
-//! - 2FAS's plain `.2fas` backup ([`twofas`]);
-//! - the Authenticator browser extension's JSON export ([`extension`]).
+//!   ([`google`](crate::import::google)), several batches one per line, mixed freely;
+//! - Aegis's plain (unencrypted) JSON export ([`aegis`](crate::import::aegis));
+//! - 2FAS's plain `.2fas` backup ([`twofas`](crate::import::twofas));
+//! - the Authenticator browser extension's JSON export ([`extension`](crate::import::extension)).
 //!
 //! Only TOTP entries are imported; HOTP, Steam, Battle.net and other kinds are listed as not
 //! supported. Encrypted exports are refused with a message that says to export them plain.

@@ -356,6 +356,15 @@ fn import_of_an_export_adds_every_entry_and_reports() {
     assert_eq!(items.len(), 2);
     assert!(items[0].op.is_ok() && items[0].short);
     assert!(items[1].op.is_err());
+    // A file's text while work runs is refused with a word, not dropped.
+    let effects = send(&mut panel, Message::ImportFile(typed(two)));
+    assert!(effects.is_empty());
+    assert!(view(&panel).message.contains("busy"));
+    let mut panel = ready(Wallet::new());
+    assert!(matches!(
+        send(&mut panel, Message::ImportFile(typed(two))).as_slice(),
+        [Effect::Clear(Field::Import), Effect::ImportMany(_)]
+    ));
     let mut panel = ready(Wallet::new());
     assert!(send(&mut panel, Message::Import(typed("{}"))).is_empty());
     assert!(view(&panel).message_error);
