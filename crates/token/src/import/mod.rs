@@ -30,6 +30,7 @@ use webtoken_engine::i18n::{Lang, fill};
 use webtoken_engine::json::{self, Value};
 
 use crate::otpauth::{KeyUri, OtpauthError, encode};
+use crate::wallet::is_invisible_format;
 
 pub mod aegis;
 pub mod extension;
@@ -273,13 +274,24 @@ fn uris(text: &str) -> Vec<Entry> {
 fn label_of_uri(uri: &str) -> Option<String> {
     let rest = uri.split_once("://")?.1;
     let label = rest.split_once('/')?.1.split(['?', '#']).next()?;
-    let label: String = label.chars().filter(|c| !c.is_control()).take(64).collect();
+    let label: String = label
+        .chars()
+        .filter(|&c| !c.is_control() && !is_invisible_format(c))
+        .take(64)
+        .collect();
     (!label.is_empty()).then_some(label)
 }
 
 /// `issuer (account)`, or whichever is named, or `#n`.
 pub(crate) fn name_of(issuer: &str, account: &str, number: usize) -> String {
-    let clean = |s: &str| -> String { s.chars().filter(|c| !c.is_control()).take(64).collect() };
+    // As the URI parser does for what it shows: no control, bidirectional or zero-width
+    // characters, which could make one name look like another.
+    let clean = |s: &str| -> String {
+        s.chars()
+            .filter(|&c| !c.is_control() && !is_invisible_format(c))
+            .take(64)
+            .collect()
+    };
     match (issuer.trim(), account.trim()) {
         ("", "") => format!("#{number}"),
         (issuer, "") => clean(issuer),

@@ -537,3 +537,12 @@ fn the_report_lists_every_entry_with_its_reason() {
     assert!(ja.starts_with("5件中1件を読み込みました"), "{ja}");
     assert!(ja.contains("読み込みませんでした"), "{ja}");
 }
+
+#[test]
+fn names_in_the_report_drop_invisible_and_control_characters() {
+    let text = format!(
+        r#"{{"services":[{{"name":"Shin\u202ekin\u200b Bank","secret":"{SEED}","otp":{{"account":"a\u0007b","tokenType":"HOTP"}}}}]}}"#
+    );
+    let batch = read(&text).unwrap();
+    assert_eq!(batch.entries[0].name, "Shinkin Bank (ab)");
+}
