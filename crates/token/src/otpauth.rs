@@ -374,7 +374,11 @@ fn set_once<T>(slot: &mut Option<T>, value: T, name: &'static str) -> Result<(),
 
 /// Percent-decodes `text` as UTF-8 (`+` as a space when `plus_is_space`), refusing control
 /// characters except in the secret.
-fn decode(text: &str, plus_is_space: bool, part: &'static str) -> Result<String, OtpauthError> {
+pub(crate) fn decode(
+    text: &str,
+    plus_is_space: bool,
+    part: &'static str,
+) -> Result<String, OtpauthError> {
     let bad = OtpauthError::BadPercentEncoding { part };
     // Decoded text is never longer, so the buffer never reallocates (and leaves no copies).
     let mut bytes = Zeroizing::new(Vec::with_capacity(text.len()));

@@ -55,21 +55,14 @@ pub fn payload(link: &str) -> Result<Zeroizing<Vec<u8>>, MigrationError> {
         .split('&')
         .find_map(|pair| pair.strip_prefix("data="))
         .ok_or(MigrationError::BadData)?;
-    let mut text = Zeroizing::new(Vec::with_capacity(data.len()));
-    let mut bytes = data.bytes();
-    while let Some(byte) = bytes.next() {
-        text.push(match byte {
-            b'%' => {
-                let mut hex = || bytes.next().and_then(|h| char::from(h).to_digit(16));
-                match (hex(), hex()) {
-                    (Some(high), Some(low)) => (high * 16 + low) as u8,
-                    _ => return Err(MigrationError::BadData),
-                }
-            }
-            // A `+` that a form encoder turned into a space.
-            b' ' => b'+',
-            other => other,
-        });
+    // Percent-decoded as a Key URI's secret is (the payload holds secrets); a `+` that a form
+    // encoder turned into a space is a `+` again.
+    let mut text = Zeroizing::new(
+        crate::otpauth::decode(data, false, "secret").map_err(|_| MigrationError::BadData)?,
+    );
+    let mut text = Zeroizing::new(core::mem::take(&mut *text).into_bytes());
+    for byte in text.iter_mut().filter(|b| **b == b' ') {
+        *byte = b'+';
     }
     base64(&text).ok_or(MigrationError::BadData)
 }
