@@ -88,6 +88,16 @@ async fn choose_file(browser: &crate::harness::Browser, name: &str, contents: &s
         .expect("choose the file");
 }
 
+/// A fresh page that imports `contents` as the file `name`: the page and the report's lines.
+async fn import_file(name: &str, contents: &str) -> (crate::harness::Browser, Vec<String>) {
+    let browser = open_ready().await;
+    open_details(&browser, "ImportTitle").await;
+    choose_file(&browser, name, contents).await;
+    let lines = report(&browser).await;
+    ready(&browser).await;
+    (browser, lines)
+}
+
 /// Checks the codes of the tokens labelled `label` with `secret` (SHA-1, 6 digits, 30 s).
 async fn code_of(browser: &crate::harness::Browser, label: &str, secret: &str) {
     select(browser, label).await;
@@ -119,8 +129,6 @@ async fn a_google_export_link_with_two_accounts_imports_both() {
 /// codes; HOTP and Steam entries and a bad secret are listed with the reason.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_aegis_export_imports_with_a_report_of_the_refused_entries() {
-    let browser = open_ready().await;
-    open_details(&browser, "ImportTitle").await;
     let aegis = format!(
         r#"{{"version":1,"header":{{"slots":null,"params":null}},"db":{{"version":3,"entries":[
 {{"type":"totp","uuid":"a1","name":"alice@example.com","issuer":"Aegis Bank","note":"","favorite":false,"icon":null,"info":{{"secret":"{SEED}","algo":"SHA1","digits":6,"period":30}},"groups":[]}},
@@ -129,8 +137,7 @@ async fn an_aegis_export_imports_with_a_report_of_the_refused_entries() {
 {{"type":"totp","uuid":"a4","name":"b","issuer":"Broken","note":"","icon":null,"info":{{"secret":"{SEED}1","algo":"SHA1","digits":6,"period":30}}}}
 ]}}}}"#
     );
-    choose_file(&browser, "aegis-export-plain.json", &aegis).await;
-    let lines = report(&browser).await;
+    let (browser, lines) = import_file("aegis-export-plain.json", &aegis).await;
     assert_eq!(lines[0], "4件中1件を読み込みました:", "{lines:?}");
     assert_eq!(lines[1], "✓ Aegis Bank (alice@example.com)");
     assert!(
@@ -145,7 +152,6 @@ async fn an_aegis_export_imports_with_a_report_of_the_refused_entries() {
         lines[4].starts_with("✗ Broken (b):読み込みませんでした。"),
         "{lines:?}"
     );
-    ready(&browser).await;
     code_of(&browser, "Aegis Bank", SEED).await;
     browser.close().await;
 }
@@ -154,8 +160,6 @@ async fn an_aegis_export_imports_with_a_report_of_the_refused_entries() {
 /// the list are listed with the reason.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_twofas_backup_imports_with_a_report_of_the_refused_entries() {
-    let browser = open_ready().await;
-    open_details(&browser, "ImportTitle").await;
     let twofas = format!(
         r#"{{"services":[
 {{"name":"Two Bank","secret":"{SEED}","updatedAt":1704874073731,"otp":{{"label":"Two Bank:alice","account":"alice","issuer":"Two Bank","digits":6,"period":30,"algorithm":"SHA1","tokenType":"TOTP","source":"Link"}},"order":{{"position":0}}}},
@@ -164,8 +168,7 @@ async fn a_twofas_backup_imports_with_a_report_of_the_refused_entries() {
 {{"name":"Two Bank","secret":"{SEED}","otp":{{"account":"alice","issuer":"Two Bank","digits":6,"period":30,"algorithm":"SHA1","tokenType":"TOTP"}},"order":{{"position":3}}}}
 ],"groups":[],"updatedAt":1704874073731,"schemaVersion":4,"appVersionCode":5000000,"appOrigin":"android"}}"#
     );
-    choose_file(&browser, "backup.2fas", &twofas).await;
-    let lines = report(&browser).await;
+    let (browser, lines) = import_file("backup.2fas", &twofas).await;
     assert_eq!(lines[0], "4件中2件を読み込みました:", "{lines:?}");
     assert_eq!(lines[1], "✓ Two Bank (alice)");
     assert!(lines[2].contains("HOTP方式"), "{lines:?}");
@@ -174,7 +177,6 @@ async fn a_twofas_backup_imports_with_a_report_of_the_refused_entries() {
         lines[4].starts_with("✗ Two Bank (alice):読み込みませんでした。"),
         "{lines:?}"
     );
-    ready(&browser).await;
     code_of(&browser, "Two Bank", SEED).await;
     code_of(&browser, "Short", SHORT).await;
     browser.close().await;
@@ -184,20 +186,16 @@ async fn a_twofas_backup_imports_with_a_report_of_the_refused_entries() {
 /// Battle.net entry and an encrypted one are listed with the reason.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_extension_export_imports_with_a_report_of_the_refused_entries() {
-    let browser = open_ready().await;
-    open_details(&browser, "ImportTitle").await;
     let extension = format!(
         r#"{{"5e1f":{{"account":"alice@example.com","encrypted":false,"hash":"5e1f","index":0,"issuer":"Ext Bank","secret":"{SEED}","type":"totp","period":30,"digits":6,"algorithm":"SHA1"}},
 "6a2b":{{"account":"gamer","encrypted":false,"hash":"6a2b","index":1,"issuer":"Blizzard","secret":"{SEED}","type":"battle"}},
 "7c3d":{{"account":"hidden","encrypted":true,"hash":"7c3d","index":2,"issuer":"Locked","secret":"U2FsdGVkX1+abc","type":"totp"}}}}"#
     );
-    choose_file(&browser, "authenticator.json", &extension).await;
-    let lines = report(&browser).await;
+    let (browser, lines) = import_file("authenticator.json", &extension).await;
     assert_eq!(lines[0], "3件中1件を読み込みました:", "{lines:?}");
     assert_eq!(lines[1], "✓ Ext Bank (alice@example.com)");
     assert!(lines[2].contains("Battle.net方式"), "{lines:?}");
     assert!(lines[3].contains("暗号化されています"), "{lines:?}");
-    ready(&browser).await;
     code_of(&browser, "Ext Bank", SEED).await;
     browser.close().await;
 }
