@@ -1541,3 +1541,46 @@ fn the_precomputed_demo_hashes_are_the_readme_passwords() {
         assert_eq!(customer.password, expected, "{contract_id}");
     }
 }
+
+/// Sends `event` and answers each token-service command as a failed save would: nothing done.
+fn send_not_saved(w: &mut World, event: Event) {
+    let step = transition(&mut w.bank, core::mem::take(&mut w.screen), event);
+    w.screen = step.screen;
+    for command in step.commands {
+        if let Some(answer) = not_saved(&command) {
+            w.screen = transition(&mut w.bank, core::mem::take(&mut w.screen), answer).screen;
+        }
+    }
+}
+
+/// A sign-in, stop or unlock whose new state the browser could not save fails with the message
+/// that says so and changes nothing: the code stays typed and signs in once saving works.
+#[test]
+fn an_answer_that_could_not_be_saved_fails_with_nothing_changed() {
+    let mut w = World::new();
+    let issued = w.register(ALICE, ALICE_PW);
+    w.press(Action::BackToLogin);
+    w.submit(&[(Field::Password, ALICE_PW)]);
+    w.tick();
+    let code = w.code(&issued, 0);
+    w.type_in(Field::Code, &code);
+    send_not_saved(&mut w, Event::Press(Action::Submit));
+    assert_eq!(w.id(), "login-code");
+    assert_eq!(w.error(), ja(Text::ErrNotSaved));
+    assert_eq!(
+        w.value(Field::Code),
+        Some(code.as_str()),
+        "kept to try again"
+    );
+    w.press(Action::Submit);
+    assert_eq!(w.id(), "signed-in", "{:?}", w.error());
+
+    // Staff stop: refused the same way, the contract keeps its token.
+    w.staff_lookup(ALICE);
+    w.type_in(Field::StaffName, "山田");
+    w.type_in(Field::StaffReason, "PC故障");
+    send_not_saved(&mut w, Event::Press(Action::StopToken));
+    assert_eq!(w.error(), ja(Text::ErrNotSaved));
+    assert_eq!(w.token_of(ALICE), Some(issued.token_id.clone()));
+    assert_eq!(w.status(&issued), CredentialStatus::Active);
+}

@@ -191,7 +191,19 @@ impl<R, X, E> Outcome<R, X, E> {
     }
 }
 
+/// How a change that must be saved before it is answered ended ([`Keeper::commit`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Committed<R, X, E> {
+    /// Saved (or nothing needed saving and the record is readable): the answer.
+    Saved(R),
+    /// The change refused: nothing was changed.
+    Refused(X),
+    /// Not saved: the value is as it was before the change, and there is no answer.
+    Failed(Problem<E>),
+}
+
 /// What a change asked for, as the cycle sees it.
+#[derive(Clone, Copy)]
 enum Step {
     Save,
     Keep,
@@ -356,6 +368,47 @@ impl<S: RecordStore, K: Sealer, T: Record> Keeper<S, K, T> {
         }
     }
 
+    /// The save cycle for a change that must not be answered unless it is saved (a validation,
+    /// whose answer would otherwise stand while its spent step and failure count are lost): as
+    /// [`Keeper::change`], but when the write fails the value is put back as it was before
+    /// the change and the answer is [`Committed::Failed`], so nothing is half-applied. A
+    /// [`Change::Keep`] is answered while the stored record is readable (the value is then the
+    /// stored one); a [`Change::Refuse`] changes nothing. [`Keeper::problem`] says why the last
+    /// commit failed. A commit always starts from the stored record, over any change kept in
+    /// memory only by [`Keeper::change`].
+    pub async fn commit<R, X>(
+        &self,
+        mut change: impl FnMut(&mut T) -> Change<R, X>,
+    ) -> Committed<R, X, K::Error> {
+        let (mut answer, mut refusal) = (None, None);
+        let ended = self
+            .cycle
+            .run_durable(&self.sealer, &self.value, &mut || match change(
+                &mut self.value.borrow_mut(),
+            ) {
+                Change::Save(r) => {
+                    answer = Some(r);
+                    Step::Save
+                }
+                Change::Keep(r) => {
+                    answer = Some(r);
+                    Step::Keep
+                }
+                Change::Refuse(x) => {
+                    refusal = Some(x);
+                    Step::Refuse
+                }
+            })
+            .await;
+        if let Some(x) = refusal {
+            return Committed::Refused(x);
+        }
+        match ended {
+            Some(problem) => Committed::Failed(problem),
+            None => Committed::Saved(answer.expect("the cycle runs the change before it ends")),
+        }
+    }
+
     /// Removes a stored text that cannot be read (the customer's decision), if it is still the
     /// one seen; the value in memory is then saved by the next change. `false` when there was
     /// nothing of the kind to remove.
@@ -472,6 +525,50 @@ impl<S: RecordStore, E: Clone> Cycle<S, E> {
                 Ok(Written::Conflict) if problem.is_none() && attempt < ATTEMPTS => {}
                 Ok(Written::Conflict) => return self.not_saved(problem.unwrap_or(Problem::Busy)),
                 Err(e) => return self.not_saved(Problem::Store(e)),
+            }
+        }
+    }
+
+    /// One save cycle that leaves nothing half-applied: `None` when saved (or nothing needed
+    /// saving from a readable record); otherwise the value is put back as the change found it.
+    async fn run_durable(
+        &self,
+        sealer: &dyn AnySealer<E>,
+        slot: &dyn Slot,
+        change: &mut dyn FnMut() -> Step,
+    ) -> Option<Problem<E>> {
+        // A failed commit leaves the value as stored, so a commit reads the stored text afresh
+        // even after a failure (another tab may have saved since): over changes kept in memory
+        // only, by [`Keeper::change`], it starts from the stored record.
+        if self
+            .problem
+            .borrow()
+            .as_ref()
+            .is_some_and(|p| !p.is_unreadable())
+        {
+            *self.problem.borrow_mut() = None;
+        }
+        let mut before = None;
+        let mut step = Step::Refuse;
+        let ended = self
+            .run(sealer, slot, &mut || {
+                before = Some(slot.encode());
+                step = change();
+                step
+            })
+            .await;
+        let problem = ended?;
+        match step {
+            Step::Refuse => None,
+            Step::Keep if !problem.is_unreadable() => None,
+            Step::Keep => Some(problem),
+            Step::Save => {
+                let restored = before.is_some_and(|text| slot.set_decoded(&text).is_ok());
+                if !restored {
+                    // A value that cannot be decoded from its own form: nothing is shown.
+                    slot.set_absent();
+                }
+                Some(problem)
             }
         }
     }

@@ -325,6 +325,9 @@ pub enum Rejected {
     Stopped,
     /// The result could not be stored; nothing was changed. Try again.
     Unavailable,
+    /// The browser could not save the in-page service's new state, so the answer is not given
+    /// and nothing was changed (recorded as [`RejectReason::Unavailable`]).
+    NotSaved,
 }
 
 impl Rejected {
@@ -337,7 +340,7 @@ impl Rejected {
             Rejected::Replayed => RejectReason::Replayed,
             Rejected::LockedOut => RejectReason::LockedOut,
             Rejected::Stopped => RejectReason::Stopped,
-            Rejected::Unavailable => RejectReason::Unavailable,
+            Rejected::Unavailable | Rejected::NotSaved => RejectReason::Unavailable,
         }
     }
 
@@ -351,6 +354,7 @@ impl Rejected {
             Rejected::LockedOut => Text::LockedOut,
             Rejected::Stopped => Text::Stopped,
             Rejected::Unavailable => Text::Unavailable,
+            Rejected::NotSaved => Text::NotSaved,
         };
         key.get(lang).to_owned()
     }
@@ -428,6 +432,8 @@ pub enum ServiceError {
         /// What went wrong.
         reason: String,
     },
+    /// The browser could not save the in-page service's new state: nothing was changed.
+    NotSaved,
 }
 
 impl fmt::Display for ServiceError {
@@ -470,6 +476,7 @@ impl fmt::Display for ServiceError {
             ServiceError::Unreachable { reason } => {
                 write!(f, "the token service could not be reached: {reason}")
             }
+            ServiceError::NotSaved => f.write_str(Text::NotSaved.get(Lang::En)),
         }
     }
 }

@@ -46,7 +46,9 @@ impl Record for TokenService<MemoryStore> {
 mod tests {
     use super::*;
     use crate::Rejected;
-    use webtoken_engine::persist::{Change, Keeper, MemoryRecord, MemorySealer, Outcome, now};
+    use webtoken_engine::persist::{
+        Change, Committed, Keeper, MemoryRecord, MemorySealer, Outcome, Problem, StoreError, now,
+    };
 
     /// A credential issued in one tab validates in another, and the code it spent is spent
     /// for the first tab too: each cycle starts from the other's write.
@@ -77,6 +79,40 @@ mod tests {
             Some(Outcome::Saved(Err(Rejected::Replayed)))
         ));
         assert!(record.text().unwrap().starts_with("sealed:"));
+    }
+
+    /// With writes refused, a validation is not answered and its spent step is not kept in
+    /// memory either: the same code is accepted once (and only once) when saving works.
+    #[test]
+    fn a_validation_that_cannot_be_saved_is_not_answered() {
+        let record = MemoryRecord::default();
+        let tab =
+            || Keeper::<_, _, TokenService<MemoryStore>>::new(&record, MemorySealer::default());
+        let one = tab();
+        let now_s = 1_700_000_000;
+        let issue = |s: &mut TokenService<MemoryStore>| Change::<_, ()>::Save(s.issue(now_s));
+        let Some(Committed::Saved(Ok(issued))) = now(one.commit(issue)) else {
+            panic!("issued");
+        };
+        let code = webtoken_engine::totp(&issued.secret, now_s + 30, &issued.params).unwrap();
+        let check = |s: &mut TokenService<MemoryStore>| {
+            Change::<_, ()>::Save(s.validate(&issued.token_id, &code, now_s + 30))
+        };
+        record.refuse_writes(Some(StoreError::QuotaExceeded));
+        assert!(matches!(
+            now(one.commit(check)),
+            Some(Committed::Failed(Problem::Store(StoreError::QuotaExceeded)))
+        ));
+        assert_eq!(one.with(|s| s.audit().len()), 1, "only the issue");
+        record.refuse_writes(None);
+        assert!(matches!(
+            now(one.commit(check)),
+            Some(Committed::Saved(Ok(_)))
+        ));
+        assert!(matches!(
+            now(tab().commit(check)),
+            Some(Committed::Saved(Err(Rejected::Replayed)))
+        ));
     }
 
     #[test]

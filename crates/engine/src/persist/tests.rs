@@ -364,3 +364,84 @@ fn a_change_may_ask_why_the_record_is_not_saved() {
     }));
     assert_eq!(outcome, Some(Outcome::Saved(())));
 }
+
+/// A change committed while writes are refused is not answered and leaves nothing behind: the
+/// value is the stored one, so the same change once storage works again starts from it (a
+/// validation's spent step and failure count are never answered unsaved).
+#[test]
+fn a_commit_that_cannot_be_saved_is_not_answered_and_changes_nothing() {
+    let record = MemoryRecord::default();
+    let one = tab(&record);
+    assert_eq!(now(one.commit(push("a"))).unwrap(), Committed::Saved(1));
+    record.refuse_writes(Some(StoreError::QuotaExceeded));
+    assert_eq!(
+        now(one.commit(push("b"))).unwrap(),
+        Committed::Failed(Problem::Store(StoreError::QuotaExceeded))
+    );
+    assert_eq!(one.with(Clone::clone), log(&["a"]), "put back");
+    assert_eq!(stored(&record), Some(log(&["a"])));
+    // Reads still answer while the stored record is readable; refusals change nothing.
+    let count = |l: &mut Log| Change::<usize, ()>::Keep(l.0.len());
+    assert_eq!(now(one.commit(count)).unwrap(), Committed::Saved(1));
+    let refuse = |_: &mut Log| Change::<(), &str>::Refuse("no");
+    assert_eq!(now(one.commit(refuse)).unwrap(), Committed::Refused("no"));
+    // Another tab wrote meanwhile: once writes work, the next commit starts from its write.
+    record.refuse_writes(None);
+    now(tab(&record).commit(push("c"))).unwrap();
+    assert_eq!(now(one.commit(push("d"))).unwrap(), Committed::Saved(3));
+    assert_eq!(stored(&record), Some(log(&["a", "c", "d"])));
+}
+
+/// Over a stored record that cannot be read, a commit neither saves nor answers, reads
+/// included: the value shown would be an empty one, not the stored one.
+#[test]
+fn a_commit_over_an_unreadable_record_fails_and_leaves_it() {
+    let record = MemoryRecord::default();
+    record.set(Some("damaged"));
+    let one = tab(&record);
+    let count = |l: &mut Log| Change::<usize, ()>::Keep(l.0.len());
+    assert_eq!(
+        now(one.commit(count)).unwrap(),
+        Committed::Failed(Problem::Open(MemorySealError::Damaged))
+    );
+    assert!(matches!(
+        now(one.commit(push("a"))).unwrap(),
+        Committed::Failed(Problem::Open(_))
+    ));
+    assert_eq!(one.with(Clone::clone), log(&[]));
+    assert_eq!(record.text().as_deref(), Some("damaged"));
+}
+
+/// A sealer without its key: nothing committed, nothing kept in memory.
+#[test]
+fn a_commit_without_a_key_changes_nothing() {
+    let record = MemoryRecord::default();
+    let one = tab(&record);
+    one.sealer().set_no_key(true);
+    assert_eq!(
+        now(one.commit(push("a"))).unwrap(),
+        Committed::Failed(Problem::Seal(MemorySealError::NoKey))
+    );
+    assert_eq!(one.with(Clone::clone), log(&[]));
+    one.sealer().set_no_key(false);
+    assert_eq!(now(one.commit(push("b"))).unwrap(), Committed::Saved(1));
+}
+
+/// A failed commit is reported by `problem`, and storage that works again is used at once.
+#[test]
+fn a_failed_commit_says_why_and_the_next_one_reads_afresh() {
+    let record = MemoryRecord::default();
+    let one = tab(&record);
+    let blocked = StoreError::Unavailable("sandboxed".into());
+    record.refuse(Some(blocked.clone()));
+    assert_eq!(
+        now(one.commit(push("a"))).unwrap(),
+        Committed::Failed(Problem::Store(blocked.clone()))
+    );
+    assert_eq!(one.problem(), Some(Problem::Store(blocked)));
+    record.refuse(None);
+    now(tab(&record).commit(push("b"))).unwrap();
+    assert_eq!(now(one.commit(push("c"))).unwrap(), Committed::Saved(2));
+    assert_eq!(one.problem(), None);
+    assert_eq!(stored(&record), Some(log(&["b", "c"])));
+}
