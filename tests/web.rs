@@ -1088,6 +1088,61 @@ mod token {
         );
     }
 
+    /// The service's record put back as it was before a code was spent: the next page finds
+    /// it out (its version, sealed in the additional data, is below the highest seen, kept
+    /// apart), accepts nothing from it (the spent code included) and leaves it for staff; a
+    /// record that claims a newer version than it was sealed with does not open at all.
+    #[wasm_bindgen_test]
+    async fn an_older_service_record_put_back_is_found_out_and_accepts_nothing() {
+        clean("test.rollback.").await;
+        let service = ServiceHandle::persistent("test.rollback.");
+        let now = (js_sys::Date::now() / 1000.0) as u64;
+        let issued = service.issue(now).await.unwrap();
+        let raw = Store::open("test.rollback.");
+        let before = raw.get("records").unwrap().unwrap();
+        assert!(before.ends_with("~1"), "{before}");
+        let code = totp(&issued.secret, now, &issued.params).unwrap();
+        let validate = || webtoken_bank::Command::ValidateCode {
+            token_id: issued.token_id.clone(),
+            code: code.clone(),
+        };
+        let answer = service.execute(validate(), now).await;
+        assert!(
+            matches!(answer, Some(webtoken_bank::Event::CodeChecked(Ok(_)))),
+            "{answer:?}"
+        );
+        assert_eq!(raw.get("records.version").unwrap().as_deref(), Some("2"));
+        raw.set("records", &before).unwrap();
+        let next_page = ServiceHandle::persistent("test.rollback.");
+        let again = next_page.execute(validate(), now).await;
+        assert!(
+            matches!(
+                again,
+                Some(webtoken_bank::Event::CodeChecked(Err(
+                    webtoken_token_service::Rejected::NotSaved
+                )))
+            ),
+            "{again:?}"
+        );
+        let rolled_back = VaultError::RolledBack {
+            found: 1,
+            highest: 2,
+        };
+        assert_eq!(
+            next_page.not_saved(),
+            Some(NotSaved::Unreadable(rolled_back))
+        );
+        assert_eq!(raw.get("records").unwrap(), Some(before.clone()), "kept");
+        // Claiming a newer version than sealed: the additional data differs, nothing opens.
+        raw.set("records", &before.replace("~1", "~3")).unwrap();
+        let forged = ServiceHandle::persistent("test.rollback.");
+        forged.load().await;
+        assert_eq!(
+            forged.not_saved(),
+            Some(NotSaved::Unreadable(VaultError::Damaged))
+        );
+    }
+
     fn answer_is_replay(answer: &Option<webtoken_bank::Event>) -> bool {
         matches!(
             answer,

@@ -4,7 +4,9 @@
 
 use zeroize::Zeroizing;
 
-use crate::{AuditKey, MemoryStore, Policy, Snapshot, TokenService};
+use crate::{
+    AuditKey, MAX_SNAPSHOT_BYTES, MemoryStore, Policy, Snapshot, TokenService, check_size,
+};
 use webtoken_engine::persist::Record;
 
 /// The in-page service's audit key. Not yet the device key store's: a fixed, public key, so the
@@ -27,7 +29,13 @@ impl Record for TokenService<MemoryStore> {
         webtoken_engine::json::to_string(&self.snapshot())
     }
 
+    /// The save cycle never writes a record this reader refuses.
+    fn max_len() -> usize {
+        MAX_SNAPSHOT_BYTES
+    }
+
     fn decode(text: &str) -> Result<Self, String> {
+        check_size(text).map_err(|e| e.to_string())?;
         let snapshot: Snapshot =
             webtoken_engine::json::from_str(text).map_err(|e| e.to_string())?;
         TokenService::restore(
@@ -113,6 +121,53 @@ mod tests {
             now(tab().commit(check)),
             Some(Committed::Saved(Err(Rejected::Replayed)))
         ));
+    }
+
+    /// The record as it was before a code was spent, put back in place of the newer one: found
+    /// out on the next read, reported, and nothing is accepted from it (the spent code included).
+    #[test]
+    fn a_record_replaced_by_an_older_version_is_found_out_and_accepts_nothing() {
+        let record = MemoryRecord::default();
+        let tab =
+            || Keeper::<_, _, TokenService<MemoryStore>>::new(&record, MemorySealer::default());
+        let one = tab();
+        let now_s = 1_700_000_000;
+        let issue = |s: &mut TokenService<MemoryStore>| Change::<_, ()>::Save(s.issue(now_s));
+        let Some(Committed::Saved(Ok(issued))) = now(one.commit(issue)) else {
+            panic!("issued");
+        };
+        let before = record.text().unwrap();
+        let code = webtoken_engine::totp(&issued.secret, now_s + 30, &issued.params).unwrap();
+        let check = |s: &mut TokenService<MemoryStore>| {
+            Change::<_, ()>::Save(s.validate(&issued.token_id, &code, now_s + 30))
+        };
+        assert!(matches!(
+            now(one.commit(check)),
+            Some(Committed::Saved(Ok(_)))
+        ));
+        record.set(Some(&before));
+        let next_visit = tab();
+        let rolled_back = Problem::RolledBack {
+            found: 1,
+            highest: 2,
+        };
+        assert_eq!(
+            now(next_visit.commit(check)),
+            Some(Committed::Failed(rolled_back.clone()))
+        );
+        assert_eq!(next_visit.problem(), Some(rolled_back));
+        assert_eq!(record.text(), Some(before), "kept as evidence");
+    }
+
+    /// The writer never writes a record its reader refuses: the size is checked first.
+    #[test]
+    fn the_reader_refuses_a_record_over_the_limit_which_the_writer_never_writes() {
+        let long = " ".repeat(MAX_SNAPSHOT_BYTES + 1);
+        assert!(TokenService::<MemoryStore>::decode(&long).is_err());
+        assert_eq!(
+            <TokenService<MemoryStore> as Record>::max_len(),
+            MAX_SNAPSHOT_BYTES
+        );
     }
 
     #[test]

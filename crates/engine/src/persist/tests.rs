@@ -43,8 +43,8 @@ fn push(entry: &str) -> impl FnMut(&mut Log) -> Change<usize, ()> + '_ {
 
 fn stored(record: &MemoryRecord) -> Option<Log> {
     let text = record.text()?;
-    let plain = now(MemorySealer::default().open(&text)).unwrap().unwrap();
-    Some(Log::decode(std::str::from_utf8(&plain).unwrap()).unwrap())
+    let opened = now(MemorySealer::default().open(&text)).unwrap().unwrap();
+    Some(Log::decode(std::str::from_utf8(&opened.plain).unwrap()).unwrap())
 }
 
 fn log(entries: &[&str]) -> Log {
@@ -222,7 +222,7 @@ fn an_unreadable_record_is_never_overwritten_until_discarded() {
     for (damaged, problem) in [
         ("garbage", Problem::Open(MemorySealError::Damaged)),
         (
-            "sealed:6120737061636520",
+            "sealed:1:6120737061636520",
             Problem::Decode("a space".to_owned()),
         ),
     ] {
@@ -302,7 +302,7 @@ struct SlowSealer(MemorySealer);
 
 impl Sealer for SlowSealer {
     type Error = MemorySealError;
-    async fn seal(&self, plain: &str) -> Result<String, MemorySealError> {
+    async fn seal(&self, plain: &str, version: u64) -> Result<String, MemorySealError> {
         let mut waited = false;
         poll_fn(|cx| {
             if waited {
@@ -314,9 +314,9 @@ impl Sealer for SlowSealer {
             }
         })
         .await;
-        self.0.seal(plain).await
+        self.0.seal(plain, version).await
     }
-    async fn open(&self, text: &str) -> Result<Zeroizing<Vec<u8>>, MemorySealError> {
+    async fn open(&self, text: &str) -> Result<Opened, MemorySealError> {
         self.0.open(text).await
     }
 }
@@ -444,4 +444,79 @@ fn a_failed_commit_says_why_and_the_next_one_reads_afresh() {
     assert_eq!(now(one.commit(push("c"))).unwrap(), Committed::Saved(2));
     assert_eq!(one.problem(), None);
     assert_eq!(stored(&record), Some(log(&["b", "c"])));
+}
+
+/// Each write seals the next version and raises the highest seen, kept apart from the record:
+/// an older copy put back is refused on the next read (nothing of it is shown or accepted),
+/// never overwritten, and reported; the newer record put back reads again.
+#[test]
+fn an_older_record_put_back_is_found_out_and_left_alone() {
+    let record = MemoryRecord::default();
+    let one = tab(&record);
+    now(one.commit(push("a"))).unwrap();
+    let old = record.text().unwrap();
+    now(one.commit(push("b"))).unwrap();
+    let newer = record.text().unwrap();
+    assert_eq!(record.highest(), Ok(2));
+    record.set(Some(&old));
+    let next_visit = tab(&record);
+    assert!(now(next_visit.refresh()).unwrap());
+    let rolled_back = Problem::RolledBack {
+        found: 1,
+        highest: 2,
+    };
+    assert_eq!(next_visit.problem(), Some(rolled_back.clone()));
+    assert_eq!(next_visit.with(Clone::clone), log(&[]), "nothing shown");
+    assert_eq!(
+        now(next_visit.commit(push("c"))).unwrap(),
+        Committed::Failed(rolled_back)
+    );
+    assert_eq!(record.text(), Some(old), "kept for staff to look at");
+    record.set(Some(&newer));
+    assert_eq!(
+        now(next_visit.commit(push("c"))).unwrap(),
+        Committed::Saved(3)
+    );
+    assert_eq!(record.highest(), Ok(3));
+}
+
+/// A record its reader would refuse is never written: the change is undone and reported.
+#[test]
+fn a_record_longer_than_its_reader_accepts_is_not_written() {
+    #[derive(Debug, Clone, PartialEq)]
+    struct Small(Log);
+    impl Record for Small {
+        fn absent() -> Self {
+            Small(Log::absent())
+        }
+        fn encode(&self) -> Zeroizing<String> {
+            self.0.encode()
+        }
+        fn decode(text: &str) -> Result<Self, String> {
+            if text.len() > Self::max_len() {
+                return Err("too long".into());
+            }
+            Log::decode(text).map(Small)
+        }
+        fn max_len() -> usize {
+            8
+        }
+    }
+    let record = MemoryRecord::default();
+    let one = Keeper::<_, _, Small>::new(&record, MemorySealer::default());
+    let add = |entry: &'static str| {
+        move |s: &mut Small| {
+            s.0.0.push(entry.to_owned());
+            Change::<(), ()>::Save(())
+        }
+    };
+    assert_eq!(now(one.commit(add("abc"))).unwrap(), Committed::Saved(()));
+    assert_eq!(
+        now(one.commit(add("defgh"))).unwrap(),
+        Committed::Failed(Problem::TooLarge { bytes: 9, max: 8 })
+    );
+    assert_eq!(one.with(|s| s.0.clone()), log(&["abc"]));
+    let fresh = Keeper::<_, _, Small>::new(&record, MemorySealer::default());
+    assert!(now(fresh.refresh()).unwrap());
+    assert_eq!(fresh.problem(), None, "what was written reads back");
 }
