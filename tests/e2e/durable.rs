@@ -50,3 +50,42 @@ async fn a_sign_in_that_cannot_be_saved_is_refused_and_spends_nothing() {
     })
     .await;
 }
+
+/// The issue-18 import: an account of 900 `é`, percent-encoded (5.4 KB, over the input's
+/// limit) and typed raw (1.8 KB in, but 5.4 KB as stored): both refused with a message that
+/// says why, and the token already in the list keeps its code, across a reload too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_too_long_to_store_is_refused_and_the_others_keep_their_codes() {
+    let browser = crate::token::open_ready().await;
+    let id = browser.text("token-id").await;
+    crate::token::open_details(&browser, "ImportTitle").await;
+    let secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    for (account, says) in [
+        ("%C3%A9".repeat(900), "URIが長すぎます"),
+        ("é".repeat(900), "このトークンは保存できません"),
+    ] {
+        let uri = format!("otpauth://totp/{account}?secret={secret}");
+        browser
+            .client
+            .execute(
+                "document.querySelector('[data-testid=\"token-import-input\"]').value = arguments[0];",
+                vec![serde_json::Value::String(uri)],
+            )
+            .await
+            .expect("fill the import field");
+        crate::token::click(&browser, "token-import").await;
+        let message = browser
+            .wait_text("token-message", ANSWER, |m| m.contains(says))
+            .await;
+        assert!(!message.contains(secret), "{message}");
+        assert_eq!(browser.text("token-id").await, id, "the token shown stays");
+        let code = browser.text("token-code").await;
+        assert_eq!(digits(&code).len(), 6, "{code:?}");
+    }
+    browser.client.refresh().await.expect("reload");
+    browser
+        .wait_text("token-code", ANSWER, |c| digits(c).len() == 6)
+        .await;
+    assert_eq!(browser.text("token-id").await, id);
+    browser.close().await;
+}

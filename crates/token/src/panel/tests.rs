@@ -536,3 +536,39 @@ fn an_empty_list_says_so() {
     assert_eq!(shown.code, None);
     assert!(shown.new_shown);
 }
+
+/// A stored entry that cannot be read is listed with its label; chosen, it shows why it has no
+/// code and can be deleted alone, while the other token keeps its code.
+#[test]
+fn an_unreadable_entry_is_listed_shows_why_and_is_deleted_alone() {
+    let good = wallet(&[URI]).encode().to_string();
+    let stored = format!(
+        "{}\ntoken\t1\t-\totpauth://totp/broken\tOld bank",
+        good.replace("next\t1", "next\t2")
+    );
+    let mut panel = ready(Wallet::decode(&stored).unwrap());
+    let shown = view(&panel);
+    assert!(shown.list_shown);
+    let labels: Vec<&str> = shown.list.iter().map(|e| e.label.as_str()).collect();
+    assert_eq!(labels, ["token 0", "Old bank"]);
+    assert!(matches!(shown.code, Some(Ok(_))), "the good token's code");
+    // Chosen (another tab's choice, say): no code, the reason, and deletion of it alone.
+    let mut chosen = panel.wallet().clone();
+    chosen.activate(1).unwrap();
+    send(&mut panel, Message::Done(chosen, None));
+    let shown = view(&panel);
+    assert_eq!(
+        shown.active.as_ref().map(|a| a.label.as_str()),
+        Some("Old bank")
+    );
+    assert_eq!(
+        shown.code,
+        Some(Err(WalletText::Unreadable.get(Lang::En).to_owned()))
+    );
+    send(&mut panel, Message::AskDelete);
+    assert!(view(&panel).delete_confirm_shown);
+    assert!(matches!(
+        send(&mut panel, Message::ConfirmDelete).as_slice(),
+        [Effect::Apply(WalletOp::Remove(1), Text::Deleted)]
+    ));
+}
