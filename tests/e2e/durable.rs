@@ -89,3 +89,37 @@ async fn a_token_too_long_to_store_is_refused_and_the_others_keep_their_codes() 
     assert_eq!(browser.text("token-id").await, id);
     browser.close().await;
 }
+
+/// The token service saves a registration but the bank cannot save the contract's binding:
+/// the customer is told nothing was changed, not that the registration is done, and after a
+/// reload the contract still signs in without a code (it is not registered).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_registration_the_bank_cannot_save_is_not_reported_done() {
+    bounded(async {
+        let browser = open().await;
+        let refuse_bank = "const set = Storage.prototype.setItem; \
+            Storage.prototype.setItem = function (k, v) { \
+              if (k === 'webtoken.bank.customers') { \
+                throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); } \
+              return set.call(this, k, v); }; return true;";
+        assert_eq!(script(&browser, refuse_bank).await, true);
+        press(&browser, "ワンタイムパスワードの利用登録はこちら").await;
+        wait_screen(&browser, "registration-credentials").await;
+        crate::bank::credentials(&browser, crate::bank::CONTRACT, PASSWORD, "次へ").await;
+        wait_screen(&browser, "registration-details").await;
+        let id = crate::bank::token_id(&browser).await;
+        let code = crate::bank::current_code(&browser).await;
+        type_into(&browser, "トークンID", &id).await;
+        type_into(&browser, "ワンタイムパスワード", &code).await;
+        press(&browser, "登録").await;
+        wait_message(&browser, "bank-error", NOT_SAVED).await;
+        assert_eq!(crate::bank::screen(&browser).await, "registration-details");
+
+        browser.open("/").await;
+        wait_screen(&browser, "login").await;
+        login(&browser, PASSWORD).await;
+        wait_screen(&browser, "signed-in").await;
+        browser.close().await;
+    })
+    .await;
+}

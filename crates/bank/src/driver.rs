@@ -82,6 +82,19 @@ pub fn not_saved(command: &Command) -> Option<Event> {
     })
 }
 
+/// The answer `answer` becomes when the bank's own record could not be saved after it: the
+/// same failure as a token service that could not save (the screen goes back to its form with
+/// the message that nothing was changed), for the caller to run from the screen and bank it had
+/// before `answer`. `None` for events that answer nothing.
+pub fn unsaved_answer(answer: &Event) -> Option<Event> {
+    Some(match answer {
+        Event::CodeChecked(_) => Event::CodeChecked(Err(Rejected::NotSaved)),
+        Event::TokenStopped(_) => Event::TokenStopped(Err(ServiceError::NotSaved)),
+        Event::TokenUnlocked(_) => Event::TokenUnlocked(Err(ServiceError::NotSaved)),
+        Event::Edit(..) | Event::Press(_) | Event::TokenFetched(_) => return None,
+    })
+}
+
 /// Carries out one command against `service` at time `now`: the answering event, or `None`
 /// for [`Command::SaveBank`], which is the caller's to do.
 /// (The token service answers the attempt that locks a token as `Rejected::LockedOut`, so the

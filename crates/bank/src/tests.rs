@@ -1584,3 +1584,34 @@ fn an_answer_that_could_not_be_saved_fails_with_nothing_changed() {
     assert_eq!(w.token_of(ALICE), Some(issued.token_id.clone()));
     assert_eq!(w.status(&issued), CredentialStatus::Active);
 }
+
+/// A registration the service saved but whose binding the bank could not save: the bank goes
+/// back to its copy from before the answer, and the screen to the form with the message, so
+/// the customer is never told of a registration that is not kept.
+#[test]
+fn a_registration_the_bank_could_not_save_is_not_reported_done() {
+    let mut w = World::new();
+    let issued = w.issue();
+    w.press(Action::OpenRegistration);
+    w.submit(&[(Field::ContractId, ALICE), (Field::Password, ALICE_PW)]);
+    let code = w.code(&issued, 0);
+    w.type_in(Field::TokenId, &issued.token_id.grouped());
+    w.type_in(Field::Code, &code);
+    let step = transition(
+        &mut w.bank,
+        core::mem::take(&mut w.screen),
+        Event::Press(Action::Submit),
+    );
+    let (before, kept) = (step.screen.clone(), w.bank.clone());
+    let answer = execute(&w.service, step.commands[0].clone(), w.now).unwrap();
+    let failed = unsaved_answer(&answer).unwrap();
+    let done = transition(&mut w.bank, step.screen, answer);
+    assert!(done.commands.contains(&Command::SaveBank));
+    // The save failed: back to the bank and screen from before the answer.
+    w.bank = kept;
+    w.screen = transition(&mut w.bank, before, failed).screen;
+    assert_eq!(w.id(), "registration-details");
+    assert_eq!(w.error(), ja(Text::ErrNotSaved));
+    assert_eq!(w.token_of(ALICE), None);
+    assert!(unsaved_answer(&Event::Press(Action::Submit)).is_none());
+}
