@@ -1143,6 +1143,54 @@ mod token {
         );
     }
 
+    /// What the panel says of a passphrase (issue 18, item 4), checked on what is stored: with
+    /// a passphrase set, the token's list holding a bank token is sealed under the passphrase;
+    /// the one other copy of that secret is the in-page token service's record, sealed under
+    /// its device key (the exception the panel and README name); no record holds it in clear.
+    #[wasm_bindgen_test]
+    async fn with_a_passphrase_the_only_uncovered_copy_is_the_services_as_the_panel_says() {
+        clean("test.cover.").await;
+        clean("test.cover.service.").await;
+        let service = ServiceHandle::persistent("test.cover.service.");
+        let now = (js_sys::Date::now() / 1000.0) as u64;
+        let issued = service.issue(now).await.unwrap();
+        let store = WalletStore::load("test.cover.").await;
+        store
+            .apply(WalletOp::Add {
+                label: "Bank".into(),
+                token_id: Some(issued.token_id.clone()),
+                key: KeyUri {
+                    issuer: Some("webtoken".into()),
+                    account: issued.token_id.as_str().into(),
+                    secret: issued.secret.clone(),
+                    params: issued.params,
+                },
+            })
+            .await
+            .unwrap();
+        store.set_passphrase("correct horse battery").await.unwrap();
+        let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+        let (base32, hex) = (
+            issued.secret.to_base32(),
+            webtoken_engine::hex::to_hex(issued.secret.as_bytes()),
+        );
+        let mut device_sealed = Vec::new();
+        for i in 0..storage.length().unwrap() {
+            let key = storage.key(i).unwrap().unwrap();
+            let value = storage.get_item(&key).unwrap().unwrap_or_default();
+            assert!(
+                !value.contains(&base32) && !value.contains(&hex),
+                "{key} in clear"
+            );
+            if key.starts_with("test.cover.") && value.contains(".device.") {
+                device_sealed.push(key);
+            }
+        }
+        let wallet = Store::open("test.cover.").get("wallet").unwrap().unwrap();
+        assert!(wallet.contains(".pbkdf2-sha256."), "{wallet}");
+        assert_eq!(device_sealed, ["test.cover.service.records"]);
+    }
+
     fn answer_is_replay(answer: &Option<webtoken_bank::Event>) -> bool {
         matches!(
             answer,

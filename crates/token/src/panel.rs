@@ -227,6 +227,9 @@ pub struct Storage {
     pub passphrase: bool,
     /// Why the token service's records are not saved; `None`: saved.
     pub service: Option<Problem>,
+    /// Whether the token service runs in the page (its records, secrets included, are then
+    /// stored in this browser under its own device key, which the passphrase does not cover).
+    pub in_page_service: bool,
 }
 
 impl Storage {
@@ -728,7 +731,9 @@ impl Panel {
             pass_box_shown: storage.list.is_none(),
             pass_remove_shown: storage.passphrase,
             protection: storage.list.is_none().then(|| {
-                t(if storage.passphrase {
+                t(if storage.passphrase && storage.in_page_service {
+                    Text::ProtectedByPassphraseInPage
+                } else if storage.passphrase {
                     Text::ProtectedByPassphrase
                 } else {
                     Text::ProtectedByDevice

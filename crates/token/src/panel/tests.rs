@@ -439,6 +439,7 @@ fn the_storage_line_names_both_stores() {
         list: Some(Problem::Full),
         passphrase: false,
         service: Some(Problem::Blocked),
+        in_page_service: true,
     };
     let shown = panel.view(NOW, Lang::En, &storage);
     assert_eq!(
@@ -462,6 +463,18 @@ fn the_storage_line_names_both_stores() {
         Some(Text::ProtectedByPassphrase.get(Lang::Ja))
     );
     assert!(shown.pass_remove_shown);
+    // With the token service in the page, the panel says what the passphrase leaves out.
+    let in_page = Storage {
+        in_page_service: true,
+        ..protected
+    };
+    let shown = panel.view(NOW, Lang::En, &in_page);
+    let said = shown.protection.unwrap();
+    assert_eq!(said, Text::ProtectedByPassphraseInPage.get(Lang::En));
+    assert!(
+        said.contains("Not covered") && said.contains("device key"),
+        "{said}"
+    );
 }
 
 #[test]
