@@ -5,6 +5,7 @@
 
 use super::errors::JsFailure;
 use webtoken_engine::persist::{RecordStore, Written};
+use webtoken_token::vault::parse_version;
 
 /// Why storage could not be used (the core's store error, shown as it is).
 pub use webtoken_engine::persist::StoreError as StorageError;
@@ -144,7 +145,7 @@ impl RecordStore for StoredRecord {
     fn highest(&self) -> Result<u64, StorageError> {
         let stored = self.store.get(&self.version_key())?;
         // A mark that is not a number was tampered with: the record is not trusted above it.
-        Ok(stored.map_or(0, |v| v.parse().unwrap_or(u64::MAX)))
+        Ok(stored.map_or(0, |v| parse_version(&v).unwrap_or(u64::MAX)))
     }
 
     fn raise(&self, version: u64) -> Result<(), StorageError> {

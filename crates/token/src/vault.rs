@@ -259,11 +259,22 @@ pub fn split_version(text: &str) -> Result<(u64, &str), VaultError> {
     let Some((envelope, version)) = text.rsplit_once(VERSION_MARK) else {
         return Ok((0, text));
     };
-    let canonical = version.bytes().all(|b| b.is_ascii_digit()) && !version.starts_with('0');
-    match version.parse::<u64>() {
-        Ok(version) if canonical && version > 0 => Ok((version, envelope)),
+    match parse_version(version) {
+        Some(version) if version > 0 => Ok((version, envelope)),
         _ => Err(VaultError::BadNumber { field: "version" }),
     }
+}
+
+/// A version as written: plain decimal digits, no leading zero (by hand: `u64::from_str` would
+/// bring its generic parser into the page's wasm for this one field).
+pub fn parse_version(text: &str) -> Option<u64> {
+    if text.is_empty() || (text.len() > 1 && text.starts_with('0')) {
+        return None;
+    }
+    text.bytes().try_fold(0u64, |n, b| {
+        let digit = b.checked_sub(b'0').filter(|d| *d < 10)?;
+        n.checked_mul(10)?.checked_add(u64::from(digit))
+    })
 }
 
 /// The purpose a record of `version` is sealed for: with the purpose, it is part of the
