@@ -288,6 +288,29 @@ pub struct Keeper<S, K: Sealer, T> {
     value: RefCell<T>,
 }
 
+/// Runs `change` on `value` and keeps its answer or refusal: the cycle sees the step only.
+fn step<T, R, X>(
+    change: &mut impl FnMut(&mut T) -> Change<R, X>,
+    value: &RefCell<T>,
+    answer: &mut Option<R>,
+    refusal: &mut Option<X>,
+) -> Step {
+    match change(&mut value.borrow_mut()) {
+        Change::Save(r) => {
+            *answer = Some(r);
+            Step::Save
+        }
+        Change::Keep(r) => {
+            *answer = Some(r);
+            Step::Keep
+        }
+        Change::Refuse(x) => {
+            *refusal = Some(x);
+            Step::Refuse
+        }
+    }
+}
+
 /// The value of a keeper as the cycle sees it: the cycle is generic over the store and the
 /// sealer only, so the wasm holds one copy of it per kind of storage, not per record type.
 trait Slot {
@@ -424,24 +447,9 @@ impl<S: RecordStore, K: Sealer, T: Record> Keeper<S, K, T> {
         let (mut answer, mut refusal) = (None, None);
         let ended = self
             .cycle
-            .run(
-                &self.sealer,
-                &self.value,
-                &mut || match change(&mut self.value.borrow_mut()) {
-                    Change::Save(r) => {
-                        answer = Some(r);
-                        Step::Save
-                    }
-                    Change::Keep(r) => {
-                        answer = Some(r);
-                        Step::Keep
-                    }
-                    Change::Refuse(x) => {
-                        refusal = Some(x);
-                        Step::Refuse
-                    }
-                },
-            )
+            .run(&self.sealer, &self.value, &mut || {
+                step(&mut change, &self.value, &mut answer, &mut refusal)
+            })
             .await;
         if let Some(x) = refusal {
             return Outcome::Refused(x);
@@ -468,21 +476,8 @@ impl<S: RecordStore, K: Sealer, T: Record> Keeper<S, K, T> {
         let (mut answer, mut refusal) = (None, None);
         let ended = self
             .cycle
-            .run_durable(&self.sealer, &self.value, &mut || match change(
-                &mut self.value.borrow_mut(),
-            ) {
-                Change::Save(r) => {
-                    answer = Some(r);
-                    Step::Save
-                }
-                Change::Keep(r) => {
-                    answer = Some(r);
-                    Step::Keep
-                }
-                Change::Refuse(x) => {
-                    refusal = Some(x);
-                    Step::Refuse
-                }
+            .run_durable(&self.sealer, &self.value, &mut || {
+                step(&mut change, &self.value, &mut answer, &mut refusal)
             })
             .await;
         if let Some(x) = refusal {

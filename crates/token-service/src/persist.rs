@@ -90,19 +90,31 @@ mod tests {
         assert!(record.text().unwrap().starts_with("sealed:"));
     }
 
+    type Tab<'a> = Keeper<&'a MemoryRecord, MemorySealer, TokenService<MemoryStore>>;
+
+    /// A tab's in-page service over `record`.
+    fn tab(record: &MemoryRecord) -> Tab<'_> {
+        Keeper::new(record, MemorySealer::default())
+    }
+
+    /// Issues a credential at `now_s` through `tab`, saved.
+    fn issue(tab: &Tab<'_>, now_s: u64) -> crate::Issued {
+        let issue = |s: &mut TokenService<MemoryStore>| Change::<_, ()>::Save(s.issue(now_s));
+        match now(tab.commit(issue)) {
+            Some(Committed::Saved(Ok(issued))) => issued,
+            other => panic!("{other:?}"),
+        }
+    }
+
     /// With writes refused, a validation is not answered and its spent step is not kept in
     /// memory either: the same code is accepted once (and only once) when saving works.
     #[test]
     fn a_validation_that_cannot_be_saved_is_not_answered() {
         let record = MemoryRecord::default();
-        let tab =
-            || Keeper::<_, _, TokenService<MemoryStore>>::new(&record, MemorySealer::default());
+        let tab = || tab(&record);
         let one = tab();
         let now_s = 1_700_000_000;
-        let issue = |s: &mut TokenService<MemoryStore>| Change::<_, ()>::Save(s.issue(now_s));
-        let Some(Committed::Saved(Ok(issued))) = now(one.commit(issue)) else {
-            panic!("issued");
-        };
+        let issued = issue(&one, now_s);
         let code = webtoken_engine::totp(&issued.secret, now_s + 30, &issued.params).unwrap();
         let check = |s: &mut TokenService<MemoryStore>| {
             Change::<_, ()>::Save(s.validate(&issued.token_id, &code, now_s + 30))
@@ -129,14 +141,10 @@ mod tests {
     #[test]
     fn a_record_replaced_by_an_older_version_is_found_out_and_accepts_nothing() {
         let record = MemoryRecord::default();
-        let tab =
-            || Keeper::<_, _, TokenService<MemoryStore>>::new(&record, MemorySealer::default());
+        let tab = || tab(&record);
         let one = tab();
         let now_s = 1_700_000_000;
-        let issue = |s: &mut TokenService<MemoryStore>| Change::<_, ()>::Save(s.issue(now_s));
-        let Some(Committed::Saved(Ok(issued))) = now(one.commit(issue)) else {
-            panic!("issued");
-        };
+        let issued = issue(&one, now_s);
         let before = record.text().unwrap();
         let code = webtoken_engine::totp(&issued.secret, now_s + 30, &issued.params).unwrap();
         let check = |s: &mut TokenService<MemoryStore>| {
