@@ -507,8 +507,13 @@ impl<S: RecordStore, E: Clone> Cycle<S, E> {
         if memory_only {
             return false;
         }
-        let stored = match self.store.get() {
-            Ok(stored) => stored,
+        // The mark is read with the record: failing either, nothing read is used.
+        let read = self
+            .store
+            .get()
+            .and_then(|stored| Ok((stored, self.highest(sealer)?)));
+        let (stored, highest) = match read {
+            Ok(read) => read,
             Err(e) => {
                 *self.problem.borrow_mut() = Some(Problem::Store(e));
                 return false;
@@ -523,7 +528,7 @@ impl<S: RecordStore, E: Clone> Cycle<S, E> {
                 self.version.set(0);
                 Ok(())
             }
-            Some(text) => self.open(sealer, slot, text).await,
+            Some(text) => self.open(sealer, slot, text, highest).await,
         };
         if opened.is_err() {
             // Nothing read from a record that cannot be opened is shown.
@@ -534,16 +539,16 @@ impl<S: RecordStore, E: Clone> Cycle<S, E> {
         true
     }
 
-    /// Opens `text` into `slot`, refusing a version older than the highest seen (which is
-    /// raised to this one's); on failure `slot` is left as it is.
+    /// Opens `text` into `slot`, refusing a version older than `highest`, the highest seen
+    /// (which is raised to this one's); on failure `slot` is left as it is.
     async fn open(
         &self,
         sealer: &dyn AnySealer<E>,
         slot: &dyn Slot,
         text: &str,
+        highest: u64,
     ) -> Result<(), Problem<E>> {
         let opened = sealer.open_boxed(text).await.map_err(Problem::Open)?;
-        let highest = self.highest(sealer).map_err(Problem::Store)?;
         if opened.version < highest {
             return Err(Problem::RolledBack {
                 found: opened.version,
@@ -573,12 +578,13 @@ impl<S: RecordStore, E: Clone> Cycle<S, E> {
     async fn reopen(&self, sealer: &dyn AnySealer<E>, slot: &dyn Slot) -> Result<(), Problem<E>> {
         let _turn = self.turns.take().await;
         let stored = self.store.get().map_err(Problem::Store)?;
+        let highest = self.highest(sealer).map_err(Problem::Store)?;
         match &stored {
             None => {
                 slot.set_absent();
                 self.version.set(0);
             }
-            Some(text) => self.open(sealer, slot, text).await?,
+            Some(text) => self.open(sealer, slot, text, highest).await?,
         }
         *self.seen.borrow_mut() = stored;
         *self.problem.borrow_mut() = None;

@@ -520,3 +520,45 @@ fn a_record_longer_than_its_reader_accepts_is_not_written() {
     assert!(now(fresh.refresh()).unwrap());
     assert_eq!(fresh.problem(), None, "what was written reads back");
 }
+
+/// A record whose version mark cannot be read.
+struct NoMark<'a>(&'a MemoryRecord, Cell<bool>);
+
+impl RecordStore for NoMark<'_> {
+    fn get(&self) -> Result<Option<String>, StoreError> {
+        self.0.get()
+    }
+    fn write_if(&self, expected: Option<&str>, text: &str) -> Result<Written, StoreError> {
+        self.0.write_if(expected, text)
+    }
+    fn remove_if(&self, expected: Option<&str>) -> Result<Written, StoreError> {
+        self.0.remove_if(expected)
+    }
+    fn highest(&self) -> Result<u64, StoreError> {
+        if self.1.get() {
+            return Err(StoreError::Failed("no mark".into()));
+        }
+        self.0.highest()
+    }
+    fn raise(&self, version: u64) -> Result<(), StoreError> {
+        self.0.raise(version)
+    }
+}
+
+/// When the version mark cannot be read, the record is not read either: nothing of it is used
+/// and nothing is written over it, until the mark reads again.
+#[test]
+fn a_record_is_not_used_or_overwritten_while_its_version_mark_cannot_be_read() {
+    let record = MemoryRecord::default();
+    now(tab(&record).commit(push("a"))).unwrap();
+    let one = Keeper::<_, _, Log>::new(NoMark(&record, Cell::new(true)), MemorySealer::default());
+    assert!(!now(one.refresh()).unwrap());
+    assert_eq!(
+        now(one.commit(push("b"))).unwrap(),
+        Committed::Failed(Problem::Store(StoreError::Failed("no mark".into())))
+    );
+    assert_eq!(stored(&record), Some(log(&["a"])));
+    one.store().1.set(false);
+    assert_eq!(now(one.commit(push("b"))).unwrap(), Committed::Saved(2));
+    assert_eq!(stored(&record), Some(log(&["a", "b"])));
+}
