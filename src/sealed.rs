@@ -12,7 +12,8 @@ use webtoken_token::vault::{
     with_version,
 };
 
-/// Why records are kept in memory only for this visit.
+/// Why records are not being saved: the token's list is then kept in memory for this visit,
+/// while the token service and the bank answer nothing they could not save.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum NotSaved {

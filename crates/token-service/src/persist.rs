@@ -7,10 +7,11 @@ use zeroize::Zeroizing;
 use crate::{AuditKey, MAX_SNAPSHOT_BYTES, MemoryStore, Policy, Snapshot, TokenService};
 use webtoken_engine::persist::Record;
 
-/// The in-page service's audit key. Not yet the device key store's: a fixed, public key, so the
-/// in-page chain proves no more than an unkeyed hash, and its seal is not yet stored apart
-/// (`decode` restores without one). Issue 18 wires both through the save cycle; remote mode
-/// (the server's own random key) is keyed already.
+/// The in-page service's audit key: a fixed, public key, so the in-page chain proves no more
+/// than an unkeyed hash, and its seal is not stored apart (`decode` restores without one). What
+/// protects the in-page log is the record's AES-GCM seal under the service's device key and its
+/// version mark (README, "Security model"); remote mode keys the chain with the server's own
+/// random key.
 fn in_page_audit_key() -> AuditKey {
     AuditKey::from_bytes(*b"webtoken in-page audit key (v2).")
 }
