@@ -82,8 +82,9 @@ impl ServiceHandle {
 
     /// [`Self::issue`], handing each attempt's credential to `shown` as soon as it is issued
     /// in memory, before the records are saved: the token can show its code while they are
-    /// written (a save that fails is [`ServiceError::NotSaved`], and the credential is gone) (on a first visit that includes making the service's device key, so two tabs
-    /// on a first visit at once clash more often than before). Another tab writing in between
+    /// written (on a first visit that includes making the service's device key, so two tabs
+    /// on a first visit at once clash more often than before). A save that fails is
+    /// [`ServiceError::NotSaved`], and the credential shown is gone. Another tab writing in between
     /// means another attempt, with another credential: the one returned is the one saved.
     /// `shown` runs while the in-page service is borrowed, so it must not call this handle;
     /// it is never called for a remote service, whose answer is the first news.
