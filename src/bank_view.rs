@@ -20,7 +20,7 @@ use self::persist::Persist;
 use self::screen::{Built, Shape};
 use crate::app::Dispatch;
 use webtoken_bank::reset::{Reset, ResetEvent};
-use webtoken_bank::{Bank, BankError, Command, Event, Lang, Screen, transition};
+use webtoken_bank::{Bank, BankError, Command, Event, Lang, Screen, transition, unsaved_answer};
 
 /// What the bank section sends: an event of the bank's screens, or a press on the frame.
 #[derive(Debug, Clone)]
@@ -103,11 +103,21 @@ impl BankView {
                     self.bank = newer;
                 }
                 let screen = std::mem::take(&mut self.screen);
+                // An answer is reported only with the bank's record saved (issue 18).
+                let unsaved =
+                    unsaved_answer(&event).map(|e| (e, screen.clone(), self.bank.clone()));
                 let next = transition(&mut self.bank, screen, event);
                 self.screen = next.screen;
                 for command in next.commands {
                     match command {
-                        Command::SaveBank => self.persist.save(&self.bank),
+                        Command::SaveBank => {
+                            if !self.persist.save(&self.bank)
+                                && let Some((failed, screen, bank)) = unsaved.clone()
+                            {
+                                self.bank = bank;
+                                self.screen = transition(&mut self.bank, screen, failed).screen;
+                            }
+                        }
                         other => work.push(other),
                     }
                 }

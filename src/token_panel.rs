@@ -307,6 +307,7 @@ impl TokenPanel {
             list: self.store.not_saved().map(problem),
             passphrase: self.store.uses_passphrase(),
             service: self.service.not_saved().map(problem),
+            in_page_service: self.service.remote_service().is_none(),
         }
     }
 

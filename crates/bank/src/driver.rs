@@ -6,7 +6,7 @@
 
 use super::Bank;
 use super::flow::{Command, Event, Screen, TokenRecord, transition};
-use webtoken_token_service::{CredentialStore, TokenService};
+use webtoken_token_service::{CredentialStore, Rejected, ServiceError, TokenService};
 
 /// Where [`drive`] left off.
 #[derive(Debug, Clone)]
@@ -53,6 +53,46 @@ pub fn drive<S: CredentialStore>(
         save_bank,
         handled,
     }
+}
+
+/// Whether `command` changes the token service's records, so that its answer may be given
+/// only once they are saved (a validation, resync, stop or unlock; not a look-up).
+pub fn changes_records(command: &Command) -> bool {
+    !matches!(command, Command::FetchToken { .. } | Command::SaveBank)
+}
+
+/// The answer to `command` when the token service's new state could not be saved: the
+/// operation failed and nothing was changed (see [`webtoken_engine::persist::Keeper::commit`]).
+pub fn not_saved(command: &Command) -> Option<Event> {
+    Some(match command {
+        Command::ValidateCode { .. } | Command::Resync { .. } => {
+            Event::CodeChecked(Err(Rejected::NotSaved))
+        }
+        Command::StopToken { .. } => Event::TokenStopped(Err(ServiceError::NotSaved)),
+        Command::UnlockToken { .. } => Event::TokenUnlocked(Err(ServiceError::NotSaved)),
+        Command::FetchToken { token_id } => Event::TokenFetched(Box::new(TokenRecord {
+            token_id: token_id.clone(),
+            state: None,
+            audit: Vec::new(),
+            chain_verified: false,
+            chain_error: None,
+            unavailable: true,
+        })),
+        Command::SaveBank => return None,
+    })
+}
+
+/// The answer `answer` becomes when the bank's own record could not be saved after it: the
+/// same failure as a token service that could not save (the screen goes back to its form with
+/// the message that nothing was changed), for the caller to run from the screen and bank it had
+/// before `answer`. `None` for events that answer nothing.
+pub fn unsaved_answer(answer: &Event) -> Option<Event> {
+    Some(match answer {
+        Event::CodeChecked(_) => Event::CodeChecked(Err(Rejected::NotSaved)),
+        Event::TokenStopped(_) => Event::TokenStopped(Err(ServiceError::NotSaved)),
+        Event::TokenUnlocked(_) => Event::TokenUnlocked(Err(ServiceError::NotSaved)),
+        Event::Edit(..) | Event::Press(_) | Event::TokenFetched(_) => return None,
+    })
 }
 
 /// Carries out one command against `service` at time `now`: the answering event, or `None`

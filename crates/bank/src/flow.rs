@@ -641,7 +641,16 @@ fn refusal(rejected: Rejected) -> (Notice, bool) {
         Rejected::LockedOut => (Notice::Error(Text::ErrTokenLocked), true),
         Rejected::Stopped => (Notice::Error(Text::ErrTokenStopped), true),
         Rejected::Unavailable => (Notice::Error(Text::ErrService), false),
+        Rejected::NotSaved => (Notice::Error(Text::ErrNotSaved), false),
     }
+}
+
+/// The message for a stop or unlock the token service did not carry out.
+fn failed(error: &ServiceError) -> Notice {
+    Notice::Error(match error {
+        ServiceError::NotSaved => Text::ErrNotSaved,
+        _ => Text::ErrService,
+    })
 }
 
 /// The login screen's links, which carry the typed contract ID over.
@@ -887,8 +896,8 @@ fn stop(bank: &mut Bank, state: Stop, event: Event) -> Transition {
             let _ = bank.unbind_token(&form.contract_id);
             Transition::to(Screen::Stop(Stop::Done(form.contract_id)))
         }
-        (Stop::Stopping(mut form), Event::TokenStopped(Err(_))) => {
-            form.notice = Some(Notice::Error(Text::ErrService));
+        (Stop::Stopping(mut form), Event::TokenStopped(Err(e))) => {
+            form.notice = Some(failed(&e));
             Transition::to(Screen::Stop(Stop::Code(form)))
         }
         (Stop::Credentials(form), Event::Press(Action::BackToLogin)) => {
@@ -1121,7 +1130,7 @@ fn staff(bank: &mut Bank, state: Staff, event: Event) -> Transition {
         (Staff::Working(mut record), Event::TokenUnlocked(result)) => {
             record.notice = Some(match result {
                 Ok(()) => Notice::Info(Text::StaffUnlocked),
-                Err(_) => Notice::Error(Text::ErrService),
+                Err(e) => failed(&e),
             });
             refresh(record)
         }
@@ -1135,7 +1144,7 @@ fn staff(bank: &mut Bank, state: Staff, event: Event) -> Transition {
                     record.reason.clear();
                     record.notice = Some(Notice::Info(Text::StaffStopped));
                 }
-                Err(_) => record.notice = Some(Notice::Error(Text::ErrService)),
+                Err(e) => record.notice = Some(failed(&e)),
             }
             let contract_id = record.contract_id.clone();
             match staff_record(bank, &contract_id, Some(record)) {

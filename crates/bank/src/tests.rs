@@ -1541,3 +1541,77 @@ fn the_precomputed_demo_hashes_are_the_readme_passwords() {
         assert_eq!(customer.password, expected, "{contract_id}");
     }
 }
+
+/// Sends `event` and answers each token-service command as a failed save would: nothing done.
+fn send_not_saved(w: &mut World, event: Event) {
+    let step = transition(&mut w.bank, core::mem::take(&mut w.screen), event);
+    w.screen = step.screen;
+    for command in step.commands {
+        if let Some(answer) = not_saved(&command) {
+            w.screen = transition(&mut w.bank, core::mem::take(&mut w.screen), answer).screen;
+        }
+    }
+}
+
+/// A sign-in, stop or unlock whose new state the browser could not save fails with the message
+/// that says so and changes nothing: the code stays typed and signs in once saving works.
+#[test]
+fn an_answer_that_could_not_be_saved_fails_with_nothing_changed() {
+    let mut w = World::new();
+    let issued = w.register(ALICE, ALICE_PW);
+    w.press(Action::BackToLogin);
+    w.submit(&[(Field::Password, ALICE_PW)]);
+    w.tick();
+    let code = w.code(&issued, 0);
+    w.type_in(Field::Code, &code);
+    send_not_saved(&mut w, Event::Press(Action::Submit));
+    assert_eq!(w.id(), "login-code");
+    assert_eq!(w.error(), ja(Text::ErrNotSaved));
+    assert_eq!(
+        w.value(Field::Code),
+        Some(code.as_str()),
+        "kept to try again"
+    );
+    w.press(Action::Submit);
+    assert_eq!(w.id(), "signed-in", "{:?}", w.error());
+
+    // Staff stop: refused the same way, the contract keeps its token.
+    w.staff_lookup(ALICE);
+    w.type_in(Field::StaffName, "山田");
+    w.type_in(Field::StaffReason, "PC故障");
+    send_not_saved(&mut w, Event::Press(Action::StopToken));
+    assert_eq!(w.error(), ja(Text::ErrNotSaved));
+    assert_eq!(w.token_of(ALICE), Some(issued.token_id.clone()));
+    assert_eq!(w.status(&issued), CredentialStatus::Active);
+}
+
+/// A registration the service saved but whose binding the bank could not save: the bank goes
+/// back to its copy from before the answer, and the screen to the form with the message, so
+/// the customer is never told of a registration that is not kept.
+#[test]
+fn a_registration_the_bank_could_not_save_is_not_reported_done() {
+    let mut w = World::new();
+    let issued = w.issue();
+    w.press(Action::OpenRegistration);
+    w.submit(&[(Field::ContractId, ALICE), (Field::Password, ALICE_PW)]);
+    let code = w.code(&issued, 0);
+    w.type_in(Field::TokenId, &issued.token_id.grouped());
+    w.type_in(Field::Code, &code);
+    let step = transition(
+        &mut w.bank,
+        core::mem::take(&mut w.screen),
+        Event::Press(Action::Submit),
+    );
+    let (before, kept) = (step.screen.clone(), w.bank.clone());
+    let answer = execute(&w.service, step.commands[0].clone(), w.now).unwrap();
+    let failed = unsaved_answer(&answer).unwrap();
+    let done = transition(&mut w.bank, step.screen, answer);
+    assert!(done.commands.contains(&Command::SaveBank));
+    // The save failed: back to the bank and screen from before the answer.
+    w.bank = kept;
+    w.screen = transition(&mut w.bank, before, failed).screen;
+    assert_eq!(w.id(), "registration-details");
+    assert_eq!(w.error(), ja(Text::ErrNotSaved));
+    assert_eq!(w.token_of(ALICE), None);
+    assert!(unsaved_answer(&Event::Press(Action::Submit)).is_none());
+}
