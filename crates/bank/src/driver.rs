@@ -5,8 +5,8 @@
 //! the same commands as requests instead and sends the answers as events when they arrive.
 
 use super::Bank;
-use super::flow::{Command, Event, Screen, TokenRecord, transition};
-use webtoken_token_service::{CredentialStore, TokenService};
+use super::flow::{Command, Event, Screen, StaffSignInRefused, TokenRecord, transition};
+use webtoken_token_service::{CredentialStore, Rejected, TokenService};
 
 /// Where [`drive`] left off.
 #[derive(Debug, Clone)]
@@ -27,7 +27,7 @@ pub fn drive<S: CredentialStore>(
     event: Event,
     now: u64,
 ) -> Driven {
-    let first = transition(bank, screen, event);
+    let first = transition(bank, screen, event, now);
     let handled = first.handled;
     let mut screen = first.screen;
     let mut queue = first.commands;
@@ -37,13 +37,11 @@ pub fn drive<S: CredentialStore>(
     while !queue.is_empty() {
         let mut next = Vec::new();
         for command in queue {
-            match execute(service, command, now) {
-                Some(answer) => {
-                    let step = transition(bank, screen, answer);
-                    screen = step.screen;
-                    next.extend(step.commands);
-                }
-                None => save_bank = true,
+            save_bank |= command == Command::SaveBank;
+            if let Some(answer) = execute(service, command, now) {
+                let step = transition(bank, screen, answer, now);
+                screen = step.screen;
+                next.extend(step.commands);
             }
         }
         queue = next;
@@ -56,7 +54,8 @@ pub fn drive<S: CredentialStore>(
 }
 
 /// Carries out one command against `service` at time `now`: the answering event, or `None`
-/// for [`Command::SaveBank`], which is the caller's to do.
+/// for [`Command::SaveBank`], which is the caller's to do, and for [`Command::SignOutStaff`],
+/// which the in-page service has nothing to do for.
 /// (The token service answers the attempt that locks a token as `Rejected::LockedOut`, so the
 /// customer learns at once that only a call to the bank helps now.)
 pub fn execute<S: CredentialStore>(
@@ -93,6 +92,15 @@ pub fn execute<S: CredentialStore>(
                 token_id,
             }))
         }
-        Command::SaveBank => return None,
+        Command::SignInStaff { token_id, code, .. } => {
+            // The demo staff token's credential is made the first time it is needed.
+            crate::staff::provision_demo_staff(service, now);
+            Event::StaffSignedIn(match service.validate(&token_id, &code, now) {
+                Ok(_) => Ok(()),
+                Err(Rejected::Unavailable) => Err(StaffSignInRefused::Unavailable),
+                Err(_) => Err(StaffSignInRefused::Refused),
+            })
+        }
+        Command::SaveBank | Command::SignOutStaff => return None,
     })
 }

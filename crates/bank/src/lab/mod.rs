@@ -505,6 +505,21 @@ impl Verdict {
     }
 }
 
+/// The resync's bound under `policy`, in words: how far back and ahead it looks, and that a
+/// failed resync counts.
+pub fn resync_bound(policy: &webtoken_token_service::Policy, period: u64, lang: Lang) -> String {
+    let back = policy.resync_back;
+    let back_seconds = u64::from(back).saturating_mul(period);
+    fill(
+        Text::ResyncBound.get(lang),
+        &[
+            ("back", &back),
+            ("back_seconds", &back_seconds),
+            ("ahead", &policy.resync_window),
+        ],
+    )
+}
+
 /// The clock's shift in words.
 fn offset_words(offset: i64, lang: Lang) -> String {
     let magnitude = offset.unsigned_abs();
