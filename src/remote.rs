@@ -8,13 +8,13 @@ use wasm_bindgen_futures::JsFuture;
 use zeroize::Zeroizing;
 
 use super::errors::JsFailure;
-use webtoken_bank::{Command, Event, TokenRecord};
+use webtoken_bank::{Command, Event, StaffSignInRefused, TokenRecord};
 use webtoken_engine::Params;
 use webtoken_engine::json::{FromJson, Ignored, ToJson};
 use webtoken_engine::token_id::TokenId;
 use webtoken_token_service::api::{
-    ApiError, AuditTrail, Outcome, ResyncRequest, ServerTime, StopRequest, UnlockRequest,
-    ValidateRequest,
+    ApiError, AuditTrail, Outcome, ResyncRequest, ServerTime, StaffSignInRequest, StopRequest,
+    UnlockRequest, ValidateRequest,
 };
 use webtoken_token_service::{Accepted, CredentialState, Issued, Rejected, ServiceError};
 
@@ -220,6 +220,35 @@ impl Remote {
                     chain_error,
                     unavailable,
                 }))
+            }
+            Command::SignInStaff {
+                staff_id,
+                password,
+                code,
+                ..
+            } => {
+                // The server checks the password and the code itself and sets its session
+                // cookie (HttpOnly: this page never sees it).
+                let request = StaffSignInRequest {
+                    staff_id: staff_id.as_str().to_owned(),
+                    password: password.expose().to_owned(),
+                    code,
+                };
+                let answer = self
+                    .call::<_, Ignored>("POST", "/staff/session", Some(&request))
+                    .await;
+                drop(Zeroizing::new(request.password));
+                Event::StaffSignedIn(match answer {
+                    Ok(_) => Ok(()),
+                    Err(CallError::Api { status: 401, .. }) => Err(StaffSignInRefused::Refused),
+                    Err(_) => Err(StaffSignInRefused::Unavailable),
+                })
+            }
+            Command::SignOutStaff => {
+                let _ = self
+                    .call::<(), Ignored>("DELETE", "/staff/session", None)
+                    .await;
+                return None;
             }
             Command::SaveBank => return None,
         })

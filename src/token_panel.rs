@@ -646,7 +646,9 @@ pub async fn run(
                 // A first visit: the records must be read before a token is issued into them
                 // (this waits for the read above, then finds nothing new).
                 service.load().await;
-                issue(&store, &service, label, show).await
+                let notice = issue(&store, &service, label, show).await;
+                add_demo_staff(&store).await;
+                notice
             } else {
                 None
             }
@@ -723,6 +725,29 @@ async fn issue(
         Ok(_) => Notice::Info(Text::Issued),
         Err(e) => refused(e),
     })
+}
+
+/// A first visit's list also holds the demo staff member's token (labelled as such), so
+/// that the demo's staff can sign in; the customer's token stays the active one.
+async fn add_demo_staff(store: &WalletStore) {
+    use webtoken_bank::staff::{DEMO_STAFF_TOKEN_LABEL, demo_staff_secret, demo_staff_token};
+    let active = store.wallet().active().map(|token| token.id);
+    let token_id = demo_staff_token();
+    let add = WalletOp::Add {
+        label: DEMO_STAFF_TOKEN_LABEL.to_owned(),
+        key: KeyUri {
+            issuer: Some(SERVICE_ISSUER.to_owned()),
+            account: token_id.as_str().to_owned(),
+            secret: demo_staff_secret(),
+            params: webtoken_engine::Params::default(),
+        },
+        token_id: Some(token_id),
+    };
+    if store.apply(add).await.is_ok()
+        && let Some(active) = active
+    {
+        let _ = store.apply(WalletOp::Activate(active)).await;
+    }
 }
 
 /// Copies `text` to the clipboard (only ever on the customer's press).

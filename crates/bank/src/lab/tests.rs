@@ -266,7 +266,7 @@ fn every_verdict_has_a_name_and_words_in_both_languages() {
 #[test]
 fn the_lab_states_the_resync_bound() {
     let policy = webtoken_token_service::Policy::default();
-    let en = super::resync_bound(&policy, 30, Lang::En);
+    let en = super::resync_bound(Lang::En);
     assert!(
         en.contains(&format!("at most {} steps", policy.resync_back)),
         "{en}"
@@ -275,7 +275,7 @@ fn the_lab_states_the_resync_bound() {
         en.contains(&format!("{} s", u64::from(policy.resync_back) * 30)),
         "{en}"
     );
-    let ja = super::resync_bound(&policy, 30, Lang::Ja);
+    let ja = super::resync_bound(Lang::Ja);
     assert!(
         ja.contains(&format!("最大{}ステップ", policy.resync_back)),
         "{ja}"
