@@ -14,7 +14,7 @@ use webtoken_engine::json::{FromJson, Ignored, ToJson};
 use webtoken_engine::token_id::TokenId;
 use webtoken_token_service::api::{
     ApiError, AuditTrail, Outcome, ResyncRequest, ServerTime, StaffSignInRequest, StopRequest,
-    UnlockRequest, ValidateRequest,
+    StopWithCodeRequest, UnlockRequest, ValidateRequest,
 };
 use webtoken_token_service::{Accepted, CredentialState, Issued, Rejected, ServiceError};
 
@@ -165,6 +165,21 @@ impl Remote {
                 };
                 let answer = self.call("POST", "/resync", Some(&request)).await;
                 Event::CodeChecked(outcome(answer, &[&request.first, &request.second], digits))
+            }
+            Command::StopWithCode {
+                token_id,
+                code,
+                actor,
+                reason,
+            } => {
+                let request = StopWithCodeRequest {
+                    token_id: token_id.as_str().to_owned(),
+                    code,
+                    actor,
+                    reason,
+                };
+                let answer = self.call("POST", "/stop", Some(&request)).await;
+                Event::CodeChecked(outcome(answer, &[&request.code], digits))
             }
             Command::StopToken {
                 token_id,

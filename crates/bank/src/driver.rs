@@ -6,7 +6,7 @@
 
 use super::Bank;
 use super::flow::{Command, Event, Screen, StaffSignInRefused, TokenRecord, transition};
-use webtoken_token_service::{CredentialStore, Rejected, TokenService};
+use webtoken_token_service::{CredentialStore, Rejected, ServiceError, TokenService};
 
 /// Where [`drive`] left off.
 #[derive(Debug, Clone)]
@@ -72,6 +72,22 @@ pub fn execute<S: CredentialStore>(
             first,
             second,
         } => Event::CodeChecked(service.resync(&token_id, &first, &second, now)),
+        Command::StopWithCode {
+            token_id,
+            code,
+            actor,
+            reason,
+        } => Event::CodeChecked(
+            service
+                .validate(&token_id, &code, now)
+                .and_then(
+                    |accepted| match service.stop(&token_id, &actor, &reason, now) {
+                        Ok(()) => Ok(accepted),
+                        Err(ServiceError::Stopped { .. }) => Err(Rejected::Stopped),
+                        Err(_) => Err(Rejected::Unavailable),
+                    },
+                ),
+        ),
         Command::StopToken {
             token_id,
             actor,

@@ -136,7 +136,19 @@ pub enum Command {
         /// The next code, as typed.
         second: String,
     },
-    /// Stop the token for good; answer [`Event::TokenStopped`].
+    /// The customer's own stop: validate `code`, and only if it is accepted stop the token for
+    /// good; answer [`Event::CodeChecked`] (accepted: validated and stopped).
+    StopWithCode {
+        /// The token.
+        token_id: TokenId,
+        /// The code as typed.
+        code: String,
+        /// Who stops it (the customer), for the audit trail.
+        actor: String,
+        /// Why, for the audit trail.
+        reason: String,
+    },
+    /// A staff stop of the token for good; answer [`Event::TokenStopped`].
     StopToken {
         /// The token.
         token_id: TokenId,
@@ -436,10 +448,8 @@ pub enum Stop {
     Credentials(CredentialsForm),
     /// ワンタイムパスワード入力: the current code.
     Code(CodeForm),
-    /// The code is with the token service.
+    /// The code is with the token service, which stops the token if it accepts the code.
     Checking(CodeForm),
-    /// The code was accepted; the token service is stopping the token.
-    Stopping(CodeForm),
     /// 処理結果: stopped.
     Done(ContractId),
 }
@@ -514,7 +524,7 @@ impl Screen {
             self,
             Screen::Login(Login::Checking(_))
                 | Screen::Registration(Registration::Checking(..))
-                | Screen::Stop(Stop::Checking(_) | Stop::Stopping(_))
+                | Screen::Stop(Stop::Checking(_))
                 | Screen::Resync(Resync::Checking(_))
                 | Screen::Staff(Staff::Fetching(_) | Staff::Working(_) | Staff::SigningIn(..))
         )
@@ -528,9 +538,7 @@ impl Screen {
             | Screen::Stop(Stop::Credentials(f))
             | Screen::Resync(Resync::Credentials(f)) => f.notice.as_ref(),
             Screen::Login(Login::Code(f) | Login::Checking(f))
-            | Screen::Stop(Stop::Code(f) | Stop::Checking(f) | Stop::Stopping(f)) => {
-                f.notice.as_ref()
-            }
+            | Screen::Stop(Stop::Code(f) | Stop::Checking(f)) => f.notice.as_ref(),
             Screen::Registration(Registration::Details(f) | Registration::Checking(f, _)) => {
                 f.notice.as_ref()
             }
@@ -563,7 +571,7 @@ impl Screen {
             },
             (
                 Screen::Login(Login::Code(f) | Login::Checking(f))
-                | Screen::Stop(Stop::Code(f) | Stop::Checking(f) | Stop::Stopping(f)),
+                | Screen::Stop(Stop::Code(f) | Stop::Checking(f)),
                 Field::Code,
             ) => Some(&f.code),
             (
@@ -965,19 +973,19 @@ fn stop(bank: &mut Bank, state: Stop, event: Event) -> Transition {
             },
         },
         (Stop::Code(form), Event::Press(Action::Submit)) => {
-            let command = Command::ValidateCode {
+            // One command: the token service stops the token only if this code is accepted,
+            // so the customer's stop needs no staff session at a remote token service.
+            let command = Command::StopWithCode {
                 token_id: form.token_id.clone(),
                 code: form.code.clone(),
+                actor: format!("customer {}", form.contract_id),
+                reason: CUSTOMER_STOP_REASON.to_string(),
             };
             Transition::with(Screen::Stop(Stop::Checking(form)), command)
         }
         (Stop::Checking(form), Event::CodeChecked(Ok(_))) => {
-            let command = Command::StopToken {
-                token_id: form.token_id.clone(),
-                actor: format!("customer {}", form.contract_id),
-                reason: CUSTOMER_STOP_REASON.to_string(),
-            };
-            Transition::with(Screen::Stop(Stop::Stopping(form)), command)
+            let _ = bank.unbind_token(&form.contract_id);
+            Transition::to(Screen::Stop(Stop::Done(form.contract_id)))
         }
         (Stop::Checking(mut form), Event::CodeChecked(Err(rejected))) => {
             if rejected == Rejected::Stopped {
@@ -989,14 +997,6 @@ fn stop(bank: &mut Bank, state: Stop, event: Event) -> Transition {
                 form.code.clear();
             }
             form.notice = Some(notice);
-            Transition::to(Screen::Stop(Stop::Code(form)))
-        }
-        (Stop::Stopping(form), Event::TokenStopped(Ok(()))) => {
-            let _ = bank.unbind_token(&form.contract_id);
-            Transition::to(Screen::Stop(Stop::Done(form.contract_id)))
-        }
-        (Stop::Stopping(mut form), Event::TokenStopped(Err(_))) => {
-            form.notice = Some(Notice::Error(Text::ErrService));
             Transition::to(Screen::Stop(Stop::Code(form)))
         }
         (Stop::Credentials(form), Event::Press(Action::BackToLogin)) => {

@@ -376,7 +376,7 @@ impl Screen {
                 ]);
                 view
             }
-            Screen::Stop(Stop::Code(form) | Stop::Checking(form) | Stop::Stopping(form)) => {
+            Screen::Stop(Stop::Code(form) | Stop::Checking(form)) => {
                 stop_code_view(lang, form, busy)
             }
             Screen::Stop(Stop::Done(_)) => Builder::new(lang, "stop-done", Text::StopTitle)

@@ -26,7 +26,7 @@ use webtoken_engine::random::{OsRandom, Random};
 use webtoken_engine::token_id::TokenId;
 use webtoken_token_service::api::{
     API_PREFIX, ApiError, AuditTrail, Done, Outcome, ResyncRequest, ServerTime, StaffSignInRequest,
-    StaffSignedIn, StopRequest, UnlockRequest, ValidateRequest,
+    StaffSignedIn, StopRequest, StopWithCodeRequest, UnlockRequest, ValidateRequest,
 };
 use webtoken_token_service::{MemoryStore, Policy, ServiceError, TokenService};
 
@@ -264,6 +264,23 @@ impl Backend {
                     &Outcome::from(&service.validate(&id, &req.code, now)),
                 ))
             }
+            ("POST", "/stop") => {
+                let req: StopWithCodeRequest = body(request)?;
+                let token_id = token_id(&req.token_id)?;
+                // The bank's own command: stopped only if the code is accepted.
+                let command = webtoken_bank::Command::StopWithCode {
+                    token_id,
+                    code: req.code,
+                    actor: req.actor,
+                    reason: req.reason,
+                };
+                match webtoken_bank::execute(service, command, now) {
+                    Some(webtoken_bank::Event::CodeChecked(result)) => {
+                        Ok(json(200, &Outcome::from(&result)))
+                    }
+                    _ => Err(error(503, "unavailable", "the stop was not answered")),
+                }
+            }
             ("POST", "/resync") => {
                 let req: ResyncRequest = body(request)?;
                 let id = token_id(&req.token_id)?;
@@ -322,8 +339,8 @@ impl Backend {
             }
             (
                 _,
-                "/credentials" | "/validate" | "/resync" | "/staff/unlock" | "/staff/stop"
-                | "/staff/session" | "/time",
+                "/credentials" | "/validate" | "/resync" | "/stop" | "/staff/unlock"
+                | "/staff/stop" | "/staff/session" | "/time",
             ) => Err(error(
                 405,
                 "method_not_allowed",

@@ -305,3 +305,44 @@ fn a_signed_in_staff_member_unlocks_and_the_audit_names_them_until_sign_out() {
 fn page_root() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
+
+#[test]
+fn a_customer_stops_their_own_token_with_a_code_and_no_staff_session() {
+    let (addr, backend) = backend::start(page_root());
+    let host = addr.to_string();
+    let (_, _, issued) = call(addr, &host, "", "POST", "/api/v1/credentials", "{}");
+    let id = issued["token_id"].as_str().unwrap().to_owned();
+    let secret = Secret::from_base32(issued["secret"].as_str().unwrap()).unwrap();
+    let token = webtoken_engine::token_id::TokenId::parse(&id).unwrap();
+    let stop = |code: &str| {
+        let body =
+            json!({"token_id": id, "code": code, "actor": "customer 1000000001", "reason": "lost"});
+        call(addr, &host, "", "POST", "/api/v1/stop", &body.to_string())
+    };
+    let near: Vec<String> = (-3..=3).map(|k| code(&secret, k)).collect();
+    let wrong = (0..1_000_000)
+        .map(|n| format!("{n:06}"))
+        .find(|c| !near.contains(c))
+        .unwrap();
+    let (status, _, refused) = stop(&wrong);
+    assert_eq!(
+        (status, refused["reason"].as_str()),
+        (200, Some("mismatch")),
+        "{refused}"
+    );
+    assert_eq!(
+        backend.service.state(&token).unwrap().status,
+        webtoken_token_service::CredentialStatus::Active,
+        "a wrong code stops nothing"
+    );
+    let (status, _, accepted) = stop(&code(&secret, 0));
+    assert_eq!(
+        (status, accepted["outcome"].as_str()),
+        (200, Some("accepted")),
+        "{accepted}"
+    );
+    assert_eq!(
+        backend.service.state(&token).unwrap().status,
+        webtoken_token_service::CredentialStatus::Stopped
+    );
+}

@@ -9,6 +9,7 @@
 //! | `POST /api/v1/credentials` | `{}` | [`Issued`]: `token_id`, `secret` (Base32), `params` |
 //! | `POST /api/v1/validate` | [`ValidateRequest`] | [`Outcome`] |
 //! | `POST /api/v1/resync` | [`ResyncRequest`] | [`Outcome`] |
+//! | `POST /api/v1/stop` | [`StopWithCodeRequest`] | [`Outcome`] (accepted: validated and stopped) |
 //! | `GET /api/v1/credentials/{token_id}` | | [`CredentialState`] |
 //! | `GET /api/v1/credentials/{token_id}/audit` | | [`AuditTrail`] |
 //! | `POST /api/v1/staff/session` | [`StaffSignInRequest`] | [`StaffSignedIn`] and the session cookie |
@@ -152,6 +153,21 @@ pub struct AuditTrail {
     pub chain_error: Option<ChainError>,
 }
 
+/// `POST /api/v1/stop`: the customer's own stop, with a code of the token: the token is
+/// stopped only if the code is accepted (no staff session needed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StopWithCodeRequest {
+    /// The credential's Token ID.
+    pub token_id: String,
+    /// The code the token shows.
+    pub code: String,
+    /// Who stops it (the customer, as the bank names them; recorded in the audit log).
+    pub actor: String,
+    /// Why (recorded in the audit log).
+    pub reason: String,
+}
+
 /// `POST /api/v1/staff/session`: a staff member signs in with their staff ID, password and
 /// the code of their own token. The password is never printed.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -223,7 +239,7 @@ impl ApiError {
 mod json_form {
     use super::{
         ApiError, AuditTrail, Outcome, ResyncRequest, ServerTime, StaffSignInRequest,
-        StaffSignedIn, StopRequest, UnlockRequest, ValidateRequest,
+        StaffSignedIn, StopRequest, StopWithCodeRequest, UnlockRequest, ValidateRequest,
     };
     use webtoken_engine::json::{
         FromJson, JsonError, ToJson, Value, json_object, object, unknown_variant,
@@ -236,6 +252,12 @@ mod json_form {
         second
     });
     json_object!(write UnlockRequest { token_id, actor });
+    json_object!(write StopWithCodeRequest {
+        token_id,
+        code,
+        actor,
+        reason
+    });
     json_object!(write StaffSignInRequest {
         staff_id,
         password,
