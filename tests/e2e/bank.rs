@@ -556,9 +556,19 @@ pub(crate) async fn staff_try(browser: &Browser, password: &str, code: &str) -> 
     press(browser, "サインイン").await;
     let started = Instant::now();
     loop {
-        let shown = screen(browser).await;
-        let refused = shown == "staff-signin" && !browser.text("bank-error").await.is_empty();
-        if shown == "staff-lookup" || refused {
+        // Read in one step inside the page: a remote answer may redraw the screen meanwhile.
+        let read = browser
+            .client
+            .execute(
+                "const host = document.querySelector('[data-testid=\"bank-screen\"]'); \
+                 const error = document.querySelector('[data-testid=\"bank-error\"]'); \
+                 return [host ? host.dataset.screen : '', error ? error.innerText.trim() : ''];",
+                vec![],
+            )
+            .await
+            .expect("read the screen");
+        let (shown, error): (String, String) = serde_json::from_value(read).expect("two strings");
+        if shown == "staff-lookup" || (shown == "staff-signin" && !error.is_empty()) {
             return shown;
         }
         assert!(started.elapsed() < ANSWER, "no answer to the staff sign-in");
