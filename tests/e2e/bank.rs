@@ -631,6 +631,28 @@ async fn the_staff_page_needs_a_sign_in_that_refuses_wrong_passwords_and_codes(m
         assert!(!has_button(&browser, "照会").await);
         assert!(!has_button(&browser, "ロック解除").await);
         browser.screenshot("bank-staff-signin").await;
+        // On a phone, in both languages.
+        let size = browser.client.get_window_size().await.expect("window size");
+        browser
+            .client
+            .set_window_size(360, 900)
+            .await
+            .expect("resize");
+        browser.screenshot_of("bank", "bank-staff-signin-phone").await;
+        press(&browser, "English").await;
+        browser
+            .wait_text("bank-screen", ANSWER, |t| t.contains("Staff sign-in"))
+            .await;
+        browser.screenshot_of("bank", "bank-staff-signin-phone-en").await;
+        press(&browser, "日本語").await;
+        browser
+            .wait_text("bank-screen", ANSWER, |t| t.contains("職員サインイン"))
+            .await;
+        browser
+            .client
+            .set_window_size(size.0 as u32, size.1 as u32)
+            .await
+            .expect("resize back");
 
         let (_, code) = staff_code(&browser).await;
         let staff_failures = || async {

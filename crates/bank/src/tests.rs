@@ -1762,7 +1762,11 @@ fn the_precomputed_demo_staff_hash_is_the_readme_password() {
         b"webtoken-demo-staff1"
     );
     assert!(bank.authenticate_staff(staff_id, password).is_ok());
-    assert_eq!(staff::demo_staff_token().grouped(), "WBTK 9999 0012", "as the README says");
+    assert_eq!(
+        staff::demo_staff_token().grouped(),
+        "WBTK 9999 0012",
+        "as the README says"
+    );
     // An older bank record without staff gets the demo staff.
     let old = r#"{"iterations":1000,"customers":[]}"#;
     let read: Bank = serde_json::from_str(old).unwrap();
