@@ -638,12 +638,16 @@ async fn the_staff_page_needs_a_sign_in_that_refuses_wrong_passwords_and_codes(m
             .set_window_size(360, 900)
             .await
             .expect("resize");
-        browser.screenshot_of("bank", "bank-staff-signin-phone").await;
+        browser
+            .screenshot_of("bank", "bank-staff-signin-phone")
+            .await;
         press(&browser, "English").await;
         browser
             .wait_text("bank-screen", ANSWER, |t| t.contains("Staff sign-in"))
             .await;
-        browser.screenshot_of("bank", "bank-staff-signin-phone-en").await;
+        browser
+            .screenshot_of("bank", "bank-staff-signin-phone-en")
+            .await;
         press(&browser, "日本語").await;
         browser
             .wait_text("bank-screen", ANSWER, |t| t.contains("職員サインイン"))

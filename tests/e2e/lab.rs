@@ -171,22 +171,13 @@ async fn the_lab_is_off_by_default_and_opens_with_lab_1_or_the_switch() {
         assert!(present(&browser, "lab-panel").await);
         // Nobody is signed in: the clock stays, and the panel says why.
         assert!(clock_disabled(&browser).await);
-        assert!(
-            browser
-                .text("lab-needs-staff")
-                .await
-                .contains("職員のサインインが必要"),
-            "{}",
-            browser.text("lab-needs-staff").await
-        );
-        assert!(
-            browser
-                .text("lab-resync-bound")
-                .await
-                .contains("最大2ステップ(60秒)前まで"),
-            "{}",
-            browser.text("lab-resync-bound").await
-        );
+        for (testid, words) in [
+            ("lab-needs-staff", "職員のサインインが必要"),
+            ("lab-resync-bound", "最大2ステップ(60秒)前まで"),
+        ] {
+            let shown = browser.text(testid).await;
+            assert!(shown.contains(words), "{testid}: {shown}");
+        }
         click(&browser, "lab-plus-5m").await;
         tokio::time::sleep(Duration::from_millis(300)).await;
         assert_eq!(browser.text("lab-offset").await, "", "not moved, not read");

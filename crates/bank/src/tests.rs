@@ -157,6 +157,14 @@ impl World {
         .unwrap()
     }
 
+    /// A code the demo staff token shows at no step within two of now.
+    fn staff_wrong_code(&self) -> String {
+        (0..1_000_000)
+            .map(|n| format!("{n:06}"))
+            .find(|c| (-2..=2).all(|k| *c != self.staff_code(k)))
+            .unwrap()
+    }
+
     /// Fills the staff sign-in and submits it.
     fn staff_sign_in_with(&mut self, staff_id: &str, password: &str, code: &str) {
         assert_eq!(self.id(), "staff-signin", "{:?}", self.error());
@@ -966,10 +974,7 @@ fn staff_sign_in_needs_password_and_the_staff_tokens_code() {
     assert_eq!(w.error(), ja(Text::ErrStaffSignIn));
     // A wrong code: refused in the same words, counted by the token service.
     let token = staff::demo_staff_token();
-    let wrong = (0..1_000_000)
-        .map(|n| format!("{n:06}"))
-        .find(|c| (-2..=2).all(|k| *c != w.staff_code(k)))
-        .unwrap();
+    let wrong = w.staff_wrong_code();
     w.staff_sign_in_with(id, password, &wrong);
     assert_eq!(w.error(), ja(Text::ErrStaffSignIn));
     assert_eq!(w.service.state(&token).unwrap().failures, 1);
@@ -1015,10 +1020,7 @@ fn staff_password_locks_after_five_failures_and_the_token_after_ten_codes() {
     assert!(!w.bank.staff().members()[0].locked());
 
     // Ten wrong codes lock the staff token at the token service.
-    let wrong = (0..1_000_000)
-        .map(|n| format!("{n:06}"))
-        .find(|c| (-2..=2).all(|k| *c != w.staff_code(k)))
-        .unwrap();
+    let wrong = w.staff_wrong_code();
     for _ in 0..10 {
         w.staff_sign_in_with(id, password, &wrong);
     }
