@@ -6,7 +6,7 @@
 //! password, then their token's code through this token service, replay and lockout rules
 //! included) and get a session: a random 256-bit value in an `HttpOnly; SameSite=Strict`
 //! cookie, kept here only as its SHA-256, that ends on sign-out and after
-//! [`IDLE_LIMIT`] seconds without a staff request. The staff routes and the credential
+//! `IDLE_LIMIT` (15 minutes) without a staff request. The staff routes and the credential
 //! lookups answer 401 without one, before they read the Token ID.
 
 use std::collections::HashMap;
