@@ -142,6 +142,8 @@ impl Remote {
     }
 
     /// Carries out one of the bank's commands over HTTP; `None` for [`Command::SaveBank`].
+    /// A staff command the server refuses for want of a staff session (401) answers
+    /// [`Event::StaffSessionEnded`].
     pub async fn execute(&self, command: Command) -> Option<Event> {
         let digits = Params::default().digits;
         Some(match command {
@@ -194,6 +196,9 @@ impl Remote {
                 let answer = self
                     .call::<_, Ignored>("POST", "/staff/stop", Some(&request))
                     .await;
+                if ended(&answer) {
+                    return Some(Event::StaffSessionEnded);
+                }
                 Event::TokenStopped(answer.map(|_| ()).map_err(|e| service_error(e, &token_id)))
             }
             Command::UnlockToken { token_id, actor } => {
@@ -204,18 +209,24 @@ impl Remote {
                 let answer = self
                     .call::<_, Ignored>("POST", "/staff/unlock", Some(&request))
                     .await;
+                if ended(&answer) {
+                    return Some(Event::StaffSessionEnded);
+                }
                 Event::TokenUnlocked(answer.map(|_| ()).map_err(|e| service_error(e, &token_id)))
             }
             Command::FetchToken { token_id } => {
                 let path = format!("/credentials/{}", token_id.as_str());
                 // A token the service does not know is a 404; anything else that fails leaves
                 // the record unknown, which the staff page says (not "no token", not "altered").
-                let (state, mut unavailable) =
-                    match self.call::<(), CredentialState>("GET", &path, None).await {
-                        Ok(state) => (Some(state), false),
-                        Err(CallError::Api { status: 404, .. }) => (None, false),
-                        Err(_) => (None, true),
-                    };
+                let first = self.call::<(), CredentialState>("GET", &path, None).await;
+                if ended(&first) {
+                    return Some(Event::StaffSessionEnded);
+                }
+                let (state, mut unavailable) = match first {
+                    Ok(state) => (Some(state), false),
+                    Err(CallError::Api { status: 404, .. }) => (None, false),
+                    Err(_) => (None, true),
+                };
                 let trail = self
                     .call::<(), AuditTrail>("GET", &format!("{path}/audit"), None)
                     .await;
@@ -268,6 +279,11 @@ impl Remote {
             Command::SaveBank => return None,
         })
     }
+}
+
+/// Whether the server refused a staff call for want of a staff session.
+fn ended<T>(answer: &Result<T, CallError>) -> bool {
+    matches!(answer, Err(CallError::Api { status: 401, .. }))
 }
 
 fn net(e: JsValue) -> CallError {

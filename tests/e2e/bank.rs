@@ -707,6 +707,32 @@ async fn the_staff_page_needs_a_sign_in_that_refuses_wrong_passwords_and_codes(m
         wait_message(&browser, "bank-info", "職員はサインアウトしました。").await;
         press(&browser, "窓口担当者用ページ").await;
         wait_screen(&browser, "staff-signin").await;
+        if browser.backend.is_some() {
+            // The server's session ends (signed out in another tab, say): the next staff
+            // action asks to sign in again instead of failing.
+            press(&browser, "ログイン画面に戻る").await;
+            wait_screen(&browser, "login").await;
+            // A registered token, so that the lookup asks the server.
+            register(&browser, None).await;
+            staff_sign_in(&browser).await;
+            browser
+                .client
+                .execute(
+                    "return fetch('/api/v1/staff/session', {method: 'DELETE'}).then(r => r.status);",
+                    vec![],
+                )
+                .await
+                .expect("sign out at the server");
+            type_into(&browser, "契約者ID", CONTRACT).await;
+            press(&browser, "照会").await;
+            wait_screen(&browser, "staff-signin").await;
+            wait_message(
+                &browser,
+                "bank-error",
+                "職員のサインインが終了しています(別の画面でのサインアウトなど)。もう一度サインインしてください。",
+            )
+            .await;
+        }
         browser.close().await;
     })
     .await;

@@ -89,6 +89,9 @@ pub enum Event {
     TokenFetched(Box<TokenRecord>),
     /// The answer to [`Command::SignInStaff`]: whether the staff sign-in was accepted.
     StaffSignedIn(Result<(), StaffSignInRefused>),
+    /// The answer to a staff command from a remote token service whose own staff session has
+    /// ended (signed out elsewhere, idle, restarted): the page's ends too.
+    StaffSessionEnded,
 }
 
 /// Why the token service (in the page, or the server) refused a staff sign-in.
@@ -1196,6 +1199,12 @@ fn staff(bank: &mut Bank, state: Staff, event: Event, now: u64) -> Transition {
         }
     }
     match (state, event) {
+        (_, Event::StaffSessionEnded) => {
+            bank.sign_out_staff();
+            Transition::to(Screen::Staff(Staff::SignIn(StaffSignInForm::refused(
+                Notice::Error(Text::ErrStaffSessionEnded),
+            ))))
+        }
         (Staff::SignIn(form), Event::Press(Action::Submit)) => staff_sign_in(bank, form),
         (Staff::SigningIn(_, staff_id), Event::StaffSignedIn(Ok(()))) => {
             bank.begin_staff_session(StaffSession::start(staff_id.clone(), now));

@@ -1069,6 +1069,22 @@ fn a_staff_session_ends_after_fifteen_idle_minutes() {
 }
 
 #[test]
+fn a_remote_session_that_ended_ends_the_pages_and_asks_to_sign_in_again() {
+    let mut w = World::new();
+    w.register(ALICE, ALICE_PW);
+    w.staff_lookup(ALICE);
+    // The unlock went out; the server answers that its staff session is gone.
+    w.screen = match core::mem::take(&mut w.screen) {
+        Screen::Staff(Staff::Record(record)) => Screen::Staff(Staff::Working(record)),
+        other => panic!("{other:?}"),
+    };
+    assert!(w.send(Event::StaffSessionEnded));
+    assert_eq!(w.id(), "staff-signin");
+    assert_eq!(w.error(), ja(Text::ErrStaffSessionEnded));
+    assert!(w.bank.staff_session(w.now).is_none());
+}
+
+#[test]
 fn every_staff_action_is_refused_without_a_session() {
     let mut w = World::new();
     let issued = w.register(BOB, BOB_PW);
