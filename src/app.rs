@@ -106,6 +106,7 @@ impl App {
                 // The bank may have switched the page's language: the token panel (and the
                 // title and header it labels) follows at once, not at its next tick.
                 self.token.redraw();
+                self.staff_to_lab();
                 self.refresh_tour();
                 if !commands.is_empty() {
                     let (service, dispatch) = (Rc::clone(&self.service), self.dispatch.clone());
@@ -122,6 +123,7 @@ impl App {
                 }
             }
             AppMessage::Lab(message) => {
+                self.staff_to_lab();
                 let Some(lab) = self.lab.as_mut() else {
                     return;
                 };
@@ -151,6 +153,17 @@ impl App {
         }
     }
 
+    /// Tells the time lab whether a staff member is signed in; signed out, its clock goes
+    /// back to the real time and the token is redrawn.
+    fn staff_to_lab(&mut self) {
+        let staff = self.bank.as_mut().is_some_and(BankView::staff_signed_in);
+        if let Some(lab) = self.lab.as_mut()
+            && lab.set_staff(staff) == LabEffect::ClockMoved
+        {
+            self.token.redraw();
+        }
+    }
+
     /// The tour looks at the page again after the token or the bank rendered.
     fn refresh_tour(&mut self) {
         if let Some(tour) = &mut self.tour {
@@ -161,6 +174,7 @@ impl App {
     /// While the time lab is open, notes the token's code and reads the token service for it
     /// in a task, which answers with a message.
     fn read_lab(&mut self) {
+        self.staff_to_lab();
         let Some(request) = self
             .lab
             .as_mut()

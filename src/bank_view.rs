@@ -20,7 +20,7 @@ use self::persist::Persist;
 use self::screen::{Built, Shape};
 use crate::app::Dispatch;
 use webtoken_bank::reset::{Reset, ResetEvent};
-use webtoken_bank::{Bank, BankError, Command, Event, Lang, Screen, transition};
+use webtoken_bank::{Bank, BankError, Command, Event, Lang, Screen, transition, unsaved_answer};
 
 /// What the bank section sends: an event of the bank's screens, or a press on the frame.
 #[derive(Debug, Clone)]
@@ -97,17 +97,29 @@ impl BankView {
         match message {
             Message::Bank(event) => {
                 if matches!(event, Event::Press(_)) {
-                    self.reset = self.reset.update(ResetEvent::Press, false).0;
+                    self.reset = self.reset.update(ResetEvent::Press, false, true).0;
                 }
-                if let Some(newer) = self.persist.refresh() {
+                if let Some(mut newer) = self.persist.refresh() {
+                    newer.keep_desk_of(&mut self.bank);
                     self.bank = newer;
                 }
                 let screen = std::mem::take(&mut self.screen);
-                let next = transition(&mut self.bank, screen, event);
+                // An answer is reported only with the bank's record saved (issue 18).
+                let unsaved =
+                    unsaved_answer(&event).map(|e| (e, screen.clone(), self.bank.clone()));
+                let next = transition(&mut self.bank, screen, event, real_now());
                 self.screen = next.screen;
                 for command in next.commands {
                     match command {
-                        Command::SaveBank => self.persist.save(&self.bank),
+                        Command::SaveBank => {
+                            if !self.persist.save(&self.bank)
+                                && let Some((failed, screen, bank)) = unsaved.clone()
+                            {
+                                self.bank = bank;
+                                self.screen =
+                                    transition(&mut self.bank, screen, failed, real_now()).screen;
+                            }
+                        }
                         other => work.push(other),
                     }
                 }
@@ -122,13 +134,16 @@ impl BankView {
                     Message::CancelReset => ResetEvent::Cancel,
                     _ => ResetEvent::Confirm,
                 };
-                let (reset, go) = self.reset.update(event, self.screen.is_busy());
+                // Asking and confirming are staff actions: refused without a session.
+                let staff = self.bank.staff_act(real_now()).ok();
+                let (reset, go) = self
+                    .reset
+                    .update(event, self.screen.is_busy(), staff.is_some());
                 self.reset = reset;
-                if go {
-                    let made = Bank::demo();
+                if let (true, Some(session)) = (go, staff) {
+                    let made = self.bank.reset_demo(&session);
                     self.reset = Reset::done(made.is_ok());
-                    if let Ok(bank) = made {
-                        self.bank = bank;
+                    if made.is_ok() {
                         self.screen = Screen::default();
                         self.persist.replace(&self.bank);
                     }
@@ -142,6 +157,11 @@ impl BankView {
             _ => {}
         }
         work
+    }
+
+    /// Whether a staff member is signed in now (an idle session ends here).
+    pub fn staff_signed_in(&mut self) -> bool {
+        self.bank.staff_session(real_now()).is_some()
     }
 
     /// Renders the frame and the screen; `after_input` moves focus where the person will
@@ -182,6 +202,11 @@ impl BankView {
             }
         }
     }
+}
+
+/// The real time, not the time lab's shifted clock: a staff session's idle time is real.
+fn real_now() -> u64 {
+    crate::clock::seconds_of(js_sys::Date::now())
 }
 
 /// Where focus goes after a press on the frame.

@@ -36,6 +36,12 @@ pub enum Effect {
 /// The panel's elements, present while it is open; dropping them removes the section.
 struct Open {
     root: Element,
+    /// The resync's bound, in words.
+    bound: Element,
+    /// Why the clock controls do not work: no staff member is signed in.
+    staff_note: Element,
+    /// The clock controls, disabled without a signed-in staff member.
+    shifts: Vec<HtmlButtonElement>,
     rows: Rows,
     note: Element,
     codes: Element,
@@ -144,6 +150,23 @@ impl LabPanel {
         effect
     }
 
+    /// Notes whether a staff member is signed in: only then do the clock controls work.
+    /// Signed out (or idle), the clock goes back to the real time.
+    pub fn set_staff(&mut self, staff: bool) -> Effect {
+        let was = self.lab.staff();
+        let effect = match self.lab.set_staff(staff, clock::offset()) {
+            LabEffect::SetOffset(offset) => {
+                clock::set_offset(offset);
+                Effect::ClockMoved
+            }
+            _ => Effect::None,
+        };
+        if was != staff {
+            self.render();
+        }
+        effect
+    }
+
     /// Notes what the token displays now; while the panel is open, the reading of the token
     /// service to run next.
     pub fn observe(&mut self, showing: Option<&Showing>) -> Option<Request> {
@@ -173,11 +196,17 @@ impl LabPanel {
         labels.push((title, Text::Title, None));
         labels.push((child(doc, &head, "span", "lab-badge"), Text::Badge, None));
         labels.push((child(doc, &root, "p", "lab-lead"), Text::Lead, None));
+        let bound = child(doc, &root, "p", "lab-lead");
+        attr(&bound, "data-testid", "lab-resync-bound");
+        let staff_note = child(doc, &root, "p", "lab-note");
+        attr(&staff_note, "data-testid", "lab-needs-staff");
+        labels.push((staff_note.clone(), Text::NeedsStaff, None));
 
         let controls = child(doc, &root, "div", "lab-controls");
         attr(&controls, "role", "group");
         labels.push((controls.clone(), Text::ControlsLabel, Some("aria-label")));
         let mut listeners = Vec::new();
+        let mut shifts = Vec::new();
         for shift in Shift::ALL {
             let class = if shift == Shift::Reset {
                 "lab-button lab-reset"
@@ -186,6 +215,8 @@ impl LabPanel {
             };
             let control = button(doc, &controls, class, "button", "");
             attr(&control, "data-testid", shift.testid());
+            attr(&control, "aria-describedby", "lab-needs-staff");
+            shifts.push(control.clone());
             let (label, spoken) = shift.words();
             labels.push((control.clone().into(), label, None));
             // A tooltip, not an `aria-label`: the spoken name must contain the visible one.
@@ -223,8 +254,12 @@ impl LabPanel {
         attr(&codes, "data-testid", "lab-codes");
         attr(&codes, "aria-labelledby", "lab-codes-title");
         attr(&codes, "aria-live", "polite");
+        attr(&staff_note, "id", "lab-needs-staff");
         Open {
             root,
+            bound,
+            staff_note,
+            shifts,
             rows,
             note,
             codes,
@@ -258,7 +293,18 @@ impl LabPanel {
             return;
         };
         attr(&panel.root, "lang", lang.tag());
+        let staff = self.lab.staff();
+        show(&panel.staff_note, !staff);
+        attr(
+            &panel.root,
+            "data-staff",
+            if staff { "true" } else { "false" },
+        );
+        for control in &panel.shifts {
+            control.set_disabled(!staff);
+        }
         if relabel {
+            set_text(&panel.bound, &webtoken_bank::lab::resync_bound(lang));
             for (el, key, target) in &panel.labels {
                 match target {
                     None => set_text(el, key.get(lang)),

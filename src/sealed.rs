@@ -4,14 +4,16 @@
 
 use std::cell::RefCell;
 
-use zeroize::Zeroizing;
-
 use super::crypto::{CryptoError, OpenError, VaultKey};
 use super::storage::StorageError;
-use webtoken_engine::persist::{Problem, Sealer};
-use webtoken_token::vault::{Envelope, KeySpec, VaultError};
+use webtoken_engine::persist::{Opened, Problem, Sealer};
+use webtoken_token::vault::{
+    Envelope, KeySpec, MAX_ENVELOPE_BYTES, VaultError, split_version, versioned_purpose,
+    with_version,
+};
 
-/// Why records are kept in memory only for this visit.
+/// Why records are not being saved: the token's list is then kept in memory for this visit,
+/// while the token service and the bank answer nothing they could not save.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum NotSaved {
@@ -54,6 +56,10 @@ impl From<Problem<NotSaved>> for NotSaved {
             Problem::Store(e) => e.into(),
             Problem::Seal(why) | Problem::Open(why) => why,
             Problem::Decode(_) => Self::Unreadable(VaultError::BadContents),
+            Problem::RolledBack { found, highest } => {
+                Self::Unreadable(VaultError::RolledBack { found, highest })
+            }
+            Problem::TooLarge { .. } => Self::Full,
             Problem::Busy => Self::Failed("busy".into()),
             _ => Self::Failed("not saved".into()),
         }
@@ -128,7 +134,8 @@ impl VaultSealer {
 impl Sealer for VaultSealer {
     type Error = NotSaved;
 
-    async fn seal(&self, plain: &str) -> Result<String, NotSaved> {
+    /// The envelope with `version` in front and in its additional data.
+    async fn seal(&self, plain: &str, version: u64) -> Result<String, NotSaved> {
         let chosen = self.next.borrow().clone().or_else(|| self.key());
         let key = match chosen {
             Some(key) => key,
@@ -138,10 +145,13 @@ impl Sealer for VaultSealer {
                 key
             }
         };
-        Ok(key.seal(self.purpose, plain.as_bytes()).await?)
+        let purpose = versioned_purpose(self.purpose, version);
+        let envelope = key.seal(&purpose, plain.as_bytes()).await?;
+        Ok(with_version(version, &envelope))
     }
 
-    async fn open(&self, text: &str) -> Result<Zeroizing<Vec<u8>>, NotSaved> {
+    async fn open(&self, text: &str) -> Result<Opened, NotSaved> {
+        let (version, text) = split_version(text).map_err(NotSaved::Unreadable)?;
         let envelope = Envelope::parse(text).map_err(NotSaved::Unreadable)?;
         let key = match &envelope.key {
             KeySpec::Passphrase(_) => match self.key() {
@@ -151,7 +161,7 @@ impl Sealer for VaultSealer {
             KeySpec::Device { .. } => self.device().await?,
         };
         let plain = key
-            .open(self.purpose, &envelope)
+            .open(&versioned_purpose(self.purpose, version), &envelope)
             .await
             .map_err(|e| match e {
                 OpenError::Vault(e) => NotSaved::Unreadable(e),
@@ -161,6 +171,11 @@ impl Sealer for VaultSealer {
             })?;
         // The key that opened the record seals the next one.
         *self.key.borrow_mut() = Some(key);
-        Ok(plain)
+        Ok(Opened { plain, version })
+    }
+
+    /// The envelope reader's limit, checked on the whole text (the version in front included).
+    fn max_len(&self) -> usize {
+        MAX_ENVELOPE_BYTES
     }
 }

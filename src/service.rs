@@ -7,16 +7,18 @@
 //! from the customer's device. Every call goes through the core's save cycle
 //! ([`webtoken_engine::persist`]): re-read, change, seal, compare-and-set, again on a
 //! conflict, so two tabs never undo each other's validations, and one tab's calls run one at
-//! a time. When storage is blocked, full or unreadable, the service works in memory for the
-//! visit and says so ([`ServiceHandle::not_saved`]); unreadable records are left as they are.
+//! a time. An issue, validation, resync, stop or unlock is answered only once its new state is
+//! saved ([`Keeper::commit`]): when storage is blocked, full or unreadable, it fails with
+//! nothing changed, and [`ServiceHandle::not_saved`] says why; unreadable records are left as
+//! they are.
 
 use std::convert::Infallible;
 
 use super::remote::Remote;
 use super::sealed::{NotSaved, VaultSealer};
 use super::storage::{Store, StoredRecord};
-use webtoken_bank::{Command, Event, execute};
-use webtoken_engine::persist::{Change, Keeper, Outcome};
+use webtoken_bank::{Command, Event, changes_records, execute, not_saved};
+use webtoken_engine::persist::{Change, Committed, Keeper};
 use webtoken_token_service::{Issued, MemoryStore, ServiceError, TokenService};
 
 /// The `localStorage` prefix of the page's token service.
@@ -34,14 +36,6 @@ pub enum ServiceHandle {
     InPage(Box<InPage>),
     /// Remote over HTTP: the page keeps none of its records.
     Remote(Remote),
-}
-
-/// The answer of a change that is never refused, saved or not (`not_saved` says which).
-fn answer<R>(outcome: Outcome<R, Infallible, NotSaved>) -> R {
-    match outcome {
-        Outcome::Saved(r) | Outcome::NotSaved(r, _) => r,
-        Outcome::Refused(never) => match never {},
-    }
 }
 
 impl ServiceHandle {
@@ -89,7 +83,8 @@ impl ServiceHandle {
     /// [`Self::issue`], handing each attempt's credential to `shown` as soon as it is issued
     /// in memory, before the records are saved: the token can show its code while they are
     /// written (on a first visit that includes making the service's device key, so two tabs
-    /// on a first visit at once clash more often than before). Another tab writing in between
+    /// on a first visit at once clash more often than before). A save that fails is
+    /// [`ServiceError::NotSaved`], and the credential shown is gone. Another tab writing in between
     /// means another attempt, with another credential: the one returned is the one saved.
     /// `shown` runs while the in-page service is borrowed, so it must not call this handle;
     /// it is never called for a remote service, whose answer is the first news.
@@ -103,16 +98,20 @@ impl ServiceHandle {
             Self::Remote(remote) => return remote.issue().await,
             Self::InPage(keeper) => keeper,
         };
-        let outcome = keeper
-            .change(|service| {
-                let issued = service.issue(now);
-                if let Ok(issued) = &issued {
-                    shown(issued);
+        let committed = keeper
+            .commit(|service| match service.issue(now) {
+                Ok(issued) => {
+                    shown(&issued);
+                    Change::Save(issued)
                 }
-                Change::Save(issued)
+                Err(e) => Change::Refuse(e),
             })
             .await;
-        answer(outcome)
+        match committed {
+            Committed::Saved(issued) => Ok(issued),
+            Committed::Refused(e) => Err(e),
+            Committed::Failed(_) => Err(ServiceError::NotSaved),
+        }
     }
 
     /// Carries out one of the bank's commands and returns the answering event
@@ -123,11 +122,24 @@ impl ServiceHandle {
         }
         match self {
             Self::Remote(remote) => remote.execute(command).await,
-            Self::InPage(keeper) => answer(
-                keeper
-                    .change(|service| Change::Save(execute(service, command.clone(), now)))
-                    .await,
-            ),
+            Self::InPage(keeper) => {
+                let changes = changes_records(&command);
+                let committed = keeper
+                    .commit(|service| {
+                        let answer = execute(service, command.clone(), now);
+                        if changes {
+                            Change::<_, Infallible>::Save(answer)
+                        } else {
+                            Change::Keep(answer)
+                        }
+                    })
+                    .await;
+                match committed {
+                    Committed::Saved(answer) => answer,
+                    Committed::Refused(never) => match never {},
+                    Committed::Failed(_) => not_saved(&command),
+                }
+            }
         }
     }
 
@@ -139,8 +151,7 @@ impl ServiceHandle {
         if !matches!(self.not_saved(), Some(NotSaved::Unreadable(_))) || !keeper.discard().await {
             return false;
         }
-        // Save what was done in memory meanwhile.
-        answer(keeper.change(|_| Change::Save(())).await);
+        // Nothing was done in memory meanwhile: the next call saves afresh.
         true
     }
 

@@ -5,6 +5,7 @@
 
 use super::errors::JsFailure;
 use webtoken_engine::persist::{RecordStore, Written};
+use webtoken_token::vault::parse_version;
 
 /// Why storage could not be used (the core's store error, shown as it is).
 pub use webtoken_engine::persist::StoreError as StorageError;
@@ -113,6 +114,11 @@ impl StoredRecord {
     pub fn full_key(&self) -> String {
         self.store.full_key(self.key)
     }
+
+    /// The key of the highest version seen of the record.
+    fn version_key(&self) -> String {
+        format!("{}.version", self.key)
+    }
 }
 
 impl RecordStore for StoredRecord {
@@ -133,5 +139,19 @@ impl RecordStore for StoredRecord {
             return Ok(Written::Conflict);
         }
         self.store.remove(self.key).map(|()| Written::Done)
+    }
+
+    /// Kept under its own key, `<key>.version`, apart from the record.
+    fn highest(&self) -> Result<u64, StorageError> {
+        let stored = self.store.get(&self.version_key())?;
+        // A mark that is not a number was tampered with: the record is not trusted above it.
+        Ok(stored.map_or(0, |v| parse_version(&v).unwrap_or(u64::MAX)))
+    }
+
+    fn raise(&self, version: u64) -> Result<(), StorageError> {
+        if self.highest()? < version {
+            self.store.set(&self.version_key(), &version.to_string())?;
+        }
+        Ok(())
     }
 }

@@ -341,6 +341,7 @@ impl TokenPanel {
             list: self.store.not_saved().map(problem),
             passphrase: self.store.uses_passphrase(),
             service: self.service.not_saved().map(problem),
+            in_page_service: self.service.remote_service().is_none(),
         }
     }
 
@@ -463,7 +464,9 @@ pub async fn run(
                 // A first visit: the records must be read before a token is issued into them
                 // (this waits for the read above, then finds nothing new).
                 service.load().await;
-                issue(&store, &service, label, show).await
+                let notice = issue(&store, &service, label, show).await;
+                add_demo_staff(&store).await;
+                notice
             } else {
                 Outcome::Quiet
             }
@@ -526,6 +529,26 @@ async fn issue(
     match service.issue_shown(clock::now_seconds(), &shown).await {
         Ok(issued) => changed(store.apply(add(&issued)).await, Text::Issued),
         Err(_) => Outcome::IssueFailed,
+    }
+}
+
+/// A first visit's list also holds the demo staff member's token (labelled as such), so
+/// that the demo's staff can sign in; the customer's token stays the active one.
+async fn add_demo_staff(store: &WalletStore) {
+    use webtoken_bank::staff::{DEMO_STAFF_TOKEN_LABEL, demo_staff_secret, demo_staff_token};
+    let active = store.wallet().active().map(|token| token.id);
+    let add = add_issued(
+        DEMO_STAFF_TOKEN_LABEL,
+        &demo_staff_token(),
+        &demo_staff_secret(),
+        webtoken_engine::Params::default(),
+    );
+    if store.apply(add).await.is_ok()
+        && let Some(active) = active
+    {
+        let _ = store
+            .apply(webtoken_token::wallet::WalletOp::Activate(active))
+            .await;
     }
 }
 

@@ -11,7 +11,7 @@ use super::crypto::{CryptoError, VaultKey};
 use super::sealed::{NotSaved, VaultSealer};
 use super::storage::{Store, StoredRecord};
 use webtoken_engine::persist::{Change, Keeper, Outcome, RecordStore};
-use webtoken_token::vault::{Envelope, KeySpec, VaultError, check_passphrase};
+use webtoken_token::vault::{Envelope, KeySpec, VaultError, check_passphrase, split_version};
 use webtoken_token::wallet::{Wallet, WalletError, WalletOp};
 
 /// The `localStorage` prefix of the page's token.
@@ -111,7 +111,8 @@ impl WalletStore {
             .ok()
             .flatten()
             .ok_or(ChangeError::Vault(VaultError::BadContents))?;
-        let envelope = Envelope::parse(&text).map_err(ChangeError::Vault)?;
+        let (_, text) = split_version(&text).map_err(ChangeError::Vault)?;
+        let envelope = Envelope::parse(text).map_err(ChangeError::Vault)?;
         let KeySpec::Passphrase(params) = envelope.key.clone() else {
             // Not (or no longer) protected: just read it.
             self.reload().await;

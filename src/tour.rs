@@ -204,7 +204,9 @@ impl TourView {
     fn find(&self, control: Control, lang: Lang) -> Option<Element> {
         let found = match control {
             Control::TestId(id) => by_testid(&self.doc, id),
-            Control::BankField(id) => by_testid(&self.doc, &format!("bank-{id}")),
+            Control::BankField(id) => {
+                by_testid(&self.doc, &format!("bank-{id}")).or_else(|| by_testid(&self.doc, id))
+            }
             Control::BankButton(label) => {
                 let label = label.get(lang);
                 let buttons = self

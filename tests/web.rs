@@ -396,7 +396,7 @@ async fn bank_registration_runs_the_code_through_the_token_service() {
 }
 
 #[wasm_bindgen_test]
-async fn bank_keeps_unreadable_storage_until_reset() {
+async fn bank_keeps_unreadable_storage_and_its_reset_needs_staff() {
     clear_bank_storage();
     local_storage()
         .set_item("webtoken.bank.customers", "{oops")
@@ -426,24 +426,21 @@ async fn bank_keeps_unreadable_storage_until_reset() {
     );
     settle().await;
 
+    // The reset needs a signed-in staff member (issue 19): without one it is refused, says so,
+    // and the unreadable record is still kept. (tests/e2e/bank.rs signs staff in and resets.)
     click(&bank_button(&root, "デモデータをリセット")).await;
-    assert!(shown(&root, "bank-reset-confirm").contains("よろしいですか"));
-    // The reset seeds the demo customers afresh (slow in a debug build): let the page breathe.
-    settle().await;
-    click(&bank_button(&root, "リセットする")).await;
     settle().await;
     assert_eq!(
         shown(&root, "bank-reset-outcome"),
-        "デモデータをリセットしました。"
+        "デモデータのリセットには、職員のサインインが必要です(窓口担当者用ページから)。"
     );
-    assert_eq!(shown(&root, "bank-storage"), "");
-    let saved = local_storage()
-        .get_item("webtoken.bank.customers")
-        .unwrap()
-        .unwrap();
-    assert!(
-        saved.starts_with('{') && saved.contains("\"1000000003\""),
-        "{saved}"
+    assert_eq!(shown(&root, "bank-reset-confirm"), "");
+    assert_eq!(
+        local_storage()
+            .get_item("webtoken.bank.customers")
+            .unwrap()
+            .as_deref(),
+        Some("{oops")
     );
 }
 
@@ -757,10 +754,13 @@ mod token {
             store.apply(add("Example", RFC_URI)).await.unwrap();
             assert_eq!(store.wallet().tokens().len(), 1, "kept in memory");
             assert_eq!(store.not_saved(), Some(NotSaved::Blocked));
+            // The token service answers nothing it cannot save (issue 18).
             let service = ServiceHandle::persistent("test.blocked.service.");
-            let issued = service.issue(1_700_000_000).await.unwrap();
+            assert_eq!(
+                service.issue(1_700_000_000).await,
+                Err(webtoken_token_service::ServiceError::NotSaved)
+            );
             assert_eq!(service.not_saved(), Some(NotSaved::Blocked));
-            assert!(issued.token_id.as_str().len() == 12);
         })
         .await;
         assert!(
@@ -1083,6 +1083,109 @@ mod token {
             remote.peek(|_| ()).await.is_none(),
             "a remote service is not seen"
         );
+    }
+
+    /// The service's record put back as it was before a code was spent: the next page finds
+    /// it out (its version, sealed in the additional data, is below the highest seen, kept
+    /// apart), accepts nothing from it (the spent code included) and leaves it for staff; a
+    /// record that claims a newer version than it was sealed with does not open at all.
+    #[wasm_bindgen_test]
+    async fn an_older_service_record_put_back_is_found_out_and_accepts_nothing() {
+        clean("test.rollback.").await;
+        let service = ServiceHandle::persistent("test.rollback.");
+        let now = (js_sys::Date::now() / 1000.0) as u64;
+        let issued = service.issue(now).await.unwrap();
+        let raw = Store::open("test.rollback.");
+        let before = raw.get("records").unwrap().unwrap();
+        assert!(before.ends_with("~1"), "{before}");
+        let code = totp(&issued.secret, now, &issued.params).unwrap();
+        let validate = || webtoken_bank::Command::ValidateCode {
+            token_id: issued.token_id.clone(),
+            code: code.clone(),
+        };
+        let answer = service.execute(validate(), now).await;
+        assert!(
+            matches!(answer, Some(webtoken_bank::Event::CodeChecked(Ok(_)))),
+            "{answer:?}"
+        );
+        assert_eq!(raw.get("records.version").unwrap().as_deref(), Some("2"));
+        raw.set("records", &before).unwrap();
+        let next_page = ServiceHandle::persistent("test.rollback.");
+        let again = next_page.execute(validate(), now).await;
+        assert!(
+            matches!(
+                again,
+                Some(webtoken_bank::Event::CodeChecked(Err(
+                    webtoken_token_service::Rejected::NotSaved
+                )))
+            ),
+            "{again:?}"
+        );
+        let rolled_back = VaultError::RolledBack {
+            found: 1,
+            highest: 2,
+        };
+        assert_eq!(
+            next_page.not_saved(),
+            Some(NotSaved::Unreadable(rolled_back))
+        );
+        assert_eq!(raw.get("records").unwrap(), Some(before.clone()), "kept");
+        // Claiming a newer version than sealed: the additional data differs, nothing opens.
+        raw.set("records", &before.replace("~1", "~3")).unwrap();
+        let forged = ServiceHandle::persistent("test.rollback.");
+        forged.load().await;
+        assert_eq!(
+            forged.not_saved(),
+            Some(NotSaved::Unreadable(VaultError::Damaged))
+        );
+    }
+
+    /// What the panel says of a passphrase (issue 18, item 4), checked on what is stored: with
+    /// a passphrase set, the token's list holding a bank token is sealed under the passphrase;
+    /// the one other copy of that secret is the in-page token service's record, sealed under
+    /// its device key (the exception the panel and README name); no record holds it in clear.
+    #[wasm_bindgen_test]
+    async fn with_a_passphrase_the_only_uncovered_copy_is_the_services_as_the_panel_says() {
+        clean("test.cover.").await;
+        clean("test.cover.service.").await;
+        let service = ServiceHandle::persistent("test.cover.service.");
+        let now = (js_sys::Date::now() / 1000.0) as u64;
+        let issued = service.issue(now).await.unwrap();
+        let store = WalletStore::load("test.cover.").await;
+        store
+            .apply(WalletOp::Add {
+                label: "Bank".into(),
+                token_id: Some(issued.token_id.clone()),
+                key: KeyUri {
+                    issuer: Some("webtoken".into()),
+                    account: issued.token_id.as_str().into(),
+                    secret: issued.secret.clone(),
+                    params: issued.params,
+                },
+            })
+            .await
+            .unwrap();
+        store.set_passphrase("correct horse battery").await.unwrap();
+        let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+        let (base32, hex) = (
+            issued.secret.to_base32(),
+            webtoken_engine::hex::to_hex(issued.secret.as_bytes()),
+        );
+        let mut device_sealed = Vec::new();
+        for i in 0..storage.length().unwrap() {
+            let key = storage.key(i).unwrap().unwrap();
+            let value = storage.get_item(&key).unwrap().unwrap_or_default();
+            assert!(
+                !value.contains(&base32) && !value.contains(&hex),
+                "{key} in clear"
+            );
+            if key.starts_with("test.cover.") && value.contains(".device.") {
+                device_sealed.push(key);
+            }
+        }
+        let wallet = Store::open("test.cover.").get("wallet").unwrap().unwrap();
+        assert!(wallet.contains(".pbkdf2-sha256."), "{wallet}");
+        assert_eq!(device_sealed, ["test.cover.service.records"]);
     }
 
     fn answer_is_replay(answer: &Option<webtoken_bank::Event>) -> bool {

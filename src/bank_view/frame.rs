@@ -85,6 +85,14 @@ impl Frame {
             text_child(doc, &item, "span", "", " / ");
             text_child(doc, &item, "code", "", password);
         }
+        // The demo staff member, for the staff page, the time lab and the reset.
+        let item = child(doc, &list, "li", "");
+        labels.push((text_child(doc, &item, "span", "", ""), Words::DemoStaff));
+        let (staff_id, password) = webtoken_bank::staff::DEMO_STAFF;
+        text_child(doc, &item, "span", "", ": ");
+        text_child(doc, &item, "code", "", staff_id);
+        text_child(doc, &item, "span", "", " / ");
+        text_child(doc, &item, "code", "", password);
 
         let reset_box = child(doc, &tools, "div", "bank-reset");
         let reset = button(doc, &reset_box, "bank-button small", "button", "");

@@ -97,20 +97,22 @@ impl Persist {
         Ok(self.keeper.with(Bank::clone))
     }
 
-    /// Saves the bank after a change; unreadable stored data is left alone.
-    pub fn save(&mut self, bank: &Bank) {
+    /// Saves the bank after a change; unreadable stored data is left alone. `false` when it
+    /// was not saved.
+    pub fn save(&mut self, bank: &Bank) -> bool {
         let outcome = now(self.keeper.change(|kept| {
             *kept = bank.clone();
             Change::<(), Infallible>::Save(())
         }));
         outcome.expect(AT_ONCE);
         self.keeping = self.keeper.problem().into();
+        self.keeping == Keeping::Stored
     }
 
     /// Saves the bank after a reset, over unreadable stored data too.
     pub fn replace(&mut self, bank: &Bank) {
         now(self.keeper.discard()).expect(AT_ONCE);
-        self.save(bank);
+        let _ = self.save(bank);
     }
 
     /// The language chosen last time, if one was.

@@ -82,6 +82,10 @@ pub struct Built {
 
 /// The element id of a field (prefixed: the page has other elements).
 fn input_id(field: &FieldView) -> String {
+    // The staff sign-in's inputs keep their own names (`staff-id`, `staff-password`, ...).
+    if field.id.starts_with("staff-") && field.id != "staff-reason" {
+        return field.id.to_owned();
+    }
     format!("bank-{}", field.id)
 }
 
@@ -180,6 +184,9 @@ impl Built {
             };
             let kind = if submit { "submit" } else { "button" };
             let el = button(doc, &actions, class, kind, view_button.label);
+            if let Some(testid) = view_button.testid {
+                attr(&el, "data-testid", testid);
+            }
             if !submit {
                 listeners.push(press(&el, view_button.action, dispatch));
             }

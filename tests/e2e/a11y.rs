@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::bank::{
     PASSWORD, credentials, current_code, login, next_code, open, press, screen, staff_lookup,
-    token_id, type_into, wait_screen,
+    staff_sign_in, token_id, type_into, wait_screen,
 };
 use crate::harness::{Browser, root};
 use crate::token::click;
@@ -200,9 +200,13 @@ async fn every_screen_has_no_serious_or_critical_axe_violation_in_either_languag
     press(&browser, "ログイン画面に戻る").await;
     wait_screen(&browser, "login").await;
 
-    // The staff page: lookup and a customer's record with its audit trail.
+    // The staff page: its sign-in, the lookup and a customer's record with its audit trail.
     press(&browser, "窓口担当者用ページ").await;
-    wait_screen(&browser, "staff-lookup").await;
+    wait_screen(&browser, "staff-signin").await;
+    audit.check(&browser).await;
+    press(&browser, "ログイン画面に戻る").await;
+    wait_screen(&browser, "login").await;
+    staff_sign_in(&browser).await;
     audit.check(&browser).await;
     press(&browser, "ログイン画面に戻る").await;
     wait_screen(&browser, "login").await;

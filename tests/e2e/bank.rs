@@ -530,13 +530,212 @@ async fn submit_code(browser: &Browser, code: &str, button: &str) {
     }
 }
 
-/// Opens the staff page from the login screen and looks up [`CONTRACT`].
-pub(crate) async fn staff_lookup(browser: &Browser) {
+/// The staff sign-in's words, as the staff member reads them.
+pub(crate) const STAFF_REFUSED: &str = "職員ID、パスワード、ワンタイムパスワードのいずれかが正しくないか、ロックされています。新しいワンタイムパスワードでもう一度入力してください。";
+pub(crate) const STAFF_NEEDED_FOR_RESET: &str =
+    "デモデータのリセットには、職員のサインインが必要です(窓口担当者用ページから)。";
+
+/// The demo staff token's code at the browser's clock (the lab's shift aside), and its step.
+async fn staff_code(browser: &Browser) -> (u64, String) {
+    let now = browser.now_seconds().await;
+    let code = webtoken_engine::totp(
+        &webtoken_bank::staff::demo_staff_secret(),
+        now,
+        &webtoken_engine::Params::default(),
+    )
+    .expect("a code");
+    (now / 30, code)
+}
+
+/// Fills the staff sign-in with `password` and `code` and presses サインイン; waits until the
+/// page has answered: the screen it shows then.
+pub(crate) async fn staff_try(browser: &Browser, password: &str, code: &str) -> String {
+    type_into(browser, "職員ID", webtoken_bank::staff::DEMO_STAFF.0).await;
+    type_into(browser, "職員パスワード", password).await;
+    type_into(browser, "ワンタイムパスワード(職員用トークン)", code).await;
+    press(browser, "サインイン").await;
+    let started = Instant::now();
+    loop {
+        // Read in one step inside the page: a remote answer may redraw the screen meanwhile.
+        let read = browser
+            .client
+            .execute(
+                "const host = document.querySelector('[data-testid=\"bank-screen\"]'); \
+                 const error = document.querySelector('[data-testid=\"bank-error\"]'); \
+                 return [host ? host.dataset.screen : '', error ? error.innerText.trim() : ''];",
+                vec![],
+            )
+            .await
+            .expect("read the screen");
+        let (shown, error): (String, String) = serde_json::from_value(read).expect("two strings");
+        if shown == "staff-lookup" || (shown == "staff-signin" && !error.is_empty()) {
+            return shown;
+        }
+        assert!(started.elapsed() < ANSWER, "no answer to the staff sign-in");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Signs the demo staff member in from the login screen (the staff link, then staff ID,
+/// password and the demo staff token's code; a code an earlier sign-in of the test spent is
+/// waited out). Ends on the staff page's lookup, signed in.
+pub(crate) async fn staff_sign_in(browser: &Browser) {
     press(browser, "窓口担当者用ページ").await;
-    wait_screen(browser, "staff-lookup").await;
+    if screen(browser).await == "staff-lookup" {
+        return;
+    }
+    wait_screen(browser, "staff-signin").await;
+    let (step, code) = staff_code(browser).await;
+    if staff_try(browser, webtoken_bank::staff::DEMO_STAFF.1, &code).await == "staff-lookup" {
+        return;
+    }
+    // Spent already in this test: the next step's code.
+    let started = Instant::now();
+    while staff_code(browser).await.0 == step {
+        assert!(started.elapsed() < NEXT_CODE, "the clock does not move");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let (_, code) = staff_code(browser).await;
+    let shown = staff_try(browser, webtoken_bank::staff::DEMO_STAFF.1, &code).await;
+    assert_eq!(
+        shown,
+        "staff-lookup",
+        "{}",
+        browser.text("bank-error").await
+    );
+}
+
+/// Opens the staff page from the login screen (signing in) and looks up [`CONTRACT`].
+pub(crate) async fn staff_lookup(browser: &Browser) {
+    staff_sign_in(browser).await;
     type_into(browser, "契約者ID", CONTRACT).await;
     press(browser, "照会").await;
     wait_screen(browser, "staff-record").await;
+}
+
+in_both_modes!(
+    the_staff_page_needs_a_sign_in_that_refuses_wrong_passwords_and_codes,
+    staff_sign_in_in_page,
+    staff_sign_in_remote
+);
+
+async fn the_staff_page_needs_a_sign_in_that_refuses_wrong_passwords_and_codes(mode: Mode) {
+    bounded(async {
+        let browser = open_in(mode).await;
+        // Without a staff member the demo reset is refused and says so.
+        press(&browser, "デモデータをリセット").await;
+        wait_message(&browser, "bank-reset-outcome", STAFF_NEEDED_FOR_RESET).await;
+        // The staff link shows the sign-in, and nothing of the staff page.
+        press(&browser, "窓口担当者用ページ").await;
+        wait_screen(&browser, "staff-signin").await;
+        assert!(!has_button(&browser, "照会").await);
+        assert!(!has_button(&browser, "ロック解除").await);
+        browser.screenshot("bank-staff-signin").await;
+        // On a phone, in both languages.
+        let size = browser.client.get_window_size().await.expect("window size");
+        browser
+            .client
+            .set_window_size(360, 900)
+            .await
+            .expect("resize");
+        browser
+            .screenshot_of("bank", "bank-staff-signin-phone")
+            .await;
+        press(&browser, "English").await;
+        browser
+            .wait_text("bank-screen", ANSWER, |t| t.contains("Staff sign-in"))
+            .await;
+        browser
+            .screenshot_of("bank", "bank-staff-signin-phone-en")
+            .await;
+        press(&browser, "日本語").await;
+        browser
+            .wait_text("bank-screen", ANSWER, |t| t.contains("職員サインイン"))
+            .await;
+        browser
+            .client
+            .set_window_size(size.0 as u32, size.1 as u32)
+            .await
+            .expect("resize back");
+
+        let (_, code) = staff_code(&browser).await;
+        let staff_failures = || async {
+            browser
+                .client
+                .execute(
+                    "return JSON.parse(localStorage.getItem('webtoken.bank.customers')) \
+                     .staff[0].password_failures;",
+                    vec![],
+                )
+                .await
+                .expect("read the bank")
+        };
+        // A wrong password: refused, and counted.
+        assert_eq!(staff_try(&browser, "wrong", &code).await, "staff-signin");
+        wait_message(&browser, "bank-error", STAFF_REFUSED).await;
+        assert_eq!(staff_failures().await, serde_json::json!(1));
+        // A wrong code: refused in the same words (in remote mode the server counts it).
+        let wrong = wrong_code(&code, &code);
+        assert_eq!(
+            staff_try(&browser, webtoken_bank::staff::DEMO_STAFF.1, &wrong).await,
+            "staff-signin"
+        );
+        wait_message(&browser, "bank-error", STAFF_REFUSED).await;
+        if let Some(backend) = &browser.backend {
+            let token = webtoken_bank::staff::demo_staff_token();
+            assert_eq!(backend.service.state(&token).unwrap().failures, 1);
+        }
+        // The right password and code: the staff page, with who is signed in.
+        let shown = staff_try(&browser, webtoken_bank::staff::DEMO_STAFF.1, &code).await;
+        assert_eq!(
+            shown,
+            "staff-lookup",
+            "{}",
+            browser.text("bank-error").await
+        );
+        wait_row(&browser, "サインイン中の職員ID", "S0001").await;
+        // Signing out ends it: the staff link asks for the sign-in again.
+        browser
+            .client
+            .find(Locator::Css("[data-testid=\"staff-signout\"]"))
+            .await
+            .expect("the sign-out button")
+            .click()
+            .await
+            .expect("click sign out");
+        wait_screen(&browser, "login").await;
+        wait_message(&browser, "bank-info", "職員はサインアウトしました。").await;
+        press(&browser, "窓口担当者用ページ").await;
+        wait_screen(&browser, "staff-signin").await;
+        if browser.backend.is_some() {
+            // The server's session ends (signed out in another tab, say): the next staff
+            // action asks to sign in again instead of failing.
+            press(&browser, "ログイン画面に戻る").await;
+            wait_screen(&browser, "login").await;
+            // A registered token, so that the lookup asks the server.
+            register(&browser, None).await;
+            staff_sign_in(&browser).await;
+            browser
+                .client
+                .execute(
+                    "return fetch('/api/v1/staff/session', {method: 'DELETE'}).then(r => r.status);",
+                    vec![],
+                )
+                .await
+                .expect("sign out at the server");
+            type_into(&browser, "契約者ID", CONTRACT).await;
+            press(&browser, "照会").await;
+            wait_screen(&browser, "staff-signin").await;
+            wait_message(
+                &browser,
+                "bank-error",
+                "職員のサインインが終了しています(別の画面でのサインアウトなど)。もう一度サインインしてください。",
+            )
+            .await;
+        }
+        browser.close().await;
+    })
+    .await;
 }
 
 /// Waits until a line of the audit trail satisfies `wanted`: in remote mode the record is
@@ -620,13 +819,11 @@ async fn ten_wrong_codes_lock_the_token_until_staff_unlock_it(mode: Mode) {
         browser.screenshot("bank-staff-record-locked").await;
 
         press(&browser, "ロック解除").await;
-        wait_message(&browser, "bank-error", "担当者名を入力してください。").await;
-        type_into(&browser, "担当者名", "窓口 花子").await;
-        press(&browser, "ロック解除").await;
         wait_message(&browser, "bank-info", "トークンのロックを解除しました。").await;
         wait_row(&browser, "トークンの状態", "利用中").await;
+        // The audit names the signed-in staff member by their staff ID.
         wait_audit(&browser, |l| {
-            l.starts_with("ロック解除 |") && l.contains("窓口 花子")
+            l.starts_with("ロック解除 |") && l.contains("staff S0001")
         })
         .await;
         browser.screenshot("bank-staff-record-unlocked").await;
@@ -645,19 +842,18 @@ async fn ten_wrong_codes_lock_the_token_until_staff_unlock_it(mode: Mode) {
 }
 
 in_both_modes!(
-    staff_stop_a_lost_token_recording_name_and_reason,
+    staff_stop_a_lost_token_recording_staff_id_and_reason,
     staff_stop_in_page,
     staff_stop_remote
 );
 
-async fn staff_stop_a_lost_token_recording_name_and_reason(mode: Mode) {
+async fn staff_stop_a_lost_token_recording_staff_id_and_reason(mode: Mode) {
     bounded(async {
         let browser = open_in(mode).await;
         let shown_id = browser.text("token-id").await;
         register(&browser, None).await;
 
-        press(&browser, "窓口担当者用ページ").await;
-        wait_screen(&browser, "staff-lookup").await;
+        staff_sign_in(&browser).await;
         browser.screenshot("bank-staff-lookup").await;
         type_into(&browser, "契約者ID", "1000000009").await;
         press(&browser, "照会").await;
@@ -669,9 +865,6 @@ async fn staff_stop_a_lost_token_recording_name_and_reason(mode: Mode) {
         wait_row(&browser, "トークンの状態", "利用中").await;
 
         press(&browser, "利用停止").await;
-        wait_message(&browser, "bank-error", "担当者名を入力してください。").await;
-        type_into(&browser, "担当者名", "窓口 太郎").await;
-        press(&browser, "利用停止").await;
         wait_message(&browser, "bank-error", "停止理由を入力してください。").await;
         let reason = "トークン紛失（お客さまより電話）";
         type_into(&browser, "停止理由", reason).await;
@@ -679,7 +872,7 @@ async fn staff_stop_a_lost_token_recording_name_and_reason(mode: Mode) {
         wait_message(&browser, "bank-info", "トークンの利用を停止しました。").await;
         wait_row(&browser, "トークンの状態", "利用停止").await;
         wait_audit(&browser, |l| {
-            l.starts_with("利用停止 |") && l.contains("窓口 太郎") && l.contains(reason)
+            l.starts_with("利用停止 |") && l.contains("staff S0001") && l.contains(reason)
         })
         .await;
         browser.screenshot("bank-staff-record-stopped").await;
@@ -819,6 +1012,18 @@ async fn the_bank_is_kept_across_reloads_and_the_reset_restores_the_demo() {
         press(&browser, "ログイン画面に戻る").await;
         wait_screen(&browser, "login").await;
 
+        // Without a signed-in staff member the reset is refused, and says so.
+        press(&browser, "デモデータをリセット").await;
+        wait_message(&browser, "bank-reset-outcome", STAFF_NEEDED_FOR_RESET).await;
+        assert_eq!(
+            browser.text("bank-reset-confirm").await,
+            "",
+            "nothing is asked"
+        );
+        staff_sign_in(&browser).await;
+        press(&browser, "ログイン画面に戻る").await;
+        wait_screen(&browser, "login").await;
+
         // The reset asks first; cancelling changes nothing.
         press(&browser, "デモデータをリセット").await;
         browser
@@ -865,6 +1070,12 @@ async fn the_bank_is_kept_across_reloads_and_the_reset_restores_the_demo() {
             .expect("read storage");
         assert_eq!(stored.as_str(), Some(garbage), "not overwritten");
 
+        // The reload ended the staff session: sign in again for the reset.
+        press(&browser, "ログアウト").await;
+        wait_screen(&browser, "login").await;
+        staff_sign_in(&browser).await;
+        press(&browser, "ログイン画面に戻る").await;
+        wait_screen(&browser, "login").await;
         press(&browser, "デモデータをリセット").await;
         press(&browser, "リセットする").await;
         wait_message(&browser, "bank-reset-outcome", "デモデータをリセットしました。").await;

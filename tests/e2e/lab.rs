@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 use fantoccini::Locator;
 
 use crate::bank::{
-    ANSWER, PASSWORD, SPENT, bounded, digits, login, next_code, press, register, type_into,
-    wait_message, wait_screen,
+    ANSWER, PASSWORD, SPENT, bounded, digits, login, next_code, press, register, staff_sign_in,
+    type_into, wait_message, wait_screen,
 };
 use crate::harness::{Browser, Mode};
 use crate::token::{click, selector};
@@ -22,6 +22,30 @@ async fn open_at(mode: Mode, path: &str) -> Browser {
         .wait_text("token-code", ANSWER, |c| digits(c).len() == 6)
         .await;
     browser
+}
+
+/// Signs the demo staff member in on the staff page and goes back to the login screen: the
+/// lab's clock works from then on.
+async fn staff_in(browser: &Browser) {
+    staff_sign_in(browser).await;
+    press(browser, "ログイン画面に戻る").await;
+    wait_screen(browser, "login").await;
+    browser
+        .wait_text("lab-needs-staff", ANSWER, str::is_empty)
+        .await;
+}
+
+/// Whether the lab's clock controls are disabled (no staff member signed in).
+async fn clock_disabled(browser: &Browser) -> bool {
+    let disabled = browser
+        .client
+        .execute(
+            "return [...document.querySelectorAll('.lab-controls button')].every(b => b.disabled);",
+            vec![],
+        )
+        .await
+        .expect("read the controls");
+    disabled == serde_json::json!(true)
 }
 
 async fn present(browser: &Browser, testid: &str) -> bool {
@@ -145,6 +169,20 @@ async fn the_lab_is_off_by_default_and_opens_with_lab_1_or_the_switch() {
         );
         click(&browser, "lab-toggle").await;
         assert!(present(&browser, "lab-panel").await);
+        // Nobody is signed in: the clock stays, and the panel says why.
+        assert!(clock_disabled(&browser).await);
+        for (testid, words) in [
+            ("lab-needs-staff", "職員のサインインが必要"),
+            ("lab-resync-bound", "最大2ステップ(60秒)前まで"),
+        ] {
+            let shown = browser.text(testid).await;
+            assert!(shown.contains(words), "{testid}: {shown}");
+        }
+        click(&browser, "lab-plus-5m").await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(browser.text("lab-offset").await, "", "not moved, not read");
+        staff_in(&browser).await;
+        assert!(!clock_disabled(&browser).await);
         let code = digits(&browser.text("token-code").await);
         wait_codes(&browser, "the token's code, accepted", |listed| {
             verdict_of(listed, &code) == Some("accepted")
@@ -160,6 +198,9 @@ async fn the_lab_is_off_by_default_and_opens_with_lab_1_or_the_switch() {
         browser.open("/?lab=1").await;
         wait_screen(&browser, "login").await;
         assert!(present(&browser, "lab-panel").await, "?lab=1 opens it");
+        // The reload ended the staff session: the clock is locked again until a sign-in.
+        assert!(clock_disabled(&browser).await, "a reload signs staff out");
+        staff_in(&browser).await;
         wait_offset(&browser, "なし(実際の時刻)").await;
         // The panel follows the page's language.
         press(&browser, "English").await;
@@ -179,6 +220,7 @@ async fn shifting_the_clock_expires_a_code_and_a_code_spent_at_the_bank_shows_as
     bounded(async {
         let browser = open_at(Mode::InPage, "/?lab=1").await;
         resize(&browser, 1280, 2000).await;
+        staff_in(&browser).await;
         let first = steady_code(&browser).await;
         let listed = wait_codes(&browser, "the token's code, accepted", |listed| {
             verdict_of(listed, &first) == Some("accepted")
@@ -274,6 +316,7 @@ async fn the_lab_sits_under_the_token_on_a_desktop_and_fits_a_phone() {
     bounded(async {
         let browser = open_at(Mode::InPage, "/?lab=1").await;
         resize(&browser, 1280, 1000).await;
+        staff_in(&browser).await;
         browser
             .wait_text("lab-step", ANSWER, |s| !s.is_empty())
             .await;
@@ -319,6 +362,11 @@ async fn with_a_remote_service_the_lab_shifts_only_the_token_and_says_so() {
     bounded(async {
         let browser = open_at(Mode::Remote, "/?lab=1").await;
         resize(&browser, 1280, 2000).await;
+        assert!(
+            clock_disabled(&browser).await,
+            "no staff member signed in yet"
+        );
+        staff_in(&browser).await;
         let note = browser
             .wait_text("lab-note", ANSWER, |s| s.contains("?service="))
             .await;

@@ -9,6 +9,7 @@
 mod a11y;
 use webtoken_server::backend;
 mod bank;
+mod durable;
 mod harness;
 mod import;
 mod lab;

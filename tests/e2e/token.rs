@@ -325,8 +325,10 @@ async fn an_imported_uri_shows_the_expected_code_and_bad_uris_say_why() {
     )
     .await;
     let items: Vec<String> = serde_json::from_value(items).unwrap();
-    assert_eq!(items.len(), 3, "{items:?}");
-    assert_eq!(items[1..], ["Example".to_owned(), "ACME Co".to_owned()]);
+    // The first token, the demo staff token, then the two imported.
+    assert_eq!(items.len(), 4, "{items:?}");
+    assert_eq!(items[1], webtoken_bank::staff::DEMO_STAFF_TOKEN_LABEL);
+    assert_eq!(items[2..], ["Example".to_owned(), "ACME Co".to_owned()]);
 
     // The same URI twice is refused.
     type_into(&browser, "token-import-input", DOC_URI).await;
@@ -571,7 +573,7 @@ async fn a_press_while_a_new_token_is_saved_waits_and_loses_nothing() {
         .expect("press, then set a passphrase");
     assert_eq!(
         seen,
-        serde_json::json!([true, true, 2, true]),
+        serde_json::json!([true, true, 3, true]),
         "the new token was drawn while it was being saved, with the buttons that start work \
          disabled, the two tokens of the list among them"
     );
@@ -605,8 +607,8 @@ async fn a_press_while_a_new_token_is_saved_waits_and_loses_nothing() {
     )
     .await;
     assert_eq!(
-        listed, 2,
-        "the first token and the new one; nothing imported"
+        listed, 3,
+        "the first token, the demo staff token and the new one; nothing imported"
     );
     let enabled = script(
         &browser,
@@ -656,6 +658,6 @@ async fn two_tabs_see_each_others_tokens() {
         "return document.querySelectorAll('[data-testid=\"token-list\"] button').length;",
     )
     .await;
-    assert_eq!(items, serde_json::json!(3));
+    assert_eq!(items, serde_json::json!(4), "with the demo staff token");
     browser.close().await;
 }

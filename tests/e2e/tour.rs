@@ -20,6 +20,7 @@ const STEPS: usize = webtoken_bank::tour::STEPS.len();
 // The bank's controls, as the guide names them.
 const LINK_REGISTRATION: &str = "ワンタイムパスワードの利用登録はこちら";
 const LINK_STOP: &str = "ワンタイムパスワードの利用停止はこちら";
+const LINK_STAFF: &str = "窓口担当者用ページ";
 const BACK_TO_LOGIN: &str = "ログイン画面に戻る";
 
 /// What the tour marks: each marked element's `data-testid`, or its text when it has none.
@@ -199,15 +200,21 @@ async fn the_tour_walks_the_four_chapters_marking_each_control_in_both_languages
         let chapter = "4. 利用停止方法";
         next(&browser).await;
         expect_step(&browser, 18, chapter, LINK_STOP, false).await;
-        for number in 19..STEPS {
+        for number in 19..STEPS - 2 {
             next(&browser).await;
             expect_step(&browser, number, chapter, LINK_STOP, true).await;
         }
+        // Staff stop what the customer cannot, signed in first.
+        next(&browser).await;
+        expect_step(&browser, STEPS - 2, chapter, LINK_STAFF, false).await;
+        next(&browser).await;
+        expect_step(&browser, STEPS - 1, chapter, LINK_STAFF, true).await;
+        assert_eq!(browser.text("tour-first").await, Text::FirstOpenStaff.ja());
         next(&browser).await;
         expect_step(&browser, STEPS, chapter, "tour-next", false).await;
         assert_eq!(browser.text("tour-next").await, "ツアーを終了");
         click(&browser, "tour-back").await;
-        expect_step(&browser, STEPS - 1, chapter, LINK_STOP, true).await;
+        expect_step(&browser, STEPS - 1, chapter, LINK_STAFF, true).await;
         assert_eq!(focused(&browser).await, "tour-back");
         next(&browser).await;
         expect_step(&browser, STEPS, chapter, "tour-next", false).await;

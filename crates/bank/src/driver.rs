@@ -5,8 +5,8 @@
 //! the same commands as requests instead and sends the answers as events when they arrive.
 
 use super::Bank;
-use super::flow::{Command, Event, Screen, TokenRecord, transition};
-use webtoken_token_service::{CredentialStore, TokenService};
+use super::flow::{Command, Event, Screen, StaffSignInRefused, TokenRecord, transition};
+use webtoken_token_service::{CredentialStore, Rejected, ServiceError, TokenService};
 
 /// Where [`drive`] left off.
 #[derive(Debug, Clone)]
@@ -27,7 +27,7 @@ pub fn drive<S: CredentialStore>(
     event: Event,
     now: u64,
 ) -> Driven {
-    let first = transition(bank, screen, event);
+    let first = transition(bank, screen, event, now);
     let handled = first.handled;
     let mut screen = first.screen;
     let mut queue = first.commands;
@@ -37,13 +37,11 @@ pub fn drive<S: CredentialStore>(
     while !queue.is_empty() {
         let mut next = Vec::new();
         for command in queue {
-            match execute(service, command, now) {
-                Some(answer) => {
-                    let step = transition(bank, screen, answer);
-                    screen = step.screen;
-                    next.extend(step.commands);
-                }
-                None => save_bank = true,
+            save_bank |= command == Command::SaveBank;
+            if let Some(answer) = execute(service, command, now) {
+                let step = transition(bank, screen, answer, now);
+                screen = step.screen;
+                next.extend(step.commands);
             }
         }
         queue = next;
@@ -55,8 +53,58 @@ pub fn drive<S: CredentialStore>(
     }
 }
 
+/// Whether `command` changes the token service's records, so that its answer may be given
+/// only once they are saved (a validation, resync, stop or unlock; not a look-up).
+pub fn changes_records(command: &Command) -> bool {
+    !matches!(
+        command,
+        Command::FetchToken { .. } | Command::SaveBank | Command::SignOutStaff
+    )
+}
+
+/// The answer to `command` when the token service's new state could not be saved: the
+/// operation failed and nothing was changed (see [`webtoken_engine::persist::Keeper::commit`]).
+pub fn not_saved(command: &Command) -> Option<Event> {
+    Some(match command {
+        Command::ValidateCode { .. } | Command::Resync { .. } | Command::StopWithCode { .. } => {
+            Event::CodeChecked(Err(Rejected::NotSaved))
+        }
+        Command::SignInStaff { .. } => Event::StaffSignedIn(Err(StaffSignInRefused::NotSaved)),
+        Command::StopToken { .. } => Event::TokenStopped(Err(ServiceError::NotSaved)),
+        Command::UnlockToken { .. } => Event::TokenUnlocked(Err(ServiceError::NotSaved)),
+        Command::FetchToken { token_id } => Event::TokenFetched(Box::new(TokenRecord {
+            token_id: token_id.clone(),
+            state: None,
+            audit: Vec::new(),
+            chain_verified: false,
+            chain_error: None,
+            unavailable: true,
+        })),
+        Command::SaveBank | Command::SignOutStaff => return None,
+    })
+}
+
+/// The answer `answer` becomes when the bank's own record could not be saved after it: the
+/// same failure as a token service that could not save (the screen goes back to its form with
+/// the message that nothing was changed), for the caller to run from the screen and bank it had
+/// before `answer`. `None` for events that answer nothing.
+pub fn unsaved_answer(answer: &Event) -> Option<Event> {
+    Some(match answer {
+        Event::CodeChecked(_) => Event::CodeChecked(Err(Rejected::NotSaved)),
+        Event::TokenStopped(_) => Event::TokenStopped(Err(ServiceError::NotSaved)),
+        Event::TokenUnlocked(_) => Event::TokenUnlocked(Err(ServiceError::NotSaved)),
+        // A staff sign-in changes no bank record that must move with it.
+        Event::Edit(..)
+        | Event::Press(_)
+        | Event::TokenFetched(_)
+        | Event::StaffSignedIn(_)
+        | Event::StaffSessionEnded => return None,
+    })
+}
+
 /// Carries out one command against `service` at time `now`: the answering event, or `None`
-/// for [`Command::SaveBank`], which is the caller's to do.
+/// for [`Command::SaveBank`], which is the caller's to do, and for [`Command::SignOutStaff`],
+/// which the in-page service has nothing to do for.
 /// (The token service answers the attempt that locks a token as `Rejected::LockedOut`, so the
 /// customer learns at once that only a call to the bank helps now.)
 pub fn execute<S: CredentialStore>(
@@ -73,6 +121,22 @@ pub fn execute<S: CredentialStore>(
             first,
             second,
         } => Event::CodeChecked(service.resync(&token_id, &first, &second, now)),
+        Command::StopWithCode {
+            token_id,
+            code,
+            actor,
+            reason,
+        } => Event::CodeChecked(
+            service
+                .validate(&token_id, &code, now)
+                .and_then(
+                    |accepted| match service.stop(&token_id, &actor, &reason, now) {
+                        Ok(()) => Ok(accepted),
+                        Err(ServiceError::Stopped { .. }) => Err(Rejected::Stopped),
+                        Err(_) => Err(Rejected::Unavailable),
+                    },
+                ),
+        ),
         Command::StopToken {
             token_id,
             actor,
@@ -93,6 +157,15 @@ pub fn execute<S: CredentialStore>(
                 token_id,
             }))
         }
-        Command::SaveBank => return None,
+        Command::SignInStaff { token_id, code, .. } => {
+            // The demo staff token's credential is made the first time it is needed.
+            crate::staff::provision_demo_staff(service, now);
+            Event::StaffSignedIn(match service.validate(&token_id, &code, now) {
+                Ok(_) => Ok(()),
+                Err(Rejected::Unavailable) => Err(StaffSignInRefused::Unavailable),
+                Err(_) => Err(StaffSignInRefused::Refused),
+            })
+        }
+        Command::SaveBank | Command::SignOutStaff => return None,
     })
 }

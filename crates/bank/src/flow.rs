@@ -5,6 +5,7 @@ use core::fmt;
 
 use zeroize::Zeroizing;
 
+use super::staff::{SignInFailure, StaffId, StaffRefusal, StaffSession};
 use super::text::{Lang, Text, text};
 use super::{AuthFailure, Bank, ContractId};
 use webtoken_engine::input::CodeInputError;
@@ -13,8 +14,6 @@ use webtoken_token_service::{
     Accepted, AuditEvent, ChainError, CredentialState, CredentialStatus, Rejected, ServiceError,
 };
 
-/// Longest staff name the staff page accepts, in characters (after trimming).
-pub const MAX_STAFF_NAME_CHARS: usize = 40;
 /// Longest stop reason the staff page accepts, in characters (after trimming).
 pub const MAX_REASON_CHARS: usize = 200;
 /// The reason recorded in the audit trail when a customer stops their own token.
@@ -34,8 +33,12 @@ pub enum Field {
     Code,
     /// The second, next code on the resync screen.
     SecondCode,
-    /// 担当者名 on the staff page.
-    StaffName,
+    /// 職員ID on the staff sign-in.
+    StaffId,
+    /// The staff member's password on the staff sign-in.
+    StaffPassword,
+    /// The one-time password of the staff member's own token on the staff sign-in.
+    StaffCode,
     /// 停止理由 on the staff page.
     StaffReason,
 }
@@ -65,6 +68,8 @@ pub enum Action {
     UnlockPassword,
     /// Staff: 別の契約を照会.
     LookUpAnother,
+    /// Staff: サインアウト.
+    StaffSignOut,
 }
 
 /// What happened: typing, a press, or the answer to a [`Command`].
@@ -82,6 +87,39 @@ pub enum Event {
     TokenUnlocked(Result<(), ServiceError>),
     /// The answer to [`Command::FetchToken`].
     TokenFetched(Box<TokenRecord>),
+    /// The answer to [`Command::SignInStaff`]: whether the staff sign-in was accepted.
+    StaffSignedIn(Result<(), StaffSignInRefused>),
+    /// The answer to a staff command from a remote token service whose own staff session has
+    /// ended (signed out elsewhere, idle, restarted): the page's ends too.
+    StaffSessionEnded,
+}
+
+/// Why the token service (in the page, or the server) refused a staff sign-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaffSignInRefused {
+    /// The staff ID, password or code was wrong, replayed or locked: one answer for all.
+    Refused,
+    /// The token service could not be asked.
+    Unavailable,
+    /// The token service could not save the code's use, so nothing was changed.
+    NotSaved,
+}
+
+/// A password on its way to be checked: wiped when dropped, never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TypedPassword(Zeroizing<String>);
+
+impl TypedPassword {
+    /// The password as typed.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for TypedPassword {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
 }
 
 /// Work a transition asks for; the driver (in-process or HTTP) answers with an [`Event`].
@@ -103,7 +141,19 @@ pub enum Command {
         /// The next code, as typed.
         second: String,
     },
-    /// Stop the token for good; answer [`Event::TokenStopped`].
+    /// The customer's own stop: validate `code`, and only if it is accepted stop the token for
+    /// good; answer [`Event::CodeChecked`] (accepted: validated and stopped).
+    StopWithCode {
+        /// The token.
+        token_id: TokenId,
+        /// The code as typed.
+        code: String,
+        /// Who stops it (the customer), for the audit trail.
+        actor: String,
+        /// Why, for the audit trail.
+        reason: String,
+    },
+    /// A staff stop of the token for good; answer [`Event::TokenStopped`].
     StopToken {
         /// The token.
         token_id: TokenId,
@@ -124,6 +174,21 @@ pub enum Command {
         /// The token.
         token_id: TokenId,
     },
+    /// Check a staff sign-in's one-time password (the bank checked the password already; a
+    /// remote token service checks both, and starts its own session); answer
+    /// [`Event::StaffSignedIn`].
+    SignInStaff {
+        /// Who signs in.
+        staff_id: StaffId,
+        /// Their password, for a remote token service's own check.
+        password: TypedPassword,
+        /// Their own token.
+        token_id: TokenId,
+        /// The code as typed.
+        code: String,
+    },
+    /// The staff member signed out: a remote token service ends its session too (no answer).
+    SignOutStaff,
     /// The bank changed: persist [`Bank`] (no answer).
     SaveBank,
 }
@@ -253,9 +318,48 @@ pub struct ResyncForm {
     pub notice: Option<Notice>,
 }
 
+/// The staff sign-in, as typed. The password is never printed and is wiped when dropped.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct StaffSignInForm {
+    /// The staff ID as typed.
+    pub staff_id: String,
+    password: Zeroizing<String>,
+    /// The one-time password as typed.
+    pub code: String,
+    /// The message shown above the form.
+    pub notice: Option<Notice>,
+}
+
+impl StaffSignInForm {
+    /// The password as typed.
+    pub fn password(&self) -> &str {
+        &self.password
+    }
+
+    fn refused(notice: Notice) -> Self {
+        Self {
+            notice: Some(notice),
+            ..Self::default()
+        }
+    }
+}
+
+impl fmt::Debug for StaffSignInForm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StaffSignInForm")
+            .field("staff_id", &self.staff_id)
+            .field("password", &"<redacted>")
+            .field("code", &self.code)
+            .field("notice", &self.notice)
+            .finish()
+    }
+}
+
 /// What the staff page shows of one contract, and what the staff member typed.
 #[derive(Debug, Clone)]
 pub struct StaffRecord {
+    /// The signed-in staff member.
+    pub staff: StaffId,
     /// The contract looked up.
     pub contract_id: ContractId,
     /// Its registered token, or else the last token it stopped.
@@ -268,8 +372,6 @@ pub struct StaffRecord {
     pub password_failures: u32,
     /// Whether the password is locked.
     pub password_locked: bool,
-    /// 担当者名 as typed.
-    pub staff_name: String,
     /// 停止理由 as typed.
     pub reason: String,
     /// The message shown above the record.
@@ -351,10 +453,8 @@ pub enum Stop {
     Credentials(CredentialsForm),
     /// ワンタイムパスワード入力: the current code.
     Code(CodeForm),
-    /// The code is with the token service.
+    /// The code is with the token service, which stops the token if it accepts the code.
     Checking(CodeForm),
-    /// The code was accepted; the token service is stopping the token.
-    Stopping(CodeForm),
     /// 処理結果: stopped.
     Done(ContractId),
 }
@@ -375,8 +475,14 @@ pub enum Resync {
 /// The staff page: the guide's separate procedure for a lost token or a broken PC.
 #[derive(Debug, Clone)]
 pub enum Staff {
+    /// 職員サインイン: staff ID, password and the code of the staff member's own token.
+    SignIn(StaffSignInForm),
+    /// The code is with the token service; the password was accepted for this staff ID.
+    SigningIn(StaffSignInForm, StaffId),
     /// The contract ID to look up, as typed.
     Lookup {
+        /// The signed-in staff member.
+        staff: StaffId,
         /// The contract ID as typed.
         contract_id: String,
         /// The message shown above the form.
@@ -423,9 +529,9 @@ impl Screen {
             self,
             Screen::Login(Login::Checking(_))
                 | Screen::Registration(Registration::Checking(..))
-                | Screen::Stop(Stop::Checking(_) | Stop::Stopping(_))
+                | Screen::Stop(Stop::Checking(_))
                 | Screen::Resync(Resync::Checking(_))
-                | Screen::Staff(Staff::Fetching(_) | Staff::Working(_))
+                | Screen::Staff(Staff::Fetching(_) | Staff::Working(_) | Staff::SigningIn(..))
         )
     }
 
@@ -437,14 +543,13 @@ impl Screen {
             | Screen::Stop(Stop::Credentials(f))
             | Screen::Resync(Resync::Credentials(f)) => f.notice.as_ref(),
             Screen::Login(Login::Code(f) | Login::Checking(f))
-            | Screen::Stop(Stop::Code(f) | Stop::Checking(f) | Stop::Stopping(f)) => {
-                f.notice.as_ref()
-            }
+            | Screen::Stop(Stop::Code(f) | Stop::Checking(f)) => f.notice.as_ref(),
             Screen::Registration(Registration::Details(f) | Registration::Checking(f, _)) => {
                 f.notice.as_ref()
             }
             Screen::Resync(Resync::Codes(f) | Resync::Checking(f)) => f.notice.as_ref(),
             Screen::Staff(Staff::Lookup { notice, .. }) => notice.as_ref(),
+            Screen::Staff(Staff::SignIn(f) | Staff::SigningIn(f, _)) => f.notice.as_ref(),
             Screen::Staff(Staff::Fetching(r) | Staff::Record(r) | Staff::Working(r)) => {
                 r.notice.as_ref()
             }
@@ -471,7 +576,7 @@ impl Screen {
             },
             (
                 Screen::Login(Login::Code(f) | Login::Checking(f))
-                | Screen::Stop(Stop::Code(f) | Stop::Checking(f) | Stop::Stopping(f)),
+                | Screen::Stop(Stop::Code(f) | Stop::Checking(f)),
                 Field::Code,
             ) => Some(&f.code),
             (
@@ -491,11 +596,16 @@ impl Screen {
             }
             (Screen::Staff(Staff::Fetching(r) | Staff::Record(r) | Staff::Working(r)), field) => {
                 match field {
-                    Field::StaffName => Some(&r.staff_name),
                     Field::StaffReason => Some(&r.reason),
                     _ => None,
                 }
             }
+            (Screen::Staff(Staff::SignIn(f) | Staff::SigningIn(f, _)), field) => match field {
+                Field::StaffId => Some(&f.staff_id),
+                Field::StaffPassword => Some(f.password()),
+                Field::StaffCode => Some(&f.code),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -538,28 +648,29 @@ impl Transition {
     }
 }
 
-/// Runs one event through the screen's state machine.
+/// Runs one event through the screen's state machine at `now` (Unix seconds: a staff
+/// session's idle time is measured with it).
 ///
 /// Bank changes (password failures, a registration, a stop) happen here, and then
 /// [`Command::SaveBank`] closes the list of commands. Token-service work is only requested:
 /// its answer comes back as a later event.
-pub fn transition(bank: &mut Bank, screen: Screen, event: Event) -> Transition {
+pub fn transition(bank: &mut Bank, screen: Screen, event: Event, now: u64) -> Transition {
     let before = bank.revision();
-    let mut next = dispatch(bank, screen, event);
+    let mut next = dispatch(bank, screen, event, now);
     if bank.revision() != before {
         next.commands.push(Command::SaveBank);
     }
     next
 }
 
-fn dispatch(bank: &mut Bank, screen: Screen, event: Event) -> Transition {
+fn dispatch(bank: &mut Bank, screen: Screen, event: Event, now: u64) -> Transition {
     match (screen, event) {
         (screen, Event::Edit(field, value)) => edit(screen, field, value),
-        (Screen::Login(state), event) => login(bank, state, event),
+        (Screen::Login(state), event) => login(bank, state, event, now),
         (Screen::Registration(state), event) => registration(bank, state, event),
         (Screen::Stop(state), event) => stop(bank, state, event),
         (Screen::Resync(state), event) => resync(bank, state, event),
-        (Screen::Staff(state), event) => staff(bank, state, event),
+        (Screen::Staff(state), event) => staff(bank, state, event, now),
         (Screen::SignedIn { .. }, Event::Press(Action::Logout)) => {
             Transition::to(Screen::Login(Login::Credentials(CredentialsForm {
                 notice: Some(Notice::Info(Text::LoggedOut)),
@@ -595,7 +706,12 @@ fn edit(mut screen: Screen, field: Field, value: String) -> Transition {
         (Screen::Resync(Resync::Codes(f)), Field::Code) => Some(&mut f.first),
         (Screen::Resync(Resync::Codes(f)), Field::SecondCode) => Some(&mut f.second),
         (Screen::Staff(Staff::Lookup { contract_id, .. }), Field::ContractId) => Some(contract_id),
-        (Screen::Staff(Staff::Record(r)), Field::StaffName) => Some(&mut r.staff_name),
+        (Screen::Staff(Staff::SignIn(f)), Field::StaffId) => Some(&mut f.staff_id),
+        (Screen::Staff(Staff::SignIn(f)), Field::StaffCode) => Some(&mut f.code),
+        (Screen::Staff(Staff::SignIn(f)), Field::StaffPassword) => {
+            f.password = Zeroizing::new(value);
+            return Transition::to(screen);
+        }
         (Screen::Staff(Staff::Record(r)), Field::StaffReason) => Some(&mut r.reason),
         _ => None,
     };
@@ -641,20 +757,34 @@ fn refusal(rejected: Rejected) -> (Notice, bool) {
         Rejected::LockedOut => (Notice::Error(Text::ErrTokenLocked), true),
         Rejected::Stopped => (Notice::Error(Text::ErrTokenStopped), true),
         Rejected::Unavailable => (Notice::Error(Text::ErrService), false),
+        Rejected::NotSaved => (Notice::Error(Text::ErrNotSaved), false),
     }
 }
 
-/// The login screen's links, which carry the typed contract ID over.
-fn open(action: Action, contract_id: String) -> Option<Screen> {
+/// The message for a stop or unlock the token service did not carry out.
+fn failed(error: &ServiceError) -> Notice {
+    Notice::Error(match error {
+        ServiceError::NotSaved => Text::ErrNotSaved,
+        _ => Text::ErrService,
+    })
+}
+
+/// The login screen's links, which carry the typed contract ID over; the staff link opens
+/// the staff page for a signed-in staff member and the staff sign-in otherwise.
+fn open(bank: &mut Bank, action: Action, contract_id: String, now: u64) -> Option<Screen> {
     let form = CredentialsForm::with_contract_id(contract_id.clone());
     Some(match action {
         Action::OpenRegistration => Screen::Registration(Registration::Credentials(form)),
         Action::OpenStop => Screen::Stop(Stop::Credentials(form)),
         Action::OpenResync => Screen::Resync(Resync::Credentials(form)),
-        Action::OpenStaff => Screen::Staff(Staff::Lookup {
-            contract_id,
-            notice: None,
-        }),
+        Action::OpenStaff => match bank.staff_session(now) {
+            Some(session) => Screen::Staff(Staff::Lookup {
+                staff: session.staff_id().clone(),
+                contract_id,
+                notice: None,
+            }),
+            None => Screen::Staff(Staff::SignIn(StaffSignInForm::default())),
+        },
         _ => return None,
     })
 }
@@ -666,7 +796,7 @@ fn back_to_login(contract_id: &str) -> Transition {
     )))
 }
 
-fn login(bank: &mut Bank, state: Login, event: Event) -> Transition {
+fn login(bank: &mut Bank, state: Login, event: Event, now: u64) -> Transition {
     match (state, event) {
         (Login::Credentials(form), Event::Press(Action::Submit)) => {
             match authenticate(bank, form) {
@@ -692,7 +822,7 @@ fn login(bank: &mut Bank, state: Login, event: Event) -> Transition {
                 | Action::OpenResync
                 | Action::OpenStaff),
             ),
-        ) => match open(action, form.contract_id.clone()) {
+        ) => match open(bank, action, form.contract_id.clone(), now) {
             Some(screen) => Transition::to(screen),
             None => Transition::ignored(Screen::Login(Login::Credentials(form))),
         },
@@ -857,19 +987,19 @@ fn stop(bank: &mut Bank, state: Stop, event: Event) -> Transition {
             },
         },
         (Stop::Code(form), Event::Press(Action::Submit)) => {
-            let command = Command::ValidateCode {
+            // One command: the token service stops the token only if this code is accepted,
+            // so the customer's stop needs no staff session at a remote token service.
+            let command = Command::StopWithCode {
                 token_id: form.token_id.clone(),
                 code: form.code.clone(),
+                actor: format!("customer {}", form.contract_id),
+                reason: CUSTOMER_STOP_REASON.to_string(),
             };
             Transition::with(Screen::Stop(Stop::Checking(form)), command)
         }
         (Stop::Checking(form), Event::CodeChecked(Ok(_))) => {
-            let command = Command::StopToken {
-                token_id: form.token_id.clone(),
-                actor: format!("customer {}", form.contract_id),
-                reason: CUSTOMER_STOP_REASON.to_string(),
-            };
-            Transition::with(Screen::Stop(Stop::Stopping(form)), command)
+            let _ = bank.unbind_token(&form.contract_id);
+            Transition::to(Screen::Stop(Stop::Done(form.contract_id)))
         }
         (Stop::Checking(mut form), Event::CodeChecked(Err(rejected))) => {
             if rejected == Rejected::Stopped {
@@ -881,14 +1011,6 @@ fn stop(bank: &mut Bank, state: Stop, event: Event) -> Transition {
                 form.code.clear();
             }
             form.notice = Some(notice);
-            Transition::to(Screen::Stop(Stop::Code(form)))
-        }
-        (Stop::Stopping(form), Event::TokenStopped(Ok(()))) => {
-            let _ = bank.unbind_token(&form.contract_id);
-            Transition::to(Screen::Stop(Stop::Done(form.contract_id)))
-        }
-        (Stop::Stopping(mut form), Event::TokenStopped(Err(_))) => {
-            form.notice = Some(Notice::Error(Text::ErrService));
             Transition::to(Screen::Stop(Stop::Code(form)))
         }
         (Stop::Credentials(form), Event::Press(Action::BackToLogin)) => {
@@ -962,9 +1084,10 @@ fn resync(bank: &mut Bank, state: Resync, event: Event) -> Transition {
     }
 }
 
-/// A staff record of `contract_id` read fresh from the bank, keeping what staff typed.
+/// A staff record of `contract_id` read fresh from the bank for `staff`, keeping what they typed.
 fn staff_record(
     bank: &Bank,
+    staff: &StaffId,
     contract_id: &ContractId,
     previous: Option<StaffRecord>,
 ) -> Option<StaffRecord> {
@@ -973,23 +1096,22 @@ fn staff_record(
     let token_id = registered
         .clone()
         .or_else(|| customer.stopped_tokens().last().cloned());
-    let (staff_name, reason, notice, record) = match previous {
+    let (reason, notice, record) = match previous {
         Some(p) => (
-            p.staff_name,
             p.reason,
             p.notice,
             p.record.filter(|r| Some(&r.token_id) == token_id.as_ref()),
         ),
-        None => (String::new(), String::new(), None, None),
+        None => (String::new(), None, None),
     };
     Some(StaffRecord {
+        staff: staff.clone(),
         contract_id: contract_id.clone(),
         registered: registered.is_some() && registered == token_id,
         token_id,
         record,
         password_failures: customer.password_failures(),
         password_locked: customer.password_locked(),
-        staff_name,
         reason,
         notice,
     })
@@ -1009,13 +1131,47 @@ fn staff_text(typed: &str, max: usize, empty: Text, too_long: Text) -> Result<St
     }
 }
 
-fn staff_name(record: &StaffRecord) -> Result<String, Text> {
-    staff_text(
-        &record.staff_name,
-        MAX_STAFF_NAME_CHARS,
-        Text::ErrStaffNameEmpty,
-        Text::ErrStaffNameTooLong,
-    )
+/// The staff sign-in again, saying why a staff action was refused.
+fn sign_in_again(refusal: StaffRefusal) -> Transition {
+    let key = match refusal {
+        StaffRefusal::NotSignedIn => Text::ErrStaffSignInFirst,
+        StaffRefusal::Expired => Text::ErrStaffExpired,
+    };
+    Transition::to(Screen::Staff(Staff::SignIn(StaffSignInForm::refused(
+        Notice::Error(key),
+    ))))
+}
+
+/// The staff sign-in's first half: fields present, then the password (counted by the bank).
+fn staff_sign_in(bank: &mut Bank, mut form: StaffSignInForm) -> Transition {
+    let checked = if form.code.trim().is_empty() {
+        Err(SignInFailure::Empty)
+    } else {
+        bank.authenticate_staff(&form.staff_id, form.password())
+    };
+    match checked {
+        Ok((staff_id, token_id)) => {
+            let command = Command::SignInStaff {
+                staff_id: staff_id.clone(),
+                password: TypedPassword(form.password.clone()),
+                token_id,
+                code: form.code.clone(),
+            };
+            form.notice = None;
+            Transition::with(Screen::Staff(Staff::SigningIn(form, staff_id)), command)
+        }
+        Err(SignInFailure::Empty) => {
+            form.notice = Some(Notice::Error(Text::ErrStaffFieldsEmpty));
+            Transition::to(Screen::Staff(Staff::SignIn(form)))
+        }
+        Err(SignInFailure::Invalid | SignInFailure::Locked) => {
+            let staff_id = core::mem::take(&mut form.staff_id);
+            Transition::to(Screen::Staff(Staff::SignIn(StaffSignInForm {
+                staff_id,
+                ..StaffSignInForm::refused(Notice::Error(Text::ErrStaffSignIn))
+            })))
+        }
+    }
 }
 
 /// Fetches the record's token, or shows the record as it is when there is none.
@@ -1029,14 +1185,80 @@ fn refresh(record: StaffRecord) -> Transition {
     }
 }
 
-fn staff(bank: &mut Bank, state: Staff, event: Event) -> Transition {
+/// Whether `event` on `state` is a staff action, which needs a live staff session.
+fn is_staff_action(state: &Staff, event: &Event) -> bool {
+    matches!(
+        (state, event),
+        (Staff::Lookup { .. }, Event::Press(Action::Submit))
+            | (
+                Staff::Record(_),
+                Event::Press(
+                    Action::UnlockToken
+                        | Action::StopToken
+                        | Action::UnlockPassword
+                        | Action::LookUpAnother
+                )
+            )
+    )
+}
+
+fn staff(bank: &mut Bank, state: Staff, event: Event, now: u64) -> Transition {
+    if is_staff_action(&state, &event) {
+        // Every staff action asks the desk first; the session's staff ID is the actor.
+        if let Err(refusal) = bank.staff_act(now) {
+            return sign_in_again(refusal);
+        }
+    }
     match (state, event) {
-        (Staff::Lookup { contract_id, .. }, Event::Press(Action::Submit)) => {
-            let found =
-                ContractId::parse(&contract_id).and_then(|id| staff_record(bank, &id, None));
+        (_, Event::StaffSessionEnded) => {
+            bank.sign_out_staff();
+            Transition::to(Screen::Staff(Staff::SignIn(StaffSignInForm::refused(
+                Notice::Error(Text::ErrStaffSessionEnded),
+            ))))
+        }
+        (Staff::SignIn(form), Event::Press(Action::Submit)) => staff_sign_in(bank, form),
+        (Staff::SigningIn(_, staff_id), Event::StaffSignedIn(Ok(()))) => {
+            bank.begin_staff_session(StaffSession::start(staff_id.clone(), now));
+            Transition::to(Screen::Staff(Staff::Lookup {
+                staff: staff_id,
+                contract_id: String::new(),
+                notice: Some(Notice::Info(Text::StaffSignedIn)),
+            }))
+        }
+        (Staff::SigningIn(form, _), Event::StaffSignedIn(Err(refused))) => {
+            let notice = Notice::Error(match refused {
+                StaffSignInRefused::Refused => Text::ErrStaffSignIn,
+                StaffSignInRefused::Unavailable => Text::ErrService,
+                StaffSignInRefused::NotSaved => Text::ErrNotSaved,
+            });
+            Transition::to(Screen::Staff(Staff::SignIn(StaffSignInForm {
+                staff_id: form.staff_id.clone(),
+                ..StaffSignInForm::refused(notice)
+            })))
+        }
+        (Staff::SignIn(_), Event::Press(Action::BackToLogin)) => back_to_login(""),
+        (Staff::Lookup { .. } | Staff::Record(_), Event::Press(Action::StaffSignOut)) => {
+            bank.sign_out_staff();
+            Transition::with(
+                Screen::Login(Login::Credentials(CredentialsForm {
+                    notice: Some(Notice::Info(Text::StaffSignedOut)),
+                    ..CredentialsForm::default()
+                })),
+                Command::SignOutStaff,
+            )
+        }
+        (
+            Staff::Lookup {
+                staff, contract_id, ..
+            },
+            Event::Press(Action::Submit),
+        ) => {
+            let found = ContractId::parse(&contract_id)
+                .and_then(|id| staff_record(bank, &staff, &id, None));
             match found {
                 Some(record) => refresh(record),
                 None => Transition::to(Screen::Staff(Staff::Lookup {
+                    staff,
                     contract_id,
                     notice: Some(Notice::Error(Text::ErrNoSuchContract)),
                 })),
@@ -1049,16 +1271,14 @@ fn staff(bank: &mut Bank, state: Staff, event: Event) -> Transition {
             Transition::to(Screen::Staff(Staff::Record(record)))
         }
         (Staff::Record(mut record), Event::Press(Action::UnlockToken)) => {
-            let checked = staff_name(&record).and_then(|name| {
-                let locked = record.token_state() == TokenState::Locked;
-                match (&record.token_id, locked) {
-                    (Some(token_id), true) => Ok(Command::UnlockToken {
-                        token_id: token_id.clone(),
-                        actor: name,
-                    }),
-                    _ => Err(Text::ErrNotLocked),
-                }
-            });
+            let locked = record.token_state() == TokenState::Locked;
+            let checked = match (&record.token_id, locked) {
+                (Some(token_id), true) => Ok(Command::UnlockToken {
+                    token_id: token_id.clone(),
+                    actor: record.staff.actor(),
+                }),
+                _ => Err(Text::ErrNotLocked),
+            };
             match checked {
                 Ok(command) => {
                     record.notice = None;
@@ -1071,21 +1291,19 @@ fn staff(bank: &mut Bank, state: Staff, event: Event) -> Transition {
             }
         }
         (Staff::Record(mut record), Event::Press(Action::StopToken)) => {
-            let checked = staff_name(&record).and_then(|name| {
-                let reason = staff_text(
-                    &record.reason,
-                    MAX_REASON_CHARS,
-                    Text::ErrReasonEmpty,
-                    Text::ErrReasonTooLong,
-                )?;
-                match (&record.token_id, record.registered) {
-                    (Some(token_id), true) => Ok(Command::StopToken {
-                        token_id: token_id.clone(),
-                        actor: name,
-                        reason,
-                    }),
-                    _ => Err(Text::ErrNoToken),
-                }
+            let checked = staff_text(
+                &record.reason,
+                MAX_REASON_CHARS,
+                Text::ErrReasonEmpty,
+                Text::ErrReasonTooLong,
+            )
+            .and_then(|reason| match (&record.token_id, record.registered) {
+                (Some(token_id), true) => Ok(Command::StopToken {
+                    token_id: token_id.clone(),
+                    actor: record.staff.actor(),
+                    reason,
+                }),
+                _ => Err(Text::ErrNoToken),
             });
             match checked {
                 Ok(command) => {
@@ -1099,20 +1317,23 @@ fn staff(bank: &mut Bank, state: Staff, event: Event) -> Transition {
             }
         }
         (Staff::Record(mut record), Event::Press(Action::UnlockPassword)) => {
-            let outcome =
-                staff_name(&record).and_then(|_| match bank.unlock_password(&record.contract_id) {
+            let outcome = match bank.staff_act(now) {
+                Err(refusal) => return sign_in_again(refusal),
+                Ok(session) => match bank.unlock_password(&session, &record.contract_id) {
                     Ok(true) => Ok(Text::StaffPasswordUnlocked),
                     Ok(false) => Err(Text::ErrPasswordNotLocked),
                     Err(_) => Err(Text::ErrNoSuchContract),
-                });
+                },
+            };
             record.notice = Some(match outcome {
                 Ok(key) => Notice::Info(key),
                 Err(key) => Notice::Error(key),
             });
-            let contract_id = record.contract_id.clone();
-            match staff_record(bank, &contract_id, Some(record)) {
+            let (staff, contract_id) = (record.staff.clone(), record.contract_id.clone());
+            match staff_record(bank, &staff, &contract_id, Some(record)) {
                 Some(record) => Transition::to(Screen::Staff(Staff::Record(record))),
                 None => Transition::to(Screen::Staff(Staff::Lookup {
+                    staff,
                     contract_id: contract_id.as_str().to_string(),
                     notice: Some(Notice::Error(Text::ErrNoSuchContract)),
                 })),
@@ -1121,7 +1342,7 @@ fn staff(bank: &mut Bank, state: Staff, event: Event) -> Transition {
         (Staff::Working(mut record), Event::TokenUnlocked(result)) => {
             record.notice = Some(match result {
                 Ok(()) => Notice::Info(Text::StaffUnlocked),
-                Err(_) => Notice::Error(Text::ErrService),
+                Err(e) => failed(&e),
             });
             refresh(record)
         }
@@ -1135,12 +1356,13 @@ fn staff(bank: &mut Bank, state: Staff, event: Event) -> Transition {
                     record.reason.clear();
                     record.notice = Some(Notice::Info(Text::StaffStopped));
                 }
-                Err(_) => record.notice = Some(Notice::Error(Text::ErrService)),
+                Err(e) => record.notice = Some(failed(&e)),
             }
-            let contract_id = record.contract_id.clone();
-            match staff_record(bank, &contract_id, Some(record)) {
+            let (staff, contract_id) = (record.staff.clone(), record.contract_id.clone());
+            match staff_record(bank, &staff, &contract_id, Some(record)) {
                 Some(record) => refresh(record),
                 None => Transition::to(Screen::Staff(Staff::Lookup {
+                    staff,
                     contract_id: contract_id.as_str().to_string(),
                     notice: Some(Notice::Error(Text::ErrNoSuchContract)),
                 })),
@@ -1149,6 +1371,7 @@ fn staff(bank: &mut Bank, state: Staff, event: Event) -> Transition {
         (Staff::Record(record), Event::Press(Action::LookUpAnother)) => {
             Transition::to(Screen::Staff(Staff::Lookup {
                 contract_id: record.contract_id.as_str().to_string(),
+                staff: record.staff,
                 notice: None,
             }))
         }

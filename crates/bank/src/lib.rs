@@ -47,6 +47,7 @@ pub mod password;
 mod persist;
 /// The reset of the demo data: asked first, never while a screen awaits an answer.
 pub mod reset;
+pub mod staff;
 pub mod text;
 pub mod tour;
 mod view;
@@ -54,12 +55,13 @@ mod view;
 #[cfg(test)]
 mod tests;
 
-pub use driver::{Driven, drive, execute};
+pub use driver::{Driven, changes_records, drive, execute, not_saved, unsaved_answer};
 pub use failures::MAX_UNKNOWN_IDS;
 pub use flow::{
     Action, CUSTOMER_STOP_REASON, CodeForm, Command, CredentialsForm, DetailsForm, Event, Field,
-    Login, MAX_REASON_CHARS, MAX_STAFF_NAME_CHARS, Notice, Registration, Resync, ResyncForm,
-    Screen, Staff, StaffRecord, Stop, TokenRecord, TokenState, Transition, transition,
+    Login, MAX_REASON_CHARS, Notice, Registration, Resync, ResyncForm, Screen, Staff, StaffRecord,
+    StaffSignInForm, StaffSignInRefused, Stop, TokenRecord, TokenState, Transition, TypedPassword,
+    transition,
 };
 pub use password::{DEFAULT_ITERATIONS, LEGACY_ITERATIONS, PasswordHash};
 pub use text::{CONTACT_PHONE, Lang, Text, text};
@@ -270,6 +272,10 @@ pub enum BankError {
     TokenTaken(TokenId),
     /// The contract already has a registered token.
     AlreadyRegistered(ContractId),
+    /// Not a staff ID (2 to 16 letters and digits).
+    InvalidStaffId(String),
+    /// A staff member with this ID already exists.
+    DuplicateStaff(staff::StaffId),
 }
 
 impl fmt::Display for BankError {
@@ -296,6 +302,10 @@ impl fmt::Display for BankError {
             Self::AlreadyRegistered(id) => {
                 write!(f, "contract {id} has a token registered already")
             }
+            Self::InvalidStaffId(typed) => {
+                write!(f, "{typed:?} is not a staff ID: 2 to 16 letters and digits")
+            }
+            Self::DuplicateStaff(id) => write!(f, "staff member {id} exists already"),
         }
     }
 }
@@ -311,16 +321,22 @@ pub struct Bank {
     iterations: u32,
     /// Wrong passwords for contract IDs that have no contract, counted as real ones are.
     unknown_failures: failures::UnknownFailures,
+    /// The staff accounts (their password failures are kept with the bank).
+    staff: staff::Directory,
+    /// Who is signed in at this page's staff desk: in memory only, never stored.
+    desk: staff::Desk,
     /// Bumped by every change, so [`transition`] knows when to ask for a save.
     revision: u64,
 }
 
 impl PartialEq for Bank {
-    /// Same customers and iteration count; the in-memory revision counter is not compared.
+    /// Same customers, staff and iteration count; the in-memory revision counter and staff
+    /// desk are not compared.
     fn eq(&self, other: &Self) -> bool {
         self.customers == other.customers
             && self.iterations == other.iterations
             && self.unknown_failures == other.unknown_failures
+            && self.staff == other.staff
     }
 }
 
@@ -334,6 +350,9 @@ struct BankRecord {
     /// Absent in records made before unknown IDs were counted, and while none failed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     unknown_failures: Vec<failures::UnknownFailure>,
+    /// Absent in records made before staff signed in: the demo staff are seeded then.
+    #[serde(default)]
+    staff: staff::Directory,
 }
 
 impl From<Bank> for BankRecord {
@@ -342,6 +361,7 @@ impl From<Bank> for BankRecord {
             iterations: value.iterations,
             unknown_failures: value.unknown_failures.entries().to_vec(),
             customers: value.customers,
+            staff: value.staff,
         }
     }
 }
@@ -368,6 +388,12 @@ impl TryFrom<BankRecord> for Bank {
             }
             bank.customers.push(customer);
         }
+        // Without staff nobody could sign in to reset the demo: seed the demo staff.
+        bank.staff = if value.staff.is_empty() {
+            staff::Directory::demo()
+        } else {
+            value.staff
+        };
         bank.unknown_failures =
             failures::UnknownFailures::from_stored(value.unknown_failures, |id| {
                 bank.customers.iter().any(|c| &c.contract_id == id)
@@ -386,6 +412,7 @@ impl webtoken_engine::json::ToJson for Bank {
             if !unknown.is_empty() {
                 o.field("unknown_failures", unknown);
             }
+            o.field("staff", self.staff.members());
         });
     }
 }
@@ -400,6 +427,7 @@ impl webtoken_engine::json::FromJson for Bank {
             iterations: f.get("iterations")?,
             customers: f.get("customers")?,
             unknown_failures: f.get_or_default("unknown_failures")?,
+            staff: staff::Directory::from_members(f.get_or_default("staff")?),
         };
         Bank::try_from(record).map_err(|e| webtoken_engine::json::JsonError::new(e.to_string()))
     }
@@ -415,6 +443,8 @@ impl Bank {
             customers: Vec::new(),
             iterations,
             unknown_failures: failures::UnknownFailures::default(),
+            staff: staff::Directory::default(),
+            desk: staff::Desk::default(),
             revision: 0,
         })
     }
@@ -423,6 +453,7 @@ impl Bank {
     /// (the hashes were worked out ahead of time: no hashing happens here).
     pub fn demo() -> Result<Self, BankError> {
         let mut bank = Self::new(DEFAULT_ITERATIONS)?;
+        bank.staff = staff::Directory::demo();
         for (contract_id, salt, hash) in DEMO_PASSWORD_HASHES {
             let password = PasswordHash::from_hex_parts(DEFAULT_ITERATIONS, salt, hash)
                 .expect("the demo hashes are well-formed hex (a test reads and recomputes them)");
@@ -441,6 +472,10 @@ impl Bank {
         for (contract_id, password) in DEMO_CUSTOMERS {
             bank.add_customer(contract_id, password, random)?;
         }
+        let (staff_id, password) = staff::DEMO_STAFF;
+        let password = PasswordHash::new(password, iterations, random)?;
+        bank.staff
+            .add(staff_id, password, staff::demo_staff_token())?;
         Ok(bank)
     }
 
@@ -619,10 +654,15 @@ impl Bank {
         Ok(token)
     }
 
-    /// Clears the password failures of a locked `contract_id` (staff, after checking the
-    /// customer's identity). Returns whether the password was locked; an unlocked password
-    /// keeps its failure count, so that unlocking cannot be used to guess without limit.
-    pub fn unlock_password(&mut self, contract_id: &ContractId) -> Result<bool, BankError> {
+    /// Clears the password failures of a locked `contract_id` (a signed-in staff member,
+    /// after checking the customer's identity). Returns whether the password was locked; an
+    /// unlocked password keeps its failure count, so that unlocking cannot be used to guess
+    /// without limit.
+    pub fn unlock_password(
+        &mut self,
+        _session: &staff::StaffSession,
+        contract_id: &ContractId,
+    ) -> Result<bool, BankError> {
         let customer = self.customer_mut(contract_id)?;
         let was_locked = customer.password_locked();
         if was_locked {
@@ -630,6 +670,64 @@ impl Bank {
             self.touch();
         }
         Ok(was_locked)
+    }
+
+    /// The staff accounts.
+    pub fn staff(&self) -> &staff::Directory {
+        &self.staff
+    }
+
+    /// Checks a staff member's ID and password ([`staff::Directory::authenticate`] at the
+    /// bank's iteration count): their ID and the token whose code must follow.
+    pub fn authenticate_staff(
+        &mut self,
+        staff_id: &str,
+        password: &str,
+    ) -> Result<(staff::StaffId, TokenId), staff::SignInFailure> {
+        let mut changed = false;
+        let result = self
+            .staff
+            .authenticate(staff_id, password, self.iterations, &mut changed);
+        if changed {
+            self.touch();
+        }
+        result
+    }
+
+    /// The signed-in staff member at `now`, if any (not counted as an action).
+    pub fn staff_session(&mut self, now: u64) -> Option<&staff::StaffSession> {
+        self.desk.session(now)
+    }
+
+    /// A staff action at `now`: the live session (its idle time restarted), or why not.
+    pub fn staff_act(&mut self, now: u64) -> Result<staff::StaffSession, staff::StaffRefusal> {
+        self.desk.act(now).cloned()
+    }
+
+    /// Starts a staff session (after the sign-in's password and code were both accepted).
+    pub(crate) fn begin_staff_session(&mut self, session: staff::StaffSession) {
+        self.desk.begin(session);
+    }
+
+    /// Signs the staff member out; the session that ended, if any.
+    pub fn sign_out_staff(&mut self) -> Option<staff::StaffSession> {
+        self.desk.sign_out()
+    }
+
+    /// Replaces the customers and staff with the demo ones (a signed-in staff member's
+    /// demo reset); the staff desk stays as it is.
+    pub fn reset_demo(&mut self, _session: &staff::StaffSession) -> Result<(), BankError> {
+        let mut fresh = Self::demo()?;
+        fresh.desk = core::mem::take(&mut self.desk);
+        fresh.revision = self.revision.wrapping_add(1);
+        *self = fresh;
+        Ok(())
+    }
+
+    /// Takes another copy's staff desk (the bank was read again from storage): the session
+    /// belongs to the page, not to the stored record.
+    pub fn keep_desk_of(&mut self, other: &mut Bank) {
+        self.desk = core::mem::take(&mut other.desk);
     }
 
     fn customer_mut(&mut self, contract_id: &ContractId) -> Result<&mut Customer, BankError> {

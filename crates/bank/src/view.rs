@@ -3,7 +3,7 @@
 
 use super::flow::{
     Action, CodeForm, CredentialsForm, DetailsForm, Field, Login, Notice, Registration, Resync,
-    ResyncForm, Screen, Staff, StaffRecord, Stop,
+    ResyncForm, Screen, Staff, StaffRecord, StaffSignInForm, Stop,
 };
 use super::text::{Lang, Text, text};
 use webtoken_engine::i18n::{audit, fill};
@@ -124,6 +124,8 @@ pub struct ButtonView {
     pub action: Action,
     /// Its text.
     pub label: &'static str,
+    /// Its `data-testid`, for the buttons tests and the tour name (`None`: none).
+    pub testid: Option<&'static str>,
 }
 
 /// A label and a value.
@@ -223,7 +225,9 @@ impl Builder {
             Field::TokenId => ("token-id", InputKind::TokenId),
             Field::Code => ("code", InputKind::Code),
             Field::SecondCode => ("second-code", InputKind::Code),
-            Field::StaffName => ("staff-name", InputKind::Text),
+            Field::StaffId => ("staff-id", InputKind::Text),
+            Field::StaffPassword => ("staff-password", InputKind::Password),
+            Field::StaffCode => ("staff-otp", InputKind::Code),
             Field::StaffReason => ("staff-reason", InputKind::Text),
         };
         self.view.fields.push(FieldView {
@@ -256,13 +260,29 @@ impl Builder {
 
     fn button(mut self, action: Action, label: Text) -> Self {
         let label = self.t(label);
-        self.view.buttons.push(ButtonView { action, label });
+        self.view.buttons.push(ButtonView {
+            action,
+            label,
+            testid: None,
+        });
+        self
+    }
+
+    /// Gives the last button a `data-testid`.
+    fn testid(mut self, testid: &'static str) -> Self {
+        if let Some(last) = self.view.buttons.last_mut() {
+            last.testid = Some(testid);
+        }
         self
     }
 
     fn link(mut self, action: Action, label: Text) -> Self {
         let label = self.t(label);
-        self.view.links.push(ButtonView { action, label });
+        self.view.links.push(ButtonView {
+            action,
+            label,
+            testid: None,
+        });
         self
     }
 
@@ -356,7 +376,7 @@ impl Screen {
                 ]);
                 view
             }
-            Screen::Stop(Stop::Code(form) | Stop::Checking(form) | Stop::Stopping(form)) => {
+            Screen::Stop(Stop::Code(form) | Stop::Checking(form)) => {
                 stop_code_view(lang, form, busy)
             }
             Screen::Stop(Stop::Done(_)) => Builder::new(lang, "stop-done", Text::StopTitle)
@@ -385,14 +405,21 @@ impl Screen {
                 .result(Text::ResyncDone)
                 .button(Action::BackToLogin, Text::ButtonBackToLogin)
                 .build(),
+            Screen::Staff(Staff::SignIn(form) | Staff::SigningIn(form, _)) => {
+                staff_sign_in_view(lang, form, busy)
+            }
             Screen::Staff(Staff::Lookup {
+                staff,
                 contract_id,
                 notice,
             }) => Builder::new(lang, "staff-lookup", Text::StaffTitle)
                 .lead(&[Text::StaffLead, Text::StaffLookupInstruction])
                 .notice(notice.as_ref())
+                .row(Text::LabelSignedInStaff, staff.to_string())
                 .field(Field::ContractId, Text::LabelContractId, contract_id)
                 .button(Action::Submit, Text::ButtonLookup)
+                .button(Action::StaffSignOut, Text::ButtonStaffSignOut)
+                .testid("staff-signout")
                 .link(Action::BackToLogin, Text::ButtonBackToLogin)
                 .build(),
             Screen::Staff(
@@ -503,11 +530,34 @@ fn resync_view(lang: Lang, form: &ResyncForm, busy: bool) -> View {
         .build()
 }
 
+fn staff_sign_in_view(lang: Lang, form: &StaffSignInForm, busy: bool) -> View {
+    Builder::new(lang, "staff-signin", Text::StaffSignInTitle)
+        .lead(&[Text::StaffSignInLead])
+        .section(Text::StaffSignInTitle)
+        .notice(form.notice.as_ref())
+        .field(Field::StaffId, Text::LabelStaffId, &form.staff_id)
+        .field(
+            Field::StaffPassword,
+            Text::LabelStaffPassword,
+            form.password(),
+        )
+        .field(Field::StaffCode, Text::LabelStaffCode, &form.code)
+        .suffix(Text::CodeSuffix)
+        .hint(Text::StaffCodeHint)
+        .button(Action::Submit, Text::ButtonStaffSignIn)
+        .testid("staff-signin")
+        .notes(&[Text::StaffSignInNote])
+        .link(Action::BackToLogin, Text::ButtonBackToLogin)
+        .busy(busy)
+        .build()
+}
+
 fn staff_view(lang: Lang, record: &StaffRecord, busy: bool) -> View {
     let state = record.record.as_ref().and_then(|r| r.state.as_ref());
     let mut builder = Builder::new(lang, "staff-record", Text::StaffTitle)
         .lead(&[Text::StaffLead])
         .notice(record.notice.as_ref())
+        .row(Text::LabelSignedInStaff, record.staff.to_string())
         .row(Text::LabelContractId, record.contract_id.to_string())
         .row(
             Text::LabelTokenId,
@@ -570,12 +620,13 @@ fn staff_view(lang: Lang, record: &StaffRecord, busy: bool) -> View {
         None => {}
     }
     builder
-        .field(Field::StaffName, Text::LabelStaffName, &record.staff_name)
         .field(Field::StaffReason, Text::LabelStaffReason, &record.reason)
         .hint(Text::StaffReasonHint)
         .button(Action::UnlockToken, Text::ButtonUnlock)
         .button(Action::StopToken, Text::ButtonStaffStop)
         .button(Action::UnlockPassword, Text::ButtonUnlockPassword)
+        .button(Action::StaffSignOut, Text::ButtonStaffSignOut)
+        .testid("staff-signout")
         .link(Action::LookUpAnother, Text::ButtonLookupAnother)
         .link(Action::BackToLogin, Text::ButtonBackToLogin)
         .busy(busy)

@@ -15,8 +15,8 @@ use webtoken_engine::json::{FromJson, ToJson, from_str, to_string};
 use webtoken_engine::token_id::{MAX_SERIAL, TokenId};
 use webtoken_engine::{Algorithm, MAX_SECRET_BYTES, MIN_SECRET_BYTES, Params, Secret};
 use webtoken_token_service::api::{
-    ApiError, AuditTrail, Outcome, ResyncRequest, ServerTime, StopRequest, UnlockRequest,
-    ValidateRequest,
+    ApiError, AuditTrail, Outcome, ResyncRequest, ServerTime, StaffSignInRequest, StopRequest,
+    StopWithCodeRequest, UnlockRequest, ValidateRequest,
 };
 use webtoken_token_service::{
     Attempt, AuditEvent, AuditKind, AuditSeal, ChainError, Checkpoint, CredentialRecord,
@@ -327,7 +327,7 @@ proptest! {
 
     #[test]
     fn api_requests_match_serde(a in any_text(), b in any_text(), c in any_text()) {
-        let pairs: [(Zeroizing<String>, String); 4] = [
+        let pairs: [(Zeroizing<String>, String); 6] = [
             (to_string(&ValidateRequest { token_id: a.clone(), code: b.clone() }),
              serde_json::to_string(&ValidateRequest { token_id: a.clone(), code: b.clone() }).unwrap()),
             (to_string(&ResyncRequest { token_id: a.clone(), first: b.clone(), second: c.clone() }),
@@ -335,7 +335,11 @@ proptest! {
             (to_string(&UnlockRequest { token_id: a.clone(), actor: b.clone() }),
              serde_json::to_string(&UnlockRequest { token_id: a.clone(), actor: b.clone() }).unwrap()),
             (to_string(&StopRequest { token_id: a.clone(), actor: b.clone(), reason: c.clone() }),
-             serde_json::to_string(&StopRequest { token_id: a, actor: b, reason: c }).unwrap()),
+             serde_json::to_string(&StopRequest { token_id: a.clone(), actor: b.clone(), reason: c.clone() }).unwrap()),
+            (to_string(&StopWithCodeRequest { token_id: a.clone(), code: b.clone(), actor: c.clone(), reason: a.clone() }),
+             serde_json::to_string(&StopWithCodeRequest { token_id: a.clone(), code: b.clone(), actor: c.clone(), reason: a.clone() }).unwrap()),
+            (to_string(&StaffSignInRequest { staff_id: a.clone(), password: b.clone(), code: c.clone() }),
+             serde_json::to_string(&StaffSignInRequest { staff_id: a, password: b, code: c }).unwrap()),
         ];
         for (ours, theirs) in pairs {
             prop_assert_eq!(ours.as_str(), theirs.as_str());

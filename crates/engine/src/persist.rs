@@ -88,6 +88,16 @@ pub trait RecordStore {
     fn write_if(&self, expected: Option<&str>, text: &str) -> Result<Written, StoreError>;
     /// Removes the record if it still holds `expected`.
     fn remove_if(&self, expected: Option<&str>) -> Result<Written, StoreError>;
+    /// The highest version of the record ever seen, kept *apart* from it (so that a record put
+    /// back in place of a newer one is found out); 0 when none is kept.
+    fn highest(&self) -> Result<u64, StoreError> {
+        Ok(0)
+    }
+    /// Raises the highest version seen to `version` (never lowers it).
+    fn raise(&self, version: u64) -> Result<(), StoreError> {
+        let _ = version;
+        Ok(())
+    }
 }
 
 impl<S: RecordStore + ?Sized> RecordStore for &S {
@@ -99,6 +109,12 @@ impl<S: RecordStore + ?Sized> RecordStore for &S {
     }
     fn remove_if(&self, expected: Option<&str>) -> Result<Written, StoreError> {
         (**self).remove_if(expected)
+    }
+    fn highest(&self) -> Result<u64, StoreError> {
+        (**self).highest()
+    }
+    fn raise(&self, version: u64) -> Result<(), StoreError> {
+        (**self).raise(version)
     }
 }
 
@@ -112,16 +128,41 @@ impl<S: RecordStore + ?Sized> RecordStore for Rc<S> {
     fn remove_if(&self, expected: Option<&str>) -> Result<Written, StoreError> {
         (**self).remove_if(expected)
     }
+    fn highest(&self) -> Result<u64, StoreError> {
+        (**self).highest()
+    }
+    fn raise(&self, version: u64) -> Result<(), StoreError> {
+        (**self).raise(version)
+    }
+}
+
+/// A stored text opened: its plaintext and the version sealed with it.
+pub struct Opened {
+    /// The plaintext (it may hold secrets).
+    pub plain: Zeroizing<Vec<u8>>,
+    /// The version the text was sealed with (0 for records written before versions).
+    pub version: u64,
 }
 
 /// Turns a record's plaintext into the stored text and back (WebCrypto is asynchronous).
 pub trait Sealer {
     /// Why sealing or opening failed (a missing key, a damaged or locked record...).
     type Error: Clone;
-    /// The stored text of `plain`.
-    fn seal(&self, plain: &str) -> impl Future<Output = Result<String, Self::Error>>;
-    /// The plaintext of a stored text; fails closed.
-    fn open(&self, text: &str) -> impl Future<Output = Result<Zeroizing<Vec<u8>>, Self::Error>>;
+    /// The stored text of `plain`, with `version` bound into it (authenticated, where the
+    /// sealer authenticates: so that a text cannot claim another version than it was sealed
+    /// with).
+    fn seal(&self, plain: &str, version: u64) -> impl Future<Output = Result<String, Self::Error>>;
+    /// The plaintext and version of a stored text; fails closed.
+    fn open(&self, text: &str) -> impl Future<Output = Result<Opened, Self::Error>>;
+    /// The longest stored text [`Sealer::open`] accepts: nothing longer is ever written.
+    fn max_len(&self) -> usize {
+        usize::MAX
+    }
+    /// Whether [`Sealer::open`] gives back the version sealed (`false`: every text reads as
+    /// version 0, and the record's highest version is neither kept nor checked).
+    fn keeps_versions(&self) -> bool {
+        true
+    }
 }
 
 /// A value kept by a [`Keeper`]: its plaintext form, and its value when nothing is stored.
@@ -130,6 +171,10 @@ pub trait Record: Sized {
     fn absent() -> Self;
     /// The plaintext form (it may hold secrets: it is wiped once sealed).
     fn encode(&self) -> Zeroizing<String>;
+    /// The longest plaintext form [`Record::decode`] accepts: nothing longer is ever written.
+    fn max_len() -> usize {
+        usize::MAX
+    }
     /// The value from its plaintext form; the error says what is wrong.
     fn decode(text: &str) -> Result<Self, String>;
 }
@@ -150,12 +195,32 @@ pub enum Problem<E> {
     /// The stored text opened but its contents are not a record: left untouched, as for
     /// [`Problem::Open`].
     Decode(String),
+    /// The stored text is an older version than one seen before (a copy put back in place of
+    /// a newer record): nothing of it is used, and it is left untouched, as for
+    /// [`Problem::Open`].
+    RolledBack {
+        /// The stored text's version.
+        found: u64,
+        /// The highest version seen, kept apart from the record.
+        highest: u64,
+    },
+    /// The record would be longer than its reader accepts: it was not written (the change is
+    /// kept in memory, or undone by [`Keeper::commit`]).
+    TooLarge {
+        /// Its length, in bytes.
+        bytes: usize,
+        /// The longest accepted.
+        max: usize,
+    },
 }
 
 impl<E> Problem<E> {
     /// Whether the stored text is one this tab cannot read (and so must never overwrite).
     pub fn is_unreadable(&self) -> bool {
-        matches!(self, Self::Open(_) | Self::Decode(_))
+        matches!(
+            self,
+            Self::Open(_) | Self::Decode(_) | Self::RolledBack { .. }
+        )
     }
 }
 
@@ -191,7 +256,19 @@ impl<R, X, E> Outcome<R, X, E> {
     }
 }
 
+/// How a change that must be saved before it is answered ended ([`Keeper::commit`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Committed<R, X, E> {
+    /// Saved (or nothing needed saving and the record is readable): the answer.
+    Saved(R),
+    /// The change refused: nothing was changed.
+    Refused(X),
+    /// Not saved: the value is as it was before the change, and there is no answer.
+    Failed(Problem<E>),
+}
+
 /// What a change asked for, as the cycle sees it.
+#[derive(Clone, Copy)]
 enum Step {
     Save,
     Keep,
@@ -211,6 +288,29 @@ pub struct Keeper<S, K: Sealer, T> {
     value: RefCell<T>,
 }
 
+/// Runs `change` on `value` and keeps its answer or refusal: the cycle sees the step only.
+fn step<T, R, X>(
+    change: &mut impl FnMut(&mut T) -> Change<R, X>,
+    value: &RefCell<T>,
+    answer: &mut Option<R>,
+    refusal: &mut Option<X>,
+) -> Step {
+    match change(&mut value.borrow_mut()) {
+        Change::Save(r) => {
+            *answer = Some(r);
+            Step::Save
+        }
+        Change::Keep(r) => {
+            *answer = Some(r);
+            Step::Keep
+        }
+        Change::Refuse(x) => {
+            *refusal = Some(x);
+            Step::Refuse
+        }
+    }
+}
+
 /// The value of a keeper as the cycle sees it: the cycle is generic over the store and the
 /// sealer only, so the wasm holds one copy of it per kind of storage, not per record type.
 trait Slot {
@@ -220,6 +320,8 @@ trait Slot {
     fn set_decoded(&self, text: &str) -> Result<(), String>;
     /// The plaintext form of the value.
     fn encode(&self) -> Zeroizing<String>;
+    /// [`Record::max_len`].
+    fn max_len(&self) -> usize;
 }
 
 impl<T: Record> Slot for RefCell<T> {
@@ -233,23 +335,38 @@ impl<T: Record> Slot for RefCell<T> {
     fn encode(&self) -> Zeroizing<String> {
         self.borrow().encode()
     }
+    fn max_len(&self) -> usize {
+        T::max_len()
+    }
 }
 
 /// A sealer as the cycle sees it: its futures boxed, so that one copy of the cycle serves
 /// every sealer with the same error type (the page's WebCrypto one and its plain one).
 trait AnySealer<E> {
-    fn seal_boxed<'a>(&'a self, plain: &'a str) -> Boxed<'a, Result<String, E>>;
-    fn open_boxed<'a>(&'a self, text: &'a str) -> Boxed<'a, Result<Zeroizing<Vec<u8>>, E>>;
+    fn seal_boxed<'a>(&'a self, plain: &'a str, version: u64) -> Boxed<'a, Result<String, E>>;
+    fn open_boxed<'a>(&'a self, text: &'a str) -> Boxed<'a, Result<Opened, E>>;
+    fn max_len(&self) -> usize;
+    fn keeps_versions(&self) -> bool;
 }
 
 type Boxed<'a, T> = core::pin::Pin<Box<dyn Future<Output = T> + 'a>>;
 
 impl<K: Sealer> AnySealer<K::Error> for K {
-    fn seal_boxed<'a>(&'a self, plain: &'a str) -> Boxed<'a, Result<String, K::Error>> {
-        Box::pin(self.seal(plain))
+    fn seal_boxed<'a>(
+        &'a self,
+        plain: &'a str,
+        version: u64,
+    ) -> Boxed<'a, Result<String, K::Error>> {
+        Box::pin(self.seal(plain, version))
     }
-    fn open_boxed<'a>(&'a self, text: &'a str) -> Boxed<'a, Result<Zeroizing<Vec<u8>>, K::Error>> {
+    fn open_boxed<'a>(&'a self, text: &'a str) -> Boxed<'a, Result<Opened, K::Error>> {
         Box::pin(self.open(text))
+    }
+    fn max_len(&self) -> usize {
+        Sealer::max_len(self)
+    }
+    fn keeps_versions(&self) -> bool {
+        Sealer::keeps_versions(self)
     }
 }
 
@@ -258,6 +375,8 @@ struct Cycle<S, E> {
     store: S,
     /// The stored text the value was read from or last written as.
     seen: RefCell<Option<String>>,
+    /// The version of `seen` (0 when nothing is seen).
+    version: Cell<u64>,
     /// `Some` while the value is not being saved. Apart from the value, so that it can be
     /// read while a change runs (a page drawing what a change shows early).
     problem: RefCell<Option<Problem<E>>>,
@@ -272,6 +391,7 @@ impl<S: RecordStore, K: Sealer, T: Record> Keeper<S, K, T> {
             cycle: Cycle {
                 store,
                 seen: RefCell::new(None),
+                version: Cell::new(0),
                 problem: RefCell::new(None),
                 turns: Turns::default(),
             },
@@ -327,24 +447,9 @@ impl<S: RecordStore, K: Sealer, T: Record> Keeper<S, K, T> {
         let (mut answer, mut refusal) = (None, None);
         let ended = self
             .cycle
-            .run(
-                &self.sealer,
-                &self.value,
-                &mut || match change(&mut self.value.borrow_mut()) {
-                    Change::Save(r) => {
-                        answer = Some(r);
-                        Step::Save
-                    }
-                    Change::Keep(r) => {
-                        answer = Some(r);
-                        Step::Keep
-                    }
-                    Change::Refuse(x) => {
-                        refusal = Some(x);
-                        Step::Refuse
-                    }
-                },
-            )
+            .run(&self.sealer, &self.value, &mut || {
+                step(&mut change, &self.value, &mut answer, &mut refusal)
+            })
             .await;
         if let Some(x) = refusal {
             return Outcome::Refused(x);
@@ -353,6 +458,34 @@ impl<S: RecordStore, K: Sealer, T: Record> Keeper<S, K, T> {
         match ended {
             None => Outcome::Saved(answer),
             Some(problem) => Outcome::NotSaved(answer, problem),
+        }
+    }
+
+    /// The save cycle for a change that must not be answered unless it is saved (a validation,
+    /// whose answer would otherwise stand while its spent step and failure count are lost): as
+    /// [`Keeper::change`], but when the write fails the value is put back as it was before
+    /// the change and the answer is [`Committed::Failed`], so nothing is half-applied. A
+    /// [`Change::Keep`] is answered while the stored record is readable (the value is then the
+    /// stored one); a [`Change::Refuse`] changes nothing. [`Keeper::problem`] says why the last
+    /// commit failed. A commit always starts from the stored record, over any change kept in
+    /// memory only by [`Keeper::change`].
+    pub async fn commit<R, X>(
+        &self,
+        mut change: impl FnMut(&mut T) -> Change<R, X>,
+    ) -> Committed<R, X, K::Error> {
+        let (mut answer, mut refusal) = (None, None);
+        let ended = self
+            .cycle
+            .run_durable(&self.sealer, &self.value, &mut || {
+                step(&mut change, &self.value, &mut answer, &mut refusal)
+            })
+            .await;
+        if let Some(x) = refusal {
+            return Committed::Refused(x);
+        }
+        match ended {
+            Some(problem) => Committed::Failed(problem),
+            None => Committed::Saved(answer.expect("the cycle runs the change before it ends")),
         }
     }
 
@@ -374,8 +507,13 @@ impl<S: RecordStore, E: Clone> Cycle<S, E> {
         if memory_only {
             return false;
         }
-        let stored = match self.store.get() {
-            Ok(stored) => stored,
+        // The mark is read with the record: failing either, nothing read is used.
+        let read = self
+            .store
+            .get()
+            .and_then(|stored| Ok((stored, self.highest(sealer)?)));
+        let (stored, highest) = match read {
+            Ok(read) => read,
             Err(e) => {
                 *self.problem.borrow_mut() = Some(Problem::Store(e));
                 return false;
@@ -387,9 +525,10 @@ impl<S: RecordStore, E: Clone> Cycle<S, E> {
         let opened = match &stored {
             None => {
                 slot.set_absent();
+                self.version.set(0);
                 Ok(())
             }
-            Some(text) => self.open(sealer, slot, text).await,
+            Some(text) => self.open(sealer, slot, text, highest).await,
         };
         if opened.is_err() {
             // Nothing read from a record that cannot be opened is shown.
@@ -400,25 +539,52 @@ impl<S: RecordStore, E: Clone> Cycle<S, E> {
         true
     }
 
-    /// Opens `text` into `slot`; on failure `slot` is left as it is.
+    /// Opens `text` into `slot`, refusing a version older than `highest`, the highest seen
+    /// (which is raised to this one's); on failure `slot` is left as it is.
     async fn open(
         &self,
         sealer: &dyn AnySealer<E>,
         slot: &dyn Slot,
         text: &str,
+        highest: u64,
     ) -> Result<(), Problem<E>> {
-        let plain = sealer.open_boxed(text).await.map_err(Problem::Open)?;
-        let text =
-            core::str::from_utf8(&plain).map_err(|_| Problem::Decode("not UTF-8".to_owned()))?;
-        slot.set_decoded(text).map_err(Problem::Decode)
+        let opened = sealer.open_boxed(text).await.map_err(Problem::Open)?;
+        if opened.version < highest {
+            return Err(Problem::RolledBack {
+                found: opened.version,
+                highest,
+            });
+        }
+        let plain = core::str::from_utf8(&opened.plain)
+            .map_err(|_| Problem::Decode("not UTF-8".to_owned()))?;
+        slot.set_decoded(plain).map_err(Problem::Decode)?;
+        self.version.set(opened.version);
+        if opened.version > highest {
+            // Only protection is lost if this fails: the record itself is fine.
+            let _ = self.store.raise(opened.version);
+        }
+        Ok(())
+    }
+
+    /// The highest version seen, when the sealer keeps versions (0 otherwise).
+    fn highest(&self, sealer: &dyn AnySealer<E>) -> Result<u64, StoreError> {
+        if sealer.keeps_versions() {
+            self.store.highest()
+        } else {
+            Ok(0)
+        }
     }
 
     async fn reopen(&self, sealer: &dyn AnySealer<E>, slot: &dyn Slot) -> Result<(), Problem<E>> {
         let _turn = self.turns.take().await;
         let stored = self.store.get().map_err(Problem::Store)?;
+        let highest = self.highest(sealer).map_err(Problem::Store)?;
         match &stored {
-            None => slot.set_absent(),
-            Some(text) => self.open(sealer, slot, text).await?,
+            None => {
+                slot.set_absent();
+                self.version.set(0);
+            }
+            Some(text) => self.open(sealer, slot, text, highest).await?,
         }
         *self.seen.borrow_mut() = stored;
         *self.problem.borrow_mut() = None;
@@ -457,21 +623,82 @@ impl<S: RecordStore, E: Clone> Cycle<S, E> {
                 }
             }
             let plain = slot.encode();
-            let sealed = sealer.seal_boxed(&plain).await;
+            if plain.len() > slot.max_len() {
+                let (bytes, max) = (plain.len(), slot.max_len());
+                return self.not_saved(Problem::TooLarge { bytes, max });
+            }
+            let version = match self.highest(sealer) {
+                Ok(highest) => highest.max(self.version.get()).saturating_add(1),
+                Err(e) => return self.not_saved(Problem::Store(e)),
+            };
+            let sealed = sealer.seal_boxed(&plain, version).await;
             drop(plain);
             let text = match sealed {
                 Ok(text) => text,
                 Err(e) => return self.not_saved(Problem::Seal(e)),
             };
+            if text.len() > sealer.max_len() {
+                let (bytes, max) = (text.len(), sealer.max_len());
+                return self.not_saved(Problem::TooLarge { bytes, max });
+            }
             match self.store.write_if(seen.as_deref(), &text) {
                 Ok(Written::Done) => {
                     *self.seen.borrow_mut() = Some(text);
                     *self.problem.borrow_mut() = None;
+                    self.version.set(version);
+                    if sealer.keeps_versions() {
+                        // Only protection is lost if this fails: the record is written.
+                        let _ = self.store.raise(version);
+                    }
                     return None;
                 }
                 Ok(Written::Conflict) if problem.is_none() && attempt < ATTEMPTS => {}
                 Ok(Written::Conflict) => return self.not_saved(problem.unwrap_or(Problem::Busy)),
                 Err(e) => return self.not_saved(Problem::Store(e)),
+            }
+        }
+    }
+
+    /// One save cycle that leaves nothing half-applied: `None` when saved (or nothing needed
+    /// saving from a readable record); otherwise the value is put back as the change found it.
+    async fn run_durable(
+        &self,
+        sealer: &dyn AnySealer<E>,
+        slot: &dyn Slot,
+        change: &mut dyn FnMut() -> Step,
+    ) -> Option<Problem<E>> {
+        // A failed commit leaves the value as stored, so a commit reads the stored text afresh
+        // even after a failure (another tab may have saved since): over changes kept in memory
+        // only, by [`Keeper::change`], it starts from the stored record.
+        if self
+            .problem
+            .borrow()
+            .as_ref()
+            .is_some_and(|p| !p.is_unreadable())
+        {
+            *self.problem.borrow_mut() = None;
+        }
+        let mut before = None;
+        let mut step = Step::Refuse;
+        let ended = self
+            .run(sealer, slot, &mut || {
+                before = Some(slot.encode());
+                step = change();
+                step
+            })
+            .await;
+        let problem = ended?;
+        match step {
+            Step::Refuse => None,
+            Step::Keep if !problem.is_unreadable() => None,
+            Step::Keep => Some(problem),
+            Step::Save => {
+                let restored = before.is_some_and(|text| slot.set_decoded(&text).is_ok());
+                if !restored {
+                    // A value that cannot be decoded from its own form: nothing is shown.
+                    slot.set_absent();
+                }
+                Some(problem)
             }
         }
     }
@@ -497,6 +724,7 @@ impl<S: RecordStore, E: Clone> Cycle<S, E> {
         }
         *self.seen.borrow_mut() = None;
         *self.problem.borrow_mut() = None;
+        self.version.set(0);
         true
     }
 }
@@ -576,12 +804,20 @@ pub enum Never {}
 impl<E: Clone> Sealer for PlainSealer<E> {
     type Error = E;
 
-    async fn seal(&self, plain: &str) -> Result<String, E> {
+    /// The version is not kept: a record in clear can be rewritten by anyone anyway.
+    async fn seal(&self, plain: &str, _version: u64) -> Result<String, E> {
         Ok(plain.to_owned())
     }
 
-    async fn open(&self, text: &str) -> Result<Zeroizing<Vec<u8>>, E> {
-        Ok(Zeroizing::new(text.as_bytes().to_vec()))
+    async fn open(&self, text: &str) -> Result<Opened, E> {
+        Ok(Opened {
+            plain: Zeroizing::new(text.as_bytes().to_vec()),
+            version: 0,
+        })
+    }
+
+    fn keeps_versions(&self) -> bool {
+        false
     }
 }
 
@@ -592,6 +828,7 @@ pub struct MemoryRecord {
     refuse: RefCell<Option<StoreError>>,
     refuse_writes: RefCell<Option<StoreError>>,
     writes: Cell<usize>,
+    highest: Cell<u64>,
 }
 
 impl MemoryRecord {
@@ -656,10 +893,21 @@ impl RecordStore for MemoryRecord {
         }
         Ok(written)
     }
+
+    fn highest(&self) -> Result<u64, StoreError> {
+        self.check()?;
+        Ok(self.highest.get())
+    }
+
+    fn raise(&self, version: u64) -> Result<(), StoreError> {
+        self.check()?;
+        self.highest.set(self.highest.get().max(version));
+        Ok(())
+    }
 }
 
-/// For tests only: a reversible "sealing" that hides nothing (`sealed:` and hex), refuses
-/// anything else as damaged, and can be told to fail as a missing key does.
+/// For tests only: a reversible "sealing" that hides nothing (`sealed:`, the version and `:`,
+/// and hex), refuses anything else as damaged, and can be told to fail as a missing key does.
 #[derive(Debug, Default)]
 pub struct MemorySealer {
     no_key: Cell<bool>,
@@ -684,22 +932,29 @@ impl MemorySealer {
 impl Sealer for MemorySealer {
     type Error = MemorySealError;
 
-    async fn seal(&self, plain: &str) -> Result<String, MemorySealError> {
+    async fn seal(&self, plain: &str, version: u64) -> Result<String, MemorySealError> {
         if self.no_key.get() {
             return Err(MemorySealError::NoKey);
         }
-        Ok(format!("sealed:{}", crate::hex::to_hex(plain.as_bytes())))
+        Ok(format!(
+            "sealed:{version}:{}",
+            crate::hex::to_hex(plain.as_bytes())
+        ))
     }
 
-    async fn open(&self, text: &str) -> Result<Zeroizing<Vec<u8>>, MemorySealError> {
+    async fn open(&self, text: &str) -> Result<Opened, MemorySealError> {
         if self.no_key.get() {
             return Err(MemorySealError::NoKey);
         }
-        let hex = text
+        let (version, hex) = text
             .strip_prefix("sealed:")
+            .and_then(|rest| rest.split_once(':'))
             .ok_or(MemorySealError::Damaged)?;
-        crate::hex::from_hex(hex)
-            .map(Zeroizing::new)
-            .ok_or(MemorySealError::Damaged)
+        let version = version.parse().map_err(|_| MemorySealError::Damaged)?;
+        let plain = crate::hex::from_hex(hex).ok_or(MemorySealError::Damaged)?;
+        Ok(Opened {
+            plain: Zeroizing::new(plain),
+            version,
+        })
     }
 }

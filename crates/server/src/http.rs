@@ -284,6 +284,12 @@ fn to_hyper(response: Response) -> hyper::Response<Full<Bytes>> {
     if let Some(etag) = response.etag.and_then(|t| HeaderValue::from_str(&t).ok()) {
         headers.insert(header::ETAG, etag);
     }
+    if let Some(cookie) = response
+        .set_cookie
+        .and_then(|c| HeaderValue::from_str(&c).ok())
+    {
+        headers.insert(header::SET_COOKIE, cookie);
+    }
     for (name, value) in [
         (
             header::CONTENT_SECURITY_POLICY,

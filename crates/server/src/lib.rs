@@ -92,6 +92,8 @@ pub struct Response {
     /// A strong `ETag` for the body (static files), so that a client holding the same bytes
     /// revalidates with `If-None-Match` and gets `304 Not Modified` instead of the bytes again.
     pub etag: Option<String>,
+    /// A `Set-Cookie` value (the staff session's cookie).
+    pub set_cookie: Option<String>,
 }
 
 impl Response {
@@ -104,6 +106,7 @@ impl Response {
             content_type: "application/json",
             body: serde_json::to_vec(&body).expect("a struct of two strings serialises"),
             etag: None,
+            set_cookie: None,
         }
     }
 
@@ -114,6 +117,7 @@ impl Response {
             content_type: "text/plain; charset=utf-8",
             body: body.as_bytes().to_vec(),
             etag: None,
+            set_cookie: None,
         }
     }
 }
@@ -246,6 +250,7 @@ impl Server {
                         content_type: content_type(&path),
                         body: if unchanged { Vec::new() } else { body },
                         etag: Some(etag),
+                        set_cookie: None,
                     }
                 }
                 Err(_) => Response::text(404, "not found"),

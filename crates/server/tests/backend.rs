@@ -20,11 +20,23 @@ fn http(
     content_type: &str,
     body: &[u8],
 ) -> (u16, String, Vec<u8>) {
+    http_as(addr, "", method, path, content_type, body)
+}
+
+/// [`http`] with extra header lines (`Cookie: …\r\n`).
+fn http_as(
+    addr: SocketAddr,
+    extra: &str,
+    method: &str,
+    path: &str,
+    content_type: &str,
+    body: &[u8],
+) -> (u16, String, Vec<u8>) {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     write!(
         s,
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{extra}Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
         body.len()
     )
     .unwrap();
@@ -51,6 +63,39 @@ fn post(addr: SocketAddr, path: &str, body: Value) -> (u16, Value) {
 fn get(addr: SocketAddr, path: &str) -> (u16, Value) {
     let (status, _, body) = http(addr, "GET", path, "application/json", b"");
     (status, serde_json::from_slice(&body).unwrap())
+}
+
+/// Signs the demo staff member in; the `Cookie:` header line of the session.
+fn sign_in(addr: SocketAddr) -> String {
+    let code = code_now(&webtoken_bank::staff::demo_staff_secret());
+    let (id, password) = webtoken_bank::staff::DEMO_STAFF;
+    let body = json!({"staff_id": id, "password": password, "code": code}).to_string();
+    let (status, head, answer) = http(
+        addr,
+        "POST",
+        "/api/v1/staff/session",
+        "application/json",
+        body.as_bytes(),
+    );
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&answer));
+    let cookie = head
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("set-cookie: "))
+        .map(|l| &l["set-cookie: ".len()..])
+        .unwrap();
+    let pair = cookie.split(';').next().unwrap();
+    format!("Cookie: {pair}\r\n")
+}
+
+/// A staff request with the session of `cookie`.
+fn staff(addr: SocketAddr, cookie: &str, method: &str, path: &str, body: Value) -> (u16, Value) {
+    let body = if method == "GET" {
+        Vec::new()
+    } else {
+        body.to_string().into_bytes()
+    };
+    let (status, _, answer) = http_as(addr, cookie, method, path, "application/json", &body);
+    (status, serde_json::from_slice(&answer).unwrap())
 }
 
 /// Issues a credential over HTTP; returns its Token ID and secret.
@@ -119,7 +164,14 @@ fn fifty_concurrent_validations_of_one_code_accept_exactly_one() {
         .count();
     assert_eq!(accepted, 1, "{outcomes:?}");
     // The state, and the lock the losers' replays caused, hold across requests.
-    let (_, state) = get(addr, &format!("/api/v1/credentials/{id}"));
+    let cookie = sign_in(addr);
+    let (_, state) = staff(
+        addr,
+        &cookie,
+        "GET",
+        &format!("/api/v1/credentials/{id}"),
+        json!({}),
+    );
     assert_eq!(state["status"], "locked");
     assert!(
         backend
@@ -166,8 +218,11 @@ fn lockout_holds_across_requests_until_staff_unlock_and_stop_is_final() {
         o["reason"], "locked_out",
         "a correct code while locked is refused"
     );
-    let (status, done) = post(
+    let cookie = sign_in(addr);
+    let (status, done) = staff(
         addr,
+        &cookie,
+        "POST",
         "/api/v1/staff/unlock",
         json!({"token_id": id, "actor": "佐藤"}),
     );
@@ -179,8 +234,10 @@ fn lockout_holds_across_requests_until_staff_unlock_and_stop_is_final() {
         json!({"token_id": id, "code": right}),
     );
     assert_eq!(o["outcome"], "accepted", "{o}");
-    let (status, done) = post(
+    let (status, done) = staff(
         addr,
+        &cookie,
+        "POST",
         "/api/v1/staff/stop",
         json!({"token_id": id, "actor": "佐藤", "reason": "紛失"}),
     );
@@ -192,13 +249,16 @@ fn lockout_holds_across_requests_until_staff_unlock_and_stop_is_final() {
         json!({"token_id": id, "code": right}),
     );
     assert_eq!(o["reason"], "stopped");
-    let (status, e) = post(
+    let (status, e) = staff(
         addr,
+        &cookie,
+        "POST",
         "/api/v1/staff/unlock",
         json!({"token_id": id, "actor": "佐藤"}),
     );
     assert_eq!((status, e["error"].as_str()), (409, Some("stopped")));
-    let (_, trail) = get(addr, &format!("/api/v1/credentials/{id}/audit"));
+    let path = format!("/api/v1/credentials/{id}/audit");
+    let (_, trail) = staff(addr, &cookie, "GET", &path, json!({}));
     assert_eq!(trail["chain_ok"], true);
     assert_eq!(trail["chain_error"], serde_json::Value::Null);
     let kinds: Vec<&str> = trail["events"]
@@ -211,6 +271,14 @@ fn lockout_holds_across_requests_until_staff_unlock_and_stop_is_final() {
         kinds.contains(&"locked") && kinds.contains(&"unlocked") && kinds.contains(&"stopped"),
         "{kinds:?}"
     );
+    // The actor is the session's staff ID, not what the body said.
+    let actors: Vec<&str> = trail["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["kind"]["actor"].as_str())
+        .collect();
+    assert_eq!(actors, ["staff S0001", "staff S0001"]);
 }
 
 #[test]
@@ -320,8 +388,8 @@ fn bad_requests_get_json_errors_and_the_server_keeps_serving() {
             "/api/v1/credentials/WBTK00000000",
             "application/json",
             vec![],
-            404,
-            "unknown_token",
+            401,
+            "unauthorized",
         ),
     ];
     for (method, path, media, body, status, code) in cases {

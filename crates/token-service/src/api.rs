@@ -9,8 +9,11 @@
 //! | `POST /api/v1/credentials` | `{}` | [`Issued`]: `token_id`, `secret` (Base32), `params` |
 //! | `POST /api/v1/validate` | [`ValidateRequest`] | [`Outcome`] |
 //! | `POST /api/v1/resync` | [`ResyncRequest`] | [`Outcome`] |
+//! | `POST /api/v1/stop` | [`StopWithCodeRequest`] | [`Outcome`] (accepted: validated and stopped) |
 //! | `GET /api/v1/credentials/{token_id}` | | [`CredentialState`] |
 //! | `GET /api/v1/credentials/{token_id}/audit` | | [`AuditTrail`] |
+//! | `POST /api/v1/staff/session` | [`StaffSignInRequest`] | [`StaffSignedIn`] and the session cookie |
+//! | `DELETE /api/v1/staff/session` | | `{}` (the session ends) |
 //! | `POST /api/v1/staff/unlock` | [`UnlockRequest`] | [`Done`] |
 //! | `POST /api/v1/staff/stop` | [`StopRequest`] | [`Done`] |
 //! | `GET /api/v1/time` | | [`ServerTime`] |
@@ -18,7 +21,8 @@
 //! A rejected code is a 200 with `"outcome": "rejected"`: it is an answer, not a failure of the
 //! API. Failures of the API are 4xx (or 5xx) with an [`ApiError`] body: `bad_json`,
 //! `unsupported_media_type`, `too_large`, `not_found`, `method_not_allowed`, `bad_token_id`,
-//! `unknown_token`, `stopped`, `cooling_down`, `unavailable`.
+//! `unknown_token`, `stopped`, `cooling_down`, `unavailable`, `unauthorized` (the staff routes
+//! and the credential lookups without a live staff session), `sign_in_refused`.
 
 use serde::{Deserialize, Serialize};
 
@@ -149,6 +153,54 @@ pub struct AuditTrail {
     pub chain_error: Option<ChainError>,
 }
 
+/// `POST /api/v1/stop`: the customer's own stop, with a code of the token: the token is
+/// stopped only if the code is accepted (no staff session needed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StopWithCodeRequest {
+    /// The credential's Token ID.
+    pub token_id: String,
+    /// The code the token shows.
+    pub code: String,
+    /// Who stops it (the customer, as the bank names them; recorded in the audit log).
+    pub actor: String,
+    /// Why (recorded in the audit log).
+    pub reason: String,
+}
+
+/// `POST /api/v1/staff/session`: a staff member signs in with their staff ID, password and
+/// the code of their own token. The password is never printed.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffSignInRequest {
+    /// The staff ID.
+    pub staff_id: String,
+    /// The staff member's password.
+    pub password: String,
+    /// The code their token shows.
+    pub code: String,
+}
+
+impl core::fmt::Debug for StaffSignInRequest {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("StaffSignInRequest")
+            .field("staff_id", &self.staff_id)
+            .field("password", &"<redacted>")
+            .field("code", &self.code)
+            .finish()
+    }
+}
+
+/// The answer to a staff sign-in that succeeded; the session itself is an HttpOnly,
+/// SameSite=Strict cookie that scripts never see.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffSignedIn {
+    /// Who is signed in.
+    pub staff_id: String,
+    /// Seconds without a staff request after which the session ends.
+    pub idle_limit: u64,
+}
+
 /// The answer to a staff operation that succeeded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Done {
@@ -186,8 +238,8 @@ impl ApiError {
 /// page writes the requests and reads the answers; the native server keeps serde.
 mod json_form {
     use super::{
-        ApiError, AuditTrail, Outcome, ResyncRequest, ServerTime, StopRequest, UnlockRequest,
-        ValidateRequest,
+        ApiError, AuditTrail, Outcome, ResyncRequest, ServerTime, StaffSignInRequest,
+        StaffSignedIn, StopRequest, StopWithCodeRequest, UnlockRequest, ValidateRequest,
     };
     use webtoken_engine::json::{
         FromJson, JsonError, ToJson, Value, json_object, object, unknown_variant,
@@ -200,6 +252,21 @@ mod json_form {
         second
     });
     json_object!(write UnlockRequest { token_id, actor });
+    json_object!(write StopWithCodeRequest {
+        token_id,
+        code,
+        actor,
+        reason
+    });
+    json_object!(write StaffSignInRequest {
+        staff_id,
+        password,
+        code
+    });
+    json_object!(StaffSignedIn {
+        staff_id,
+        idle_limit
+    });
     json_object!(write StopRequest {
         token_id,
         actor,

@@ -21,8 +21,8 @@ use std::future::Future;
 use zeroize::Zeroizing;
 
 use crate::api::{
-    API_PREFIX, ApiError, AuditTrail, Outcome, ResyncRequest, ServerTime, StopRequest,
-    UnlockRequest, ValidateRequest,
+    API_PREFIX, ApiError, AuditTrail, Outcome, ResyncRequest, ServerTime, StaffSignInRequest,
+    StopRequest, StopWithCodeRequest, UnlockRequest, ValidateRequest,
 };
 use crate::{Accepted, AuditEvent, ChainError, CredentialState, Issued, Rejected, ServiceError};
 use webtoken_engine::Params;
@@ -30,6 +30,35 @@ use webtoken_engine::address::query_value;
 use webtoken_engine::i18n::{Lang, fill, page::Text as Words};
 use webtoken_engine::json::{self, EmptyObject, FromJson, Ignored, ToJson};
 use webtoken_engine::token_id::TokenId;
+
+/// A staff call's answer, or `NoSession`: the server holds no live staff session for this
+/// page (it answered 401 before reading anything), so the staff member must sign in again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StaffCall<T> {
+    /// The server's answer.
+    Answer(T),
+    /// No live staff session (401).
+    NoSession,
+}
+
+impl<T> StaffCall<T> {
+    /// `answer` as a staff call: a 401 is [`StaffCall::NoSession`], anything else is read by `read`.
+    fn of<R>(answer: Result<R, CallError>, read: impl FnOnce(Result<R, CallError>) -> T) -> Self {
+        match answer {
+            Err(CallError::Api { status: 401, .. }) => Self::NoSession,
+            answer => Self::Answer(read(answer)),
+        }
+    }
+}
+
+/// Why the server refused a staff sign-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInRefused {
+    /// The staff ID, password or code was wrong, replayed or locked (one answer for all).
+    Refused,
+    /// The server could not be asked, or failed.
+    Unavailable,
+}
 
 /// An answer over the network: its HTTP status and its body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -191,45 +220,98 @@ impl<T: Transport> Client<T> {
         outcome(answer, &[&request.first, &request.second])
     }
 
-    /// Stops a token, for the staff member `actor`.
+    /// The customer's own stop: the server stops the token only if `code` is accepted.
+    pub async fn stop_with_code(
+        &self,
+        token_id: &TokenId,
+        code: String,
+        actor: String,
+        reason: String,
+    ) -> Result<Accepted, Rejected> {
+        let request = StopWithCodeRequest {
+            token_id: token_id.as_str().to_owned(),
+            code,
+            actor,
+            reason,
+        };
+        let answer = self.call("POST", "/stop", Some(&request)).await;
+        outcome(answer, &[&request.code])
+    }
+
+    /// Signs a staff member in: the server checks the password and the code and sets its
+    /// session cookie (HttpOnly: the page never sees it).
+    pub async fn sign_in_staff(
+        &self,
+        staff_id: &str,
+        password: &str,
+        code: String,
+    ) -> Result<(), SignInRefused> {
+        let request = StaffSignInRequest {
+            staff_id: staff_id.to_owned(),
+            password: password.to_owned(),
+            code,
+        };
+        let answer = self.call::<_, Ignored>("POST", "/staff/session", Some(&request));
+        let answer = answer.await;
+        drop(Zeroizing::new(request.password));
+        match answer {
+            Ok(_) => Ok(()),
+            Err(CallError::Api { status: 401, .. }) => Err(SignInRefused::Refused),
+            Err(_) => Err(SignInRefused::Unavailable),
+        }
+    }
+
+    /// Ends the staff session at the server (nothing to answer: the page's own session ends
+    /// whatever the server says).
+    pub async fn sign_out_staff(&self) {
+        let _ = self
+            .call::<(), Ignored>("DELETE", "/staff/session", None)
+            .await;
+    }
+
+    /// Stops a token, for the signed-in staff member (`actor` is recorded only by an older
+    /// server; this one names its session's staff ID).
     pub async fn stop(
         &self,
         token_id: &TokenId,
         actor: String,
         reason: String,
-    ) -> Result<(), ServiceError> {
+    ) -> StaffCall<Result<(), ServiceError>> {
         let request = StopRequest {
             token_id: token_id.as_str().to_owned(),
             actor,
             reason,
         };
         let answer = self.call::<_, Ignored>("POST", "/staff/stop", Some(&request));
-        answer
-            .await
-            .map(drop)
-            .map_err(|e| service_error(e, token_id))
+        StaffCall::of(answer.await, |a| {
+            a.map(drop).map_err(|e| service_error(e, token_id))
+        })
     }
 
-    /// Lifts a token's lockout, for the staff member `actor`.
-    pub async fn unlock(&self, token_id: &TokenId, actor: String) -> Result<(), ServiceError> {
+    /// Lifts a token's lockout, for the signed-in staff member.
+    pub async fn unlock(
+        &self,
+        token_id: &TokenId,
+        actor: String,
+    ) -> StaffCall<Result<(), ServiceError>> {
         let request = UnlockRequest {
             token_id: token_id.as_str().to_owned(),
             actor,
         };
         let answer = self.call::<_, Ignored>("POST", "/staff/unlock", Some(&request));
-        answer
-            .await
-            .map(drop)
-            .map_err(|e| service_error(e, token_id))
+        StaffCall::of(answer.await, |a| {
+            a.map(drop).map_err(|e| service_error(e, token_id))
+        })
     }
 
     /// A credential's state and audit trail. A token the service does not know is a 404;
     /// anything else that fails leaves the record unknown, which the staff page says (not "no
     /// token", not "altered").
-    pub async fn fetch(&self, token_id: &TokenId) -> Fetched {
+    pub async fn fetch(&self, token_id: &TokenId) -> StaffCall<Fetched> {
         let path = format!("/credentials/{}", token_id.as_str());
         let mut fetched = Fetched::default();
         match self.call::<(), CredentialState>("GET", &path, None).await {
+            Err(CallError::Api { status: 401, .. }) => return StaffCall::NoSession,
             Ok(state) => fetched.state = Some(state),
             Err(CallError::Api { status: 404, .. }) => {}
             Err(_) => fetched.unavailable = true,
@@ -241,10 +323,11 @@ impl<T: Transport> Client<T> {
                 fetched.chain_verified = trail.chain_ok;
                 fetched.chain_error = trail.chain_error;
             }
+            Err(CallError::Api { status: 401, .. }) => return StaffCall::NoSession,
             Err(CallError::Api { status: 404, .. }) => {}
             Err(_) => fetched.unavailable = true,
         }
-        fetched
+        StaffCall::Answer(fetched)
     }
 }
 

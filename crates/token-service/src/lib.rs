@@ -326,6 +326,9 @@ pub enum Rejected {
     Stopped,
     /// The result could not be stored; nothing was changed. Try again.
     Unavailable,
+    /// The browser could not save the in-page service's new state, so the answer is not given
+    /// and nothing was changed (recorded as [`RejectReason::Unavailable`]).
+    NotSaved,
 }
 
 impl Rejected {
@@ -338,7 +341,7 @@ impl Rejected {
             Rejected::Replayed => RejectReason::Replayed,
             Rejected::LockedOut => RejectReason::LockedOut,
             Rejected::Stopped => RejectReason::Stopped,
-            Rejected::Unavailable => RejectReason::Unavailable,
+            Rejected::Unavailable | Rejected::NotSaved => RejectReason::Unavailable,
         }
     }
 
@@ -352,6 +355,7 @@ impl Rejected {
             Rejected::LockedOut => Text::LockedOut,
             Rejected::Stopped => Text::Stopped,
             Rejected::Unavailable => Text::Unavailable,
+            Rejected::NotSaved => Text::NotSaved,
         };
         key.get(lang).to_owned()
     }
@@ -429,6 +433,8 @@ pub enum ServiceError {
         /// What went wrong.
         reason: String,
     },
+    /// The browser could not save the in-page service's new state: nothing was changed.
+    NotSaved,
 }
 
 impl fmt::Display for ServiceError {
@@ -471,6 +477,7 @@ impl fmt::Display for ServiceError {
             ServiceError::Unreachable { reason } => {
                 write!(f, "the token service could not be reached: {reason}")
             }
+            ServiceError::NotSaved => f.write_str(Text::NotSaved.get(Lang::En)),
         }
     }
 }

@@ -4,13 +4,14 @@
 
 use zeroize::Zeroizing;
 
-use crate::{AuditKey, MemoryStore, Policy, Snapshot, TokenService};
+use crate::{AuditKey, MAX_SNAPSHOT_BYTES, MemoryStore, Policy, Snapshot, TokenService};
 use webtoken_engine::persist::Record;
 
-/// The in-page service's audit key. Not yet the device key store's: a fixed, public key, so the
-/// in-page chain proves no more than an unkeyed hash, and its seal is not yet stored apart
-/// (`decode` restores without one). Issue 18 wires both through the save cycle; remote mode
-/// (the server's own random key) is keyed already.
+/// The in-page service's audit key: a fixed, public key, so the in-page chain proves no more
+/// than an unkeyed hash, and its seal is not stored apart (`decode` restores without one). What
+/// protects the in-page log is the record's AES-GCM seal under the service's device key and its
+/// version mark (README, "Security model"); remote mode keys the chain with the server's own
+/// random key.
 fn in_page_audit_key() -> AuditKey {
     AuditKey::from_bytes(*b"webtoken in-page audit key (v2).")
 }
@@ -27,7 +28,16 @@ impl Record for TokenService<MemoryStore> {
         webtoken_engine::json::to_string(&self.snapshot())
     }
 
+    /// The save cycle never writes a record this reader refuses.
+    fn max_len() -> usize {
+        MAX_SNAPSHOT_BYTES
+    }
+
     fn decode(text: &str) -> Result<Self, String> {
+        // Not `check_size`'s error: its Display would come into the page's wasm for one line.
+        if text.len() > MAX_SNAPSHOT_BYTES {
+            return Err(format!("longer than {MAX_SNAPSHOT_BYTES} bytes"));
+        }
         let snapshot: Snapshot =
             webtoken_engine::json::from_str(text).map_err(|e| e.to_string())?;
         TokenService::restore(
@@ -46,7 +56,9 @@ impl Record for TokenService<MemoryStore> {
 mod tests {
     use super::*;
     use crate::Rejected;
-    use webtoken_engine::persist::{Change, Keeper, MemoryRecord, MemorySealer, Outcome, now};
+    use webtoken_engine::persist::{
+        Change, Committed, Keeper, MemoryRecord, MemorySealer, Outcome, Problem, StoreError, now,
+    };
 
     /// A credential issued in one tab validates in another, and the code it spent is spent
     /// for the first tab too: each cycle starts from the other's write.
@@ -77,6 +89,95 @@ mod tests {
             Some(Outcome::Saved(Err(Rejected::Replayed)))
         ));
         assert!(record.text().unwrap().starts_with("sealed:"));
+    }
+
+    type Tab<'a> = Keeper<&'a MemoryRecord, MemorySealer, TokenService<MemoryStore>>;
+
+    /// A tab's in-page service over `record`.
+    fn tab(record: &MemoryRecord) -> Tab<'_> {
+        Keeper::new(record, MemorySealer::default())
+    }
+
+    /// Issues a credential at `now_s` through `tab`, saved.
+    fn issue(tab: &Tab<'_>, now_s: u64) -> crate::Issued {
+        let issue = |s: &mut TokenService<MemoryStore>| Change::<_, ()>::Save(s.issue(now_s));
+        match now(tab.commit(issue)) {
+            Some(Committed::Saved(Ok(issued))) => issued,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// With writes refused, a validation is not answered and its spent step is not kept in
+    /// memory either: the same code is accepted once (and only once) when saving works.
+    #[test]
+    fn a_validation_that_cannot_be_saved_is_not_answered() {
+        let record = MemoryRecord::default();
+        let tab = || tab(&record);
+        let one = tab();
+        let now_s = 1_700_000_000;
+        let issued = issue(&one, now_s);
+        let code = webtoken_engine::totp(&issued.secret, now_s + 30, &issued.params).unwrap();
+        let check = |s: &mut TokenService<MemoryStore>| {
+            Change::<_, ()>::Save(s.validate(&issued.token_id, &code, now_s + 30))
+        };
+        record.refuse_writes(Some(StoreError::QuotaExceeded));
+        assert!(matches!(
+            now(one.commit(check)),
+            Some(Committed::Failed(Problem::Store(StoreError::QuotaExceeded)))
+        ));
+        assert_eq!(one.with(|s| s.audit().len()), 1, "only the issue");
+        record.refuse_writes(None);
+        assert!(matches!(
+            now(one.commit(check)),
+            Some(Committed::Saved(Ok(_)))
+        ));
+        assert!(matches!(
+            now(tab().commit(check)),
+            Some(Committed::Saved(Err(Rejected::Replayed)))
+        ));
+    }
+
+    /// The record as it was before a code was spent, put back in place of the newer one: found
+    /// out on the next read, reported, and nothing is accepted from it (the spent code included).
+    #[test]
+    fn a_record_replaced_by_an_older_version_is_found_out_and_accepts_nothing() {
+        let record = MemoryRecord::default();
+        let tab = || tab(&record);
+        let one = tab();
+        let now_s = 1_700_000_000;
+        let issued = issue(&one, now_s);
+        let before = record.text().unwrap();
+        let code = webtoken_engine::totp(&issued.secret, now_s + 30, &issued.params).unwrap();
+        let check = |s: &mut TokenService<MemoryStore>| {
+            Change::<_, ()>::Save(s.validate(&issued.token_id, &code, now_s + 30))
+        };
+        assert!(matches!(
+            now(one.commit(check)),
+            Some(Committed::Saved(Ok(_)))
+        ));
+        record.set(Some(&before));
+        let next_visit = tab();
+        let rolled_back = Problem::RolledBack {
+            found: 1,
+            highest: 2,
+        };
+        assert_eq!(
+            now(next_visit.commit(check)),
+            Some(Committed::Failed(rolled_back.clone()))
+        );
+        assert_eq!(next_visit.problem(), Some(rolled_back));
+        assert_eq!(record.text(), Some(before), "kept as evidence");
+    }
+
+    /// The writer never writes a record its reader refuses: the size is checked first.
+    #[test]
+    fn the_reader_refuses_a_record_over_the_limit_which_the_writer_never_writes() {
+        let long = " ".repeat(MAX_SNAPSHOT_BYTES + 1);
+        assert!(TokenService::<MemoryStore>::decode(&long).is_err());
+        assert_eq!(
+            <TokenService<MemoryStore> as Record>::max_len(),
+            MAX_SNAPSHOT_BYTES
+        );
     }
 
     #[test]

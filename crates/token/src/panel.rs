@@ -28,6 +28,7 @@ use crate::otpauth::{KeyUri, OtpauthError};
 use crate::text::{Lang, Text};
 use crate::vault::VaultError;
 use crate::wallet::{MAX_LABEL_CHARS, SERVICE_ISSUER, Wallet, WalletError, WalletOp, WalletToken};
+use webtoken_engine::i18n::wallet::Text as WalletText;
 use webtoken_engine::token_id::TokenId;
 use webtoken_engine::{Params, Secret, group_code};
 
@@ -331,6 +332,9 @@ pub struct Storage {
     pub passphrase: bool,
     /// Why the token service's records are not saved; `None`: saved.
     pub service: Option<Problem>,
+    /// Whether the token service runs in the page (its records, secrets included, are then
+    /// stored in this browser under its own device key, which the passphrase does not cover).
+    pub in_page_service: bool,
 }
 
 impl Storage {
@@ -558,7 +562,7 @@ impl Panel {
     }
 
     fn active_id(&self) -> Option<u32> {
-        self.wallet.active().map(|t| t.id)
+        self.wallet.active_id()
     }
 
     /// Handles `message` at Unix time `now` on a page in `lang`; the effects for the shell.
@@ -770,17 +774,29 @@ impl Panel {
         let busy = matches!(self.activity, Activity::Working { .. });
         let locked = storage.locked();
         let active = self.wallet.active();
-        let list = self
-            .wallet
-            .tokens()
-            .iter()
-            .map(|token| ListEntry {
-                id: token.id,
-                label: token.label.clone(),
-                active: Some(token.id) == active.map(|a| a.id),
+        let active_id = self.wallet.active_id();
+        let unreadable_label = |label: &Option<String>| {
+            label
+                .clone()
+                .unwrap_or_else(|| WalletText::UnreadableLabel.get(lang).to_owned())
+        };
+        // Entries that cannot be read are listed too, to be chosen and deleted one by one.
+        let list = (self.wallet.tokens().iter())
+            .map(|token| (token.id, token.label.clone()))
+            .chain((self.wallet.unreadable().iter()).map(|e| (e.id, unreadable_label(&e.label))))
+            .map(|(id, label)| ListEntry {
+                id,
+                label,
+                active: Some(id) == active_id,
             })
             .collect();
         let unreadable = matches!(storage.list, Some(Problem::Unreadable(_)));
+        let bad_entry = self.wallet.active_unreadable();
+        let bad_view = bad_entry.map(|e| ActiveView {
+            label: unreadable_label(&e.label),
+            id_caption: "",
+            id: String::new(),
+        });
         let active_view = active.map(|token| match &token.token_id {
             Some(id) => ActiveView {
                 label: token.label.clone(),
@@ -843,19 +859,24 @@ impl Panel {
         };
         PanelView {
             list,
-            list_shown: self.wallet.tokens().len() > 1,
+            list_shown: self.wallet.tokens().len() + self.wallet.unreadable().len() > 1,
             busy,
-            code: active.map(|token| CodeView::at(token, now)),
-            active: active_view,
-            empty_shown: active.is_none() && !locked && !unreadable,
+            code: match bad_entry {
+                Some(_) => Some(Err(WalletText::Unreadable.get(lang).to_owned())),
+                None => active.map(|token| CodeView::at(token, now)),
+            },
+            active: active_view.or(bad_view),
+            empty_shown: active_id.is_none() && !locked && !unreadable,
             delete_shown: self.delete == Confirm::Closed,
-            delete_confirm_shown: self.delete == Confirm::Asked && active.is_some(),
+            delete_confirm_shown: self.delete == Confirm::Asked && active_id.is_some(),
             export,
             lock_shown: locked,
             pass_box_shown: storage.list.is_none(),
             pass_remove_shown: storage.passphrase,
             protection: storage.list.is_none().then(|| {
-                t(if storage.passphrase {
+                t(if storage.passphrase && storage.in_page_service {
+                    Text::ProtectedByPassphraseInPage
+                } else if storage.passphrase {
                     Text::ProtectedByPassphrase
                 } else {
                     Text::ProtectedByDevice

@@ -244,6 +244,50 @@ impl Envelope {
     }
 }
 
+/// What ends a stored record that carries its version: the envelope, `~` and the version in
+/// decimal (`~` is in no envelope). Records written before versions are the bare envelope
+/// (version 0).
+pub const VERSION_MARK: char = '~';
+
+/// The stored text of `envelope` sealed as `version` (see [`versioned_purpose`]).
+pub fn with_version(version: u64, envelope: &str) -> String {
+    format!("{envelope}{VERSION_MARK}{version}")
+}
+
+/// The version and the envelope of a stored text: a bare envelope is version 0.
+pub fn split_version(text: &str) -> Result<(u64, &str), VaultError> {
+    let Some((envelope, version)) = text.rsplit_once(VERSION_MARK) else {
+        return Ok((0, text));
+    };
+    match parse_version(version) {
+        Some(version) if version > 0 => Ok((version, envelope)),
+        _ => Err(VaultError::BadNumber { field: "version" }),
+    }
+}
+
+/// A version as written: plain decimal digits, no leading zero (by hand: `u64::from_str` would
+/// bring its generic parser into the page's wasm for this one field).
+pub fn parse_version(text: &str) -> Option<u64> {
+    if text.is_empty() || (text.len() > 1 && text.starts_with('0')) {
+        return None;
+    }
+    text.bytes().try_fold(0u64, |n, b| {
+        let digit = b.checked_sub(b'0').filter(|d| *d < 10)?;
+        n.checked_mul(10)?.checked_add(u64::from(digit))
+    })
+}
+
+/// The purpose a record of `version` is sealed for: with the purpose, it is part of the
+/// AES-GCM additional data, so a text that claims another version fails authentication.
+/// Version 0 (records written before versions) is the bare purpose.
+pub fn versioned_purpose(purpose: &str, version: u64) -> String {
+    if version == 0 {
+        purpose.to_owned()
+    } else {
+        format!("{purpose}.v{version}")
+    }
+}
+
 /// Why a stored record cannot be read, or a key cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -306,6 +350,14 @@ pub enum VaultError {
     PassphraseTooShort,
     /// The record decrypted but its contents are not what this page writes.
     BadContents,
+    /// The record is an older version than one this browser saw before: a copy put back in
+    /// place of a newer one. Nothing of it is used; it is kept until the customer decides.
+    RolledBack {
+        /// Its version.
+        found: u64,
+        /// The highest version seen, kept apart from the record.
+        highest: u64,
+    },
 }
 
 impl VaultError {
@@ -340,6 +392,9 @@ impl VaultError {
                 (Text::PassphraseTooShort, &[("min", &MIN_PASSPHRASE_CHARS)])
             }
             VaultError::BadContents => (Text::BadContents, &[]),
+            VaultError::RolledBack { found, highest } => {
+                (Text::RolledBack, &[("found", found), ("highest", highest)])
+            }
         };
         fill(key.get(lang), args)
     }

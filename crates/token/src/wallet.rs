@@ -27,7 +27,7 @@ use core::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use zeroize::Zeroizing;
 
-use super::otpauth::KeyUri;
+use super::otpauth::{KeyUri, MAX_URI_BYTES};
 use webtoken_engine::i18n::wallet::Text;
 use webtoken_engine::i18n::{Lang, fill};
 use webtoken_engine::token_id::TokenId;
@@ -78,8 +78,32 @@ pub enum WalletOp {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Wallet {
     tokens: Vec<WalletToken>,
+    /// Stored entries that cannot be read: one bad entry costs one entry, not the list.
+    unreadable: Vec<UnreadableEntry>,
     active: Option<u32>,
     next_id: u32,
+}
+
+/// An entry of the stored list that cannot be read (a token stored by a page with other
+/// limits, or damaged): kept as it was stored, written back unchanged, shown with its label
+/// when that can be read, and removable alone. The other tokens keep working.
+#[derive(Clone, PartialEq, Eq)]
+pub struct UnreadableEntry {
+    /// Its number in this list (the stored one when readable, else a new one).
+    pub id: u32,
+    /// Its label, when that can be read.
+    pub label: Option<String>,
+    /// The line as stored (it may hold a secret: never shown, only written back).
+    line: Zeroizing<String>,
+}
+
+impl fmt::Debug for UnreadableEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UnreadableEntry")
+            .field("id", &self.id)
+            .field("label", &self.label)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Why a change or a stored list was refused.
@@ -96,6 +120,12 @@ pub enum WalletError {
     Duplicate,
     /// The list holds [`MAX_TOKENS`] already.
     Full,
+    /// The token's stored form would be longer than the list's reader accepts
+    /// ([`MAX_URI_BYTES`]): an account or issuer with many non-ASCII characters, say.
+    TooLong {
+        /// Bytes of the stored form.
+        bytes: usize,
+    },
     /// The stored list is not in the format this page writes.
     Malformed {
         /// The line (counting from 1) where reading stopped.
@@ -112,6 +142,9 @@ impl WalletError {
             WalletError::UnknownToken => (Text::UnknownToken, &[]),
             WalletError::Duplicate => (Text::Duplicate, &[]),
             WalletError::Full => (Text::Full, &[("max", &MAX_TOKENS)]),
+            WalletError::TooLong { bytes } => {
+                (Text::TooLong, &[("bytes", bytes), ("max", &MAX_URI_BYTES)])
+            }
             WalletError::Malformed { line } => (Text::Malformed, &[("line", line)]),
         };
         fill(key.get(lang), args)
@@ -187,14 +220,34 @@ impl Wallet {
         &self.tokens
     }
 
-    /// Whether the list is empty.
-    pub fn is_empty(&self) -> bool {
-        self.tokens.is_empty()
+    /// The stored entries that cannot be read.
+    pub fn unreadable(&self) -> &[UnreadableEntry] {
+        &self.unreadable
     }
 
-    /// The active token.
+    /// Whether the list is empty (no token, readable or not).
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty() && self.unreadable.is_empty()
+    }
+
+    /// The active token (`None` when the active entry is unreadable).
     pub fn active(&self) -> Option<&WalletToken> {
         self.active.and_then(|id| self.get(id))
+    }
+
+    /// The number of the active entry, readable or not.
+    pub fn active_id(&self) -> Option<u32> {
+        self.active.filter(|&id| self.index(id).is_ok())
+    }
+
+    /// The active entry when it is one that cannot be read.
+    pub fn active_unreadable(&self) -> Option<&UnreadableEntry> {
+        let id = self.active?;
+        self.unreadable.iter().find(|e| e.id == id)
+    }
+
+    fn len(&self) -> usize {
+        self.tokens.len() + self.unreadable.len()
     }
 
     /// The token with number `id`.
@@ -210,8 +263,13 @@ impl Wallet {
         key: KeyUri,
     ) -> Result<u32, WalletError> {
         let label = normalize_label(label)?;
-        if self.tokens.len() >= MAX_TOKENS {
+        if self.len() >= MAX_TOKENS {
             return Err(WalletError::Full);
+        }
+        // What is stored must read back: the stored form, not only the input, is checked.
+        let bytes = key.to_uri().len();
+        if bytes > MAX_URI_BYTES {
+            return Err(WalletError::TooLong { bytes });
         }
         let same = |t: &WalletToken| match (&token_id, &t.token_id) {
             (Some(a), Some(b)) => a == b,
@@ -232,10 +290,13 @@ impl Wallet {
         Ok(id)
     }
 
-    /// Removes a token; when it was active, the first remaining one becomes active.
+    /// Removes a token, or an entry that cannot be read; when it was active, the first
+    /// remaining token becomes active.
     pub fn remove(&mut self, id: u32) -> Result<(), WalletError> {
-        let index = self.index(id)?;
-        self.tokens.remove(index);
+        match self.index(id)? {
+            Index::Token(i) => drop(self.tokens.remove(i)),
+            Index::Unreadable(i) => drop(self.unreadable.remove(i)),
+        }
         if self.active == Some(id) {
             self.active = self.tokens.first().map(|t| t.id);
         }
@@ -245,8 +306,11 @@ impl Wallet {
     /// Gives a token a new label.
     pub fn rename(&mut self, id: u32, label: &str) -> Result<(), WalletError> {
         let label = normalize_label(label)?;
-        let index = self.index(id)?;
-        self.tokens[index].label = label;
+        match self.index(id)? {
+            Index::Token(i) => self.tokens[i].label = label,
+            // Its stored line is kept as it is: it cannot be written another way.
+            Index::Unreadable(_) => return Err(WalletError::UnknownToken),
+        }
         Ok(())
     }
 
@@ -271,10 +335,14 @@ impl Wallet {
         }
     }
 
-    fn index(&self, id: u32) -> Result<usize, WalletError> {
-        self.tokens
+    fn index(&self, id: u32) -> Result<Index, WalletError> {
+        if let Some(i) = self.tokens.iter().position(|t| t.id == id) {
+            return Ok(Index::Token(i));
+        }
+        self.unreadable
             .iter()
-            .position(|t| t.id == id)
+            .position(|e| e.id == id)
+            .map(Index::Unreadable)
             .ok_or(WalletError::UnknownToken)
     }
 
@@ -299,6 +367,10 @@ impl Wallet {
             out.push_str(&Zeroizing::new(t.key.to_uri()));
             out.push('\t');
             out.push_str(&t.label);
+        }
+        for entry in &self.unreadable {
+            out.push('\n');
+            out.push_str(&entry.line);
         }
         out
     }
@@ -327,49 +399,83 @@ impl Wallet {
         let next_id = number(next).ok_or(bad)?;
         let mut wallet = Wallet {
             tokens: Vec::new(),
+            unreadable: Vec::new(),
             active,
             next_id,
         };
-        while let Ok((fields, bad)) = next_line("token") {
-            let mut f = fields.splitn(4, '\t');
-            let (Some(id), Some(token_id), Some(uri), Some(label)) =
-                (f.next(), f.next(), f.next(), f.next())
-            else {
-                return Err(bad);
-            };
-            let id = number(id).filter(|&id| id < next_id).ok_or(bad.clone())?;
-            let token_id = match token_id {
-                "-" => None,
-                t => Some(TokenId::parse(t).map_err(|_| bad.clone())?),
-            };
-            let key = KeyUri::parse(uri).map_err(|_| bad.clone())?;
-            // A label stored before invisible characters were dropped is read without them,
-            // not refused: the list must keep opening. Anything else not in its stored form is.
-            let label: String = label.chars().filter(|&c| !is_invisible_format(c)).collect();
-            if wallet.get(id).is_some()
-                || wallet.tokens.len() >= MAX_TOKENS
-                || normalize_label(&label).as_deref() != Ok(label.as_str())
-            {
-                return Err(bad);
+        // Entry by entry: a line that cannot be read is kept as an unreadable entry.
+        let mut unnumbered = Vec::new();
+        for (i, line) in lines {
+            if wallet.len() + unnumbered.len() >= MAX_TOKENS {
+                return Err(WalletError::Malformed { line: i + 1 });
             }
-            wallet.tokens.push(WalletToken {
-                id,
-                label,
-                token_id,
-                key,
-            });
+            let fields = line.strip_prefix("token\t").unwrap_or("");
+            match wallet.read_token(fields) {
+                Ok(token) => wallet.tokens.push(token),
+                Err(id) => {
+                    let entry = UnreadableEntry {
+                        id: id.unwrap_or(0),
+                        label: stored_label(fields),
+                        line: Zeroizing::new(line.to_owned()),
+                    };
+                    match id {
+                        Some(_) => wallet.unreadable.push(entry),
+                        None => unnumbered.push(entry),
+                    }
+                }
+            }
         }
-        let lines_read = 3 + wallet.tokens.len();
-        if text.split('\n').count() != lines_read {
-            return Err(WalletError::Malformed {
-                line: lines_read + 1,
-            });
+        for mut entry in unnumbered {
+            entry.id = wallet.next_id;
+            wallet.next_id = wallet.next_id.saturating_add(1);
+            wallet.unreadable.push(entry);
         }
-        if wallet.active.is_some() && wallet.active().is_none() {
+        if wallet.active.is_some() && wallet.active_id().is_none() {
             return Err(WalletError::Malformed { line: 2 });
         }
         Ok(wallet)
     }
+
+    /// One stored token from the fields of its line; otherwise its number, when that can be
+    /// read and is free.
+    fn read_token(&self, fields: &str) -> Result<WalletToken, Option<u32>> {
+        let mut f = fields.splitn(4, '\t');
+        let id = f
+            .next()
+            .and_then(number)
+            .filter(|&id| id < self.next_id && self.index(id).is_err());
+        let (Some(id), Some(token_id), Some(uri), Some(_)) = (id, f.next(), f.next(), f.next())
+        else {
+            return Err(id);
+        };
+        let token_id = match token_id {
+            "-" => None,
+            t => Some(TokenId::parse(t).map_err(|_| Some(id))?),
+        };
+        let key = KeyUri::parse(uri).map_err(|_| Some(id))?;
+        let label = stored_label(fields).ok_or(Some(id))?;
+        Ok(WalletToken {
+            id,
+            label,
+            token_id,
+            key,
+        })
+    }
+}
+
+/// Where a stored entry is.
+enum Index {
+    Token(usize),
+    Unreadable(usize),
+}
+
+/// The label of a stored token line's fields, when it is one this page writes. A label stored
+/// before invisible characters were dropped is read without them, not refused: the list must
+/// keep opening.
+fn stored_label(fields: &str) -> Option<String> {
+    let label = fields.splitn(4, '\t').nth(3)?;
+    let label: String = label.chars().filter(|&c| !is_invisible_format(c)).collect();
+    (normalize_label(&label).as_deref() == Ok(label.as_str())).then_some(label)
 }
 
 /// A plain decimal `u32`: digits only, no leading zero.

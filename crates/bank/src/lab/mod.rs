@@ -505,6 +505,23 @@ impl Verdict {
     }
 }
 
+/// The resync's bound under the token service's default policy (the page's and the
+/// server's), in words: how far back and ahead it looks, and that a failed resync counts.
+pub fn resync_bound(lang: Lang) -> String {
+    let policy = webtoken_token_service::Policy::default();
+    let period = Params::default().period;
+    let back = policy.resync_back;
+    let back_seconds = u64::from(back).saturating_mul(period);
+    fill(
+        Text::ResyncBound.get(lang),
+        &[
+            ("back", &back),
+            ("back_seconds", &back_seconds),
+            ("ahead", &policy.resync_window),
+        ],
+    )
+}
+
 /// The clock's shift in words.
 fn offset_words(offset: i64, lang: Lang) -> String {
     let magnitude = offset.unsigned_abs();

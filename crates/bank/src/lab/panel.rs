@@ -62,6 +62,9 @@ pub struct Lab {
     /// Readings asked for, and the newest one shown.
     asked: u64,
     shown: u64,
+    /// Whether a staff member is signed in: only then does the clock move or the service
+    /// get read.
+    staff: bool,
 }
 
 impl Lab {
@@ -83,7 +86,30 @@ impl Lab {
         self.report.as_ref()
     }
 
-    /// Handles `message` with the page's clock shifted by `offset` seconds.
+    /// Whether a staff member is signed in (the clock controls work only then).
+    pub fn staff(&self) -> bool {
+        self.staff
+    }
+
+    /// Notes whether a staff member is signed in, with the clock shifted by `offset`. When
+    /// nobody is (never yet, signed out, idle too long), the readings are forgotten and a
+    /// shifted clock goes back to the real time.
+    pub fn set_staff(&mut self, staff: bool, offset: i64) -> Effect {
+        self.staff = staff;
+        if staff {
+            return Effect::None;
+        }
+        self.history.clear();
+        self.report = None;
+        if offset == 0 {
+            Effect::None
+        } else {
+            Effect::SetOffset(0)
+        }
+    }
+
+    /// Handles `message` with the page's clock shifted by `offset` seconds. The clock moves
+    /// only for a signed-in staff member ([`Lab::set_staff`]).
     pub fn update(&mut self, message: Message, offset: i64) -> Effect {
         match message {
             Message::Toggle => {
@@ -95,10 +121,12 @@ impl Lab {
                 self.open = !self.open;
                 Effect::SetOffset(0)
             }
-            Message::Shift(shift) if self.open => Effect::SetOffset(shift.apply(offset)),
+            Message::Shift(shift) if self.open && self.staff => {
+                Effect::SetOffset(shift.apply(offset))
+            }
             Message::Shift(_) => Effect::None,
             Message::Report(number, report) => {
-                if number >= self.shown && self.open {
+                if number >= self.shown && self.open && self.staff {
                     self.shown = number;
                     self.report = Some(*report);
                 }
@@ -117,7 +145,7 @@ impl Lab {
         now: u64,
         remote: bool,
     ) -> Option<Request> {
-        if !self.open {
+        if !self.open || !self.staff {
             return None;
         }
         let (params, token_id) = match seen {
@@ -169,6 +197,43 @@ mod tests {
         TokenId::generate("ABCD", 1234).unwrap()
     }
 
+    /// A lab with a staff member signed in.
+    fn staffed(open: bool) -> Lab {
+        let mut lab = Lab::new(open);
+        assert_eq!(lab.set_staff(true, 0), Effect::None);
+        lab
+    }
+
+    #[test]
+    fn without_a_signed_in_staff_member_the_clock_stays_and_nothing_is_read() {
+        let mut lab = Lab::new(true);
+        assert!(!lab.staff());
+        for shift in Shift::ALL {
+            assert_eq!(lab.update(Message::Shift(shift), 0), Effect::None);
+        }
+        assert!(
+            lab.observe(Some(seen(0, Some(issued()), 1)), 0, 30, false)
+                .is_none()
+        );
+        // Signed in, the clock moves; signed out (or idle), it goes back and the lab forgets.
+        lab.set_staff(true, 0);
+        assert_eq!(
+            lab.update(Message::Shift(Shift::Plus5m), 0),
+            Effect::SetOffset(300)
+        );
+        let request = lab
+            .observe(Some(seen(0, Some(issued()), 1)), 300, 330, false)
+            .unwrap();
+        lab.update(
+            Message::Report(request.number, Box::new(request.report)),
+            300,
+        );
+        assert!(lab.report().is_some());
+        assert_eq!(lab.set_staff(false, 300), Effect::SetOffset(0));
+        assert!(lab.report().is_none());
+        assert_eq!(lab.set_staff(false, 0), Effect::None);
+    }
+
     #[test]
     fn a_closed_lab_reads_nothing_and_ignores_the_clock_controls() {
         let mut lab = Lab::new(false);
@@ -178,7 +243,7 @@ mod tests {
 
     #[test]
     fn the_switch_opens_and_closing_puts_the_clock_back_and_forgets() {
-        let mut lab = Lab::new(false);
+        let mut lab = staffed(false);
         assert_eq!(lab.update(Message::Toggle, 0), Effect::SetOffset(0));
         assert!(lab.is_open());
         let request = lab
@@ -202,7 +267,7 @@ mod tests {
 
     #[test]
     fn a_shift_moves_the_clock_from_where_it_is() {
-        let mut lab = Lab::new(true);
+        let mut lab = staffed(true);
         for shift in Shift::ALL {
             assert_eq!(
                 lab.update(Message::Shift(shift), 60),
@@ -213,7 +278,7 @@ mod tests {
 
     #[test]
     fn an_older_reading_never_replaces_a_newer_one() {
-        let mut lab = Lab::new(true);
+        let mut lab = staffed(true);
         let first = lab
             .observe(Some(seen(0, Some(issued()), 1)), 0, 30, false)
             .unwrap();
@@ -228,7 +293,7 @@ mod tests {
 
     #[test]
     fn a_reading_that_answers_after_closing_is_dropped() {
-        let mut lab = Lab::new(true);
+        let mut lab = staffed(true);
         let request = lab.observe(None, 0, 30, false).unwrap();
         lab.update(Message::Toggle, 0);
         lab.update(Message::Report(request.number, Box::new(request.report)), 0);
@@ -237,7 +302,7 @@ mod tests {
 
     #[test]
     fn the_reading_asks_the_service_only_about_an_issued_token_in_the_page() {
-        let mut lab = Lab::new(true);
+        let mut lab = staffed(true);
         let request = lab
             .observe(Some(seen(0, Some(issued()), 1)), 0, 30, false)
             .unwrap();
@@ -262,7 +327,7 @@ mod tests {
 
     #[test]
     fn the_history_follows_the_active_token() {
-        let mut lab = Lab::new(true);
+        let mut lab = staffed(true);
         lab.observe(Some(seen(0, None, 1)), 0, 30, false);
         let request = lab.observe(Some(seen(0, None, 2)), 0, 60, false).unwrap();
         assert_eq!(request.report.codes.len(), 2);

@@ -262,3 +262,23 @@ fn every_verdict_has_a_name_and_words_in_both_languages() {
         assert!(!label.get(Lang::En).is_empty() && !spoken.get(Lang::Ja).is_empty());
     }
 }
+
+#[test]
+fn the_lab_states_the_resync_bound() {
+    let policy = webtoken_token_service::Policy::default();
+    let en = super::resync_bound(Lang::En);
+    assert!(
+        en.contains(&format!("at most {} steps", policy.resync_back)),
+        "{en}"
+    );
+    assert!(
+        en.contains(&format!("{} s", u64::from(policy.resync_back) * 30)),
+        "{en}"
+    );
+    let ja = super::resync_bound(Lang::Ja);
+    assert!(
+        ja.contains(&format!("最大{}ステップ", policy.resync_back)),
+        "{ja}"
+    );
+    assert!(!en.contains('{') && !ja.contains('{'));
+}

@@ -85,7 +85,7 @@ pub enum Control {
     /// An element by its `data-testid` (the token panel's, the tour's own).
     TestId(&'static str),
     /// An input of the bank's screen, by its field id (`contract-id` is the input with
-    /// `data-testid="bank-contract-id"`).
+    /// `data-testid="bank-contract-id"`; the staff sign-in's keep their own: `staff-id`).
     BankField(&'static str),
     /// A button or link of the bank's screen, by its label.
     BankButton(BankText),
@@ -188,6 +188,9 @@ pub const STEPS: &[Step] = &[
     field(Stop, Text::StopCode, STOP_CODE, CODE),
     press(Stop, Text::StopSubmit, STOP_CODE, BankText::ButtonStop),
     press(Stop, Text::StopDone, STOP_DONE, BankText::ButtonBackToLogin),
+    // What the customer cannot do: staff stop the token, signed in first.
+    press(Stop, Text::StaffOpen, "login", BankText::LinkStaff),
+    field(Stop, Text::StaffSignIn, STAFF_SIGNIN, STAFF_ID),
     step(Stop, Text::End, Place::Tour, Control::TestId("tour-next")),
 ];
 
@@ -200,13 +203,15 @@ const SIGNED_IN: &str = "signed-in";
 const STOP_CREDENTIALS: &str = "stop-credentials";
 const STOP_CODE: &str = "stop-code";
 const STOP_DONE: &str = "stop-done";
+const STAFF_SIGNIN: &str = "staff-signin";
+const STAFF_ID: &str = "staff-id";
 const CONTRACT_ID: &str = "contract-id";
 const PASSWORD: &str = "password";
 const CODE: &str = "code";
 
 /// The bank's screens one press apart, with the control pressed and what the customer does
 /// first: every screen but the login screen has one way in.
-const WAYS: [(&str, &str, BankText, Text); 8] = [
+const WAYS: [(&str, &str, BankText, Text); 9] = [
     (
         "login",
         REG_CREDENTIALS,
@@ -245,6 +250,12 @@ const WAYS: [(&str, &str, BankText, Text); 8] = [
         Text::FirstNext,
     ),
     (STOP_CODE, STOP_DONE, BankText::ButtonStop, Text::FirstStop),
+    (
+        "login",
+        STAFF_SIGNIN,
+        BankText::LinkStaff,
+        Text::FirstOpenStaff,
+    ),
 ];
 
 /// What the token panel shows.

@@ -214,6 +214,7 @@ impl Customer {
             "contract-id" => "1000000001".to_string(),
             "password" => "demo-Pass1".to_string(),
             "token-id" => self.token.token_id.grouped(),
+            "staff-id" => crate::staff::DEMO_STAFF.0.to_string(),
             "code" => {
                 // A code is good once: each chapter waits for the token's next one.
                 self.now += 30;
@@ -298,8 +299,10 @@ fn follow_the_whole_tour() -> Customer {
         }
     }
     assert_eq!(visited, (1..=STEPS.len()).collect::<Vec<_>>());
-    // The guide's chapters done: registered, logged in with a code, stopped.
-    assert_eq!(customer.view().id, "login");
+    // The guide's chapters done: registered, logged in with a code, stopped; and the staff
+    // sign-in shown, where staff stop what the customer cannot.
+    assert_eq!(customer.view().id, "staff-signin");
+    customer.send(BankEvent::Press(Action::BackToLogin));
     customer
 }
 

@@ -43,8 +43,8 @@ fn push(entry: &str) -> impl FnMut(&mut Log) -> Change<usize, ()> + '_ {
 
 fn stored(record: &MemoryRecord) -> Option<Log> {
     let text = record.text()?;
-    let plain = now(MemorySealer::default().open(&text)).unwrap().unwrap();
-    Some(Log::decode(std::str::from_utf8(&plain).unwrap()).unwrap())
+    let opened = now(MemorySealer::default().open(&text)).unwrap().unwrap();
+    Some(Log::decode(std::str::from_utf8(&opened.plain).unwrap()).unwrap())
 }
 
 fn log(entries: &[&str]) -> Log {
@@ -222,7 +222,7 @@ fn an_unreadable_record_is_never_overwritten_until_discarded() {
     for (damaged, problem) in [
         ("garbage", Problem::Open(MemorySealError::Damaged)),
         (
-            "sealed:6120737061636520",
+            "sealed:1:6120737061636520",
             Problem::Decode("a space".to_owned()),
         ),
     ] {
@@ -302,7 +302,7 @@ struct SlowSealer(MemorySealer);
 
 impl Sealer for SlowSealer {
     type Error = MemorySealError;
-    async fn seal(&self, plain: &str) -> Result<String, MemorySealError> {
+    async fn seal(&self, plain: &str, version: u64) -> Result<String, MemorySealError> {
         let mut waited = false;
         poll_fn(|cx| {
             if waited {
@@ -314,9 +314,9 @@ impl Sealer for SlowSealer {
             }
         })
         .await;
-        self.0.seal(plain).await
+        self.0.seal(plain, version).await
     }
-    async fn open(&self, text: &str) -> Result<Zeroizing<Vec<u8>>, MemorySealError> {
+    async fn open(&self, text: &str) -> Result<Opened, MemorySealError> {
         self.0.open(text).await
     }
 }
@@ -363,4 +363,202 @@ fn a_change_may_ask_why_the_record_is_not_saved() {
         Change::<(), ()>::Save(())
     }));
     assert_eq!(outcome, Some(Outcome::Saved(())));
+}
+
+/// A change committed while writes are refused is not answered and leaves nothing behind: the
+/// value is the stored one, so the same change once storage works again starts from it (a
+/// validation's spent step and failure count are never answered unsaved).
+#[test]
+fn a_commit_that_cannot_be_saved_is_not_answered_and_changes_nothing() {
+    let record = MemoryRecord::default();
+    let one = tab(&record);
+    assert_eq!(now(one.commit(push("a"))).unwrap(), Committed::Saved(1));
+    record.refuse_writes(Some(StoreError::QuotaExceeded));
+    assert_eq!(
+        now(one.commit(push("b"))).unwrap(),
+        Committed::Failed(Problem::Store(StoreError::QuotaExceeded))
+    );
+    assert_eq!(one.with(Clone::clone), log(&["a"]), "put back");
+    assert_eq!(stored(&record), Some(log(&["a"])));
+    // Reads still answer while the stored record is readable; refusals change nothing.
+    let count = |l: &mut Log| Change::<usize, ()>::Keep(l.0.len());
+    assert_eq!(now(one.commit(count)).unwrap(), Committed::Saved(1));
+    let refuse = |_: &mut Log| Change::<(), &str>::Refuse("no");
+    assert_eq!(now(one.commit(refuse)).unwrap(), Committed::Refused("no"));
+    // Another tab wrote meanwhile: once writes work, the next commit starts from its write.
+    record.refuse_writes(None);
+    now(tab(&record).commit(push("c"))).unwrap();
+    assert_eq!(now(one.commit(push("d"))).unwrap(), Committed::Saved(3));
+    assert_eq!(stored(&record), Some(log(&["a", "c", "d"])));
+}
+
+/// Over a stored record that cannot be read, a commit neither saves nor answers, reads
+/// included: the value shown would be an empty one, not the stored one.
+#[test]
+fn a_commit_over_an_unreadable_record_fails_and_leaves_it() {
+    let record = MemoryRecord::default();
+    record.set(Some("damaged"));
+    let one = tab(&record);
+    let count = |l: &mut Log| Change::<usize, ()>::Keep(l.0.len());
+    assert_eq!(
+        now(one.commit(count)).unwrap(),
+        Committed::Failed(Problem::Open(MemorySealError::Damaged))
+    );
+    assert!(matches!(
+        now(one.commit(push("a"))).unwrap(),
+        Committed::Failed(Problem::Open(_))
+    ));
+    assert_eq!(one.with(Clone::clone), log(&[]));
+    assert_eq!(record.text().as_deref(), Some("damaged"));
+}
+
+/// A sealer without its key: nothing committed, nothing kept in memory.
+#[test]
+fn a_commit_without_a_key_changes_nothing() {
+    let record = MemoryRecord::default();
+    let one = tab(&record);
+    one.sealer().set_no_key(true);
+    assert_eq!(
+        now(one.commit(push("a"))).unwrap(),
+        Committed::Failed(Problem::Seal(MemorySealError::NoKey))
+    );
+    assert_eq!(one.with(Clone::clone), log(&[]));
+    one.sealer().set_no_key(false);
+    assert_eq!(now(one.commit(push("b"))).unwrap(), Committed::Saved(1));
+}
+
+/// A failed commit is reported by `problem`, and storage that works again is used at once.
+#[test]
+fn a_failed_commit_says_why_and_the_next_one_reads_afresh() {
+    let record = MemoryRecord::default();
+    let one = tab(&record);
+    let blocked = StoreError::Unavailable("sandboxed".into());
+    record.refuse(Some(blocked.clone()));
+    assert_eq!(
+        now(one.commit(push("a"))).unwrap(),
+        Committed::Failed(Problem::Store(blocked.clone()))
+    );
+    assert_eq!(one.problem(), Some(Problem::Store(blocked)));
+    record.refuse(None);
+    now(tab(&record).commit(push("b"))).unwrap();
+    assert_eq!(now(one.commit(push("c"))).unwrap(), Committed::Saved(2));
+    assert_eq!(one.problem(), None);
+    assert_eq!(stored(&record), Some(log(&["b", "c"])));
+}
+
+/// Each write seals the next version and raises the highest seen, kept apart from the record:
+/// an older copy put back is refused on the next read (nothing of it is shown or accepted),
+/// never overwritten, and reported; the newer record put back reads again.
+#[test]
+fn an_older_record_put_back_is_found_out_and_left_alone() {
+    let record = MemoryRecord::default();
+    let one = tab(&record);
+    now(one.commit(push("a"))).unwrap();
+    let old = record.text().unwrap();
+    now(one.commit(push("b"))).unwrap();
+    let newer = record.text().unwrap();
+    assert_eq!(record.highest(), Ok(2));
+    record.set(Some(&old));
+    let next_visit = tab(&record);
+    assert!(now(next_visit.refresh()).unwrap());
+    let rolled_back = Problem::RolledBack {
+        found: 1,
+        highest: 2,
+    };
+    assert_eq!(next_visit.problem(), Some(rolled_back.clone()));
+    assert_eq!(next_visit.with(Clone::clone), log(&[]), "nothing shown");
+    assert_eq!(
+        now(next_visit.commit(push("c"))).unwrap(),
+        Committed::Failed(rolled_back)
+    );
+    assert_eq!(record.text(), Some(old), "kept for staff to look at");
+    record.set(Some(&newer));
+    assert_eq!(
+        now(next_visit.commit(push("c"))).unwrap(),
+        Committed::Saved(3)
+    );
+    assert_eq!(record.highest(), Ok(3));
+}
+
+/// A record its reader would refuse is never written: the change is undone and reported.
+#[test]
+fn a_record_longer_than_its_reader_accepts_is_not_written() {
+    #[derive(Debug, Clone, PartialEq)]
+    struct Small(Log);
+    impl Record for Small {
+        fn absent() -> Self {
+            Small(Log::absent())
+        }
+        fn encode(&self) -> Zeroizing<String> {
+            self.0.encode()
+        }
+        fn decode(text: &str) -> Result<Self, String> {
+            if text.len() > Self::max_len() {
+                return Err("too long".into());
+            }
+            Log::decode(text).map(Small)
+        }
+        fn max_len() -> usize {
+            8
+        }
+    }
+    let record = MemoryRecord::default();
+    let one = Keeper::<_, _, Small>::new(&record, MemorySealer::default());
+    let add = |entry: &'static str| {
+        move |s: &mut Small| {
+            s.0.0.push(entry.to_owned());
+            Change::<(), ()>::Save(())
+        }
+    };
+    assert_eq!(now(one.commit(add("abc"))).unwrap(), Committed::Saved(()));
+    assert_eq!(
+        now(one.commit(add("defgh"))).unwrap(),
+        Committed::Failed(Problem::TooLarge { bytes: 9, max: 8 })
+    );
+    assert_eq!(one.with(|s| s.0.clone()), log(&["abc"]));
+    let fresh = Keeper::<_, _, Small>::new(&record, MemorySealer::default());
+    assert!(now(fresh.refresh()).unwrap());
+    assert_eq!(fresh.problem(), None, "what was written reads back");
+}
+
+/// A record whose version mark cannot be read.
+struct NoMark<'a>(&'a MemoryRecord, Cell<bool>);
+
+impl RecordStore for NoMark<'_> {
+    fn get(&self) -> Result<Option<String>, StoreError> {
+        self.0.get()
+    }
+    fn write_if(&self, expected: Option<&str>, text: &str) -> Result<Written, StoreError> {
+        self.0.write_if(expected, text)
+    }
+    fn remove_if(&self, expected: Option<&str>) -> Result<Written, StoreError> {
+        self.0.remove_if(expected)
+    }
+    fn highest(&self) -> Result<u64, StoreError> {
+        if self.1.get() {
+            return Err(StoreError::Failed("no mark".into()));
+        }
+        self.0.highest()
+    }
+    fn raise(&self, version: u64) -> Result<(), StoreError> {
+        self.0.raise(version)
+    }
+}
+
+/// When the version mark cannot be read, the record is not read either: nothing of it is used
+/// and nothing is written over it, until the mark reads again.
+#[test]
+fn a_record_is_not_used_or_overwritten_while_its_version_mark_cannot_be_read() {
+    let record = MemoryRecord::default();
+    now(tab(&record).commit(push("a"))).unwrap();
+    let one = Keeper::<_, _, Log>::new(NoMark(&record, Cell::new(true)), MemorySealer::default());
+    assert!(!now(one.refresh()).unwrap());
+    assert_eq!(
+        now(one.commit(push("b"))).unwrap(),
+        Committed::Failed(Problem::Store(StoreError::Failed("no mark".into())))
+    );
+    assert_eq!(stored(&record), Some(log(&["a"])));
+    one.store().1.set(false);
+    assert_eq!(now(one.commit(push("b"))).unwrap(), Committed::Saved(2));
+    assert_eq!(stored(&record), Some(log(&["a", "b"])));
 }

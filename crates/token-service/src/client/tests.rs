@@ -145,29 +145,32 @@ fn staff_operations_name_the_services_refusals() {
     let stopped = Canned::default().on("POST", "/staff/stop", 409, &api_error("stopped"));
     assert_eq!(
         now(client(stopped).stop(&id, "staff".into(), "lost".into())),
-        Err(ServiceError::Stopped {
+        StaffCall::Answer(Err(ServiceError::Stopped {
             token_id: id.clone()
-        })
+        }))
     );
     let not_locked = Canned::default().on("POST", "/staff/unlock", 409, &api_error("not_locked"));
     assert_eq!(
         now(client(not_locked).unlock(&id, "staff".into())),
-        Err(ServiceError::NotLocked {
+        StaffCall::Answer(Err(ServiceError::NotLocked {
             token_id: id.clone()
-        })
+        }))
     );
     let unknown = Canned::default().on("POST", "/staff/unlock", 404, &api_error("unknown_token"));
     assert_eq!(
         now(client(unknown).unlock(&id, "staff".into())),
-        Err(ServiceError::UnknownToken {
+        StaffCall::Answer(Err(ServiceError::UnknownToken {
             token_id: id.clone()
-        })
+        }))
     );
     let done = Canned::default().on("POST", "/staff/unlock", 200, r#"{"anything":1}"#);
-    assert_eq!(now(client(done).unlock(&id, "staff".into())), Ok(()));
+    assert_eq!(
+        now(client(done).unlock(&id, "staff".into())),
+        StaffCall::Answer(Ok(()))
+    );
     // No answer, or a status without an error body: unreachable, saying why.
     let teapot = Canned::default().on("POST", "/staff/stop", 418, "<html>");
-    let Err(ServiceError::Unreachable { reason }) =
+    let StaffCall::Answer(Err(ServiceError::Unreachable { reason })) =
         now(client(teapot).stop(&id, "staff".into(), "lost".into()))
     else {
         panic!("unreachable");
@@ -177,6 +180,66 @@ fn staff_operations_name_the_services_refusals() {
         panic!("unreachable");
     };
     assert_eq!(reason, "network error (offline)");
+}
+
+#[test]
+fn staff_calls_without_a_session_say_so_and_sign_in_is_typed() {
+    let id = token_id();
+    let path = format!("/credentials/{}", id.as_str());
+    let no_session = api_error("unauthorized");
+    let canned = || {
+        Canned::default()
+            .on("POST", "/staff/stop", 401, &no_session)
+            .on("POST", "/staff/unlock", 401, &no_session)
+            .on("GET", &path, 401, &no_session)
+            .on("GET", &format!("{path}/audit"), 401, &no_session)
+    };
+    let stop = now(client(canned()).stop(&id, "staff".into(), "lost".into()));
+    assert_eq!(stop, StaffCall::NoSession);
+    assert_eq!(
+        now(client(canned()).unlock(&id, "staff".into())),
+        StaffCall::NoSession
+    );
+    assert_eq!(now(client(canned()).fetch(&id)), StaffCall::NoSession);
+
+    let signed_in = Canned::default().on("POST", "/staff/session", 200, "{}");
+    let signed_in = client(signed_in);
+    assert_eq!(
+        now(signed_in.sign_in_staff("S0001", "pw", "123456".into())),
+        Ok(())
+    );
+    let sent = signed_in.transport.sent.borrow();
+    let body = sent[0].2.as_deref().unwrap_or_default();
+    assert!(body.contains("\"staff_id\":\"S0001\"") && body.contains("\"code\":\"123456\""));
+    let refused =
+        Canned::default().on("POST", "/staff/session", 401, &api_error("sign_in_refused"));
+    assert_eq!(
+        now(client(refused).sign_in_staff("S0001", "pw", "1".into())),
+        Err(SignInRefused::Refused)
+    );
+    assert_eq!(
+        now(client(Canned::default()).sign_in_staff("S0001", "pw", "1".into())),
+        Err(SignInRefused::Unavailable)
+    );
+}
+
+#[test]
+fn a_customer_stop_sends_the_code_and_reads_the_outcome() {
+    let id = token_id();
+    let unknown = Canned::default().on("POST", "/stop", 404, &api_error("unknown_token"));
+    let client = client(unknown);
+    assert_eq!(
+        now(client.stop_with_code(&id, "123456".into(), "customer".into(), "lost".into())),
+        Err(Rejected::UnknownToken)
+    );
+    let sent = client.transport.sent.borrow();
+    assert!(
+        sent[0]
+            .2
+            .as_deref()
+            .unwrap_or_default()
+            .contains("\"code\":\"123456\"")
+    );
 }
 
 #[test]
@@ -207,7 +270,9 @@ fn a_fetch_tells_an_unknown_token_from_an_unreachable_service() {
         200,
         &json::to_string(&trail),
     );
-    let fetched = now(client(known).fetch(&id));
+    let StaffCall::Answer(fetched) = now(client(known).fetch(&id)) else {
+        panic!("an answer");
+    };
     assert!(fetched.state.is_some());
     assert!(fetched.chain_verified && !fetched.unavailable);
     assert!(
@@ -225,12 +290,19 @@ fn a_fetch_tells_an_unknown_token_from_an_unreachable_service() {
             404,
             &api_error("unknown_token"),
         );
-    assert_eq!(now(client(unknown).fetch(&id)), Fetched::default());
+    assert_eq!(
+        now(client(unknown).fetch(&id)),
+        StaffCall::Answer(Fetched::default())
+    );
 
-    let offline = now(client(Canned::default()).fetch(&id));
+    let StaffCall::Answer(offline) = now(client(Canned::default()).fetch(&id)) else {
+        panic!("an answer");
+    };
     assert!(offline.unavailable && offline.state.is_none() && offline.audit.is_empty());
     let half = Canned::default().on("GET", &path, 200, &state);
-    let half = now(client(half).fetch(&id));
+    let StaffCall::Answer(half) = now(client(half).fetch(&id)) else {
+        panic!("an answer");
+    };
     assert!(
         half.unavailable && half.state.is_some(),
         "the trail is unknown"

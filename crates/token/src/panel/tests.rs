@@ -492,6 +492,7 @@ fn the_storage_line_names_both_stores() {
         list: Some(Problem::Full),
         passphrase: false,
         service: Some(Problem::Blocked),
+        in_page_service: true,
     };
     let shown = panel.view(NOW, Lang::En, &storage);
     assert_eq!(
@@ -515,6 +516,18 @@ fn the_storage_line_names_both_stores() {
         Some(Text::ProtectedByPassphrase.get(Lang::Ja))
     );
     assert!(shown.pass_remove_shown);
+    // With the token service in the page, the panel says what the passphrase leaves out.
+    let in_page = Storage {
+        in_page_service: true,
+        ..protected
+    };
+    let shown = panel.view(NOW, Lang::En, &in_page);
+    let said = shown.protection.unwrap();
+    assert_eq!(said, Text::ProtectedByPassphraseInPage.get(Lang::En));
+    assert!(
+        said.contains("Not covered") && said.contains("device key"),
+        "{said}"
+    );
 }
 
 #[test]
@@ -664,4 +677,40 @@ fn an_issued_credential_is_added_under_the_service_as_issuer() {
     assert_eq!(key.account, token_id.as_str());
     assert_eq!(key.secret, secret);
     assert_eq!(key.params, Params::default());
+}
+
+/// A stored entry that cannot be read is listed with its label; chosen, it shows why it has no
+/// code and can be deleted alone, while the other token keeps its code.
+#[test]
+fn an_unreadable_entry_is_listed_shows_why_and_is_deleted_alone() {
+    let good = wallet(&[URI]).encode().to_string();
+    let stored = format!(
+        "{}\ntoken\t1\t-\totpauth://totp/broken\tOld bank",
+        good.replace("next\t1", "next\t2")
+    );
+    let mut panel = ready(Wallet::decode(&stored).unwrap());
+    let shown = view(&panel);
+    assert!(shown.list_shown);
+    let labels: Vec<&str> = shown.list.iter().map(|e| e.label.as_str()).collect();
+    assert_eq!(labels, ["token 0", "Old bank"]);
+    assert!(matches!(shown.code, Some(Ok(_))), "the good token's code");
+    // Chosen (another tab's choice, say): no code, the reason, and deletion of it alone.
+    let mut chosen = panel.wallet().clone();
+    chosen.activate(1).unwrap();
+    send(&mut panel, Message::Done(chosen, None));
+    let shown = view(&panel);
+    assert_eq!(
+        shown.active.as_ref().map(|a| a.label.as_str()),
+        Some("Old bank")
+    );
+    assert_eq!(
+        shown.code,
+        Some(Err(WalletText::Unreadable.get(Lang::En).to_owned()))
+    );
+    send(&mut panel, Message::AskDelete);
+    assert!(view(&panel).delete_confirm_shown);
+    assert!(matches!(
+        send(&mut panel, Message::ConfirmDelete).as_slice(),
+        [Effect::Apply(WalletOp::Remove(1), Some(Text::Deleted))]
+    ));
 }

@@ -248,3 +248,27 @@ fn every_error_has_both_messages() {
         assert!(e.message_en().is_ascii() && e.message_en().ends_with('.'));
     }
 }
+
+/// A record's version travels after the envelope and is part of its purpose (the additional
+/// data); records from before versions read as version 0 under the bare purpose; a version
+/// written any other way is refused.
+#[test]
+fn a_records_version_is_read_back_and_bound_into_its_purpose() {
+    let envelope =
+        "webtoken-vault.1.A256GCM.device.BwcHBwcHBwc.AQEBAQEBAQEBAQEB.q6urq6urq6urq6urq6urq6s";
+    let text = with_version(42, envelope);
+    assert_eq!(split_version(&text), Ok((42, envelope)));
+    assert_eq!(split_version(envelope), Ok((0, envelope)));
+    assert_eq!(versioned_purpose("token-service", 0), "token-service");
+    assert_ne!(
+        versioned_purpose("token-service", 41),
+        versioned_purpose("token-service", 42)
+    );
+    for bad in ["", "0", "007", "+5", "x", "18446744073709551616"] {
+        assert_eq!(
+            split_version(&format!("{envelope}~{bad}")),
+            Err(VaultError::BadNumber { field: "version" }),
+            "{bad:?}"
+        );
+    }
+}
