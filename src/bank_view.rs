@@ -94,7 +94,7 @@ impl BankView {
         let view = self.section.screen().view(lang);
         self.frame.render(&FrameState {
             lang,
-            keeping: &self.persist.keeping,
+            storage: self.persist.keeping.notice(),
             confirming_reset: reset.asking(),
             reset_outcome: reset.outcome(),
             busy: view.busy,

@@ -10,6 +10,7 @@ use super::super::sealed::NotSaved;
 use super::super::storage::{StorageError, Store, StoredRecord};
 use webtoken_bank::section::Records;
 use webtoken_bank::{Bank, BankError, Lang};
+use webtoken_engine::i18n::page::Text as Words;
 use webtoken_engine::persist::{Change, Keeper, PlainSealer, Problem, now};
 
 /// The key prefix of everything the bank view stores.
@@ -44,6 +45,18 @@ impl From<Option<Problem<NotSaved>>> for Keeping {
             Some(Problem::Decode(why)) => Self::Unreadable(why),
             // Busy (the plain sealer never fails).
             Some(_) => Self::SaveFailed(StorageError::Failed("another tab saved first".into())),
+        }
+    }
+}
+
+impl Keeping {
+    /// The frame's storage notice and the browser's words for it; `None` when stored.
+    pub fn notice(&self) -> Option<(Words, String)> {
+        match self {
+            Keeping::Stored => None,
+            Keeping::MemoryOnly(e) => Some((Words::MemoryOnly, e.to_string())),
+            Keeping::Unreadable(why) => Some((Words::Unreadable, why.clone())),
+            Keeping::SaveFailed(e) => Some((Words::SaveFailed, e.to_string())),
         }
     }
 }

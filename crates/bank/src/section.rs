@@ -20,6 +20,9 @@
 //! assert_eq!(section.lang(), Lang::En);
 //! ```
 
+/// The frame around the screens as writes to its elements.
+pub mod frame;
+
 use crate::reset::{Reset, ResetEvent};
 use crate::{Bank, Command, Event, Lang, Screen, transition, unsaved_answer};
 
