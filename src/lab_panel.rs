@@ -232,15 +232,17 @@ impl LabPanel {
 
     /// Applies the core's view of the lab to the switch and the open panel.
     pub fn render(&mut self) {
-        let drawn = draw(&self.lab, page_lang(&self.doc));
-        for change in &drawn.switch {
-            write(&self.switch, change);
-        }
-        let Some(panel) = &mut self.open else {
-            return;
-        };
-        panel.parts.apply(drawn.panel);
-        if let Some(codes) = drawn.codes {
+        let (switch, open) = (&self.switch, &self.open);
+        let codes = draw(
+            &self.lab,
+            page_lang(&self.doc),
+            &mut |part, change| match (part, open) {
+                (Part::Switch, _) => write(switch, &change),
+                (part, Some(panel)) => write(panel.parts.get(part.into()), &change),
+                (_, None) => {}
+            },
+        );
+        if let (Some(panel), Some(codes)) = (&mut self.open, codes) {
             draw_codes(&self.doc, panel, codes);
         }
     }

@@ -1,5 +1,5 @@
 //! The one generic apply loop of the page's panels: a core's view as `(part, write)` pairs
-//! ([`webtoken_engine::draw`]) written to the elements looked up once for those parts. Every
+//! ([`webtoken_engine::draw`]) sent to the elements looked up once for those parts. Every
 //! write is skipped when the element already shows it.
 
 use wasm_bindgen::JsCast;
@@ -28,11 +28,9 @@ impl Parts {
         &self.0[index]
     }
 
-    /// Applies `writes` in order to the parts they name.
-    pub fn apply<'a, P: Into<usize>>(&self, writes: impl IntoIterator<Item = (P, Write<'a>)>) {
-        for (part, change) in writes {
-            write(self.get(part.into()), &change);
-        }
+    /// The sink a core's drawing function writes to: each write goes to its part at once.
+    pub fn sink<P: Into<usize>>(&self) -> impl FnMut(P, Write<'_>) + '_ {
+        |part, change| write(self.get(part.into()), &change)
     }
 }
 

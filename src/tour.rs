@@ -105,16 +105,12 @@ impl TourView {
             shown(self.el(Part::TokenLock)),
             shown(self.el(Part::TokenFace)),
         );
-        let drawn = draw(
-            &self.tour,
-            lang,
-            &Now {
-                screen: &screen,
-                token,
-            },
-        );
-        self.parts.apply(drawn.writes);
-        let target = drawn.mark.and_then(|lookup| self.find(&lookup));
+        let now = Now {
+            screen: &screen,
+            token,
+        };
+        let mark = draw(&self.tour, lang, &now, &mut self.parts.sink());
+        let target = mark.and_then(|lookup| self.find(&lookup));
         self.mark(target, moved);
     }
 

@@ -126,7 +126,7 @@ impl Frame {
         {
             attr(&html, "lang", state.lang.tag());
         }
-        self.parts.apply(draw(state));
+        draw(state, &mut self.parts.sink());
     }
 
     /// Focuses the reset question's safe answer (キャンセル).

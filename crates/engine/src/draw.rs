@@ -42,3 +42,25 @@ pub fn attr<'a>(name: &'static str, value: impl Into<Cow<'a, str>>) -> Write<'a>
 pub fn flag(name: &'static str, on: bool) -> Write<'static> {
     Write::Attr(name, Cow::Borrowed(if on { "true" } else { "false" }))
 }
+
+impl Write<'_> {
+    /// The same write, owning its text (to keep writes past the view they came from).
+    pub fn into_owned(self) -> Write<'static> {
+        match self {
+            Write::Shown(shown) => Write::Shown(shown),
+            Write::Text(text) => Write::Text(Cow::Owned(text.into_owned())),
+            Write::Attr(name, value) => Write::Attr(name, Cow::Owned(value.into_owned())),
+            Write::Disabled(disabled) => Write::Disabled(disabled),
+        }
+    }
+}
+
+/// Where a view's writes go: the shell applies each as it comes.
+pub type Sink<'s, P> = dyn FnMut(P, Write<'_>) + 's;
+
+/// The writes a drawing function sends to its sink, collected (for tests and checks).
+pub fn collect<P>(draw: impl FnOnce(&mut Sink<'_, P>)) -> Vec<(P, Write<'static>)> {
+    let mut writes = Vec::new();
+    draw(&mut |part, write: Write<'_>| writes.push((part, write.into_owned())));
+    writes
+}

@@ -1,22 +1,22 @@
 //! The lab panel's view as writes to its elements: the browser shell (`src/lab_panel.rs`)
 //! builds the elements once, registers each under its [`Part`], and applies these writes in a
-//! loop; the code list's lines come with them, drawn by the shell when they change.
+//! loop; the code list's lines come back from [`draw`], drawn by the shell when they change.
 //!
 //! ```
 //! use webtoken_bank::lab::draw::{Part, draw};
 //! use webtoken_bank::lab::panel::Lab;
 //! use webtoken_bank::lab::Shift;
-//! use webtoken_engine::draw::Write;
+//! use webtoken_engine::draw::{Write, collect};
 //! use webtoken_engine::i18n::Lang;
 //!
-//! let drawn = draw(&Lab::new(true), Lang::En);
+//! let writes = collect(|out| draw(&Lab::new(true), Lang::En, out));
 //! // No staff member signed in: the clock controls are disabled.
-//! assert!(drawn.panel.contains(&(Part::Shift(Shift::Reset), Write::Disabled(true))));
+//! assert!(writes.contains(&(Part::Shift(Shift::Reset), Write::Disabled(true))));
 //! ```
 
 use super::panel::Lab;
 use super::{CodeLine, Shift, resync_bound};
-use webtoken_engine::draw::{Write, attr, flag, shown, text};
+use webtoken_engine::draw::{Sink, Write, attr, flag, shown, text};
 use webtoken_engine::i18n::Lang;
 use webtoken_engine::i18n::lab::Text;
 
@@ -83,9 +83,11 @@ impl Row {
     }
 }
 
-/// An element of the open panel.
+/// An element of the lab: the footer switch, or one of the open panel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Part {
+    /// The footer switch that opens and closes the panel (`lab-toggle`; not a panel part).
+    Switch,
     /// The section.
     Root,
     /// Its heading.
@@ -114,13 +116,14 @@ pub enum Part {
     Codes,
 }
 
-/// How many parts the open panel has.
+/// How many parts the open panel has (numbered from 0; the switch is not one of them).
 pub const PARTS: usize = 10 + Shift::ALL.len() + 2 * Row::ALL.len();
 
 impl From<Part> for usize {
     fn from(part: Part) -> usize {
         let (shifts, rows) = (Shift::ALL.len(), Row::ALL.len());
         match part {
+            Part::Switch => PARTS,
             Part::Root => 0,
             Part::Title => 1,
             Part::Badge => 2,
@@ -142,6 +145,7 @@ impl Part {
     /// Its `data-testid`, for the parts the tests read.
     pub fn testid(self) -> Option<&'static str> {
         Some(match self {
+            Part::Switch => "lab-toggle",
             Part::Root => "lab-panel",
             Part::Bound => "lab-resync-bound",
             Part::StaffNote => "lab-needs-staff",
@@ -154,94 +158,61 @@ impl Part {
     }
 }
 
-/// The lab drawn: the footer switch's writes, the open panel's, and the code list's lines
-/// when there is a report.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Drawn {
-    /// The switch: its label and `aria-expanded`.
-    pub switch: [Write<'static>; 2],
-    /// The open panel's writes (none while it is closed).
-    pub panel: Vec<(Part, Write<'static>)>,
-    /// The code list, newest first, once a report has come.
-    pub codes: Option<Vec<CodeLine>>,
-}
-
-/// The lab in `lang`.
-pub fn draw(lab: &Lab, lang: Lang) -> Drawn {
+/// Sends the lab's writes in `lang` to `out`: the switch's, then, while the panel is open, the
+/// panel's; the code list's lines once a report has come.
+pub fn draw(lab: &Lab, lang: Lang, out: &mut Sink<'_, Part>) -> Option<Vec<CodeLine>> {
     let t = |key: Text| key.get(lang);
     let open = lab.is_open();
-    let switch = [
-        text(t(if open {
-            Text::ToggleClose
-        } else {
-            Text::ToggleOpen
-        })),
-        flag("aria-expanded", open),
-    ];
+    let toggle = if open {
+        Text::ToggleClose
+    } else {
+        Text::ToggleOpen
+    };
+    out(Part::Switch, text(t(toggle)));
+    out(Part::Switch, flag("aria-expanded", open));
     if !open {
-        return Drawn {
-            switch,
-            panel: Vec::new(),
-            codes: None,
-        };
+        return None;
     }
     let staff = lab.staff();
-    let mut panel = vec![
-        (Part::Root, attr("lang", lang.tag())),
-        (Part::StaffNote, shown(!staff)),
-        (Part::Root, flag("data-staff", staff)),
-        (Part::Bound, text(resync_bound(lang))),
-        (Part::Title, text(t(Text::Title))),
-        (Part::Badge, text(t(Text::Badge))),
-        (Part::Lead, text(t(Text::Lead))),
-        (Part::StaffNote, text(t(Text::NeedsStaff))),
-        (Part::Controls, attr("aria-label", t(Text::ControlsLabel))),
-        (Part::CodesTitle, text(t(Text::CodesTitle))),
-    ];
+    out(Part::Root, attr("lang", lang.tag()));
+    out(Part::StaffNote, shown(!staff));
+    out(Part::Root, flag("data-staff", staff));
+    out(Part::Bound, text(resync_bound(lang).as_str()));
+    out(Part::Title, text(t(Text::Title)));
+    out(Part::Badge, text(t(Text::Badge)));
+    out(Part::Lead, text(t(Text::Lead)));
+    out(Part::StaffNote, text(t(Text::NeedsStaff)));
+    out(Part::Controls, attr("aria-label", t(Text::ControlsLabel)));
+    out(Part::CodesTitle, text(t(Text::CodesTitle)));
     for shift in Shift::ALL {
         let (label, spoken) = shift.words();
-        panel.extend([
-            (Part::Shift(shift), Write::Disabled(!staff)),
-            (Part::Shift(shift), text(t(label))),
-            // A tooltip, not an `aria-label`: the spoken name must contain the visible one.
-            (Part::Shift(shift), attr("title", t(spoken))),
-        ]);
+        out(Part::Shift(shift), Write::Disabled(!staff));
+        out(Part::Shift(shift), text(t(label)));
+        // A tooltip, not an `aria-label`: the spoken name must contain the visible one.
+        out(Part::Shift(shift), attr("title", t(spoken)));
     }
-    panel.extend(Row::ALL.map(|row| (Part::Key(row), text(t(row.label())))));
-    let Some(report) = lab.report() else {
-        return Drawn {
-            switch,
-            panel,
-            codes: None,
-        };
-    };
+    for row in Row::ALL {
+        out(Part::Key(row), text(t(row.label())));
+    }
+    let report = lab.report()?;
     let view = report.view(lang);
     let values = [
-        view.offset,
-        view.time,
-        view.step,
-        view.window,
-        view.drift,
-        view.failures,
-        view.status,
-        view.last,
+        &view.offset,
+        &view.time,
+        &view.step,
+        &view.window,
+        &view.drift,
+        &view.failures,
+        &view.status,
+        &view.last,
     ];
-    panel.extend(
-        Row::ALL
-            .into_iter()
-            .zip(values)
-            .map(|(row, value)| (Part::Value(row), text(value))),
-    );
-    panel.extend([
-        (Part::Root, flag("data-shifted", report.offset != 0)),
-        (Part::Note, shown(view.note.is_some())),
-        (Part::Note, text(view.note.unwrap_or_default())),
-    ]);
-    Drawn {
-        switch,
-        panel,
-        codes: Some(view.codes),
+    for (row, value) in Row::ALL.into_iter().zip(values) {
+        out(Part::Value(row), text(value.as_str()));
     }
+    out(Part::Root, flag("data-shifted", report.offset != 0));
+    out(Part::Note, shown(view.note.is_some()));
+    out(Part::Note, text(view.note.as_deref().unwrap_or_default()));
+    Some(view.codes)
 }
 
 #[cfg(test)]
@@ -253,6 +224,27 @@ mod tests {
     use crate::lab::{Report, Shown};
     use std::collections::BTreeSet;
     use webtoken_engine::Params;
+    use webtoken_engine::draw::collect;
+
+    /// The writes of one draw, the switch's apart, and the code list.
+    struct Drawn {
+        switch: Vec<Write<'static>>,
+        panel: Vec<(Part, Write<'static>)>,
+        codes: Option<Vec<CodeLine>>,
+    }
+
+    fn draw(lab: &Lab, lang: Lang) -> Drawn {
+        let mut codes = None;
+        let (switch, panel): (Vec<_>, Vec<_>) = collect(|out| codes = super::draw(lab, lang, out))
+            .into_iter()
+            .partition(|(part, _)| *part == Part::Switch);
+        let switch = switch.into_iter().map(|(_, write)| write).collect();
+        Drawn {
+            switch,
+            panel,
+            codes,
+        }
+    }
 
     fn writes_to(drawn: &Drawn, part: Part) -> Vec<&Write<'static>> {
         drawn

@@ -5,13 +5,13 @@
 //! ```
 //! use webtoken_bank::section::frame::{FrameState, Part, draw};
 //! use webtoken_bank::Lang;
-//! use webtoken_engine::draw::Write;
+//! use webtoken_engine::draw::{Write, collect};
 //! let state = FrameState { lang: Lang::En, storage: None, confirming_reset: true, reset_outcome: None, busy: false };
-//! assert!(draw(&state).contains(&(Part::Reset, Write::Disabled(true))));
+//! assert!(collect(|out| draw(&state, out)).contains(&(Part::Reset, Write::Disabled(true))));
 //! ```
 
 use crate::{Lang, Text, text as bank_text};
-use webtoken_engine::draw::{Write, attr, flag, shown, text};
+use webtoken_engine::draw::{Sink, Write, attr, flag, shown, text};
 use webtoken_engine::i18n::page::Text as Words;
 
 /// An element of the frame.
@@ -88,45 +88,47 @@ pub struct FrameState {
     pub busy: bool,
 }
 
-/// The frame's writes for `state`.
-pub fn draw(state: &FrameState) -> Vec<(Part, Write<'static>)> {
+/// Sends the frame's writes for `state` to `out`.
+pub fn draw(state: &FrameState, out: &mut Sink<'_, Part>) {
     let lang = state.lang;
-    let mut writes = vec![
-        (Part::Root, attr("lang", lang.tag())),
-        (Part::Brand, text(Words::Heading.get(lang))),
-        (Part::DemoSummary, text(Words::DemoCustomers.get(lang))),
-        (Part::DemoStaff, text(Words::DemoStaff.get(lang))),
-        (Part::Reset, text(Words::Reset.get(lang))),
-        (Part::Question, text(Words::ResetQuestion.get(lang))),
-        (Part::ConfirmYes, text(Words::ResetYes.get(lang))),
-        (Part::ConfirmNo, text(Words::ResetNo.get(lang))),
-        // The toggle names the other language, in that language.
-        (Part::Lang, text(bank_text(Text::LanguageToggle, lang))),
-        (Part::Lang, attr("lang", lang.toggled().tag())),
-    ];
-    if let Some((phrase, why)) = &state.storage {
-        writes.push((Part::StorageText, text(phrase.get(lang))));
-        writes.push((Part::StorageDetail, text(why.clone())));
+    out(Part::Root, attr("lang", lang.tag()));
+    for (part, phrase) in [
+        (Part::Brand, Words::Heading),
+        (Part::DemoSummary, Words::DemoCustomers),
+        (Part::DemoStaff, Words::DemoStaff),
+        (Part::Reset, Words::Reset),
+        (Part::Question, Words::ResetQuestion),
+        (Part::ConfirmYes, Words::ResetYes),
+        (Part::ConfirmNo, Words::ResetNo),
+    ] {
+        out(part, text(phrase.get(lang)));
     }
+    // The toggle names the other language, in that language.
+    out(Part::Lang, text(bank_text(Text::LanguageToggle, lang)));
+    out(Part::Lang, attr("lang", lang.toggled().tag()));
+    if let Some((phrase, why)) = &state.storage {
+        out(Part::StorageText, text(phrase.get(lang)));
+        out(Part::StorageDetail, text(why.as_str()));
+    }
+    out(Part::Storage, shown(state.storage.is_some()));
     let outcome = state.reset_outcome.map(|phrase| phrase.get(lang));
-    writes.extend([
-        (Part::Storage, shown(state.storage.is_some())),
-        (Part::ResetOutcome, text(outcome.unwrap_or(""))),
-        (Part::ResetOutcome, shown(outcome.is_some())),
-        (Part::Confirm, shown(state.confirming_reset)),
-        (
-            Part::Reset,
-            Write::Disabled(state.busy || state.confirming_reset),
-        ),
-        (Part::Reset, flag("aria-expanded", state.confirming_reset)),
-        (Part::ConfirmYes, Write::Disabled(state.busy)),
-    ]);
-    writes
+    out(Part::ResetOutcome, text(outcome.unwrap_or("")));
+    out(Part::ResetOutcome, shown(outcome.is_some()));
+    out(Part::Confirm, shown(state.confirming_reset));
+    let asking = state.confirming_reset;
+    out(Part::Reset, Write::Disabled(state.busy || asking));
+    out(Part::Reset, flag("aria-expanded", asking));
+    out(Part::ConfirmYes, Write::Disabled(state.busy));
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use webtoken_engine::draw::collect;
+
+    fn draw(state: &FrameState) -> Vec<(Part, Write<'static>)> {
+        collect(|out| super::draw(state, out))
+    }
 
     fn state() -> FrameState {
         FrameState {

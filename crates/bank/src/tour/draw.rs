@@ -5,20 +5,20 @@
 //! ```
 //! use webtoken_bank::tour::draw::{Part, draw};
 //! use webtoken_bank::tour::{Event, Now, TokenShows, Tour};
-//! use webtoken_engine::draw::Write;
+//! use webtoken_engine::draw::{Write, collect};
 //! use webtoken_engine::i18n::Lang;
 //!
 //! let mut tour = Tour::default();
 //! let now = Now { screen: "login", token: TokenShows::Empty };
-//! assert!(draw(&tour, Lang::En, &now).writes.contains(&(Part::Panel, Write::Shown(false))));
+//! let writes = collect(|out| assert_eq!(draw(&tour, Lang::En, &now, out), None));
+//! assert!(writes.contains(&(Part::Panel, Write::Shown(false))));
 //! tour.update(Event::Toggle);
-//! let drawn = draw(&tour, Lang::En, &now);
-//! assert!(drawn.writes.contains(&(Part::Back, Write::Disabled(true))));
-//! assert!(drawn.mark.is_some());
+//! let writes = collect(|out| assert!(draw(&tour, Lang::En, &now, out).is_some()));
+//! assert!(writes.contains(&(Part::Back, Write::Disabled(true))));
 //! ```
 
 use super::{Control, Now, STEPS, Text, TokenShows, Tour};
-use webtoken_engine::draw::{Write, flag, shown, text};
+use webtoken_engine::draw::{Sink, Write, flag, shown, text};
 use webtoken_engine::i18n::{Lang, fill};
 
 /// The attribute on the control to use (styled by `www/tour.css`, read by the tests).
@@ -138,17 +138,9 @@ impl Control {
     }
 }
 
-/// The tour drawn: its writes, and the control to mark (none while it is closed).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Drawn {
-    /// The writes, in order.
-    pub writes: Vec<(Part, Write<'static>)>,
-    /// The control to mark and scroll to, and how to find it.
-    pub mark: Option<Lookup>,
-}
-
-/// The tour in `lang` while the page shows `now`.
-pub fn draw(tour: &Tour, lang: Lang, now: &Now<'_>) -> Drawn {
+/// Sends the tour's writes in `lang`, while the page shows `now`, to `out`; the control to
+/// mark, and how to find it (none while the tour is closed).
+pub fn draw(tour: &Tour, lang: Lang, now: &Now<'_>, out: &mut Sink<'_, Part>) -> Option<Lookup> {
     let t = |key: Text| key.get(lang);
     let open = tour.is_open();
     let next = if tour.is_last() {
@@ -156,44 +148,33 @@ pub fn draw(tour: &Tour, lang: Lang, now: &Now<'_>) -> Drawn {
     } else {
         Text::Next
     };
-    let mut writes = vec![
-        (Part::Start, text(t(Text::Title))),
-        (Part::Title, text(t(Text::Title))),
-        (Part::Close, text(t(Text::Close))),
-        (Part::Back, text(t(Text::Back))),
-        (Part::Next, text(t(next))),
-        (Part::Start, flag("aria-expanded", open)),
-        (Part::Panel, shown(open)),
-    ];
+    out(Part::Start, text(t(Text::Title)));
+    out(Part::Title, text(t(Text::Title)));
+    out(Part::Close, text(t(Text::Close)));
+    out(Part::Back, text(t(Text::Back)));
+    out(Part::Next, text(t(next)));
+    out(Part::Start, flag("aria-expanded", open));
+    out(Part::Panel, shown(open));
     if !open {
-        return Drawn { writes, mark: None };
+        return None;
     }
     let step = tour.step();
     let chapter = step.chapter;
     let guidance = step.guide(now);
-    writes.extend([
-        (
-            Part::Chapter,
-            text(fill(
-                t(Text::Chapter),
-                &[("n", &chapter.number()), ("title", &t(chapter.title()))],
-            )),
-        ),
-        (
-            Part::Count,
-            text(fill(
-                t(Text::Count),
-                &[("n", &tour.number()), ("total", &STEPS.len())],
-            )),
-        ),
-        (Part::Text, text(t(step.text))),
-        (Part::Back, Write::Disabled(tour.number() == 1)),
-        (Part::First, text(guidance.first.map_or("", t))),
-    ]);
-    Drawn {
-        writes,
-        mark: Some(guidance.control.lookup(lang)),
-    }
+    let heading = fill(
+        t(Text::Chapter),
+        &[("n", &chapter.number()), ("title", &t(chapter.title()))],
+    );
+    out(Part::Chapter, text(heading.as_str()));
+    let count = fill(
+        t(Text::Count),
+        &[("n", &tour.number()), ("total", &STEPS.len())],
+    );
+    out(Part::Count, text(count.as_str()));
+    out(Part::Text, text(t(step.text)));
+    out(Part::Back, Write::Disabled(tour.number() == 1));
+    out(Part::First, text(guidance.first.map_or("", t)));
+    Some(guidance.control.lookup(lang))
 }
 
 #[cfg(test)]
@@ -203,11 +184,24 @@ mod tests {
     use super::*;
     use crate::Text as BankText;
     use crate::tour::Event;
+    use webtoken_engine::draw::collect;
 
     const NOW: Now<'static> = Now {
         screen: "",
         token: TokenShows::Empty,
     };
+
+    /// The writes and the mark of one draw.
+    struct Drawn {
+        writes: Vec<(Part, Write<'static>)>,
+        mark: Option<Lookup>,
+    }
+
+    fn draw(tour: &Tour, lang: Lang, now: &Now<'_>) -> Drawn {
+        let mut mark = None;
+        let writes = collect(|out| mark = super::draw(tour, lang, now, out));
+        Drawn { writes, mark }
+    }
 
     fn write_to(drawn: &Drawn, part: Part) -> Vec<&Write<'static>> {
         drawn
