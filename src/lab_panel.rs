@@ -116,13 +116,7 @@ impl LabPanel {
                 self.open = Some(self.build());
             }
         }
-        let effect = match effect {
-            LabEffect::SetOffset(offset) => {
-                clock::set_offset(offset);
-                Effect::ClockMoved
-            }
-            _ => Effect::None,
-        };
+        let effect = run(effect);
         self.render();
         effect
     }
@@ -131,13 +125,7 @@ impl LabPanel {
     /// Signed out (or idle), the clock goes back to the real time.
     pub fn set_staff(&mut self, staff: bool) -> Effect {
         let was = self.lab.staff();
-        let effect = match self.lab.set_staff(staff, clock::offset()) {
-            LabEffect::SetOffset(offset) => {
-                clock::set_offset(offset);
-                Effect::ClockMoved
-            }
-            _ => Effect::None,
-        };
+        let effect = run(self.lab.set_staff(staff, clock::offset()));
         if was != staff {
             self.render();
         }
@@ -163,12 +151,14 @@ impl LabPanel {
     /// are the core's writes.
     fn build(&self) -> Open {
         let doc = &self.doc;
-        let mut slots: Vec<Option<Element>> = vec![None; PARTS];
+        // Made in part order (`usize::from(part)`), so each goes at the end.
+        let mut parts = Vec::with_capacity(PARTS);
         let mut put = |part: Part, el: &Element| {
+            debug_assert_eq!(usize::from(part), parts.len(), "{part:?}");
             if let Some(testid) = part.testid() {
                 attr(el, "data-testid", testid);
             }
-            slots[usize::from(part)] = Some(el.clone());
+            parts.push(el.clone());
         };
         let root = child(doc, &self.main, "section", "lab");
         attr(&root, "id", "lab-panel");
@@ -218,10 +208,6 @@ impl LabPanel {
         attr(&codes, "aria-live", "polite");
         put(Part::Codes, &codes);
         attr(&staff_note, "id", "lab-needs-staff");
-        let parts = slots
-            .into_iter()
-            .map(|el| el.expect("the build makes every part of the lab"))
-            .collect();
         Open {
             root,
             parts: Parts::new(parts),
@@ -245,6 +231,17 @@ impl LabPanel {
         if let (Some(panel), Some(codes)) = (&mut self.open, codes) {
             draw_codes(&self.doc, panel, codes);
         }
+    }
+}
+
+/// Runs the core's effect: moves the page's clock when told.
+fn run(effect: LabEffect) -> Effect {
+    match effect {
+        LabEffect::SetOffset(offset) => {
+            clock::set_offset(offset);
+            Effect::ClockMoved
+        }
+        _ => Effect::None,
     }
 }
 

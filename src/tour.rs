@@ -124,7 +124,9 @@ impl TourView {
     /// The element the core's lookup names, if it is on show.
     fn find(&self, lookup: &Lookup) -> Option<Element> {
         let found = match lookup {
-            Lookup::TestIds(ids) => ids.iter().find_map(|id| by_testid(&self.doc, id)),
+            Lookup::TestIds(id, or) => {
+                by_testid(&self.doc, id).or_else(|| or.and_then(|id| by_testid(&self.doc, id)))
+            }
             Lookup::Button(_) => {
                 let buttons = self
                     .doc

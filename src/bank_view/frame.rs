@@ -26,8 +26,12 @@ impl Frame {
     /// Replaces `root`'s content (the page's placeholder) with the frame.
     pub fn build(doc: &Document, root: &Element, dispatch: &Dispatch<Message>) -> Self {
         root.replace_children_with_node_0();
-        let mut slots: Vec<Option<Element>> = vec![None; Part::ALL.len()];
-        let mut put = |part: Part, el: &Element| slots[usize::from(part)] = Some(el.clone());
+        // Made in part order (`Part::ALL`), so each goes at the end.
+        let mut parts = Vec::with_capacity(Part::ALL.len());
+        let mut put = |part: Part, el: &Element| {
+            debug_assert_eq!(usize::from(part), parts.len(), "{part:?}");
+            parts.push(el.clone());
+        };
         put(Part::Root, root);
         let mut listeners = Vec::new();
         let mut on_click = |el: &HtmlButtonElement, message: fn() -> Message| {
@@ -104,10 +108,6 @@ impl Frame {
         attr(&reset_outcome, "data-testid", "bank-reset-outcome");
         attr(&reset_outcome, "role", "status");
         put(Part::ResetOutcome, &reset_outcome);
-        let parts = slots
-            .into_iter()
-            .map(|el| el.expect("the build makes every part of the frame"))
-            .collect();
         Self {
             screen,
             parts: Parts::new(parts),

@@ -120,10 +120,11 @@ pub enum Part {
 pub const PARTS: usize = 10 + Shift::ALL.len() + 2 * Row::ALL.len();
 
 impl From<Part> for usize {
+    /// The parts are numbered in the order the shell builds them (each fact's name, then its
+    /// value); the switch is numbered [`PARTS`], past the panel's.
     fn from(part: Part) -> usize {
-        let (shifts, rows) = (Shift::ALL.len(), Row::ALL.len());
+        let shifts = Shift::ALL.len();
         match part {
-            Part::Switch => PARTS,
             Part::Root => 0,
             Part::Title => 1,
             Part::Badge => 2,
@@ -131,12 +132,13 @@ impl From<Part> for usize {
             Part::Bound => 4,
             Part::StaffNote => 5,
             Part::Controls => 6,
-            Part::Note => 7,
-            Part::CodesTitle => 8,
-            Part::Codes => 9,
-            Part::Shift(shift) => 10 + shift as usize,
-            Part::Key(row) => 10 + shifts + row as usize,
-            Part::Value(row) => 10 + shifts + rows + row as usize,
+            Part::Shift(shift) => 7 + shift as usize,
+            Part::Note => 7 + shifts,
+            Part::Key(row) => 8 + shifts + 2 * row as usize,
+            Part::Value(row) => 9 + shifts + 2 * row as usize,
+            Part::CodesTitle => PARTS - 2,
+            Part::Codes => PARTS - 1,
+            Part::Switch => PARTS,
         }
     }
 }

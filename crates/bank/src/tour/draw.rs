@@ -17,6 +17,8 @@
 //! assert!(writes.contains(&(Part::Back, Write::Disabled(true))));
 //! ```
 
+use std::borrow::Cow;
+
 use super::{Control, Now, STEPS, Text, TokenShows, Tour};
 use webtoken_engine::draw::{Sink, Write, flag, shown, text};
 use webtoken_engine::i18n::{Lang, fill};
@@ -114,8 +116,8 @@ impl TokenShows {
 /// How the shell finds a [`Control`] on the page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Lookup {
-    /// The first of these `data-testid`s present.
-    TestIds(Vec<String>),
+    /// The element with this `data-testid`, else the one with the second, if any.
+    TestIds(Cow<'static, str>, Option<&'static str>),
     /// The bank screen's button whose text, trimmed, is this label.
     Button(&'static str),
 }
@@ -131,8 +133,8 @@ impl Control {
     /// How to find this control on the page shown in `lang`.
     pub fn lookup(self, lang: Lang) -> Lookup {
         match self {
-            Control::TestId(id) => Lookup::TestIds(vec![id.to_owned()]),
-            Control::BankField(id) => Lookup::TestIds(vec![format!("bank-{id}"), id.to_owned()]),
+            Control::TestId(id) => Lookup::TestIds(Cow::Borrowed(id), None),
+            Control::BankField(id) => Lookup::TestIds(Cow::Owned(format!("bank-{id}")), Some(id)),
             Control::BankButton(label) => Lookup::Button(label.get(lang)),
         }
     }
@@ -247,7 +249,7 @@ mod tests {
             write_to(&drawn, Part::First),
             [&text(Text::FirstGetToken.get(Lang::En))]
         );
-        assert_eq!(drawn.mark, Some(Lookup::TestIds(vec!["token-new".into()])));
+        assert_eq!(drawn.mark, Some(Lookup::TestIds("token-new".into(), None)));
         tour.update(Event::Next);
         let drawn = draw(&tour, Lang::En, &NOW);
         assert!(write_to(&drawn, Part::Back).contains(&&Write::Disabled(false)));
@@ -279,16 +281,16 @@ mod tests {
     fn controls_are_looked_up_by_testid_field_or_label() {
         assert_eq!(
             Control::TestId("token-new").lookup(Lang::Ja),
-            Lookup::TestIds(vec!["token-new".into()])
+            Lookup::TestIds("token-new".into(), None)
         );
         assert_eq!(
             Control::BankField("contract-id").lookup(Lang::Ja),
-            Lookup::TestIds(vec!["bank-contract-id".into(), "contract-id".into()])
+            Lookup::TestIds("bank-contract-id".into(), Some("contract-id"))
         );
         let button = Control::BankButton(BankText::LinkStaff).lookup(Lang::En);
         let label = BankText::LinkStaff.get(Lang::En);
         assert!(button.names(&format!("  {label}\n")));
         assert!(!button.names("something else"));
-        assert!(!Lookup::TestIds(vec![label.into()]).names(label));
+        assert!(!Lookup::TestIds(label.into(), None).names(label));
     }
 }
