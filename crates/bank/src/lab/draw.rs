@@ -160,6 +160,15 @@ impl Part {
     }
 }
 
+/// The panel's fixed wording (each a part's whole text).
+const LABELS: [(Part, Text); 5] = [
+    (Part::Title, Text::Title),
+    (Part::Badge, Text::Badge),
+    (Part::Lead, Text::Lead),
+    (Part::StaffNote, Text::NeedsStaff),
+    (Part::CodesTitle, Text::CodesTitle),
+];
+
 /// Sends the lab's writes in `lang` to `out`: the switch's, then, while the panel is open, the
 /// panel's; the code list's lines once a report has come.
 pub fn draw(lab: &Lab, lang: Lang, out: &mut Sink<'_, Part>) -> Option<Vec<CodeLine>> {
@@ -180,12 +189,10 @@ pub fn draw(lab: &Lab, lang: Lang, out: &mut Sink<'_, Part>) -> Option<Vec<CodeL
     out(Part::StaffNote, shown(!staff));
     out(Part::Root, flag("data-staff", staff));
     out(Part::Bound, text(resync_bound(lang).as_str()));
-    out(Part::Title, text(t(Text::Title)));
-    out(Part::Badge, text(t(Text::Badge)));
-    out(Part::Lead, text(t(Text::Lead)));
-    out(Part::StaffNote, text(t(Text::NeedsStaff)));
+    for (part, key) in LABELS {
+        out(part, text(t(key)));
+    }
     out(Part::Controls, attr("aria-label", t(Text::ControlsLabel)));
-    out(Part::CodesTitle, text(t(Text::CodesTitle)));
     for shift in Shift::ALL {
         let (label, spoken) = shift.words();
         out(Part::Shift(shift), Write::Disabled(!staff));

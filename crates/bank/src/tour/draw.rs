@@ -150,11 +150,15 @@ pub fn draw(tour: &Tour, lang: Lang, now: &Now<'_>, out: &mut Sink<'_, Part>) ->
     } else {
         Text::Next
     };
-    out(Part::Start, text(t(Text::Title)));
-    out(Part::Title, text(t(Text::Title)));
-    out(Part::Close, text(t(Text::Close)));
-    out(Part::Back, text(t(Text::Back)));
-    out(Part::Next, text(t(next)));
+    for (part, key) in [
+        (Part::Start, Text::Title),
+        (Part::Title, Text::Title),
+        (Part::Close, Text::Close),
+        (Part::Back, Text::Back),
+        (Part::Next, next),
+    ] {
+        out(part, text(t(key)));
+    }
     out(Part::Start, flag("aria-expanded", open));
     out(Part::Panel, shown(open));
     if !open {
