@@ -1,6 +1,6 @@
 //! The lab panel's view as writes to its elements: the browser shell (`src/lab_panel.rs`)
-//! builds the elements once, registers each under its [`Part`], and applies these writes in a
-//! loop; the code list's lines come back from [`draw`], drawn by the shell when they change.
+//! builds the elements once, registers each under its [`Part`](crate::lab::draw::Part), and applies these writes in a
+//! loop; the code list's lines come back from [`draw`](crate::lab::draw::draw), drawn by the shell when they change.
 //!
 //! ```
 //! use webtoken_bank::lab::draw::{Part, draw};
