@@ -9,7 +9,7 @@
 //! use webtoken_engine::draw::{Write, collect};
 //! use webtoken_engine::i18n::Lang;
 //!
-//! let writes = collect(|out| draw(&Lab::new(true), Lang::En, out));
+//! let writes = collect(|out| assert_eq!(draw(&Lab::new(true), Lang::En, out), None));
 //! // No staff member signed in: the clock controls are disabled.
 //! assert!(writes.contains(&(Part::Shift(Shift::Reset), Write::Disabled(true))));
 //! ```
