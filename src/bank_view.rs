@@ -1,7 +1,9 @@
 //! The bank's pages in the browser: renders the screens of [`crate::bank`] into the page's
 //! bank section and turns typing and presses into [`Event`]s.
 //!
-//! What a screen does is decided by the pure core ([`transition`]); each screen is rendered
+//! What a screen does, and what a message does to the section (the unsaved-answer rollback,
+//! the demo reset, where focus goes), is decided by the pure core
+//! ([`webtoken_bank::section`]); each screen is rendered
 //! from its [`View`](webtoken_bank::View) with the DOM API only (text is never parsed as
 //! HTML). Token-service work ([`Command`]s other than [`Command::SaveBank`]) goes back to the
 //! caller, which runs it asynchronously and sends the answer as another [`Message`]. The bank
@@ -19,34 +21,19 @@ use self::frame::{Frame, FrameState};
 use self::persist::Persist;
 use self::screen::{Built, Shape};
 use crate::app::Dispatch;
-use webtoken_bank::reset::{Reset, ResetEvent};
-use webtoken_bank::{Bank, BankError, Command, Event, Lang, Screen, transition, unsaved_answer};
+use webtoken_bank::section::{FrameFocus, ScreenFocus, Section};
+use webtoken_bank::{BankError, Command, Lang};
 
-/// What the bank section sends: an event of the bank's screens, or a press on the frame.
-#[derive(Debug, Clone)]
-pub enum Message {
-    /// Typing, a press on a screen, or the answer to a command.
-    Bank(Event),
-    /// The language toggle.
-    ToggleLang,
-    /// デモデータをリセット: asks first.
-    AskReset,
-    /// The reset confirmed.
-    ConfirmReset,
-    /// The reset cancelled.
-    CancelReset,
-}
+pub use webtoken_bank::section::Message;
 
 /// The bank section: the bank, the screen on show, and their elements and listeners.
 pub struct BankView {
     doc: Document,
     frame: Frame,
     built: Option<Built>,
-    bank: Bank,
-    screen: Screen,
-    lang: Lang,
+    /// The bank, its screen, language and reset.
+    section: Section,
     persist: Persist,
-    reset: Reset,
     dispatch: Dispatch<Message>,
 }
 
@@ -74,11 +61,8 @@ impl BankView {
             doc: doc.clone(),
             frame,
             built: None,
-            bank,
-            screen: Screen::default(),
-            lang,
+            section: Section::new(bank, lang),
             persist,
-            reset: Reset::Idle,
             dispatch,
         };
         view.render(false);
@@ -88,94 +72,34 @@ impl BankView {
     /// Handles `message` and renders the result; returns the token-service work it asks for,
     /// to be answered with [`Message::Bank`] events.
     pub fn update(&mut self, message: Message) -> Vec<Command> {
-        let mut work = Vec::new();
-        let asked = match message {
-            Message::AskReset => FrameFocus::Question,
-            Message::CancelReset | Message::ConfirmReset => FrameFocus::Reset,
-            _ => FrameFocus::Screen,
-        };
-        match message {
-            Message::Bank(event) => {
-                if matches!(event, Event::Press(_)) {
-                    self.reset = self.reset.update(ResetEvent::Press, false, true).0;
-                }
-                if let Some(mut newer) = self.persist.refresh() {
-                    newer.keep_desk_of(&mut self.bank);
-                    self.bank = newer;
-                }
-                let screen = std::mem::take(&mut self.screen);
-                // An answer is reported only with the bank's record saved (issue 18).
-                let unsaved =
-                    unsaved_answer(&event).map(|e| (e, screen.clone(), self.bank.clone()));
-                let next = transition(&mut self.bank, screen, event, real_now());
-                self.screen = next.screen;
-                for command in next.commands {
-                    match command {
-                        Command::SaveBank => {
-                            if !self.persist.save(&self.bank)
-                                && let Some((failed, screen, bank)) = unsaved.clone()
-                            {
-                                self.bank = bank;
-                                self.screen =
-                                    transition(&mut self.bank, screen, failed, real_now()).screen;
-                            }
-                        }
-                        other => work.push(other),
-                    }
-                }
-            }
-            Message::ToggleLang => {
-                self.lang = self.lang.toggled();
-                self.persist.set_lang(self.lang);
-            }
-            Message::AskReset | Message::CancelReset | Message::ConfirmReset => {
-                let event = match message {
-                    Message::AskReset => ResetEvent::Ask,
-                    Message::CancelReset => ResetEvent::Cancel,
-                    _ => ResetEvent::Confirm,
-                };
-                // Asking and confirming are staff actions: refused without a session.
-                let staff = self.bank.staff_act(real_now()).ok();
-                let (reset, go) = self
-                    .reset
-                    .update(event, self.screen.is_busy(), staff.is_some());
-                self.reset = reset;
-                if let (true, Some(session)) = (go, staff) {
-                    let made = self.bank.reset_demo(&session);
-                    self.reset = Reset::done(made.is_ok());
-                    if made.is_ok() {
-                        self.screen = Screen::default();
-                        self.persist.replace(&self.bank);
-                    }
-                }
-            }
-        }
+        let updated = self.section.update(message, real_now(), &mut self.persist);
         self.render(true);
-        match (asked, self.reset.asking()) {
-            (FrameFocus::Question, true) => self.frame.focus_confirm(),
-            (FrameFocus::Reset, _) => self.frame.focus_reset(),
-            _ => {}
+        match updated.focus {
+            FrameFocus::Question => self.frame.focus_confirm(),
+            FrameFocus::Reset => self.frame.focus_reset(),
+            FrameFocus::Screen => {}
         }
-        work
+        updated.work
     }
 
     /// Whether a staff member is signed in now (an idle session ends here).
     pub fn staff_signed_in(&mut self) -> bool {
-        self.bank.staff_session(real_now()).is_some()
+        self.section.staff_signed_in(real_now())
     }
 
     /// Renders the frame and the screen; `after_input` moves focus where the person will
     /// want it next (never on the first render, which must not steal focus from the page).
     fn render(&mut self, after_input: bool) {
-        let view = self.screen.view(self.lang);
+        let (lang, reset) = (self.section.lang(), self.section.reset());
+        let view = self.section.screen().view(lang);
         self.frame.render(&FrameState {
-            lang: self.lang,
-            keeping: &self.persist.keeping,
-            confirming_reset: self.reset.asking(),
-            reset_outcome: self.reset.outcome(),
+            lang,
+            storage: self.persist.keeping.notice(),
+            confirming_reset: reset.asking(),
+            reset_outcome: reset.outcome(),
             busy: view.busy,
         });
-        let shape = Shape::of(&view, self.lang);
+        let shape = Shape::of(&view, lang);
         let moved = self.built.as_ref().map(|b| b.shape().id()) != Some(view.id);
         if self.built.as_ref().is_none_or(|b| *b.shape() != shape) {
             // Drop the old listeners before building the new screen.
@@ -184,7 +108,7 @@ impl BankView {
                 &self.doc,
                 &self.frame.screen,
                 &view,
-                self.lang,
+                lang,
                 &self.dispatch,
             ));
         }
@@ -193,12 +117,10 @@ impl BankView {
         dom::attr(host, "aria-busy", if view.busy { "true" } else { "false" });
         if let Some(built) = &mut self.built {
             built.update(&self.doc, &view);
-            if after_input && !view.busy {
-                if moved {
-                    built.focus_start();
-                } else {
-                    built.refocus_if_lost(&self.doc);
-                }
+            match ScreenFocus::after(after_input, view.busy, moved) {
+                ScreenFocus::Start => built.focus_start(),
+                ScreenFocus::IfLost => built.refocus_if_lost(&self.doc),
+                ScreenFocus::Keep => {}
             }
         }
     }
@@ -207,16 +129,6 @@ impl BankView {
 /// The real time, not the time lab's shifted clock: a staff session's idle time is real.
 fn real_now() -> u64 {
     crate::clock::seconds_of(js_sys::Date::now())
-}
-
-/// Where focus goes after a press on the frame.
-enum FrameFocus {
-    /// The reset question opened: to its safe answer.
-    Question,
-    /// The reset question closed: back to the reset button, beside the outcome.
-    Reset,
-    /// Wherever the screen puts it.
-    Screen,
 }
 
 /// The page's bank section.

@@ -3,7 +3,8 @@
 //! Off by default: `?lab=1` in the page's address, or the switch in the footer, opens it. It is
 //! not remembered: a reload, or closing it, puts the clock back to the real time, so that the
 //! page never stays shifted unseen. The panel is built with the DOM API (text as text), written
-//! by one function, [`LabPanel::render`], from the last [`Report`]; its listeners are owned and
+//! by one function, [`LabPanel::render`], applying the core's
+//! [`draw`](webtoken_bank::lab::draw::draw) of its state; its listeners are owned and
 //! the section is removed when the panel closes.
 
 use std::rc::Rc;
@@ -12,15 +13,15 @@ use gloo_events::EventListener;
 use web_sys::{Document, Element, HtmlButtonElement};
 
 use super::app::Dispatch;
-use super::bank_view::dom::{attr, button, child, message, set_text, show, text_child};
+use super::bank_view::dom::{attr, button, child, show, text_child};
 use super::clock;
 use super::page::{page_lang, query_value};
+use super::render::{Parts, write};
 use super::service::ServiceHandle;
 use super::token_panel::Showing;
+use webtoken_bank::lab::draw::{PARTS, Part, Row, draw};
 use webtoken_bank::lab::panel::{Effect as LabEffect, Lab, Request, Seen};
 use webtoken_bank::lab::{CodeLine, Shift, Shown};
-use webtoken_engine::i18n::Lang;
-use webtoken_engine::i18n::lab::Text;
 
 pub use webtoken_bank::lab::panel::Message;
 
@@ -36,19 +37,10 @@ pub enum Effect {
 /// The panel's elements, present while it is open; dropping them removes the section.
 struct Open {
     root: Element,
-    /// The resync's bound, in words.
-    bound: Element,
-    /// Why the clock controls do not work: no staff member is signed in.
-    staff_note: Element,
-    /// The clock controls, disabled without a signed-in staff member.
-    shifts: Vec<HtmlButtonElement>,
-    rows: Rows,
-    note: Element,
-    codes: Element,
+    /// Every part, for the core's writes.
+    parts: Parts,
     /// The list as last drawn, redrawn only when it changed (it is a live region).
     drawn: Vec<CodeLine>,
-    /// Static wording and the attribute it goes in (`None`: the text).
-    labels: Vec<(Element, Text, Option<&'static str>)>,
     _listeners: Vec<EventListener>,
 }
 
@@ -56,18 +48,6 @@ impl Drop for Open {
     fn drop(&mut self) {
         self.root.remove();
     }
-}
-
-/// The value cells of the facts list.
-struct Rows {
-    offset: Element,
-    time: Element,
-    step: Element,
-    window: Element,
-    drift: Element,
-    failures: Element,
-    status: Element,
-    last: Element,
 }
 
 /// The time lab: the footer switch, and the panel while it is open.
@@ -83,7 +63,6 @@ pub struct LabPanel {
     lab: Lab,
     /// The panel's elements while it is open.
     open: Option<Open>,
-    lang: Option<Lang>,
     _switch: EventListener,
 }
 
@@ -118,7 +97,6 @@ impl LabPanel {
             switch,
             lab: Lab::new(open),
             open: None,
-            lang: None,
             _switch: listener,
         };
         if open {
@@ -137,15 +115,8 @@ impl LabPanel {
             if self.lab.is_open() {
                 self.open = Some(self.build());
             }
-            self.lang = None;
         }
-        let effect = match effect {
-            LabEffect::SetOffset(offset) => {
-                clock::set_offset(offset);
-                Effect::ClockMoved
-            }
-            _ => Effect::None,
-        };
+        let effect = run(effect);
         self.render();
         effect
     }
@@ -154,13 +125,7 @@ impl LabPanel {
     /// Signed out (or idle), the clock goes back to the real time.
     pub fn set_staff(&mut self, staff: bool) -> Effect {
         let was = self.lab.staff();
-        let effect = match self.lab.set_staff(staff, clock::offset()) {
-            LabEffect::SetOffset(offset) => {
-                clock::set_offset(offset);
-                Effect::ClockMoved
-            }
-            _ => Effect::None,
-        };
+        let effect = run(self.lab.set_staff(staff, clock::offset()));
         if was != staff {
             self.render();
         }
@@ -182,31 +147,37 @@ impl LabPanel {
             .observe(seen, clock::offset(), clock::now_seconds(), self.remote)
     }
 
-    /// Builds the panel at the end of the page's `<main>`.
+    /// Builds the panel's elements at the end of the page's `<main>`; their words and state
+    /// are the core's writes.
     fn build(&self) -> Open {
         let doc = &self.doc;
-        let mut labels = Vec::new();
+        // Made in part order (`usize::from(part)`), so each goes at the end.
+        let mut parts = Vec::with_capacity(PARTS);
+        let mut put = |part: Part, el: &Element| {
+            debug_assert_eq!(usize::from(part), parts.len(), "{part:?}");
+            if let Some(testid) = part.testid() {
+                attr(el, "data-testid", testid);
+            }
+            parts.push(el.clone());
+        };
         let root = child(doc, &self.main, "section", "lab");
         attr(&root, "id", "lab-panel");
-        attr(&root, "data-testid", "lab-panel");
         attr(&root, "aria-labelledby", "lab-title");
+        put(Part::Root, &root);
         let head = child(doc, &root, "div", "lab-head");
         let title = child(doc, &head, "h2", "");
         attr(&title, "id", "lab-title");
-        labels.push((title, Text::Title, None));
-        labels.push((child(doc, &head, "span", "lab-badge"), Text::Badge, None));
-        labels.push((child(doc, &root, "p", "lab-lead"), Text::Lead, None));
-        let bound = child(doc, &root, "p", "lab-lead");
-        attr(&bound, "data-testid", "lab-resync-bound");
+        put(Part::Title, &title);
+        put(Part::Badge, &child(doc, &head, "span", "lab-badge"));
+        put(Part::Lead, &child(doc, &root, "p", "lab-lead"));
+        put(Part::Bound, &child(doc, &root, "p", "lab-lead"));
         let staff_note = child(doc, &root, "p", "lab-note");
-        attr(&staff_note, "data-testid", "lab-needs-staff");
-        labels.push((staff_note.clone(), Text::NeedsStaff, None));
+        put(Part::StaffNote, &staff_note);
 
         let controls = child(doc, &root, "div", "lab-controls");
         attr(&controls, "role", "group");
-        labels.push((controls.clone(), Text::ControlsLabel, Some("aria-label")));
+        put(Part::Controls, &controls);
         let mut listeners = Vec::new();
-        let mut shifts = Vec::new();
         for shift in Shift::ALL {
             let class = if shift == Shift::Reset {
                 "lab-button lab-reset"
@@ -214,128 +185,63 @@ impl LabPanel {
                 "lab-button"
             };
             let control = button(doc, &controls, class, "button", "");
-            attr(&control, "data-testid", shift.testid());
             attr(&control, "aria-describedby", "lab-needs-staff");
-            shifts.push(control.clone());
-            let (label, spoken) = shift.words();
-            labels.push((control.clone().into(), label, None));
-            // A tooltip, not an `aria-label`: the spoken name must contain the visible one.
-            labels.push((control.clone().into(), spoken, Some("title")));
+            put(Part::Shift(shift), &control);
             let dispatch = self.dispatch.clone();
             listeners.push(EventListener::new(&control, "click", move |_| {
                 dispatch.send(Message::Shift(shift))
             }));
         }
 
-        let note = child(doc, &root, "p", "lab-note");
-        attr(&note, "data-testid", "lab-note");
+        put(Part::Note, &child(doc, &root, "p", "lab-note"));
         let facts = child(doc, &root, "dl", "lab-facts");
-        let mut row = |key: Text, testid: &str| {
+        for row in Row::ALL {
             let item = child(doc, &facts, "div", "lab-fact");
-            labels.push((child(doc, &item, "dt", ""), key, None));
-            let value = child(doc, &item, "dd", "");
-            attr(&value, "data-testid", testid);
-            value
-        };
-        let rows = Rows {
-            offset: row(Text::OffsetLabel, "lab-offset"),
-            time: row(Text::TimeLabel, "lab-time"),
-            step: row(Text::StepLabel, "lab-step"),
-            window: row(Text::WindowLabel, "lab-window"),
-            drift: row(Text::DriftLabel, "lab-drift"),
-            failures: row(Text::FailuresLabel, "lab-failures"),
-            status: row(Text::StatusLabel, "lab-status"),
-            last: row(Text::LastLabel, "lab-last"),
-        };
+            put(Part::Key(row), &child(doc, &item, "dt", ""));
+            put(Part::Value(row), &child(doc, &item, "dd", ""));
+        }
         let codes_title = child(doc, &root, "h3", "lab-codes-title");
         attr(&codes_title, "id", "lab-codes-title");
-        labels.push((codes_title, Text::CodesTitle, None));
+        put(Part::CodesTitle, &codes_title);
         let codes = child(doc, &root, "ol", "lab-codes");
-        attr(&codes, "data-testid", "lab-codes");
         attr(&codes, "aria-labelledby", "lab-codes-title");
         attr(&codes, "aria-live", "polite");
+        put(Part::Codes, &codes);
         attr(&staff_note, "id", "lab-needs-staff");
         Open {
             root,
-            bound,
-            staff_note,
-            shifts,
-            rows,
-            note,
-            codes,
+            parts: Parts::new(parts),
             drawn: Vec::new(),
-            labels,
             _listeners: listeners,
         }
     }
 
-    /// Writes the switch and the panel from the state.
+    /// Applies the core's view of the lab to the switch and the open panel.
     pub fn render(&mut self) {
-        let lang = page_lang(&self.doc);
-        let relabel = self.lang != Some(lang);
-        self.lang = Some(lang);
-        let open = self.open.is_some();
-        set_text(
-            &self.switch,
-            if open {
-                Text::ToggleClose
-            } else {
-                Text::ToggleOpen
-            }
-            .get(lang),
+        let (switch, open) = (&self.switch, &self.open);
+        let codes = draw(
+            &self.lab,
+            page_lang(&self.doc),
+            &mut |part, change| match (part, open) {
+                (Part::Switch, _) => write(switch, &change),
+                (part, Some(panel)) => write(panel.parts.get(part.into()), &change),
+                (_, None) => {}
+            },
         );
-        attr(
-            &self.switch,
-            "aria-expanded",
-            if open { "true" } else { "false" },
-        );
-        let Some(panel) = &mut self.open else {
-            return;
-        };
-        attr(&panel.root, "lang", lang.tag());
-        let staff = self.lab.staff();
-        show(&panel.staff_note, !staff);
-        attr(
-            &panel.root,
-            "data-staff",
-            if staff { "true" } else { "false" },
-        );
-        for control in &panel.shifts {
-            control.set_disabled(!staff);
+        if let (Some(panel), Some(codes)) = (&mut self.open, codes) {
+            draw_codes(&self.doc, panel, codes);
         }
-        if relabel {
-            set_text(&panel.bound, &webtoken_bank::lab::resync_bound(lang));
-            for (el, key, target) in &panel.labels {
-                match target {
-                    None => set_text(el, key.get(lang)),
-                    Some(name) => attr(el, name, key.get(lang)),
-                }
-            }
+    }
+}
+
+/// Runs the core's effect: moves the page's clock when told.
+fn run(effect: LabEffect) -> Effect {
+    match effect {
+        LabEffect::SetOffset(offset) => {
+            clock::set_offset(offset);
+            Effect::ClockMoved
         }
-        let Some(report) = self.lab.report() else {
-            return;
-        };
-        let view = report.view(lang);
-        let rows = &panel.rows;
-        for (el, text) in [
-            (&rows.offset, &view.offset),
-            (&rows.time, &view.time),
-            (&rows.step, &view.step),
-            (&rows.window, &view.window),
-            (&rows.drift, &view.drift),
-            (&rows.failures, &view.failures),
-            (&rows.status, &view.status),
-            (&rows.last, &view.last),
-        ] {
-            set_text(el, text);
-        }
-        attr(
-            &panel.root,
-            "data-shifted",
-            if report.offset == 0 { "false" } else { "true" },
-        );
-        message(&panel.note, view.note.as_deref());
-        draw_codes(&self.doc, panel, view.codes);
+        _ => Effect::None,
     }
 }
 
@@ -344,9 +250,10 @@ fn draw_codes(doc: &Document, panel: &mut Open, codes: Vec<CodeLine>) {
     if panel.drawn == codes {
         return;
     }
-    panel.codes.replace_children_with_node_0();
+    let list = panel.parts.get(Part::Codes.into());
+    list.replace_children_with_node_0();
     for line in &codes {
-        let item = child(doc, &panel.codes, "li", "lab-code");
+        let item = child(doc, list, "li", "lab-code");
         attr(&item, "data-verdict", line.verdict.name());
         let head = child(doc, &item, "p", "lab-code-head");
         text_child(doc, &head, "span", "lab-code-value", &line.code);

@@ -21,6 +21,7 @@ pub mod idb;
 mod lab_panel;
 mod page;
 mod remote;
+mod render;
 pub mod sealed;
 pub mod service;
 pub mod storage;

@@ -5,6 +5,8 @@
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlButtonElement};
 
+pub use crate::page::{set_text, show};
+
 /// A new element with a class (none when `class` is empty).
 pub fn element(doc: &Document, tag: &str, class: &str) -> Element {
     let el = doc
@@ -54,22 +56,6 @@ pub fn append(parent: &Element, child: &Element) {
 /// Sets an attribute (the names are constants, which the DOM accepts).
 pub fn attr(el: &Element, name: &str, value: &str) {
     let _ = el.set_attribute(name, value);
-}
-
-/// Sets an element's text (never HTML), skipping the write when it is unchanged.
-pub fn set_text(el: &Element, text: &str) {
-    if el.text_content().as_deref() != Some(text) {
-        el.set_text_content(Some(text));
-    }
-}
-
-/// Shows or hides an element with the `hidden` attribute.
-pub fn show(el: &Element, shown: bool) {
-    if shown {
-        let _ = el.remove_attribute("hidden");
-    } else if !el.has_attribute("hidden") {
-        attr(el, "hidden", "");
-    }
 }
 
 /// Shows `text` in `el`, or hides `el` when there is none.

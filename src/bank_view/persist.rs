@@ -8,7 +8,9 @@ use std::convert::Infallible;
 
 use super::super::sealed::NotSaved;
 use super::super::storage::{StorageError, Store, StoredRecord};
+use webtoken_bank::section::Records;
 use webtoken_bank::{Bank, BankError, Lang};
+use webtoken_engine::i18n::page::Text as Words;
 use webtoken_engine::persist::{Change, Keeper, PlainSealer, Problem, now};
 
 /// The key prefix of everything the bank view stores.
@@ -47,6 +49,18 @@ impl From<Option<Problem<NotSaved>>> for Keeping {
     }
 }
 
+impl Keeping {
+    /// The frame's storage notice and the browser's words for it; `None` when stored.
+    pub fn notice(&self) -> Option<(Words, String)> {
+        match self {
+            Keeping::Stored => None,
+            Keeping::MemoryOnly(e) => Some((Words::MemoryOnly, e.to_string())),
+            Keeping::Unreadable(why) => Some((Words::Unreadable, why.clone())),
+            Keeping::SaveFailed(e) => Some((Words::SaveFailed, e.to_string())),
+        }
+    }
+}
+
 /// The bank's storage and how it is going.
 pub struct Persist {
     store: Store,
@@ -75,16 +89,6 @@ impl Persist {
         }
     }
 
-    /// The bank as another tab last stored it, when that differs from what this tab last read
-    /// or wrote: re-read before every change, so that a tab never writes back a stale copy
-    /// (which would undo another tab's registration or password failures).
-    pub fn refresh(&mut self) -> Option<Bank> {
-        let changed = now(self.keeper.refresh()).expect(AT_ONCE);
-        self.keeping = self.keeper.problem().into();
-        (changed && self.keeping == Keeping::Stored && self.keeper.has_seen())
-            .then(|| self.keeper.with(Bank::clone))
-    }
-
     /// The stored bank, or the demo bank (saved at once) when none is stored or it cannot be
     /// read. Fails only when the demo customers cannot be made.
     pub fn load(&mut self) -> Result<Bank, BankError> {
@@ -97,9 +101,29 @@ impl Persist {
         Ok(self.keeper.with(Bank::clone))
     }
 
+    /// The language chosen last time, if one was.
+    pub fn lang(&self) -> Option<Lang> {
+        match self.store.get(LANG_KEY) {
+            Ok(Some(tag)) => Lang::from_tag(&tag),
+            _ => None,
+        }
+    }
+}
+
+impl Records for Persist {
+    /// The bank as another tab last stored it, when that differs from what this tab last read
+    /// or wrote: re-read before every change, so that a tab never writes back a stale copy
+    /// (which would undo another tab's registration or password failures).
+    fn refresh(&mut self) -> Option<Bank> {
+        let changed = now(self.keeper.refresh()).expect(AT_ONCE);
+        self.keeping = self.keeper.problem().into();
+        (changed && self.keeping == Keeping::Stored && self.keeper.has_seen())
+            .then(|| self.keeper.with(Bank::clone))
+    }
+
     /// Saves the bank after a change; unreadable stored data is left alone. `false` when it
     /// was not saved.
-    pub fn save(&mut self, bank: &Bank) -> bool {
+    fn save(&mut self, bank: &Bank) -> bool {
         let outcome = now(self.keeper.change(|kept| {
             *kept = bank.clone();
             Change::<(), Infallible>::Save(())
@@ -110,21 +134,13 @@ impl Persist {
     }
 
     /// Saves the bank after a reset, over unreadable stored data too.
-    pub fn replace(&mut self, bank: &Bank) {
+    fn replace(&mut self, bank: &Bank) {
         now(self.keeper.discard()).expect(AT_ONCE);
         let _ = self.save(bank);
     }
 
-    /// The language chosen last time, if one was.
-    pub fn lang(&self) -> Option<Lang> {
-        match self.store.get(LANG_KEY) {
-            Ok(Some(tag)) => Lang::from_tag(&tag),
-            _ => None,
-        }
-    }
-
     /// Remembers the chosen language; a refusal only means it is not remembered.
-    pub fn set_lang(&self, lang: Lang) {
+    fn set_lang(&mut self, lang: Lang) {
         let _ = self.store.set(LANG_KEY, lang.tag());
     }
 }

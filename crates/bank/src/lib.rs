@@ -47,6 +47,7 @@ pub mod password;
 mod persist;
 /// The reset of the demo data: asked first, never while a screen awaits an answer.
 pub mod reset;
+pub mod section;
 pub mod staff;
 pub mod text;
 pub mod tour;

@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod address;
 pub mod clock;
+pub mod draw;
 pub mod hex;
 pub mod i18n;
 pub mod input;

@@ -45,6 +45,9 @@ use webtoken_token_service::{
 /// The lab panel's state machine: open or closed, its readings and their order.
 pub mod panel;
 
+/// The lab panel's view as writes to its elements.
+pub mod draw;
+
 #[cfg(test)]
 mod tests;
 

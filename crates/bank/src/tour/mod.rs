@@ -6,7 +6,7 @@
 //! the control is not on show yet (the code field appears only after 次へ), [`Step::guide`]
 //! names the control that leads there instead, with what to do first. [`Tour`] is the state:
 //! open or not, the step shown, and the bank screen seen last, so that the tour follows the
-//! customer when a press moves the bank on. The page draws it in `web::tour`.
+//! customer when a press moves the bank on. The page draws it (`src/tour.rs`) from [`draw`].
 //!
 //! ```
 //! use webtoken_bank::tour::{Chapter, Event, Tour};
@@ -18,6 +18,9 @@
 
 use crate::Text as BankText;
 pub use webtoken_engine::i18n::tour::Text;
+
+/// The tour's view as writes, and how the shell finds the control to mark.
+pub mod draw;
 
 #[cfg(test)]
 mod tests;
