@@ -3,7 +3,7 @@
 //! write is skipped when the element already shows it.
 
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, HtmlButtonElement};
+use web_sys::{Document, Element, HtmlButtonElement, HtmlInputElement};
 use webtoken_engine::draw::Write;
 
 use super::page::{by_testid, set_text, show};
@@ -47,6 +47,15 @@ pub fn write(el: &Element, write: &Write<'_>) {
         Write::Disabled(disabled) => {
             if let Some(button) = el.dyn_ref::<HtmlButtonElement>() {
                 button.set_disabled(*disabled);
+            }
+        }
+        Write::Placeholder(text) => {
+            let focused = el.owner_document().and_then(|d| d.active_element());
+            if let Some(input) = el.dyn_ref::<HtmlInputElement>()
+                && focused.as_ref() != Some(el)
+                && input.value().is_empty()
+            {
+                input.set_placeholder(text);
             }
         }
     }

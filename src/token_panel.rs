@@ -15,12 +15,12 @@ use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Document, Element, HtmlButtonElement, HtmlInputElement};
+use web_sys::{Document, Element, HtmlInputElement};
 use zeroize::Zeroizing;
 
 use super::app::Dispatch;
 use super::clock;
-use super::page::{MissingElement, by_testid, set_text, show};
+use super::page::{MissingElement, by_testid, set_text};
 use super::sealed::NotSaved;
 use super::service::ServiceHandle;
 use super::token_store::{ChangeError, WalletStore};
@@ -54,26 +54,7 @@ impl Elements {
     /// Applies the core's writes, each one only when it changes something.
     fn apply(&self, writes: Vec<(Part, Write)>) {
         for (part, write) in writes {
-            let el = self.get(part);
-            match write {
-                Write::Shown(shown) => show(el, shown),
-                Write::Text(text) => set_text(el, &text),
-                Write::Attr(name, value) => attr(el, name, &value),
-                Write::Disabled(disabled) => {
-                    if let Some(button) = el.dyn_ref::<HtmlButtonElement>() {
-                        button.set_disabled(disabled);
-                    }
-                }
-                Write::Placeholder(text) => {
-                    let focused = el.owner_document().and_then(|d| d.active_element());
-                    if let Some(input) = el.dyn_ref::<HtmlInputElement>()
-                        && focused.as_ref() != Some(el)
-                        && input.value().is_empty()
-                    {
-                        input.set_placeholder(text);
-                    }
-                }
-            }
+            super::render::write(self.get(part), &write);
         }
     }
 }

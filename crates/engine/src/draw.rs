@@ -21,6 +21,8 @@ pub enum Write<'a> {
     Attr(&'static str, Cow<'a, str>),
     /// Whether the button is disabled.
     Disabled(bool),
+    /// The input's placeholder, unless the person is typing in it or has typed something.
+    Placeholder(Cow<'a, str>),
 }
 
 /// Shown or hidden.
@@ -51,6 +53,7 @@ impl Write<'_> {
             Write::Text(text) => Write::Text(Cow::Owned(text.into_owned())),
             Write::Attr(name, value) => Write::Attr(name, Cow::Owned(value.into_owned())),
             Write::Disabled(disabled) => Write::Disabled(disabled),
+            Write::Placeholder(text) => Write::Placeholder(Cow::Owned(text.into_owned())),
         }
     }
 }

@@ -15,6 +15,9 @@ use std::borrow::Cow;
 
 use zeroize::Zeroizing;
 
+pub use webtoken_engine::draw::Write;
+use webtoken_engine::draw::text;
+
 use super::{CodeView, ExportView, Field, ListEntry, Message, PanelView, Typed};
 use crate::qr::{EcLevel, QrCode};
 use crate::text::{Lang, Text};
@@ -102,25 +105,6 @@ impl Field {
     }
 }
 
-/// One write to an element; the shell skips it when the element already shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Write<'a> {
-    /// Shown, or hidden with the `hidden` attribute.
-    Shown(bool),
-    /// Its text (never HTML).
-    Text(Cow<'a, str>),
-    /// An attribute's value.
-    Attr(&'static str, Cow<'a, str>),
-    /// Whether the button is disabled.
-    Disabled(bool),
-    /// The input's placeholder, unless the customer is typing in it or has typed something.
-    Placeholder(&'a str),
-}
-
-fn text(s: &str) -> Write<'_> {
-    Write::Text(Cow::Borrowed(s))
-}
-
 /// The writes that draw the code display: `None`, no active token; `Err`, the error's text on
 /// the status line.
 pub fn code_writes(code: Option<&Result<CodeView, String>>) -> Vec<(Part, Write<'_>)> {
@@ -183,7 +167,10 @@ pub fn writes(view: &PanelView) -> Vec<(Part, Write<'_>)> {
             (Part::Label, text(&token.label)),
             (Part::IdCaption, text(token.id_caption)),
             (Part::TokenId, text(&token.id)),
-            (Part::RenameInput, Write::Placeholder(&token.label)),
+            (
+                Part::RenameInput,
+                Write::Placeholder(Cow::Borrowed(&token.label)),
+            ),
         ]);
     }
     let uri = view.export.uri();

@@ -169,7 +169,7 @@ fn the_active_token_is_drawn_with_its_label_and_identifier() {
         text_of(&writes, Part::TokenId).as_deref(),
         Some("alice@example.com")
     );
-    assert!(writes.contains(&(Part::RenameInput, Write::Placeholder("token 0"))));
+    assert!(writes.contains(&(Part::RenameInput, Write::Placeholder("token 0".into()))));
     assert_eq!(shown(&writes, Part::Export), Some(true));
     assert_eq!(shown(&writes, Part::ExportShown), Some(false));
     assert_eq!(text_of(&writes, Part::ExportUri).as_deref(), Some(""));
