@@ -817,32 +817,41 @@ impl Panel {
         };
         // Japanese sentences end in 「。」 and need no space between them.
         let sep = if lang == Lang::En { " " } else { "" };
-        let describe = |problem: &Problem| -> String {
+        // The token's list is kept in memory when it cannot be saved; the token service keeps
+        // nothing unsaved (it accepts nothing until it can save), so it has its own texts.
+        let describe = |problem: &Problem, service: bool| -> String {
+            let pick = |list: Text, in_service: Text| t(if service { in_service } else { list });
             match problem {
-                Problem::Blocked => t(Text::NotSavedBlocked).to_owned(),
-                Problem::Full => t(Text::NotSavedFull).to_owned(),
-                Problem::NoKeys => t(Text::NotSavedNoKeys).to_owned(),
-                Problem::Locked => t(Text::Locked).to_owned(),
+                Problem::Blocked => pick(Text::NotSavedBlocked, Text::ServiceNotSavedBlocked),
+                Problem::Full => pick(Text::NotSavedFull, Text::ServiceNotSavedFull),
+                Problem::NoKeys => pick(Text::NotSavedNoKeys, Text::ServiceNotSavedNoKeys),
+                Problem::Locked => t(Text::Locked),
                 Problem::Unreadable(e) => {
                     let why = if lang == Lang::En {
                         e.message_en()
                     } else {
                         e.message_ja()
                     };
-                    format!("{why}{sep}{}", t(Text::UnreadableKept))
+                    let kept = pick(Text::UnreadableKept, Text::ServiceUnreadableKept);
+                    return format!("{why}{sep}{kept}");
                 }
-                Problem::Failed => t(Text::NotSavedFailed).to_owned(),
+                Problem::Failed => pick(Text::NotSavedFailed, Text::ServiceNotSavedFailed),
             }
+            .to_owned()
         };
         let mut lines = Vec::new();
         match &storage.list {
             None => lines.push(t(Text::Saved).to_owned()),
             // The unlock form says it.
             Some(Problem::Locked) => {}
-            Some(problem) => lines.push(describe(problem)),
+            Some(problem) => lines.push(describe(problem, false)),
         }
         if let Some(problem) = &storage.service {
-            lines.push(format!("{}{}", t(Text::ServicePrefix), describe(problem)));
+            lines.push(format!(
+                "{}{}",
+                t(Text::ServicePrefix),
+                describe(problem, true)
+            ));
         }
         let can_discard = matches!(storage.list, Some(Problem::Unreadable(_) | Problem::Locked))
             || matches!(storage.service, Some(Problem::Unreadable(_)));

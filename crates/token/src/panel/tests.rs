@@ -501,7 +501,7 @@ fn the_storage_line_names_both_stores() {
             "{} {}{}",
             Text::NotSavedFull.get(Lang::En),
             Text::ServicePrefix.get(Lang::En),
-            Text::NotSavedBlocked.get(Lang::En)
+            Text::ServiceNotSavedBlocked.get(Lang::En)
         )
     );
     assert!(shown.storage_trouble);
@@ -530,6 +530,42 @@ fn the_storage_line_names_both_stores() {
     );
 }
 
+/// The token service keeps nothing unsaved (it answers nothing it could not save), so its
+/// problems never say that something "will be gone when you close this page", as the token's
+/// list's do: they say it accepts nothing until it can save, in both languages.
+#[test]
+fn the_service_line_says_nothing_is_accepted_rather_than_lost_on_close() {
+    let panel = ready(Wallet::new());
+    let problems = [
+        Problem::Blocked,
+        Problem::Full,
+        Problem::NoKeys,
+        Problem::Failed,
+        Problem::Unreadable(VaultError::Damaged),
+    ];
+    for problem in problems {
+        let storage = Storage {
+            service: Some(problem.clone()),
+            in_page_service: true,
+            ..Storage::default()
+        };
+        let en = panel.view(NOW, Lang::En, &storage).storage;
+        assert!(!en.contains("gone when you close"), "{problem:?}: {en}");
+        assert!(!en.contains("stays on this page"), "{problem:?}: {en}");
+        assert!(
+            en.contains("the token service accepts no code"),
+            "{problem:?}: {en}"
+        );
+        let ja = panel.view(NOW, Lang::Ja, &storage).storage;
+        assert!(!ja.contains("閉じると消えます"), "{problem:?}: {ja}");
+        assert!(!ja.contains("この画面の中だけ"), "{problem:?}: {ja}");
+        assert!(
+            ja.contains("トークンサービスはワンタイムパスワードも登録も受け付け"),
+            "{problem:?}: {ja}"
+        );
+    }
+}
+
 #[test]
 fn japanese_sentences_are_joined_without_a_space() {
     let panel = ready(Wallet::new());
@@ -545,7 +581,7 @@ fn japanese_sentences_are_joined_without_a_space() {
             "{}{}{}",
             Text::NotSavedFailed.get(Lang::Ja),
             Text::ServicePrefix.get(Lang::Ja),
-            Text::NotSavedNoKeys.get(Lang::Ja)
+            Text::ServiceNotSavedNoKeys.get(Lang::Ja)
         )
     );
 }
