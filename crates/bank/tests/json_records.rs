@@ -216,6 +216,7 @@ fn snapshot() -> impl Strategy<Value = Snapshot> {
             credentials,
             audit,
             checkpoint,
+            unreadable: Vec::new(),
         })
 }
 

@@ -520,6 +520,34 @@ pub struct Snapshot {
     /// the old hash and chains the events again under its key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checkpoint: Option<Checkpoint>,
+    /// Stored credentials that cannot be read, kept as stored: written back after the others
+    /// (in `credentials`), never dropped unless staff remove them
+    /// ([`TokenService::remove_unreadable`]). Not part of the server's serde form.
+    #[serde(skip)]
+    pub unreadable: Vec<UnreadableCredential>,
+}
+
+/// A stored credential that cannot be read (damaged, or written by a page with other rules):
+/// one bad entry costs one credential, not the records. Its Token ID, when that can be read,
+/// is refused for new credentials and validates nothing; staff see it with
+/// [`TokenService::unreadable`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreadableCredential {
+    /// Its Token ID, when that can be read.
+    pub token_id: Option<TokenId>,
+    /// The entry as stored (it may hold a secret: never shown, only written back), and what is
+    /// wrong with it.
+    pub kept: webtoken_engine::json::Kept,
+}
+
+impl UnreadableCredential {
+    /// `record`, read but refused because of `why` (a Token ID taken twice, say).
+    fn refused(record: &CredentialRecord, why: impl fmt::Display) -> Self {
+        Self {
+            token_id: Some(record.state.token_id.clone()),
+            kept: webtoken_engine::json::Kept::new(record, why),
+        }
+    }
 }
 
 impl Snapshot {
@@ -546,10 +574,25 @@ pub fn check_size(json: &str) -> Result<(), ServiceError> {
 /// The JSON codec's form of the service's records: the very text serde writes
 /// (`crates/bank/tests/json_records.rs`).
 mod json_form {
-    use super::{CredentialState, CredentialStatus, Issued, Snapshot};
+    use super::{CredentialRecord, CredentialState, CredentialStatus, Issued, Snapshot};
+    use super::{TokenId, UnreadableCredential};
     use webtoken_engine::json::{
-        FromJson, JsonError, ToJson, Value, json_object, object, unknown_variant, write_str,
+        FromJson, JsonError, ToJson, Value, json_object, object, read_entries, unknown_variant,
+        write_str,
     };
+
+    /// The Token ID of a stored credential, read alone (`{"state":{"token_id":..}}`), to name
+    /// an entry that cannot be read whole.
+    pub(super) fn stored_token_id(value: &Value) -> Option<TokenId> {
+        struct Id(TokenId);
+        impl FromJson for Id {
+            fn from_json(value: &Value) -> Result<Self, JsonError> {
+                value.fields()?.get("token_id").map(Id)
+            }
+        }
+        let Id(id) = value.fields().ok()?.get("state").ok()?;
+        Some(id)
+    }
 
     impl ToJson for CredentialStatus {
         fn write_json(&self, out: &mut webtoken_engine::json::Out) {
@@ -596,7 +639,7 @@ mod json_form {
     impl ToJson for Snapshot {
         fn write_json(&self, out: &mut webtoken_engine::json::Out) {
             object(out, |o| {
-                o.field("credentials", &self.credentials)
+                o.field("credentials", &Credentials(self, ()))
                     .field("audit", &self.audit);
                 if let Some(checkpoint) = &self.checkpoint {
                     o.field("checkpoint", checkpoint);
@@ -608,11 +651,47 @@ mod json_form {
     impl FromJson for Snapshot {
         fn from_json(value: &Value) -> Result<Self, JsonError> {
             let f = value.fields()?;
+            // Entry by entry: a credential that cannot be read is kept, not the records lost.
+            let Credentials(credentials, unreadable) = f.get("credentials")?;
             Ok(Snapshot {
-                credentials: f.get("credentials")?,
+                credentials,
                 audit: f.get("audit")?,
                 checkpoint: f.get("checkpoint")?,
+                unreadable,
             })
+        }
+    }
+
+    /// The stored `credentials`: the readable ones, then the unreadable ones as stored.
+    struct Credentials<T, U = ()>(T, U);
+
+    impl ToJson for Credentials<&Snapshot> {
+        fn write_json(&self, out: &mut webtoken_engine::json::Out) {
+            let snapshot = self.0;
+            out.push('[');
+            let kept = snapshot.unreadable.iter().map(|u| &u.kept);
+            let entries = (snapshot.credentials.iter().map(|c| c as &dyn ToJson))
+                .chain(kept.map(|k| k as &dyn ToJson));
+            for (i, entry) in entries.enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                entry.write_json(out);
+            }
+            out.push(']');
+        }
+    }
+
+    impl FromJson for Credentials<Vec<CredentialRecord>, Vec<UnreadableCredential>> {
+        fn from_json(value: &Value) -> Result<Self, JsonError> {
+            let mut ids = Vec::new();
+            let (credentials, kept) = read_entries(value, |entry| {
+                CredentialRecord::from_json(entry).inspect_err(|_| ids.push(stored_token_id(entry)))
+            })?;
+            let unreadable = (ids.into_iter().zip(kept))
+                .map(|(token_id, kept)| UnreadableCredential { token_id, kept })
+                .collect();
+            Ok(Credentials(credentials, unreadable))
         }
     }
 }
@@ -632,6 +711,9 @@ pub struct TokenService<S: CredentialStore = MemoryStore> {
     /// Where [`TokenService::issue`] draws serials and secrets: [`OsRandom`] unless a test gave
     /// another source ([`TokenService::with_random`]).
     random: Mutex<Box<dyn Random + Send>>,
+    /// Stored credentials that cannot be read, kept to be written back (see
+    /// [`UnreadableCredential`]).
+    unreadable: Vec<UnreadableCredential>,
 }
 
 impl<S: CredentialStore + fmt::Debug> fmt::Debug for TokenService<S> {
@@ -658,6 +740,7 @@ impl<S: CredentialStore> TokenService<S> {
             policy: policy.bounded(),
             audit: AuditLog::new(key),
             random: Mutex::new(Box::new(OsRandom)),
+            unreadable: Vec::new(),
         }
     }
 
@@ -711,15 +794,30 @@ impl<S: CredentialStore> TokenService<S> {
                 audit::migrate_legacy(snapshot.audit, &key).map_err(ServiceError::AuditChain)?
             }
         };
+        // One bad entry costs one credential: it is kept, to be written back, and the others
+        // are restored.
+        let mut unreadable = snapshot.unreadable;
         for record in snapshot.credentials {
-            let credential = Credential::new(record.secret, record.state.params)?;
-            store.insert(credential, record.state)?;
+            let taken = unreadable
+                .iter()
+                .any(|u| u.token_id.as_ref() == Some(&record.state.token_id));
+            let inserted = if taken {
+                Err(ServiceError::Store(StoreError::AlreadyExists))
+            } else {
+                Credential::new(record.secret.clone(), record.state.params)
+                    .map_err(ServiceError::from)
+                    .and_then(|credential| Ok(store.insert(credential, record.state.clone())?))
+            };
+            if let Err(why) = inserted {
+                unreadable.push(UnreadableCredential::refused(&record, why));
+            }
         }
         Ok(TokenService {
             store,
             policy: policy.bounded(),
             audit: AuditLog::restored(key, checkpoint, events),
             random: Mutex::new(Box::new(OsRandom)),
+            unreadable,
         })
     }
 
@@ -738,8 +836,43 @@ impl<S: CredentialStore> TokenService<S> {
             credentials: self.store.export(),
             audit,
             checkpoint: Some(checkpoint),
+            unreadable: self.unreadable.clone(),
         };
         (snapshot, seal)
+    }
+
+    /// The stored credentials that cannot be read, for staff: each with its Token ID when
+    /// that can be read, and what is wrong. They are written back with the others until staff
+    /// remove them.
+    pub fn unreadable(&self) -> &[UnreadableCredential] {
+        &self.unreadable
+    }
+
+    /// Removes the unreadable stored credential at `index` of [`TokenService::unreadable`] (a
+    /// staff decision: its secret is lost), recorded as stopped by `actor` when its Token ID
+    /// can be read.
+    pub fn remove_unreadable(
+        &mut self,
+        index: usize,
+        actor: &str,
+        now: u64,
+    ) -> Option<UnreadableCredential> {
+        if index >= self.unreadable.len() {
+            return None;
+        }
+        let removed = self.unreadable.remove(index);
+        if let Some(token_id) = &removed.token_id {
+            let reason = clip(&format!("unreadable entry removed: {}", removed.kept.why));
+            self.audit.append(
+                now,
+                token_id,
+                AuditKind::Stopped {
+                    actor: clip(actor),
+                    reason,
+                },
+            );
+        }
+        Some(removed)
     }
 
     /// The seal of the audit log as it is now.
@@ -796,6 +929,10 @@ impl<S: CredentialStore> TokenService<S> {
         params: Params,
         now: u64,
     ) -> Result<Issued, ServiceError> {
+        if self.unreadable.iter().any(|u| u.token_id.as_ref() == Some(&token_id)) {
+            // Held by an entry that cannot be read: never issued twice.
+            return Err(ServiceError::Store(StoreError::AlreadyExists));
+        }
         let credential = Credential::new(secret.clone(), params)?;
         let state = CredentialState::new(token_id.clone(), params, now);
         self.store.insert(credential, state)?;

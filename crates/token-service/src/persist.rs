@@ -189,6 +189,63 @@ mod tests {
         assert!(TokenService::<MemoryStore>::decode("{}").is_err());
     }
 
+    /// One credential of the stored records damaged (its secret is not Base32): the others
+    /// still validate, the damaged one is reported with its Token ID and validates nothing, it
+    /// is written back unchanged with every later write, its Token ID is never issued again,
+    /// and it goes only when staff remove it.
+    #[test]
+    fn one_damaged_credential_costs_that_credential_only() {
+        let now_s = 1_700_000_000;
+        let service = TokenService::<MemoryStore>::absent();
+        let (bad, good) = (service.issue(now_s).unwrap(), service.issue(now_s).unwrap());
+        let mut json: serde_json::Value = serde_json::from_str(&service.encode()).unwrap();
+        let entries = json["credentials"].as_array_mut().unwrap();
+        let damaged = (entries.iter_mut())
+            .find(|e| e["state"]["token_id"] == bad.token_id.as_str())
+            .unwrap();
+        damaged["secret"] = "not base32!".into();
+        let damaged = damaged.clone();
+        let stored = json.to_string();
+
+        let mut read = TokenService::<MemoryStore>::decode(&stored).unwrap();
+        let unreadable = read.unreadable();
+        assert_eq!(unreadable.len(), 1);
+        assert_eq!(unreadable[0].token_id.as_ref(), Some(&bad.token_id));
+        assert!(unreadable[0].kept.why.contains("secret"), "{:?}", unreadable[0]);
+        let code = |issued: &crate::Issued| {
+            webtoken_engine::totp(&issued.secret, now_s + 30, &issued.params).unwrap()
+        };
+        assert!(read.validate(&good.token_id, &code(&good), now_s + 30).is_ok());
+        assert_eq!(
+            read.validate(&bad.token_id, &code(&bad), now_s + 30),
+            Err(Rejected::UnknownToken)
+        );
+        let secret = webtoken_engine::Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap();
+        let params = webtoken_engine::Params::default();
+        assert!(matches!(
+            read.provision(bad.token_id.clone(), secret, params, now_s),
+            Err(crate::ServiceError::Store(crate::StoreError::AlreadyExists))
+        ));
+
+        let written: serde_json::Value = serde_json::from_str(&read.encode()).unwrap();
+        let written = written["credentials"].as_array().unwrap().clone();
+        assert_eq!(written.len(), 2);
+        assert!(written.contains(&damaged), "written back unchanged");
+        // Read again, it is the same: nothing lost on the way.
+        let again = TokenService::<MemoryStore>::decode(&read.encode()).unwrap();
+        assert_eq!(again.unreadable(), read.unreadable());
+
+        let removed = read.remove_unreadable(0, "staff 1", now_s + 60).unwrap();
+        assert_eq!(removed.token_id.as_ref(), Some(&bad.token_id));
+        assert!(read.unreadable().is_empty());
+        let written: serde_json::Value = serde_json::from_str(&read.encode()).unwrap();
+        assert_eq!(written["credentials"].as_array().unwrap().len(), 1);
+        assert!(matches!(
+            read.audit_for(&bad.token_id).last().map(|e| &e.kind),
+            Some(crate::AuditKind::Stopped { .. })
+        ));
+    }
+
     /// A returning visitor's record, written by the previous version (no checkpoint, an
     /// unkeyed chain), is read with every credential and chained again under the in-page key;
     /// the next write is in the new form.

@@ -444,6 +444,92 @@ impl<T: FromJson> FromJson for Vec<T> {
     }
 }
 
+impl ToJson for Value {
+    /// The value as JSON again (what [`parse`] read, in the form this codec writes).
+    fn write_json(&self, out: &mut Out) {
+        match self {
+            Value::Null => out.push_str("null"),
+            Value::Bool(b) => b.write_json(out),
+            Value::Int {
+                negative,
+                magnitude,
+            } => {
+                if *negative && *magnitude != 0 {
+                    out.push('-');
+                }
+                magnitude.write_json(out);
+            }
+            Value::Str(s) => write_str(out, s),
+            Value::Array(items) => items.write_json(out),
+            Value::Object(members) => object(out, |o| {
+                for (name, value) in members {
+                    o.field(name, value);
+                }
+            }),
+        }
+    }
+}
+
+/// An entry of a stored list that could not be read as what it should be: kept as JSON, to be
+/// written back unchanged (it may hold a secret: no `Debug`, wiped when dropped), with what was
+/// wrong. One bad entry costs one entry: the others are read ([`read_entries`]).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Kept {
+    /// The entry as JSON.
+    text: Zeroizing<String>,
+    /// What is wrong with it.
+    pub why: String,
+}
+
+impl Kept {
+    /// `value`, kept because of `why`.
+    pub fn new(value: &(impl ToJson + ?Sized), why: impl fmt::Display) -> Self {
+        Self {
+            text: to_string(value),
+            why: why.to_string(),
+        }
+    }
+
+    /// Its string member `name`, if it has one (a name to show it by).
+    pub fn member(&self, name: &str) -> Option<String> {
+        let value = parse(&self.text).ok()?;
+        value.fields().ok()?.get::<String>(name).ok()
+    }
+}
+
+impl fmt::Debug for Kept {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Kept")
+            .field("why", &self.why)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ToJson for Kept {
+    fn write_json(&self, out: &mut Out) {
+        out.push_str(&self.text);
+    }
+}
+
+/// The array `value`, entry by entry: each entry `read` accepts, and each it refuses kept with
+/// its reason. Only a value that is not an array is an error.
+pub fn read_entries<T, E: fmt::Display>(
+    value: &Value,
+    mut read: impl FnMut(&Value) -> Result<T, E>,
+) -> Result<(Vec<T>, Vec<Kept>), JsonError> {
+    let Value::Array(items) = value else {
+        return Err(value.expected("an array"));
+    };
+    let (mut read_ok, mut kept) = (Vec::new(), Vec::new());
+    for item in items {
+        match read(item) {
+            Ok(entry) => read_ok.push(entry),
+            Err(why) => kept.push(Kept::new(item, why)),
+        }
+    }
+    Ok((read_ok, kept))
+}
+
 /// The error for a string that names no variant of an enum.
 pub fn unknown_variant(found: &str, expected: &[&str]) -> JsonError {
     JsonError::new(format!(

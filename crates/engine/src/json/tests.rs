@@ -208,3 +208,20 @@ fn older_params_still_read() {
     let params: Params = from_str(r#"{"algorithm":"sha1","digits":6,"period":30,"t0":0}"#).unwrap();
     assert_eq!(params, Params::default());
 }
+
+/// A list read entry by entry: the entries that read are kept, each bad one is kept as it was
+/// (written back the same) with its reason, and the list itself is refused only when it is not
+/// a list.
+#[test]
+fn a_bad_entry_costs_one_entry_and_is_written_back_unchanged() {
+    let text = r#"[7,{"a":"x\n","b":[-1,null,true]},"eight",9]"#;
+    let (read, kept) = read_entries(&parse(text).unwrap(), u64::from_json).unwrap();
+    assert_eq!(read, [7, 9]);
+    assert_eq!(kept.len(), 2);
+    assert_eq!(kept[0].why, "expected a whole number, found an object");
+    assert_eq!(kept[0].member("a").as_deref(), Some("x\n"));
+    assert_eq!(kept[1].member("a"), None);
+    assert_eq!(&*to_string(&kept[0]), r#"{"a":"x\n","b":[-1,null,true]}"#);
+    assert_eq!(&*to_string(&kept[1]), r#""eight""#);
+    assert!(read_entries(&parse("{}").unwrap(), u64::from_json).is_err());
+}
