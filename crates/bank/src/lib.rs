@@ -328,6 +328,29 @@ pub struct Bank {
     desk: staff::Desk,
     /// Bumped by every change, so [`transition`] knows when to ask for a save.
     revision: u64,
+    /// Stored customers that cannot be read, kept to be written back until staff remove them.
+    unreadable: Vec<UnreadableCustomer>,
+}
+
+/// A stored customer that cannot be read (damaged, or clashing with another over a contract
+/// ID or a token): one bad entry costs one customer, not the bank. It is written back as
+/// stored; its contract ID, when that can be read, cannot be given to a new customer; staff
+/// see it ([`Bank::unreadable`]) and remove it ([`Bank::remove_unreadable`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreadableCustomer {
+    /// Its contract ID as stored, when that can be read.
+    pub contract_id: Option<String>,
+    /// The entry as stored, and what is wrong with it.
+    pub kept: webtoken_engine::json::Kept,
+}
+
+impl UnreadableCustomer {
+    fn new(kept: webtoken_engine::json::Kept) -> Self {
+        Self {
+            contract_id: kept.member("contract_id"),
+            kept,
+        }
+    }
 }
 
 impl PartialEq for Bank {
@@ -338,6 +361,7 @@ impl PartialEq for Bank {
             && self.iterations == other.iterations
             && self.unknown_failures == other.unknown_failures
             && self.staff == other.staff
+            && self.unreadable == other.unreadable
     }
 }
 
@@ -370,7 +394,19 @@ impl From<Bank> for BankRecord {
 impl TryFrom<BankRecord> for Bank {
     type Error = BankError;
 
+    /// serde's reading (the native test oracle): a clash between customers refuses the bank.
     fn try_from(value: BankRecord) -> Result<Self, Self::Error> {
+        Bank::from_record(value, None)
+    }
+}
+
+impl Bank {
+    /// The bank of `value`; a customer clashing with an earlier one (a contract ID or token
+    /// held twice) is kept in `unreadable` when given, and refuses the bank otherwise.
+    fn from_record(
+        value: BankRecord,
+        mut unreadable: Option<&mut Vec<UnreadableCustomer>>,
+    ) -> Result<Self, BankError> {
         // A bank stored at the old default moves to the new one; its customers' hashes follow
         // on their next good sign-in. Other counts (the tests' small ones) stay as stored.
         let iterations = match value.iterations {
@@ -379,15 +415,20 @@ impl TryFrom<BankRecord> for Bank {
         };
         let mut bank = Bank::new(iterations)?;
         for customer in value.customers {
-            if bank.customer(&customer.contract_id).is_some() {
-                return Err(BankError::DuplicateContract(customer.contract_id));
+            let clash = if bank.customer(&customer.contract_id).is_some() {
+                Some(BankError::DuplicateContract(customer.contract_id.clone()))
+            } else {
+                (customer.token.iter().chain(&customer.stopped_tokens))
+                    .find(|token| bank.holder_of(token).is_some())
+                    .map(|token| BankError::TokenTaken(token.clone()))
+            };
+            match (clash, unreadable.as_deref_mut()) {
+                (None, _) => bank.customers.push(customer),
+                (Some(why), Some(kept)) => kept.push(UnreadableCustomer::new(
+                    webtoken_engine::json::Kept::new(&customer, why),
+                )),
+                (Some(why), None) => return Err(why),
             }
-            for token in customer.token.iter().chain(&customer.stopped_tokens) {
-                if bank.holder_of(token).is_some() {
-                    return Err(BankError::TokenTaken(token.clone()));
-                }
-            }
-            bank.customers.push(customer);
         }
         // Without staff nobody could sign in to reset the demo: seed the demo staff.
         bank.staff = if value.staff.is_empty() {
@@ -408,7 +449,7 @@ impl webtoken_engine::json::ToJson for Bank {
     fn write_json(&self, out: &mut webtoken_engine::json::Out) {
         webtoken_engine::json::object(out, |o| {
             o.field("iterations", &self.iterations)
-                .field("customers", &self.customers);
+                .field("customers", &Customers(self));
             let unknown = self.unknown_failures.entries();
             if !unknown.is_empty() {
                 o.field("unknown_failures", unknown);
@@ -419,18 +460,38 @@ impl webtoken_engine::json::ToJson for Bank {
 }
 
 impl webtoken_engine::json::FromJson for Bank {
-    /// Checked as its serde form is on the way in.
+    /// Checked as its serde form is on the way in, but customer by customer: one that cannot
+    /// be read, or clashes with an earlier one, is kept as stored ([`UnreadableCustomer`]).
     fn from_json(
         value: &webtoken_engine::json::Value,
     ) -> Result<Self, webtoken_engine::json::JsonError> {
         let f = value.fields()?;
+        let customers: webtoken_engine::json::Entries<Customer> = f.get("customers")?;
         let record = BankRecord {
             iterations: f.get("iterations")?,
-            customers: f.get("customers")?,
+            customers: customers.read,
             unknown_failures: f.get_or_default("unknown_failures")?,
             staff: staff::Directory::from_members(f.get_or_default("staff")?),
         };
-        Bank::try_from(record).map_err(|e| webtoken_engine::json::JsonError::new(e.to_string()))
+        let mut unreadable: Vec<_> = customers
+            .kept
+            .into_iter()
+            .map(UnreadableCustomer::new)
+            .collect();
+        let mut bank = Bank::from_record(record, Some(&mut unreadable))
+            .map_err(|e| webtoken_engine::json::JsonError::new(e.to_string()))?;
+        bank.unreadable = unreadable;
+        Ok(bank)
+    }
+}
+
+/// The stored `customers`: the readable ones, then the unreadable ones as stored.
+struct Customers<'a>(&'a Bank);
+
+impl webtoken_engine::json::ToJson for Customers<'_> {
+    fn write_json(&self, out: &mut webtoken_engine::json::Out) {
+        let kept = self.0.unreadable.iter().map(|u| &u.kept);
+        webtoken_engine::json::write_entries(out, &self.0.customers, kept);
     }
 }
 
@@ -447,6 +508,7 @@ impl Bank {
             staff: staff::Directory::default(),
             desk: staff::Desk::default(),
             revision: 0,
+            unreadable: Vec::new(),
         })
     }
 
@@ -500,7 +562,8 @@ impl Bank {
     ) -> Result<(), BankError> {
         let id = ContractId::parse(contract_id)
             .ok_or_else(|| BankError::InvalidContractId(contract_id.to_string()))?;
-        if self.customer(&id).is_some() {
+        let kept = (self.unreadable.iter()).any(|u| u.contract_id.as_deref() == Some(id.as_str()));
+        if self.customer(&id).is_some() || kept {
             return Err(BankError::DuplicateContract(id));
         }
         self.customers.push(Customer {
@@ -524,6 +587,25 @@ impl Bank {
     /// All customers, in the order they were added.
     pub fn customers(&self) -> &[Customer] {
         &self.customers
+    }
+
+    /// The stored customers that cannot be read, for staff (see [`UnreadableCustomer`]).
+    pub fn unreadable(&self) -> &[UnreadableCustomer] {
+        &self.unreadable
+    }
+
+    /// Removes the unreadable stored customer at `index` of [`Bank::unreadable`]: a staff
+    /// decision (`session`), after which its contract ID is free again.
+    pub fn remove_unreadable(
+        &mut self,
+        _session: &staff::StaffSession,
+        index: usize,
+    ) -> Option<UnreadableCustomer> {
+        if index >= self.unreadable.len() {
+            return None;
+        }
+        self.touch();
+        Some(self.unreadable.remove(index))
     }
 
     /// A counter that changes whenever the bank does; compare two readings to know whether

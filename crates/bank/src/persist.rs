@@ -36,6 +36,69 @@ mod tests {
         Change, Keeper, MemoryRecord, Never, Outcome, PlainSealer, now,
     };
 
+    /// One damaged customer in the stored bank (a password hash that is not hex): the other
+    /// customers are read, the damaged one is reported with its contract ID, written back as
+    /// stored with the next change, its contract ID is not given out again, and it goes only
+    /// when staff remove it.
+    #[test]
+    fn one_damaged_customer_costs_that_customer_only() {
+        let demo = Bank::absent();
+        let mut json: serde_json::Value = serde_json::from_str(&demo.encode()).unwrap();
+        let first = &mut json["customers"][0];
+        let contract_id = first["contract_id"].as_str().unwrap().to_owned();
+        first["password"]["hash"] = "not hex".into();
+        let damaged = first.clone();
+        let record = MemoryRecord::default();
+        record.set(Some(&json.to_string()));
+
+        let tab = Keeper::<_, _, Bank>::new(&record, PlainSealer::<Never>::new());
+        assert!(now(tab.refresh()).unwrap());
+        assert_eq!(tab.problem(), None, "the bank reads");
+        let (customers, unreadable) = tab.with(|b| (b.customers().len(), b.unreadable().to_vec()));
+        assert_eq!(customers, demo.customers().len() - 1);
+        assert_eq!(unreadable.len(), 1);
+        assert_eq!(
+            unreadable[0].contract_id.as_deref(),
+            Some(contract_id.as_str())
+        );
+        assert!(
+            unreadable[0].kept.why.contains("password"),
+            "{unreadable:?}"
+        );
+
+        fn add(id: &str) -> impl FnMut(&mut Bank) -> Change<(), crate::BankError> + '_ {
+            |bank: &mut Bank| {
+                let mut random = webtoken_engine::random::SeededRandom::new(4);
+                match bank.add_customer(id, "a long password 1", &mut random) {
+                    Ok(()) => Change::Save(()),
+                    Err(e) => Change::Refuse(e),
+                }
+            }
+        }
+        assert!(matches!(
+            now(tab.change(add(&contract_id))),
+            Some(Outcome::Refused(crate::BankError::DuplicateContract(_)))
+        ));
+        assert_eq!(now(tab.change(add("1000000099"))), Some(Outcome::Saved(())));
+        let written: serde_json::Value = serde_json::from_str(&record.text().unwrap()).unwrap();
+        let written = written["customers"].as_array().unwrap();
+        assert_eq!(written.len(), demo.customers().len() + 1);
+        assert!(written.contains(&damaged), "written back as stored");
+
+        let session = crate::staff::StaffSession::start(
+            crate::staff::StaffId::parse(crate::staff::DEMO_STAFF.0).unwrap(),
+            0,
+        );
+        let remove = |bank: &mut Bank| match bank.remove_unreadable(&session, 0) {
+            Some(_) => Change::Save(()),
+            None => Change::Refuse(()),
+        };
+        assert_eq!(now(tab.change(remove)), Some(Outcome::Saved(())));
+        let written: serde_json::Value = serde_json::from_str(&record.text().unwrap()).unwrap();
+        assert!(!written["customers"].as_array().unwrap().contains(&damaged));
+        assert!(tab.with(|b| b.unreadable().is_empty()));
+    }
+
     /// A first visit stores the demo bank in clear JSON; a customer added in one tab is read
     /// by another; a stored bank that is not a bank is never overwritten.
     #[test]

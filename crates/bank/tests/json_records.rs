@@ -349,7 +349,8 @@ proptest! {
     }
 
     /// Banks: whatever serde accepts, the codec accepts as the same bank and writes as serde
-    /// does; whatever serde refuses (a shared contract ID or token), the codec refuses too.
+    /// does; where serde refuses a shared contract ID or token, the codec keeps that customer
+    /// aside, for the same reason.
     #[test]
     fn banks_match_serde(text in bank_text()) {
         let theirs = serde_json::from_str::<Bank>(&text);
@@ -362,6 +363,20 @@ proptest! {
             (Err(theirs), Err(ours)) => {
                 prop_assert!(theirs.to_string().starts_with(&ours.to_string()),
                     "serde: {theirs}, codec: {ours}");
+            }
+            // A clash between customers refuses the whole bank for serde; the page's reader
+            // keeps the clashing customer aside (one bad entry costs one entry), and writes
+            // it back as it was.
+            (Err(theirs), Ok(ours)) => {
+                prop_assert!(!ours.unreadable().is_empty(), "serde: {theirs}");
+                let why = &ours.unreadable()[0].kept.why;
+                prop_assert!(theirs.to_string().starts_with(why.as_str()),
+                    "serde: {theirs}, codec: {why}");
+                // Read again, the same customers and the same kept text (the reason may
+                // name another clash: the kept entries are written after the others).
+                let again = from_str::<Bank>(&to_string(&ours)).unwrap();
+                prop_assert_eq!(again.customers(), ours.customers());
+                prop_assert_eq!(to_string(&again).to_string(), to_string(&ours).to_string());
             }
             (theirs, ours) => prop_assert!(false, "serde {:?}, codec {:?}",
                 theirs.map(|_| ()), ours.map(|_| ())),

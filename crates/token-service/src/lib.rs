@@ -578,7 +578,7 @@ mod json_form {
     use super::{TokenId, UnreadableCredential};
     use webtoken_engine::json::{
         FromJson, JsonError, ToJson, Value, json_object, object, read_entries, unknown_variant,
-        write_str,
+        write_entries, write_str,
     };
 
     /// The Token ID of a stored credential, read alone (`{"state":{"token_id":..}}`), to name
@@ -667,18 +667,8 @@ mod json_form {
 
     impl ToJson for Credentials<&Snapshot> {
         fn write_json(&self, out: &mut webtoken_engine::json::Out) {
-            let snapshot = self.0;
-            out.push('[');
-            let kept = snapshot.unreadable.iter().map(|u| &u.kept);
-            let entries = (snapshot.credentials.iter().map(|c| c as &dyn ToJson))
-                .chain(kept.map(|k| k as &dyn ToJson));
-            for (i, entry) in entries.enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                entry.write_json(out);
-            }
-            out.push(']');
+            let kept = self.0.unreadable.iter().map(|u| &u.kept);
+            write_entries(out, &self.0.credentials, kept);
         }
     }
 
@@ -929,7 +919,11 @@ impl<S: CredentialStore> TokenService<S> {
         params: Params,
         now: u64,
     ) -> Result<Issued, ServiceError> {
-        if self.unreadable.iter().any(|u| u.token_id.as_ref() == Some(&token_id)) {
+        if self
+            .unreadable
+            .iter()
+            .any(|u| u.token_id.as_ref() == Some(&token_id))
+        {
             // Held by an entry that cannot be read: never issued twice.
             return Err(ServiceError::Store(StoreError::AlreadyExists));
         }

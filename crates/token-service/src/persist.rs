@@ -211,11 +211,18 @@ mod tests {
         let unreadable = read.unreadable();
         assert_eq!(unreadable.len(), 1);
         assert_eq!(unreadable[0].token_id.as_ref(), Some(&bad.token_id));
-        assert!(unreadable[0].kept.why.contains("secret"), "{:?}", unreadable[0]);
+        assert!(
+            unreadable[0].kept.why.contains("secret"),
+            "{:?}",
+            unreadable[0]
+        );
         let code = |issued: &crate::Issued| {
             webtoken_engine::totp(&issued.secret, now_s + 30, &issued.params).unwrap()
         };
-        assert!(read.validate(&good.token_id, &code(&good), now_s + 30).is_ok());
+        assert!(
+            read.validate(&good.token_id, &code(&good), now_s + 30)
+                .is_ok()
+        );
         assert_eq!(
             read.validate(&bad.token_id, &code(&bad), now_s + 30),
             Err(Rejected::UnknownToken)

@@ -511,6 +511,38 @@ impl ToJson for Kept {
     }
 }
 
+/// A stored list read entry by entry ([`read_entries`]): what was read, and what was kept.
+pub struct Entries<T> {
+    /// The entries read.
+    pub read: Vec<T>,
+    /// The entries that could not be read, kept as stored.
+    pub kept: Vec<Kept>,
+}
+
+impl<T: FromJson> FromJson for Entries<T> {
+    fn from_json(value: &Value) -> Result<Self, JsonError> {
+        let (read, kept) = read_entries(value, T::from_json)?;
+        Ok(Self { read, kept })
+    }
+}
+
+/// Writes a stored list: the entries `read`, then those `kept` as they were stored.
+pub fn write_entries<'a, T: ToJson>(
+    out: &mut Out,
+    read: &[T],
+    kept: impl IntoIterator<Item = &'a Kept>,
+) {
+    out.push('[');
+    let entries = (read.iter().map(|r| r as &dyn ToJson)).chain(kept.into_iter().map(|k| k as _));
+    for (i, entry) in entries.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        entry.write_json(out);
+    }
+    out.push(']');
+}
+
 /// The array `value`, entry by entry: each entry `read` accepts, and each it refuses kept with
 /// its reason. Only a value that is not an array is an error.
 pub fn read_entries<T, E: fmt::Display>(
