@@ -11,24 +11,51 @@
 //! saved ([`Keeper::commit`]): when storage is blocked, full or unreadable, it fails with
 //! nothing changed, and [`ServiceHandle::not_saved`] says why; unreadable records are left as
 //! they are.
+//!
+//! The audit log is chained under this device's own random key, made on first use and stored
+//! under `audit-key` sealed with the service's device key; its seal (count, head, tag) is
+//! stored under `audit-seal` after every save. Both are apart from the records: every call
+//! opens the records with them ([`InPageService::open`]), so a log cut short or put back is
+//! found, nothing is accepted from it, and [`ServiceHandle::audit_trouble`] says what is wrong.
 
-use std::convert::Infallible;
+use std::cell::RefCell;
 
 use super::remote::Remote;
 use super::sealed::{NotSaved, VaultSealer};
 use super::storage::{Store, StoredRecord};
+use crate::crypto::{OpenError, VaultKey};
 use webtoken_bank::{Command, Event, changes_records, execute, not_saved};
 use webtoken_engine::persist::{Change, Committed, Keeper};
-use webtoken_token_service::{Issued, MemoryStore, ServiceError, TokenService};
+use webtoken_engine::random::{OsRandom, Random};
+use webtoken_token::vault::{Envelope, VaultError};
+use webtoken_token_service::{
+    AuditKey, AuditSeal, ChainError, InPageService, Issued, MemoryStore, ServiceError, TokenService,
+};
+use zeroize::Zeroizing;
 
 /// The `localStorage` prefix of the page's token service.
 pub const SERVICE_PREFIX: &str = "webtoken.service.";
 /// The additional-data purpose of the service's record.
 pub const SERVICE_PURPOSE: &str = "token-service";
 const RECORD_KEY: &str = "records";
+/// The audit key, sealed under the service's device key (apart from the records).
+const AUDIT_KEY: &str = "audit-key";
+/// The additional-data purpose of the sealed audit key.
+const AUDIT_KEY_PURPOSE: &str = "token-service-audit-key";
+/// The audit log's seal, as JSON (apart from the records; its tag is a MAC under the key).
+const AUDIT_SEAL: &str = "audit-seal";
 
-/// The in-page service and where its records are kept.
-type InPage = Keeper<StoredRecord, VaultSealer, TokenService<MemoryStore>>;
+/// The in-page service: its records, and its audit key and seal kept apart from them.
+pub struct InPage {
+    keeper: Keeper<StoredRecord, VaultSealer, InPageService>,
+    store: Store,
+    device_name: String,
+    key: RefCell<Option<AuditKey>>,
+    /// Why the records were not opened: their audit log does not check.
+    trouble: RefCell<Option<ChainError>>,
+    /// Why the audit key could not be had.
+    no_key: RefCell<Option<NotSaved>>,
+}
 
 /// The token service the page talks to.
 pub enum ServiceHandle {
@@ -55,22 +82,47 @@ impl ServiceHandle {
     /// The in-page service with its records stored under `prefix` (see the module docs).
     /// Nothing is read yet: every call first reads what an earlier visit or another tab stored.
     pub fn persistent(prefix: &str) -> Self {
-        let record = StoredRecord::new(Store::open(prefix), RECORD_KEY);
-        let sealer = VaultSealer::new(SERVICE_PURPOSE, format!("{prefix}device-key"), false);
-        Self::InPage(Box::new(Keeper::new(record, sealer)))
+        let store = Store::open(prefix);
+        let record = StoredRecord::new(store.clone(), RECORD_KEY);
+        let device_name = format!("{prefix}device-key");
+        let sealer = VaultSealer::new(SERVICE_PURPOSE, device_name.clone(), false);
+        Self::InPage(Box::new(InPage {
+            keeper: Keeper::new(record, sealer),
+            store,
+            device_name,
+            key: RefCell::new(None),
+            trouble: RefCell::new(None),
+            no_key: RefCell::new(None),
+        }))
     }
 
-    /// Reads what is stored now (for a page that shows the service's state before any call).
+    /// Reads and opens what is stored now (for a page that shows the service's state, and
+    /// what is wrong with it, before any call).
     pub async fn load(&self) {
-        if let Self::InPage(keeper) = self {
-            keeper.refresh().await;
+        if let Self::InPage(in_page) = self {
+            let _ = in_page.run(|_| Change::<(), ()>::Keep(())).await;
         }
     }
 
-    /// Why the service's records are not being saved, if they are not.
+    /// Why the service's records are not being saved, if they are not (a log that does not
+    /// check reads as damaged here; [`Self::audit_trouble`] says how).
     pub fn not_saved(&self) -> Option<NotSaved> {
+        let Self::InPage(in_page) = self else {
+            return None;
+        };
+        (in_page.keeper.problem().map(NotSaved::from))
+            .or_else(|| in_page.no_key.borrow().clone())
+            .or_else(|| {
+                (in_page.trouble.borrow().as_ref())
+                    .map(|_| NotSaved::Unreadable(VaultError::Damaged))
+            })
+    }
+
+    /// What is wrong with the in-page service's audit log, when its records were not opened
+    /// because of it (for the staff page).
+    pub fn audit_trouble(&self) -> Option<ChainError> {
         match self {
-            Self::InPage(keeper) => keeper.problem().map(NotSaved::from),
+            Self::InPage(in_page) => in_page.trouble.borrow().clone(),
             Self::Remote(_) => None,
         }
     }
@@ -93,13 +145,13 @@ impl ServiceHandle {
         now: u64,
         shown: &dyn Fn(&Issued),
     ) -> Result<Issued, ServiceError> {
-        let keeper = match self {
+        let in_page = match self {
             // The server's clock, not the page's, decides the issue time.
             Self::Remote(remote) => return remote.issue().await,
-            Self::InPage(keeper) => keeper,
+            Self::InPage(in_page) => in_page,
         };
-        let committed = keeper
-            .commit(|service| match service.issue(now) {
+        let committed = in_page
+            .run(|service| match service.issue(now) {
                 Ok(issued) => {
                     shown(&issued);
                     Change::Save(issued)
@@ -108,9 +160,9 @@ impl ServiceHandle {
             })
             .await;
         match committed {
-            Committed::Saved(issued) => Ok(issued),
-            Committed::Refused(e) => Err(e),
-            Committed::Failed(_) => Err(ServiceError::NotSaved),
+            Some(Committed::Saved(issued)) => Ok(issued),
+            Some(Committed::Refused(e)) => Err(e),
+            Some(Committed::Failed(_)) | None => Err(ServiceError::NotSaved),
         }
     }
 
@@ -122,22 +174,21 @@ impl ServiceHandle {
         }
         match self {
             Self::Remote(remote) => remote.execute(command).await,
-            Self::InPage(keeper) => {
+            Self::InPage(in_page) => {
                 let changes = changes_records(&command);
-                let committed = keeper
-                    .commit(|service| {
+                let committed = in_page
+                    .run(|service| {
                         let answer = execute(service, command.clone(), now);
                         if changes {
-                            Change::<_, Infallible>::Save(answer)
+                            Change::<_, ServiceError>::Save(answer)
                         } else {
                             Change::Keep(answer)
                         }
                     })
                     .await;
                 match committed {
-                    Committed::Saved(answer) => answer,
-                    Committed::Refused(never) => match never {},
-                    Committed::Failed(_) => not_saved(&command),
+                    Some(Committed::Saved(answer)) => answer,
+                    _ => not_saved(&command),
                 }
             }
         }
@@ -145,23 +196,171 @@ impl ServiceHandle {
 
     /// Deletes unreadable stored records (the customer's decision) and starts saving again.
     pub async fn discard_unreadable(&self) -> bool {
-        let Self::InPage(keeper) = self else {
+        let Self::InPage(in_page) = self else {
             return false;
         };
-        if !matches!(self.not_saved(), Some(NotSaved::Unreadable(_))) || !keeper.discard().await {
+        if !matches!(self.not_saved(), Some(NotSaved::Unreadable(_))) {
             return false;
         }
+        if in_page.trouble.borrow().is_some() {
+            // The records read, but their log does not check: they go as a new service's.
+            let emptied = in_page.keeper.commit(|records| {
+                *records = webtoken_engine::persist::Record::absent();
+                Change::<(), ()>::Save(())
+            });
+            if !matches!(emptied.await, Committed::Saved(())) {
+                return false;
+            }
+            let _ = in_page.store.remove(AUDIT_SEAL);
+            in_page.trouble.take();
+            return true;
+        }
         // Nothing was done in memory meanwhile: the next call saves afresh.
-        true
+        in_page.keeper.discard().await
     }
 
     /// Shows `look` the in-page service's newest state without changing it (the staff's time
     /// lab inspects with it); `None` for a remote service, whose state the page cannot see.
     pub async fn peek<R>(&self, look: impl FnOnce(&TokenService<MemoryStore>) -> R) -> Option<R> {
-        let Self::InPage(keeper) = self else {
+        let Self::InPage(in_page) = self else {
             return None;
         };
-        keeper.refresh().await;
-        Some(keeper.with(look))
+        let mut look = Some(look);
+        let committed = in_page
+            .run(|service| match look.take() {
+                Some(look) => Change::<_, ()>::Keep(look(service)),
+                None => Change::Refuse(()),
+            })
+            .await;
+        match committed {
+            Some(Committed::Saved(answer)) => Some(answer),
+            _ => None,
+        }
+    }
+}
+
+impl InPage {
+    /// `work` on the opened service, committed ([`Keeper::commit`]); `None` when the audit
+    /// key cannot be had or the records do not open (their log does not check: nothing in
+    /// them is used). The seal is stored apart after every call that opened the records.
+    async fn run<R, X>(
+        &self,
+        mut work: impl FnMut(&mut TokenService<MemoryStore>) -> Change<R, X>,
+    ) -> Option<Committed<R, X, NotSaved>> {
+        let key = match self.audit_key().await {
+            Ok(key) => key,
+            Err(e) => {
+                *self.no_key.borrow_mut() = Some(e);
+                return None;
+            }
+        };
+        self.no_key.take();
+        // Read before the records: another tab writes its records first, then their seal, so
+        // the seal read here is never ahead of the records read next.
+        let seal = self.seal();
+        let mut trouble = None;
+        let committed = self
+            .keeper
+            .commit(|records| match records.open(&key, seal.as_ref()) {
+                Ok(service) => {
+                    trouble = None;
+                    lift(work(service))
+                }
+                Err(ServiceError::AuditChain(e)) => {
+                    trouble = Some(e);
+                    Change::Refuse(None)
+                }
+                Err(_) => {
+                    trouble = Some(ChainError::SealForged);
+                    Change::Refuse(None)
+                }
+            })
+            .await;
+        *self.trouble.borrow_mut() = trouble;
+        let opened = self
+            .keeper
+            .with(|records| records.opened().map(TokenService::audit_seal));
+        if let (Some(seal), Committed::Saved(_)) = (opened, &committed) {
+            // Only protection is lost if this fails: the next save writes it again, and a seal
+            // one save behind still opens the records.
+            let _ = self
+                .store
+                .set(AUDIT_SEAL, &webtoken_engine::json::to_string(&seal));
+        }
+        match committed {
+            Committed::Saved(answer) => Some(Committed::Saved(answer)),
+            Committed::Refused(Some(refused)) => Some(Committed::Refused(refused)),
+            Committed::Refused(None) => None,
+            Committed::Failed(problem) => Some(Committed::Failed(problem)),
+        }
+    }
+
+    /// The seal stored apart, if any; one that cannot be read is a seal that does not verify.
+    fn seal(&self) -> Option<AuditSeal> {
+        let text = self.store.get(AUDIT_SEAL).ok().flatten()?;
+        Some(webtoken_engine::json::from_str(&text).unwrap_or(AuditSeal {
+            count: 0,
+            rotated: 0,
+            head: [0; 32],
+            tag: [0; 32],
+        }))
+    }
+
+    /// This device's audit key: known, or opened from storage, or made (32 bytes from the
+    /// CSPRNG, through the engine's [`Random`]) and stored sealed under the device key.
+    async fn audit_key(&self) -> Result<AuditKey, NotSaved> {
+        if let Some(key) = self.key.borrow().clone() {
+            return Ok(key);
+        }
+        let device = VaultKey::device(&self.device_name).await?;
+        let stored = self.store.get(AUDIT_KEY)?;
+        let key = match stored {
+            Some(text) => open_key(&device, &text).await?,
+            None => {
+                let mut bytes = Zeroizing::new([0_u8; 32]);
+                OsRandom
+                    .fill(&mut *bytes)
+                    .map_err(|e| NotSaved::Failed(e.to_string()))?;
+                let sealed = device.seal(AUDIT_KEY_PURPOSE, &*bytes).await?;
+                // Nothing awaited from the check to the write: two tabs making a key at once
+                // keep the first one stored.
+                match self.store.get(AUDIT_KEY)? {
+                    Some(text) => open_key(&device, &text).await?,
+                    None => {
+                        self.store.set(AUDIT_KEY, &sealed)?;
+                        AuditKey::from_bytes(*bytes)
+                    }
+                }
+            }
+        };
+        *self.key.borrow_mut() = Some(key.clone());
+        Ok(key)
+    }
+}
+
+/// The audit key sealed in `text` under `device`.
+async fn open_key(device: &VaultKey, text: &str) -> Result<AuditKey, NotSaved> {
+    let envelope = Envelope::parse(text).map_err(NotSaved::Unreadable)?;
+    let plain = device
+        .open(AUDIT_KEY_PURPOSE, &envelope)
+        .await
+        .map_err(|e| match e {
+            OpenError::Vault(e) => NotSaved::Unreadable(e),
+            OpenError::Crypto(e) => e.into(),
+            _ => NotSaved::Unreadable(VaultError::DeviceKeyMissing),
+        })?;
+    let bytes: [u8; 32] = plain
+        .as_slice()
+        .try_into()
+        .map_err(|_| NotSaved::Unreadable(VaultError::BadContents))?;
+    Ok(AuditKey::from_bytes(bytes))
+}
+
+/// `change`, whose refusal may also be "the records did not open" (`None`).
+fn lift<R, X>(change: Change<R, X>) -> Change<R, Option<X>> {
+    match change {
+        Change::Save(r) => Change::Save(r),
+        Change::Keep(r) => Change::Keep(r),
+        Change::Refuse(x) => Change::Refuse(Some(x)),
     }
 }

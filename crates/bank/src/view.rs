@@ -658,6 +658,7 @@ pub fn chain_message(error: &ChainError, lang: Lang) -> String {
             &[("expected", expected), ("found", found)],
         ),
         ChainError::SealForged => get(audit::Text::ChainSealForged).to_owned(),
+        ChainError::SealMissing => get(audit::Text::ChainSealMissing).to_owned(),
         // A problem this page does not know yet (the enum is non-exhaustive).
         _ => text(Text::AuditChainBroken, lang).to_owned(),
     }
@@ -870,6 +871,7 @@ mod tests {
                 found: 48,
             },
             ChainError::SealForged,
+            ChainError::SealMissing,
         ];
         for lang in [Lang::Ja, Lang::En] {
             let said: Vec<String> = problems.iter().map(|p| chain_message(p, lang)).collect();

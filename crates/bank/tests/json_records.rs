@@ -165,6 +165,7 @@ fn chain_error() -> impl Strategy<Value = ChainError> {
         (any::<u64>(), any::<u64>())
             .prop_map(|(expected, found)| ChainError::CheckpointMismatch { expected, found }),
         Just(ChainError::SealForged),
+        Just(ChainError::SealMissing),
     ]
 }
 

@@ -386,6 +386,9 @@ pub enum ChainError {
     },
     /// The seal does not verify under the audit key: it was made up or damaged.
     SealForged,
+    /// The log was written under the key given, but no seal is kept apart from it any more
+    /// (it was deleted): events cut from its end could not be found.
+    SealMissing,
 }
 
 impl fmt::Display for ChainError {
@@ -429,6 +432,9 @@ impl fmt::Display for ChainError {
             ),
             ChainError::SealForged => {
                 f.write_str("the audit log's seal does not verify: it was made up or damaged")
+            }
+            ChainError::SealMissing => {
+                f.write_str("the audit log's seal, kept apart from it, is missing: it was deleted")
             }
         }
     }
@@ -1307,7 +1313,7 @@ mod json_form {
         }
     }
 
-    const PROBLEMS: [&str; 8] = [
+    const PROBLEMS: [&str; 9] = [
         "key_mismatch",
         "missing",
         "reordered",
@@ -1316,6 +1322,7 @@ mod json_form {
         "head_mismatch",
         "checkpoint_mismatch",
         "seal_forged",
+        "seal_missing",
     ];
 
     impl ToJson for ChainError {
@@ -1355,6 +1362,9 @@ mod json_form {
                 ChainError::SealForged => {
                     o.field("problem", "seal_forged");
                 }
+                ChainError::SealMissing => {
+                    o.field("problem", "seal_missing");
+                }
             });
         }
     }
@@ -1380,6 +1390,7 @@ mod json_form {
                     found: f.get("found")?,
                 },
                 "seal_forged" => ChainError::SealForged,
+                "seal_missing" => ChainError::SealMissing,
                 other => return Err(unknown_variant(other, &PROBLEMS).at("problem")),
             })
         }

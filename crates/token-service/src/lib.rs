@@ -81,6 +81,7 @@ pub use audit::{
     GENESIS_HASH, MAX_AUDIT_BYTES, MAX_AUDIT_EVENTS, MAX_AUDIT_TEXT_CHARS, OPEN_REFUSALS,
     REFUSAL_PERIOD, RejectReason, verify_chain,
 };
+pub use persist::InPageService;
 pub use store::{Credential, CredentialRecord, CredentialStore, Loaded, MemoryStore, StoreError};
 
 use audit::{AuditLog, clip};
