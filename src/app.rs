@@ -117,6 +117,9 @@ impl App {
                             {
                                 dispatch.send(AppMessage::Bank(BankMessage::Bank(answer)));
                             }
+                            // Staff screens say what is wrong with the service's records.
+                            let health = BankMessage::ServiceHealth(service.health());
+                            dispatch.send(AppMessage::Bank(health));
                             dispatch.send(AppMessage::ReadLab);
                         }
                     });

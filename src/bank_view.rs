@@ -91,7 +91,7 @@ impl BankView {
     /// want it next (never on the first render, which must not steal focus from the page).
     fn render(&mut self, after_input: bool) {
         let (lang, reset) = (self.section.lang(), self.section.reset());
-        let view = self.section.screen().view(lang);
+        let view = self.section.view();
         self.frame.render(&FrameState {
             lang,
             storage: self.persist.keeping.notice(),

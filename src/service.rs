@@ -24,8 +24,9 @@ use super::remote::Remote;
 use super::sealed::{NotSaved, VaultSealer};
 use super::storage::{Store, StoredRecord};
 use crate::crypto::{OpenError, VaultKey};
+use webtoken_bank::section::health::{RecordsTrouble, ServiceHealth};
 use webtoken_bank::{Command, Event, changes_records, execute, not_saved};
-use webtoken_engine::persist::{Change, Committed, Keeper};
+use webtoken_engine::persist::{Change, Committed, Keeper, Problem};
 use webtoken_engine::random::{OsRandom, Random};
 use webtoken_token::vault::{Envelope, VaultError};
 use webtoken_token_service::{
@@ -116,6 +117,32 @@ impl ServiceHandle {
                 (in_page.trouble.borrow().as_ref())
                     .map(|_| NotSaved::Unreadable(VaultError::Damaged))
             })
+    }
+
+    /// The in-page service's records as found by the last call, for the staff screens: put
+    /// back, unreadable or with an audit log that does not check, and the stored credentials
+    /// that cannot be read. Nothing for a remote service, whose server holds the records.
+    pub fn health(&self) -> ServiceHealth {
+        let Self::InPage(in_page) = self else {
+            return ServiceHealth::default();
+        };
+        let trouble = match in_page.keeper.problem() {
+            Some(Problem::RolledBack { found, highest }) => {
+                Some(RecordsTrouble::RolledBack { found, highest })
+            }
+            Some(problem) if problem.is_unreadable() => Some(RecordsTrouble::Unreadable),
+            _ => self.audit_trouble().map(RecordsTrouble::Chain),
+        };
+        let unreadable = in_page.keeper.with(|records| {
+            (records.opened().into_iter())
+                .flat_map(|service| service.unreadable())
+                .map(|u| (u.token_id.clone(), u.kept.why.clone()))
+                .collect()
+        });
+        ServiceHealth {
+            trouble,
+            unreadable,
+        }
     }
 
     /// What is wrong with the in-page service's audit log, when its records were not opened

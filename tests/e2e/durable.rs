@@ -123,3 +123,102 @@ async fn a_registration_the_bank_cannot_save_is_not_reported_done() {
     })
     .await;
 }
+
+/// The token service's records as they were before a code was spent, put back in
+/// `localStorage` in place of the newer ones (as someone who wants to reuse the code would):
+/// after a reload the spent code does not sign in, and the staff page says, in Japanese and in
+/// English, that the records are an older copy and nothing is accepted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_older_service_record_put_back_accepts_nothing_and_staff_are_told() {
+    bounded(async {
+        let browser = open().await;
+        let spent = register(&browser, None).await;
+        let older = script(
+            &browser,
+            "return localStorage.getItem('webtoken.service.records');",
+        )
+        .await;
+        let older = older
+            .as_str()
+            .expect("the service's records are stored")
+            .to_owned();
+
+        login(&browser, PASSWORD).await;
+        wait_screen(&browser, "login-code").await;
+        let fresh = next_code(&browser, &spent).await;
+        type_into(&browser, "ワンタイムパスワード", &fresh).await;
+        press(&browser, "確認").await;
+        wait_screen(&browser, "signed-in").await;
+
+        browser
+            .client
+            .execute(
+                "localStorage.setItem('webtoken.service.records', arguments[0]);",
+                vec![older.into()],
+            )
+            .await
+            .expect("put the older records back");
+        browser.open("/").await;
+        wait_screen(&browser, "login").await;
+        login(&browser, PASSWORD).await;
+        wait_screen(&browser, "login-code").await;
+        type_into(&browser, "ワンタイムパスワード", &fresh).await;
+        press(&browser, "確認").await;
+        wait_message(&browser, "bank-error", NOT_SAVED).await;
+        assert_eq!(crate::bank::screen(&browser).await, "login-code");
+
+        press(&browser, "ログイン画面に戻る").await;
+        wait_screen(&browser, "login").await;
+        press(&browser, "窓口担当者用ページ").await;
+        wait_screen(&browser, "staff-signin").await;
+        let now = browser.now_seconds().await;
+        let staff_code = webtoken_engine::totp(
+            &webtoken_bank::staff::demo_staff_secret(),
+            now,
+            &webtoken_engine::Params::default(),
+        )
+        .expect("a code");
+        let shown =
+            crate::bank::staff_try(&browser, webtoken_bank::staff::DEMO_STAFF.1, &staff_code).await;
+        assert_eq!(
+            shown, "staff-signin",
+            "nothing is accepted, the staff's code neither"
+        );
+        let said = stored_records_row(&browser, "保存記録").await;
+        assert!(said.contains("古い版に戻されています"), "{said}");
+        browser.screenshot("staff-records-rolled-back").await;
+        press(&browser, "English").await;
+        let said = stored_records_row(&browser, "Stored records").await;
+        assert!(
+            said.contains("older copy") && said.contains("nothing in them is used"),
+            "{said}"
+        );
+        browser.close().await;
+    })
+    .await;
+}
+
+/// The value of the bank's row labelled `label`, once it shows.
+async fn stored_records_row(browser: &crate::harness::Browser, label: &str) -> String {
+    let xpath = format!(
+        "//section[@data-testid='bank']//div[@class='bank-row'][dt[normalize-space()='{label}']]/dd"
+    );
+    let started = std::time::Instant::now();
+    loop {
+        let found = browser
+            .client
+            .execute(
+                "const n = document.evaluate(arguments[0], document, null, \
+                 XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue; \
+                 return n === null ? null : n.innerText;",
+                vec![xpath.clone().into()],
+            )
+            .await
+            .expect("read the row");
+        if let Some(text) = found.as_str() {
+            return text.trim().to_owned();
+        }
+        assert!(started.elapsed() < ANSWER, "no row labelled {label}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}

@@ -22,9 +22,12 @@
 
 /// The frame around the screens as writes to its elements.
 pub mod frame;
+/// What staff are told about the stored records.
+pub mod health;
 
 use crate::reset::{Reset, ResetEvent};
-use crate::{Bank, Command, Event, Lang, Screen, transition, unsaved_answer};
+use crate::{Bank, Command, Event, Lang, Screen, View, transition, unsaved_answer};
+use health::ServiceHealth;
 
 /// What the bank section sends: an event of the bank's screens, or a press on the frame.
 #[derive(Debug, Clone)]
@@ -39,6 +42,8 @@ pub enum Message {
     ConfirmReset,
     /// The reset cancelled.
     CancelReset,
+    /// The token service's records as found after a call (for the staff screens).
+    ServiceHealth(ServiceHealth),
 }
 
 /// Where the bank is kept (the page's `localStorage`; memory in tests).
@@ -105,6 +110,7 @@ pub struct Section {
     screen: Screen,
     lang: Lang,
     reset: Reset,
+    service: ServiceHealth,
 }
 
 impl Section {
@@ -115,12 +121,24 @@ impl Section {
             screen: Screen::default(),
             lang,
             reset: Reset::Idle,
+            service: ServiceHealth::default(),
         }
     }
 
     /// The screen on show.
     pub fn screen(&self) -> &Screen {
         &self.screen
+    }
+
+    /// What the screen on show shows: on staff screens, with what is wrong with the stored
+    /// records ([`health::rows`]).
+    pub fn view(&self) -> View {
+        let mut view = self.screen.view(self.lang);
+        if matches!(self.screen, Screen::Staff(_)) {
+            view.rows
+                .extend(health::rows(&self.service, &self.bank, self.lang));
+        }
+        view
     }
 
     /// The language shown.
@@ -181,6 +199,7 @@ impl Section {
                 self.lang = self.lang.toggled();
                 records.set_lang(self.lang);
             }
+            Message::ServiceHealth(health) => self.service = health,
             Message::AskReset | Message::CancelReset | Message::ConfirmReset => {
                 let event = match message {
                     Message::AskReset => ResetEvent::Ask,

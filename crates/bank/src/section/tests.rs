@@ -187,3 +187,37 @@ fn the_screen_takes_focus_only_after_input_and_when_not_busy() {
     assert_eq!(ScreenFocus::after(true, false, true), ScreenFocus::Start);
     assert_eq!(ScreenFocus::after(true, false, false), ScreenFocus::IfLost);
 }
+
+/// The token service's records put back: the shell says so after its call, and every staff
+/// screen (the sign-in first: staff cannot sign in while nothing is accepted) shows it; the
+/// customer's screens do not.
+#[test]
+fn staff_screens_say_the_service_records_were_put_back() {
+    let (mut section, mut records) = (Section::new(bank(), Lang::En), Memory::default());
+    let health = health::ServiceHealth {
+        trouble: Some(health::RecordsTrouble::RolledBack {
+            found: 4,
+            highest: 9,
+        }),
+        unreadable: Vec::new(),
+    };
+    section.update(Message::ServiceHealth(health), NOW, &mut records);
+    let said = |view: &View| {
+        (view.rows.iter())
+            .filter(|r| r.label == Text::LabelStoredRecords.en())
+            .map(|r| r.value.clone())
+            .collect::<Vec<_>>()
+    };
+    assert!(said(&section.view()).is_empty(), "not on the login screen");
+    send(&mut section, &mut records, Event::Press(Action::OpenStaff));
+    assert!(matches!(section.screen(), Screen::Staff(_)));
+    let rows = said(&section.view());
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(rows[0].contains("older copy (version 4") && rows[0].contains('9'));
+    section.update(
+        Message::ServiceHealth(health::ServiceHealth::default()),
+        NOW,
+        &mut records,
+    );
+    assert!(said(&section.view()).is_empty(), "said while it is so");
+}

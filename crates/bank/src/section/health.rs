@@ -1,0 +1,138 @@
+//! What staff are told about the stored records (issue 18): the token service's records put
+//! back in place of newer ones, or whose audit trail does not check (nothing in them is used,
+//! nothing is accepted), and single stored credentials or customers that cannot be read (kept
+//! as stored; the others work). Shown as rows on every staff screen, the sign-in included:
+//! with the service's records refused, staff cannot sign in, and must still learn why.
+
+use crate::view::{Row, chain_message};
+use crate::{Bank, Lang, Text, text};
+use webtoken_engine::i18n::fill;
+use webtoken_engine::token_id::TokenId;
+use webtoken_token_service::ChainError;
+
+/// Why the token service's records are not used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordsTrouble {
+    /// An older copy was put back in place of a newer one.
+    RolledBack {
+        /// Its version.
+        found: u64,
+        /// The highest version this browser has seen.
+        highest: u64,
+    },
+    /// The audit trail does not check.
+    Chain(ChainError),
+    /// The records cannot be read at all.
+    Unreadable,
+}
+
+/// The token service's records as the shell finds them after each call.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ServiceHealth {
+    /// Why its records are not used, if they are not.
+    pub trouble: Option<RecordsTrouble>,
+    /// Stored credentials that cannot be read: each one's Token ID if readable, and why.
+    pub unreadable: Vec<(Option<TokenId>, String)>,
+}
+
+/// The rows staff see about the stored records: the service's, then the bank's own.
+pub fn rows(health: &ServiceHealth, bank: &Bank, lang: Lang) -> Vec<Row> {
+    let t = |key: Text| text(key, lang);
+    let mut said = Vec::new();
+    match &health.trouble {
+        None => {}
+        Some(RecordsTrouble::RolledBack { found, highest }) => said.push(fill(
+            t(Text::RecordsServiceRolledBack),
+            &[("found", found), ("highest", highest)],
+        )),
+        Some(RecordsTrouble::Chain(e)) => said.push(fill(
+            t(Text::RecordsServiceChain),
+            &[("why", &chain_message(e, lang))],
+        )),
+        Some(RecordsTrouble::Unreadable) => said.push(t(Text::RecordsServiceUnreadable).into()),
+    }
+    let unknown = t(Text::RecordsIdUnknown);
+    for (token_id, why) in &health.unreadable {
+        let id = token_id
+            .as_ref()
+            .map_or(unknown.to_owned(), TokenId::grouped);
+        said.push(fill(
+            t(Text::RecordsUnreadableCredential),
+            &[("token_id", &id), ("why", why)],
+        ));
+    }
+    for customer in bank.unreadable() {
+        let id = customer.contract_id.as_deref().unwrap_or(unknown);
+        said.push(fill(
+            t(Text::RecordsUnreadableCustomer),
+            &[("contract_id", &id), ("why", &customer.kept.why)],
+        ));
+    }
+    let label = t(Text::LabelStoredRecords);
+    said.into_iter().map(|value| Row { label, value }).collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// Each trouble is said in both languages, with its numbers and names, and nothing when
+    /// all is well.
+    #[test]
+    fn staff_are_told_what_is_wrong_with_the_records_in_both_languages() {
+        let bank = Bank::demo().unwrap();
+        assert!(rows(&ServiceHealth::default(), &bank, Lang::Ja).is_empty());
+        let token = TokenId::generate("WBTK", 42).unwrap();
+        for trouble in [
+            RecordsTrouble::RolledBack {
+                found: 3,
+                highest: 7,
+            },
+            RecordsTrouble::Chain(ChainError::Truncated {
+                expected_count: 9,
+                found: 5,
+            }),
+            RecordsTrouble::Unreadable,
+        ] {
+            let health = ServiceHealth {
+                trouble: Some(trouble.clone()),
+                unreadable: vec![
+                    (Some(token.clone()), "secret: bad".into()),
+                    (None, "x".into()),
+                ],
+            };
+            for lang in [Lang::Ja, Lang::En] {
+                let said = rows(&health, &bank, lang);
+                assert_eq!(said.len(), 3, "{said:?}");
+                assert!(
+                    said.iter()
+                        .all(|r| r.label == text(Text::LabelStoredRecords, lang))
+                );
+                assert!(!said.iter().any(|r| r.value.contains('{')), "{said:?}");
+                let first = &said[0].value;
+                match trouble {
+                    RecordsTrouble::RolledBack { .. } => {
+                        assert!(first.contains('3') && first.contains('7'), "{first}")
+                    }
+                    RecordsTrouble::Chain(_) => assert!(first.contains('9'), "{first}"),
+                    RecordsTrouble::Unreadable => {}
+                }
+                assert!(said[1].value.contains(&token.grouped()), "{said:?}");
+                assert!(said[2].value.contains(text(Text::RecordsIdUnknown, lang)));
+            }
+        }
+        let en = rows(
+            &ServiceHealth {
+                trouble: Some(RecordsTrouble::RolledBack {
+                    found: 1,
+                    highest: 2,
+                }),
+                unreadable: Vec::new(),
+            },
+            &bank,
+            Lang::En,
+        );
+        assert!(en[0].value.contains("older copy"), "{en:?}");
+    }
+}
