@@ -52,6 +52,8 @@ pub struct InPage {
     store: Store,
     device_name: String,
     key: RefCell<Option<AuditKey>>,
+    /// The audit key's bytes while it is made and not yet stored.
+    pending: RefCell<Option<Zeroizing<[u8; 32]>>>,
     /// Why the records were not opened: their audit log does not check.
     trouble: RefCell<Option<ChainError>>,
     /// Why the audit key could not be had.
@@ -92,6 +94,7 @@ impl ServiceHandle {
             store,
             device_name,
             key: RefCell::new(None),
+            pending: RefCell::new(None),
             trouble: RefCell::new(None),
             no_key: RefCell::new(None),
         }))
@@ -269,29 +272,65 @@ impl ServiceHandle {
 impl InPage {
     /// `work` on the opened service, committed ([`Keeper::commit`]); `None` when the audit
     /// key cannot be had or the records do not open (their log does not check: nothing in
-    /// them is used). The seal is stored apart after every call that opened the records.
+    /// them is used). The seal is stored apart after every call that opened stored records.
     async fn run<R, X>(
         &self,
         mut work: impl FnMut(&mut TokenService<MemoryStore>) -> Change<R, X>,
     ) -> Option<Committed<R, X, NotSaved>> {
-        let key = match self.audit_key().await {
-            Ok(key) => key,
-            Err(e) => {
-                *self.no_key.borrow_mut() = Some(e);
-                return None;
+        // Records under another key than this tab's (another tab made or stored its key
+        // meanwhile): once more, with the key stored now.
+        for _ in 0..2 {
+            let key = match self.audit_key().await {
+                Ok(key) => key,
+                Err(e) => {
+                    *self.no_key.borrow_mut() = Some(e);
+                    return None;
+                }
+            };
+            self.no_key.take();
+            let committed = self.run_with(&key, &mut work).await;
+            let stored = |name| matches!(self.store.get(name), Ok(Some(_)));
+            let mismatch = matches!(*self.trouble.borrow(), Some(ChainError::KeyMismatch));
+            if mismatch && stored(AUDIT_KEY) && self.key.borrow().is_some() {
+                self.pending.take();
+                self.key.take();
+                continue;
             }
-        };
-        self.no_key.take();
+            // Once records chained under a key made here are stored, the key is stored too.
+            let pending = self.pending.borrow().is_some();
+            if let (true, Committed::Saved(_)) = (pending && stored(RECORD_KEY), &committed)
+                && let Err(e) = self.keep_key().await
+            {
+                *self.no_key.borrow_mut() = Some(e);
+            }
+            return match committed {
+                Committed::Saved(answer) => Some(Committed::Saved(answer)),
+                Committed::Refused(Some(refused)) => Some(Committed::Refused(refused)),
+                Committed::Refused(None) => None,
+                Committed::Failed(problem) => Some(Committed::Failed(problem)),
+            };
+        }
+        None
+    }
+
+    /// One commit of `work` on the records opened under `key`.
+    async fn run_with<R, X>(
+        &self,
+        key: &AuditKey,
+        work: &mut impl FnMut(&mut TokenService<MemoryStore>) -> Change<R, X>,
+    ) -> Committed<R, Option<X>, NotSaved> {
         // Read before the records: another tab writes its records first, then their seal, so
         // the seal read here is never ahead of the records read next.
         let seal = self.seal();
-        let mut trouble = None;
+        let (mut trouble, mut writes) = (None, false);
         let committed = self
             .keeper
-            .commit(|records| match records.open(&key, seal.as_ref()) {
+            .commit(|records| match records.open(key, seal.as_ref()) {
                 Ok(service) => {
                     trouble = None;
-                    lift(work(service))
+                    let change = work(service);
+                    writes = matches!(change, Change::Save(_));
+                    lift(change)
                 }
                 Err(ServiceError::AuditChain(e)) => {
                     trouble = Some(e);
@@ -307,19 +346,16 @@ impl InPage {
         let opened = self
             .keeper
             .with(|records| records.opened().map(TokenService::audit_seal));
-        if let (Some(seal), Committed::Saved(_)) = (opened, &committed) {
+        // Only after a write: what is stored is then what was opened (not, say, a record of
+        // an earlier version chained again in memory only).
+        if let (Some(seal), Committed::Saved(_), true) = (opened, &committed, writes) {
             // Only protection is lost if this fails: the next save writes it again, and a seal
             // one save behind still opens the records.
             let _ = self
                 .store
                 .set(AUDIT_SEAL, &webtoken_engine::json::to_string(&seal));
         }
-        match committed {
-            Committed::Saved(answer) => Some(Committed::Saved(answer)),
-            Committed::Refused(Some(refused)) => Some(Committed::Refused(refused)),
-            Committed::Refused(None) => None,
-            Committed::Failed(problem) => Some(Committed::Failed(problem)),
-        }
+        committed
     }
 
     /// The seal stored apart, if any; one that cannot be read is a seal that does not verify.
@@ -333,35 +369,44 @@ impl InPage {
         }))
     }
 
-    /// This device's audit key: known, or opened from storage, or made (32 bytes from the
-    /// CSPRNG, through the engine's [`Random`]) and stored sealed under the device key.
+    /// This device's audit key: known, or opened from storage (under the device key), or made
+    /// (32 bytes from the CSPRNG, through the engine's [`Random`]) and kept in memory until
+    /// records are stored under it ([`InPage::keep_key`]): a first visit's token need not
+    /// wait for the key store (IndexedDB) to show its code.
     async fn audit_key(&self) -> Result<AuditKey, NotSaved> {
         if let Some(key) = self.key.borrow().clone() {
             return Ok(key);
         }
-        let device = VaultKey::device(&self.device_name).await?;
-        let stored = self.store.get(AUDIT_KEY)?;
-        let key = match stored {
-            Some(text) => open_key(&device, &text).await?,
+        let key = match self.store.get(AUDIT_KEY)? {
+            Some(text) => {
+                let device = VaultKey::device(&self.device_name).await?;
+                open_key(&device, &text).await?
+            }
             None => {
                 let mut bytes = Zeroizing::new([0_u8; 32]);
                 OsRandom
                     .fill(&mut *bytes)
                     .map_err(|e| NotSaved::Failed(e.to_string()))?;
-                let sealed = device.seal(AUDIT_KEY_PURPOSE, &*bytes).await?;
-                // Nothing awaited from the check to the write: two tabs making a key at once
-                // keep the first one stored.
-                match self.store.get(AUDIT_KEY)? {
-                    Some(text) => open_key(&device, &text).await?,
-                    None => {
-                        self.store.set(AUDIT_KEY, &sealed)?;
-                        AuditKey::from_bytes(*bytes)
-                    }
-                }
+                let key = AuditKey::from_bytes(*bytes);
+                *self.pending.borrow_mut() = Some(bytes);
+                key
             }
         };
         *self.key.borrow_mut() = Some(key.clone());
         Ok(key)
+    }
+
+    /// Stores the key made by [`InPage::audit_key`], sealed under the device key, once records
+    /// chained under it are stored.
+    async fn keep_key(&self) -> Result<(), NotSaved> {
+        let Some(bytes) = self.pending.borrow().clone() else {
+            return Ok(());
+        };
+        let device = VaultKey::device(&self.device_name).await?;
+        let sealed = device.seal(AUDIT_KEY_PURPOSE, &*bytes).await?;
+        self.store.set(AUDIT_KEY, &sealed)?;
+        self.pending.take();
+        Ok(())
     }
 }
 

@@ -1185,7 +1185,67 @@ mod token {
         }
         let wallet = Store::open("test.cover.").get("wallet").unwrap().unwrap();
         assert!(wallet.contains(".pbkdf2-sha256."), "{wallet}");
-        assert_eq!(device_sealed, ["test.cover.service.records"]);
+        // Beside the records, the service's audit key (no token's secret) is device-sealed too.
+        device_sealed.sort();
+        assert_eq!(
+            device_sealed,
+            ["test.cover.service.audit-key", "test.cover.service.records"]
+        );
+    }
+
+    /// The in-page service's audit key is this browser's own, stored sealed under the
+    /// service's device key; the log's seal is stored apart from the records after each save.
+    /// With the seal deleted, a new page uses nothing in the records, accepts no code, and says
+    /// what is wrong.
+    #[wasm_bindgen_test]
+    async fn the_audit_key_is_sealed_and_the_seal_kept_apart_is_checked() {
+        clean("test.seal.").await;
+        let service = ServiceHandle::persistent("test.seal.");
+        let now = (js_sys::Date::now() / 1000.0) as u64;
+        let issued = service.issue(now).await.unwrap();
+        let raw = Store::open("test.seal.");
+        let key = raw.get("audit-key").unwrap().unwrap();
+        assert!(key.contains(".device."), "{key}");
+        let seal = raw.get("audit-seal").unwrap().unwrap();
+        assert!(seal.contains("\"count\":1"), "{seal}");
+        // Another browser profile (prefix) makes another key.
+        clean("test.seal2.").await;
+        ServiceHandle::persistent("test.seal2.")
+            .issue(now)
+            .await
+            .unwrap();
+        let other = Store::open("test.seal2.")
+            .get("audit-key")
+            .unwrap()
+            .unwrap();
+        assert_ne!(other, key);
+
+        raw.remove("audit-seal").unwrap();
+        let next_page = ServiceHandle::persistent("test.seal.");
+        let code = totp(&issued.secret, now, &issued.params).unwrap();
+        let answer = next_page
+            .execute(
+                webtoken_bank::Command::ValidateCode {
+                    token_id: issued.token_id.clone(),
+                    code,
+                },
+                now,
+            )
+            .await;
+        assert!(
+            matches!(
+                answer,
+                Some(webtoken_bank::Event::CodeChecked(Err(
+                    webtoken_token_service::Rejected::NotSaved
+                )))
+            ),
+            "{answer:?}"
+        );
+        assert_eq!(
+            next_page.audit_trouble(),
+            Some(webtoken_token_service::ChainError::SealMissing)
+        );
+        assert!(raw.get("audit-seal").unwrap().is_none(), "nothing written");
     }
 
     fn answer_is_replay(answer: &Option<webtoken_bank::Event>) -> bool {
