@@ -42,8 +42,8 @@ use crate::import::report::Item;
 use crate::import::{Fields, MAX_ENTRIES, Refusal, entry, member, name_of, number, string};
 use crate::text::{Lang, Text};
 use crate::vault::{
-    DEFAULT_PBKDF2_ITERATIONS, Envelope, KeySpec, MAX_PBKDF2_ITERATIONS, Pbkdf2Params,
-    VaultError, encode_into, parse_version, versioned_purpose,
+    DEFAULT_PBKDF2_ITERATIONS, Envelope, KeySpec, MAX_PBKDF2_ITERATIONS, Pbkdf2Params, VaultError,
+    encode_into, parse_version, versioned_purpose,
 };
 use crate::wallet::{MAX_LABEL_CHARS, Wallet, WalletOp, normalize_label};
 use webtoken_engine::i18n::fill;
@@ -383,9 +383,9 @@ fn item(value: &Value, number_in_file: usize) -> Item {
     };
     let token_id = match member(fields, "token_id") {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::Str(id)) => TokenId::parse(id).map(Some).map_err(|_| Refusal::Missing {
-            field: "token_id",
-        }),
+        Some(Value::Str(id)) => TokenId::parse(id)
+            .map(Some)
+            .map_err(|_| Refusal::Missing { field: "token_id" }),
         Some(_) => Err(Refusal::Missing { field: "token_id" }),
     };
     let result = found.result.and_then(|key| Ok((key, token_id?)));

@@ -60,12 +60,11 @@ fn restore(wallet: &mut Wallet, items: Vec<Item>) -> Report {
         items
             .into_iter()
             .map(|item| {
-                let applied = item.op.as_ref().ok().map(|op| {
-                    wallet
-                        .apply(op)
-                        .map(drop)
-                        .map_err(NotAdded::Wallet)
-                });
+                let applied = item
+                    .op
+                    .as_ref()
+                    .ok()
+                    .map(|op| wallet.apply(op).map(drop).map_err(NotAdded::Wallet));
                 item.line(applied)
             })
             .collect(),
@@ -186,7 +185,11 @@ fn every_truncation_is_refused_and_most_are_named() {
         let result = BackupFile::parse(cut);
         assert!(result.is_err(), "cut at {end} was accepted");
         if (1..cut_in_head_or_body).contains(&end) || end > cut_in_head_or_body + 7 {
-            assert_eq!(result.map(drop), Err(BackupError::Truncated), "cut at {end}");
+            assert_eq!(
+                result.map(drop),
+                Err(BackupError::Truncated),
+                "cut at {end}"
+            );
         }
     }
     // Only the final line feed may go.
@@ -223,7 +226,10 @@ fn a_newer_version_is_named_before_anything_else_is_read() {
     for (text, found) in [
         ("webtoken-backup.2\n", 2),
         ("webtoken-backup.17\nanything at all\n\n", 17),
-        ("webtoken-backup.2\nwebtoken-vault.1.A256GCM.x\nsha256.y\n", 2),
+        (
+            "webtoken-backup.2\nwebtoken-vault.1.A256GCM.x\nsha256.y\n",
+            2,
+        ),
     ] {
         let error = BackupFile::parse(text).unwrap_err();
         assert_eq!(error, BackupError::NewerVersion { found });
@@ -238,7 +244,10 @@ fn other_files_are_refused_with_their_reason() {
     let cases: Vec<(String, BackupError)> = vec![
         (String::new(), BackupError::NotABackup),
         ("{\"db\": {}}".into(), BackupError::NotABackup),
-        ("otpauth://totp/a?secret=GEZDGNBV".into(), BackupError::NotABackup),
+        (
+            "otpauth://totp/a?secret=GEZDGNBV".into(),
+            BackupError::NotABackup,
+        ),
         ("webtoken-backup\n".into(), BackupError::Malformed),
         ("webtoken-backup.0\n".into(), BackupError::Malformed),
         ("webtoken-backup.01\n".into(), BackupError::Malformed),
@@ -282,7 +291,11 @@ fn a_whole_file_with_a_refused_envelope_says_why() {
         error,
         BackupError::Envelope(VaultError::IterationsTooLow { iterations: 1000 })
     );
-    assert!(error.message(Lang::En).starts_with("The backup file cannot be read."));
+    assert!(
+        error
+            .message(Lang::En)
+            .starts_with("The backup file cannot be read.")
+    );
 }
 
 #[test]
@@ -317,8 +330,14 @@ fn contents_that_are_not_a_list_are_refused_and_bad_entries_are_listed() {
     let report = restore(&mut fresh, restored.items);
     let lines = report.text(Lang::En);
     assert_eq!(report.imported(), 1, "{lines}");
-    assert!(lines.contains("✗ H (h): not imported. HOTP tokens"), "{lines}");
-    assert!(lines.contains("✗ No secret (n): not imported. The entry has no secret."), "{lines}");
+    assert!(
+        lines.contains("✗ H (h): not imported. HOTP tokens"),
+        "{lines}"
+    );
+    assert!(
+        lines.contains("✗ No secret (n): not imported. The entry has no secret."),
+        "{lines}"
+    );
     assert!(lines.contains("✗ Bad id (b): not imported."), "{lines}");
     assert!(lines.contains("✗ #4: not imported."), "{lines}");
     // An unusable label falls back to the issuer; a member this page does not know is ignored.
@@ -359,7 +378,9 @@ fn the_reminder_follows_the_list_since_the_last_backup() {
         .add(
             "Work \"mail\" 仕事",
             None,
-            key(&format!("otpauth://totp/ACME%20Co:john@example.com?secret={SEED}")),
+            key(&format!(
+                "otpauth://totp/ACME%20Co:john@example.com?secret={SEED}"
+            )),
         )
         .unwrap();
     for changed in [&renamed, &deleted, &replaced] {
@@ -380,7 +401,13 @@ fn the_reminder_follows_the_list_since_the_last_backup() {
     b.add("A", None, key("otpauth://totp/a?secret=JBSWY3DPEHPK3PXP"))
         .unwrap();
     assert_eq!(fingerprint(&a), fingerprint(&b));
-    for bad in ["", "1", "x AAAA", "0 AAAAAAAAAAAAAAAAAAAAAA", "1 AAAAAAAAAAAAAAAAAAAAA!"] {
+    for bad in [
+        "",
+        "1",
+        "x AAAA",
+        "0 AAAAAAAAAAAAAAAAAAAAAA",
+        "1 AAAAAAAAAAAAAAAAAAAAA!",
+    ] {
         assert_eq!(Mark::parse(bad), None, "{bad:?}");
     }
 }
