@@ -1,5 +1,5 @@
-//! The encrypted backup of the whole token list: one text file, versioned, that any browser
-//! with this page (or another program, following `docs/backup-format.md`) can read back.
+//! The encrypted backup of the whole token list: one text file, versioned, that any browser with
+//! this page (or another program, following `docs/backup-format.md`) can read back.
 //!
 //! The file is three lines of ASCII:
 //!
@@ -9,20 +9,21 @@
 //! sha256.<SHA-256 of the first two lines joined by a line feed>
 //! ```
 //!
-//! The first line names the format and its version, readable before anything is decrypted,
-//! so a file from a newer page is told apart from a damaged one. The second is a
-//! [`vault`](crate::vault) envelope under a key derived from the backup's own passphrase
-//! (PBKDF2-HMAC-SHA256, at least as many iterations as a stored passphrase gets), sealed for
-//! the purpose `token-backup.v1` ([`purpose`]): the version is part of the AES-GCM additional
-//! data. The third is a checksum, which is no protection (anyone can recompute it) but tells a
-//! truncated or damaged file from a wrong passphrase before any key is derived. The plaintext
-//! is JSON: every token's label, Token ID, issuer, account, Base32 secret and parameters
-//! ([`contents`]); HOTP tokens carry their `counter`.
+//! The first line names the format and its version, readable before anything is decrypted, so a
+//! file from a newer page is told apart from a damaged one. The second is a [`vault`](crate::vault)
+//! envelope under a key derived from the backup's own passphrase (PBKDF2-HMAC-SHA256, at least as
+//! many iterations as a stored passphrase gets), sealed for the purpose `token-backup.v1`
+//! ([`purpose`](crate::backup::purpose)): the version is part of the AES-GCM additional data. The
+//! third is a checksum, which is no protection (anyone can recompute it) but tells a truncated or
+//! damaged file from a wrong passphrase before any key is derived. The plaintext is JSON: every
+//! token's label, Token ID, issuer, account, Base32 secret and parameters
+//! ([`contents`](crate::backup::contents)); an HOTP token carries its `counter` (the list holds
+//! none yet, and a restore lists a `hotp` entry as not supported until it does).
 //!
-//! Restoring merges: each token is added as an import entry ([`read_contents`] gives the
-//! import's items), a token already in the list is skipped, and the import's report says which
-//! were added and which were not, and why. Nothing here runs a cipher: the browser shell seals
-//! and opens with WebCrypto.
+//! Restoring merges: each token is added as an import entry
+//! ([`read_contents`](crate::backup::read_contents) gives the import's items), a token already in
+//! the list is skipped, and the import's report says which were added and which were not, and why.
+//! Nothing here runs a cipher: the browser shell seals and opens with WebCrypto.
 //!
 //! ```
 //! use webtoken_token::backup::{BackupError, BackupFile};

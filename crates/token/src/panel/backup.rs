@@ -1,14 +1,16 @@
-//! The panel's backup and restore ([`crate::backup`]): its messages, its work for the shell,
-//! what it keeps and what it shows. Kept apart from the rest of the panel: the panel routes
-//! [`Message::Backup`] here and draws [`BackupView`] with [`writes`].
+//! The panel's backup and restore ([`crate::backup`]): its messages, its work for the shell, what
+//! it keeps and what it shows. Kept apart from the rest of the panel: the panel routes
+//! [`Message::Backup`](crate::panel::Message::Backup) here and draws
+//! [`BackupView`](crate::panel::backup::BackupView) with [`writes`](crate::panel::backup::writes).
 //!
-//! Making a backup: the customer types a passphrase and presses the button; the panel writes
-//! the contents and asks the shell to seal them with a key derived from that passphrase, save
-//! the file and store the backup's [`Mark`]. Restoring: the chosen file is read and checked
-//! at once (a file of a newer version, cut short or altered is named before any passphrase is
-//! tried); the button asks the shell to open it, and the tokens it holds are added as an
-//! import ([`Effect::ImportMany`]), whose report says what was added and what was skipped.
-//! The passphrase goes from its field to the shell's key derivation and nowhere else.
+//! Making a backup: the customer types a passphrase and presses the button; the panel writes the
+//! contents and asks the shell to seal them with a key derived from that passphrase, save the file
+//! and store the backup's [`Mark`](crate::backup::Mark). Restoring: the chosen file is read and
+//! checked at once (a file of a newer version, cut short or altered is named before any passphrase
+//! is tried); the button asks the shell to open it, and the tokens it holds are added as an import
+//! ([`Effect::ImportMany`](crate::panel::Effect::ImportMany)), whose report says what was added and
+//! what was skipped. The passphrase goes from its field to the shell's key derivation and nowhere
+//! else.
 
 use std::borrow::Cow;
 
