@@ -104,7 +104,7 @@ fn a_backup_seals_every_token_under_the_passphrase_and_marks_the_list() {
     assert!(!shown.busy);
     assert_eq!(
         shown.message,
-        "A backup of 1 tokens was saved as webtoken-backup-2025-12-04.txt. Keep it somewhere other than this browser."
+        "A backup of your list (1 in all) was saved as webtoken-backup-2025-12-04.txt. Keep it somewhere other than this browser."
     );
     assert!(!shown.message_error);
     assert_eq!(
