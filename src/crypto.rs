@@ -219,9 +219,17 @@ impl VaultKey {
 
     /// A key derived from a new passphrase, with a fresh salt and the default iterations.
     pub async fn new_passphrase(passphrase: &str) -> Result<VaultKey, CryptoError> {
+        Self::new_passphrase_with(passphrase, DEFAULT_PBKDF2_ITERATIONS).await
+    }
+
+    /// A key derived from a new passphrase, with a fresh salt and `iterations` (within the
+    /// envelope's bounds).
+    pub async fn new_passphrase_with(
+        passphrase: &str,
+        iterations: u32,
+    ) -> Result<VaultKey, CryptoError> {
         let salt = random::<SALT_BYTES>()?.to_vec();
-        let params =
-            Pbkdf2Params::new(DEFAULT_PBKDF2_ITERATIONS, salt).map_err(|_| CryptoError::Random)?;
+        let params = Pbkdf2Params::new(iterations, salt).map_err(|_| CryptoError::Random)?;
         Self::from_passphrase(passphrase, params).await
     }
 

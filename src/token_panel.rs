@@ -20,12 +20,15 @@ use zeroize::Zeroizing;
 
 use super::app::Dispatch;
 use super::clock;
+use super::crypto::{OpenError, VaultKey};
 use super::page::{MissingElement, by_testid, set_text};
 use super::sealed::NotSaved;
 use super::service::ServiceHandle;
 use super::token_store::{ChangeError, WalletStore};
+use webtoken_token::backup as backup_format;
 use webtoken_token::import::MAX_IMPORT_BYTES;
 use webtoken_token::import::report::Report;
+use webtoken_token::panel::backup::{self, BackupMessage, BackupWork, Plaintext};
 use webtoken_token::panel::draw::{self, CLICKS, ENTER, LABELS, Part, Write};
 use webtoken_token::panel::{
     CodeView, ListEntry, Outcome, Panel, PanelView, Problem, Refusal, Storage, Typed, add_issued,
@@ -185,7 +188,12 @@ impl TokenPanel {
             }
         }
         let mut listeners = Vec::new();
-        for (events, presses) in [("click", CLICKS), ("keydown", ENTER)] {
+        let clicks = [
+            ("click", CLICKS),
+            ("click", &backup::CLICKS),
+            ("keydown", ENTER),
+        ];
+        for (events, presses) in clicks {
             for &(part, press) in presses {
                 let (dispatch, fields) = (dispatch.clone(), els.clone());
                 listeners.push(EventListener::new(els.get(part), events, move |event| {
@@ -217,36 +225,24 @@ impl TokenPanel {
             },
         ));
         // A chosen export file: its text goes through the same import as the field's.
-        let chosen = dispatch.clone();
-        listeners.push(EventListener::new(
+        listeners.push(file_listener(
             els.get(Part::ImportFile),
-            "change",
-            move |event| {
-                let Some(input) = event
-                    .target()
-                    .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-                else {
-                    return;
-                };
-                let Some(file) = input.files().and_then(|files| files.get(0)) else {
-                    return;
-                };
-                // Emptied, so that choosing the same file again is a change too.
-                input.set_value("");
-                let size = file.size();
-                if size > MAX_IMPORT_BYTES as f64 {
-                    chosen.send(Message::ImportFileRefused(Some(size as usize)));
-                    return;
-                }
-                let chosen = chosen.clone();
-                wasm_bindgen_futures::spawn_local(async move {
-                    let text = JsFuture::from(file.text()).await.ok();
-                    chosen.send(match text.and_then(|t| t.as_string()) {
-                        Some(text) => Message::ImportFile(Typed::new(text)),
-                        None => Message::ImportFileRefused(None),
-                    });
-                });
+            dispatch.clone(),
+            |size| {
+                (size > MAX_IMPORT_BYTES as f64)
+                    .then(|| Message::ImportFileRefused(Some(size as usize)))
             },
+            |text| match text {
+                Some(text) => Message::ImportFile(Typed::new(text)),
+                None => Message::ImportFileRefused(None),
+            },
+        ));
+        // A chosen backup file: read and checked at once, opened on "restore".
+        listeners.push(file_listener(
+            els.get(Part::BackupFile),
+            dispatch.clone(),
+            backup::chosen_size,
+            |text| Message::Backup(BackupMessage::Chosen(text.ok_or(None))),
         ));
         // Another tab wrote the list: read it again.
         if let Some(window) = web_sys::window() {
@@ -260,8 +256,11 @@ impl TokenPanel {
                 }
             }));
         }
+        let mut panel = Panel::new(store.wallet());
+        let marked = Message::Backup(BackupMessage::Marked(store.backup_mark()));
+        panel.update(marked, 0, Lang::default(), &Storage::default());
         Self {
-            panel: Panel::new(store.wallet()),
+            panel,
             display: Rc::new(RefCell::new(Display {
                 els: els.clone(),
                 token: None,
@@ -418,6 +417,38 @@ impl TokenPanel {
     }
 }
 
+/// Listens for a file chosen in `input`: `refuse` may refuse it by its size unread; otherwise
+/// its text (`None`: unreadable) is sent as `read` makes it.
+fn file_listener(
+    input: &Element,
+    dispatch: Dispatch<Message>,
+    refuse: fn(f64) -> Option<Message>,
+    read: fn(Option<String>) -> Message,
+) -> EventListener {
+    EventListener::new(input, "change", move |event| {
+        let Some(input) = event
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        // Emptied, so that choosing the same file again is a change too.
+        input.set_value("");
+        if let Some(refused) = refuse(file.size()) {
+            dispatch.send(refused);
+            return;
+        }
+        let dispatch = dispatch.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let text = JsFuture::from(file.text()).await.ok();
+            dispatch.send(read(text.and_then(|t| t.as_string())));
+        });
+    })
+}
+
 fn input_value(el: &Element) -> String {
     el.dyn_ref::<HtmlInputElement>()
         .map(HtmlInputElement::value)
@@ -483,6 +514,7 @@ pub async fn run(
             let b = service.discard_unreadable().await;
             Outcome::Discarded(a || b)
         }
+        Effect::Backup(work) => return Some(Message::Backup(run_backup(work, &store).await)),
         _ => return None,
     };
     Some(outcome.done(store.wallet()))
@@ -531,6 +563,79 @@ async fn add_demo_staff(store: &WalletStore) {
             .apply(webtoken_token::wallet::WalletOp::Activate(active))
             .await;
     }
+}
+
+/// Seals and saves a backup, or opens a chosen one ([`BackupWork`]).
+async fn run_backup(work: BackupWork, store: &WalletStore) -> BackupMessage {
+    match work {
+        BackupWork::Seal {
+            passphrase,
+            contents,
+            name,
+            mark,
+        } => {
+            let iterations = backup_format::iterations(store.passphrase_iterations());
+            let saved = async {
+                let key = VaultKey::new_passphrase_with(&passphrase.0, iterations)
+                    .await
+                    .ok()?;
+                drop(passphrase);
+                let sealed = key
+                    .seal(&backup_format::purpose(), contents.0.as_bytes())
+                    .await
+                    .ok()?;
+                drop(contents);
+                download(&name, &backup_format::file_text(&sealed))?;
+                // Marked even if storage refuses: the reminder then asks again, which is safe.
+                store.set_backup_mark(&mark);
+                Some(mark)
+            };
+            BackupMessage::Saved(saved.await)
+        }
+        BackupWork::Open { passphrase, file } => {
+            let opened = async {
+                let params = file.params().clone();
+                let key = VaultKey::from_passphrase(&passphrase.0, params)
+                    .await
+                    .map_err(|_| None)?;
+                drop(passphrase);
+                match key.open(&backup_format::purpose(), file.envelope()).await {
+                    Ok(plaintext) => Ok(Plaintext(plaintext)),
+                    Err(OpenError::Vault(e)) => Err(Some(e)),
+                    Err(_) => Err(None),
+                }
+            };
+            BackupMessage::Opened(opened.await)
+        }
+        // A kind of work this shell does not know: said as a failure, never left hanging.
+        _ => BackupMessage::Saved(None),
+    }
+}
+
+/// Offers `text` to the customer as a file named `name` to download: a Blob, an object URL
+/// and a temporary `<a download>`; the URL is revoked once the download has taken it. `None`:
+/// the browser refused a step.
+fn download(name: &str, text: &str) -> Option<()> {
+    let doc = web_sys::window()?.document()?;
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let blob = web_sys::Blob::new_with_str_sequence(&parts).ok()?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+    let link: web_sys::HtmlElement = doc.create_element("a").ok()?.unchecked_into();
+    let clicked = (|| {
+        link.set_attribute("href", &url).ok()?;
+        link.set_attribute("download", name).ok()?;
+        link.set_hidden(true);
+        doc.body()?.append_child(&link).ok()?;
+        link.click();
+        link.remove();
+        Some(())
+    })();
+    // The browser reads the URL after the click returns: revoked a moment later.
+    wasm_bindgen_futures::spawn_local(async move {
+        gloo_timers::future::TimeoutFuture::new(10_000).await;
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
+    clicked
 }
 
 /// Copies `text` to the clipboard (only ever on the customer's press).

@@ -11,6 +11,7 @@ use super::crypto::{CryptoError, VaultKey};
 use super::sealed::{NotSaved, VaultSealer};
 use super::storage::{Store, StoredRecord};
 use webtoken_engine::persist::{Change, Keeper, Outcome, RecordStore};
+use webtoken_token::backup::Mark;
 use webtoken_token::vault::{Envelope, KeySpec, VaultError, check_passphrase, split_version};
 use webtoken_token::wallet::{Wallet, WalletError, WalletOp};
 
@@ -19,6 +20,8 @@ pub const TOKEN_PREFIX: &str = "webtoken.token.";
 /// The additional-data purpose of the token's record.
 pub const WALLET_PURPOSE: &str = "token-wallet";
 const RECORD_KEY: &str = "wallet";
+/// The key of the last backup's mark ([`webtoken_token::backup::Mark`]), beside the list.
+const BACKUP_MARK_KEY: &str = "backup-mark";
 
 /// Why a change was not made.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +41,8 @@ pub enum ChangeError {
 pub struct WalletStore {
     keeper: Keeper<StoredRecord, VaultSealer, Wallet>,
     device_key: String,
+    /// Where the last backup's mark is kept (no secret: stored as it is).
+    marks: Store,
 }
 
 impl WalletStore {
@@ -49,6 +54,7 @@ impl WalletStore {
         Self {
             keeper: Keeper::new(record, sealer),
             device_key,
+            marks: Store::open(prefix),
         }
     }
 
@@ -84,6 +90,24 @@ impl WalletStore {
             .key()
             .as_ref()
             .is_some_and(VaultKey::is_passphrase)
+    }
+
+    /// The PBKDF2 iterations of the passphrase that protects the list, if one does.
+    pub fn passphrase_iterations(&self) -> Option<u32> {
+        match self.keeper.sealer().key()?.spec() {
+            KeySpec::Passphrase(params) => Some(params.iterations()),
+            KeySpec::Device { .. } => None,
+        }
+    }
+
+    /// The last backup's mark, as stored in this browser.
+    pub fn backup_mark(&self) -> Option<Mark> {
+        Mark::parse(&self.marks.get(BACKUP_MARK_KEY).ok()??)
+    }
+
+    /// Stores the last backup's mark; `false` when storage refused it.
+    pub fn set_backup_mark(&self, mark: &Mark) -> bool {
+        self.marks.set(BACKUP_MARK_KEY, &mark.to_text()).is_ok()
     }
 
     /// The full storage key of the list (for `storage` events).

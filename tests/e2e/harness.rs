@@ -99,17 +99,23 @@ impl Browser {
     /// Starts chromedriver and a new Chromium session for pages in `mode`; in remote mode a
     /// backend stub of its own serves the page and the token service.
     pub async fn start_in(mode: Mode) -> Browser {
-        Self::launch(mode, "ja").await
+        Self::launch(mode, "ja", None).await
     }
 
     /// Starts a session whose browser prefers `language` (`navigator.languages`), for pages
     /// with the in-page token service. [`Browser::start`] prefers Japanese, as the bank's
     /// customers' browsers do.
     pub async fn start_preferring(language: &str) -> Browser {
-        Self::launch(Mode::InPage, language).await
+        Self::launch(Mode::InPage, language, None).await
     }
 
-    async fn launch(mode: Mode, language: &str) -> Browser {
+    /// Starts a session (in-page token service, Japanese) whose downloads are saved, without
+    /// asking, into `dir`.
+    pub async fn start_downloading_to(dir: &std::path::Path) -> Browser {
+        Self::launch(Mode::InPage, "ja", Some(dir)).await
+    }
+
+    async fn launch(mode: Mode, language: &str, downloads: Option<&std::path::Path>) -> Browser {
         let (base, query, prefix, backend) = match mode {
             Mode::InPage => (server(), "", "", None),
             Mode::Remote => {
@@ -134,11 +140,18 @@ impl Browser {
         let mut args = cfg.args.clone();
         args.push(format!("--user-data-dir={}", profile.display()));
         args.push(format!("--lang={language}"));
+        let mut prefs = serde_json::json!({ "intl": { "accept_languages": language } });
+        if let Some(dir) = downloads {
+            prefs["download"] = serde_json::json!({
+                "default_directory": dir,
+                "prompt_for_download": false,
+            });
+        }
         let caps = serde_json::json!({
             "goog:chromeOptions": {
                 "binary": cfg.chromium,
                 "args": args,
-                "prefs": { "intl": { "accept_languages": language } },
+                "prefs": prefs,
             },
             "goog:loggingPrefs": { "browser": "ALL" },
         });

@@ -8,6 +8,7 @@
 
 mod a11y;
 use webtoken_server::backend;
+mod backup;
 mod bank;
 mod durable;
 mod harness;

@@ -762,50 +762,12 @@ fn reason_text(reason: RejectReason) -> Text {
     }
 }
 
-/// Unix seconds as Japan time, `YYYY-MM-DD hh:mm:ss JST` (JST is UTC+9 all year).
-pub fn format_jst(unix_seconds: u64) -> String {
-    let local = unix_seconds.saturating_add(9 * 3600);
-    let days = local / 86_400;
-    let secs = local % 86_400;
-    let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} JST",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's `civil_from_days`).
-fn civil_from_days(days: u64) -> (u64, u64, u64) {
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z % 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    (year, month, day)
-}
+/// Unix seconds as Japan time (moved to the engine, which the token's backup uses too).
+pub use webtoken_engine::clock::format_jst;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn jst_dates() {
-        for (unix, shown) in [
-            (0, "1970-01-01 09:00:00 JST"),
-            (951_782_400, "2000-02-29 09:00:00 JST"),
-            (1_361_750_400, "2013-02-25 09:00:00 JST"), // the guide's start date
-            (1_709_218_799, "2024-02-29 23:59:59 JST"),
-            (4_102_444_800, "2100-01-01 09:00:00 JST"),
-        ] {
-            assert_eq!(format_jst(unix), shown, "{unix}");
-        }
-    }
 
     #[test]
     fn audit_details_come_from_the_catalogue() {

@@ -13,6 +13,9 @@
 //! assert_eq!(shown.remaining, 1);
 //! ```
 
+/// The encrypted backup of the whole token list: its file format, its contents and the
+/// reminder when the list changed since the last one.
+pub mod backup;
 /// Import from other authenticators: URI lists, Google Authenticator export links, Aegis, 2FAS
 /// and the Authenticator extension's exports, with a report of every entry.
 pub mod import;

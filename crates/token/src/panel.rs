@@ -101,6 +101,8 @@ pub enum Message {
     /// The work has the list to show before it is saved (a token just issued, whose code the
     /// customer can read while the list is written); the work goes on.
     Shown(Wallet),
+    /// Backup and restore of the whole list ([`backup`]).
+    Backup(backup::BackupMessage),
 }
 
 impl Message {
@@ -117,7 +119,7 @@ impl Message {
                 | Message::RemovePassphrase
                 | Message::Unlock(_)
                 | Message::ConfirmDiscard
-        )
+        ) || matches!(self, Message::Backup(m) if m.starts_work())
     }
 }
 
@@ -130,6 +132,8 @@ pub enum Field {
     Passphrase,
     /// The passphrase that unlocks.
     Unlock,
+    /// The backup's passphrase.
+    BackupPass,
 }
 
 /// What the shell must do. Every effect but [`Effect::Clear`] and [`Effect::Copy`] is the
@@ -162,6 +166,8 @@ pub enum Effect {
     Discard,
     /// Empties a field (what it held was taken).
     Clear(Field),
+    /// Seals or opens a backup ([`backup::BackupWork`]).
+    Backup(backup::BackupWork),
 }
 
 /// The work a page starts with, in the page's language.
@@ -190,6 +196,8 @@ pub enum Notice {
     Import(crate::import::ImportError),
     /// What an import of several entries did, entry by entry.
     Report(crate::import::report::Report),
+    /// What became of a backup or a restore that added nothing.
+    Backup(backup::Said),
 }
 
 impl Notice {
@@ -203,6 +211,7 @@ impl Notice {
             Notice::Vault(e) => pick(e.message_ja(), e.message_en()),
             Notice::Import(e) => e.message(lang),
             Notice::Report(report) => report.text(lang),
+            Notice::Backup(said) => said.text(lang),
         }
     }
 
@@ -211,6 +220,7 @@ impl Notice {
         match self {
             Notice::Info(_) => false,
             Notice::Report(report) => report.imported() == 0,
+            Notice::Backup(said) => said.is_error(),
             _ => true,
         }
     }
@@ -401,6 +411,7 @@ pub struct Panel {
     discard: Confirm,
     export: Export,
     persistence: Persistence,
+    backup: backup::BackupState,
 }
 
 /// What the token displays, for the staff's time lab: the codes it shows anyway, never the
@@ -535,6 +546,8 @@ pub struct PanelView {
     pub message_error: bool,
     /// Whether the button that gets a token is shown.
     pub new_shown: bool,
+    /// The backup part.
+    pub backup: backup::BackupView,
 }
 
 impl Panel {
@@ -548,6 +561,7 @@ impl Panel {
             discard: Confirm::Closed,
             export: Export::Hidden,
             persistence: Persistence::NotAsked,
+            backup: backup::BackupState::default(),
         }
     }
 
@@ -758,6 +772,7 @@ impl Panel {
             }
             // A list shown after its work answered: the answer has had the last word.
             Message::Shown(_) => Vec::new(),
+            Message::Backup(message) => self.update_backup(message, now, lang, storage),
         }
     }
 
@@ -906,12 +921,16 @@ impl Panel {
             message,
             message_error,
             new_shown: !locked,
+            backup: self.backup_view(lang, busy),
         }
     }
 }
 
 /// The view as writes to the panel's elements, and the controls as messages.
 pub mod draw;
+
+/// Backup and restore of the whole list: messages, work, state and view.
+pub mod backup;
 
 #[cfg(test)]
 mod tests;

@@ -92,6 +92,12 @@ parts! {
     DiscardText => "token-discard-text",
     DiscardYes => "token-discard-yes",
     DiscardNo => "token-discard-no",
+    // Backup and restore (panel::backup).
+    BackupReminder => "token-backup-reminder",
+    BackupPass => "token-backup-pass",
+    BackupExport => "token-backup-export",
+    BackupFile => "token-backup-file",
+    BackupRestore => "token-backup-restore",
 }
 
 impl Field {
@@ -101,6 +107,7 @@ impl Field {
             Field::Import => Part::ImportInput,
             Field::Passphrase => Part::PassInput,
             Field::Unlock => Part::UnlockInput,
+            Field::BackupPass => Part::BackupPass,
         }
     }
 }
@@ -241,6 +248,7 @@ pub fn writes(view: &PanelView) -> Vec<(Part, Write<'_>)> {
         out.push((part, Write::Disabled(view.busy)));
     }
     out.push((Part::New, Write::Shown(view.new_shown)));
+    out.extend(super::backup::writes(&view.backup));
     out
 }
 

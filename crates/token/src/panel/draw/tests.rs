@@ -131,10 +131,11 @@ fn work_under_way_disables_the_buttons_that_start_work() {
     // The buttons whose press starts work, as the state machine counts them.
     let starting: Vec<Part> = CLICKS
         .iter()
+        .chain(&crate::panel::backup::CLICKS)
         .filter(|(_, press)| press.message(|_| String::new()).starts_work())
         .map(|(part, _)| *part)
         .collect();
-    assert_eq!(starting.len(), 8, "{starting:?}");
+    assert_eq!(starting.len(), 10, "{starting:?}");
     let busy = Panel::new(Wallet::new());
     let ready = ready(&[URI]);
     for (panel, busy) in [(&busy, true), (&ready, false)] {
