@@ -10,6 +10,7 @@ mod a11y;
 use webtoken_server::backend;
 mod bank;
 mod durable;
+mod example;
 mod harness;
 mod import;
 mod lab;

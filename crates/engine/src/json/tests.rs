@@ -208,3 +208,18 @@ fn older_params_still_read() {
     let params: Params = from_str(r#"{"algorithm":"sha1","digits":6,"period":30,"t0":0}"#).unwrap();
     assert_eq!(params, Params::default());
 }
+
+/// `Fields::only` names the first member it does not know, and lets known ones through.
+#[test]
+fn only_refuses_unknown_members() {
+    let value = parse(r#"{"window":1,"maxFailure":3}"#).unwrap();
+    let fields = value.fields().unwrap();
+    assert_eq!(
+        fields
+            .only(&["window", "maxFailures"])
+            .unwrap_err()
+            .to_string(),
+        "unknown member `maxFailure`, expected one of `window`, `maxFailures`"
+    );
+    assert!(fields.only(&["window", "maxFailure"]).is_ok());
+}
