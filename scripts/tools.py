@@ -9,6 +9,7 @@ package and runs every test layer, printing the counts of each.
     python3 scripts/tools.py build               release wasm into pkg/
     python3 scripts/tools.py serve [--port N]    build, then serve on http://127.0.0.1:N/
     python3 scripts/tools.py test                every test layer; exits non-zero on any failure
+    python3 scripts/tools.py package-test        npm-pack the built pkg/, install it, run its node tests
 """
 
 import hashlib
@@ -57,9 +58,9 @@ def say(msg):
     print(f"[tools] {msg}", flush=True)
 
 
-def run(cmd, **kw):
+def run(cmd, cwd=ROOT, **kw):
     say("$ " + " ".join(str(c) for c in cmd))
-    subprocess.run(cmd, check=True, cwd=ROOT, env=env(), **kw)
+    subprocess.run(cmd, check=True, cwd=cwd, env=env(), **kw)
 
 
 def output(cmd):
@@ -158,6 +159,41 @@ def build():
     minify_glue()
     bundle_css()
     shell_manifest()
+    package_files()
+
+
+# The npm package's files (package.json "files"): the public entry point and its types
+# (package/), the README, and wasm-bindgen's output they re-export from.
+PACKAGE_FILES = ["index.js", "index.d.ts", "README.md", "webtoken.js", "webtoken.d.ts",
+                 "webtoken_bg.wasm", "webtoken_bg.wasm.d.ts"]
+
+
+def package_files():
+    """Makes <out-dir> an npm package: package/'s entry point, types and README, and a
+    package.json whose version and license are the workspace's (Cargo.toml)."""
+    out = ROOT / config()["build"]["out-dir"]
+    for name in ("index.js", "index.d.ts", "README.md"):
+        shutil.copyfile(ROOT / "package" / name, out / name)
+    workspace = tomllib.loads((ROOT / "Cargo.toml").read_text())["workspace"]["package"]
+    manifest = {
+        "name": "webtoken",
+        "version": workspace["version"],
+        "description": "One-time passwords in WebAssembly: TOTP/HOTP codes, otpauth:// Key URIs "
+                       "and a validator with single-use codes, lockout and an audit log.",
+        "license": workspace["license"],
+        "type": "module",
+        "main": "./index.js",
+        "types": "./index.d.ts",
+        "exports": {
+            ".": {"types": "./index.d.ts", "default": "./index.js"},
+            "./package.json": "./package.json",
+        },
+        "files": PACKAGE_FILES,
+        "sideEffects": False,
+        "keywords": ["totp", "hotp", "otp", "2fa", "otpauth", "wasm"],
+    }
+    (out / "package.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    say(f"{out.name}/package.json: webtoken {workspace['version']}, {len(PACKAGE_FILES)} files")
 
 
 def shorten_imports():
@@ -232,6 +268,8 @@ def serve(port):
 
 
 RESULT = re.compile(r"test result: (\w+)\. (\d+) passed; (\d+) failed(?:; (\d+) ignored)?")
+# node --test's summary lines (TAP): "# pass 9", "# fail 0", "# skipped 0".
+NODE_RESULT = re.compile(r"^# (pass|fail|skipped) (\d+)$")
 
 
 def layer(name, cmd, counts, extra_env=None):
@@ -252,6 +290,13 @@ def layer(name, cmd, counts, extra_env=None):
             passed += int(m.group(2))
             failed += int(m.group(3))
             ignored += int(m.group(4) or 0)
+        m = NODE_RESULT.match(line.strip())
+        if m:
+            seen = True
+            n = int(m.group(2))
+            passed += n if m.group(1) == "pass" else 0
+            failed += n if m.group(1) == "fail" else 0
+            ignored += n if m.group(1) == "skipped" else 0
     rc = proc.wait()
     took = time.monotonic() - started
     counts.append((name, rc, passed if seen else None, failed, ignored, took))
@@ -324,7 +369,33 @@ def test():
           counts, {"WASM_BINDGEN_TEST_WEBDRIVER_JSON": str(webdriver_json())})
     layer("end-to-end (headless Chromium)",
           ["cargo", "test", "--locked", "--features", "e2e", "--test", "e2e"], counts)
+    layer("npm package (npm pack, install, node --test)",
+          [sys.executable, str(ROOT / "scripts" / "tools.py"), "package-test"], counts)
     summary(counts)
+
+
+def package_test():
+    """Packs <out-dir> with npm, installs the tarball into a scratch project (offline: the
+    package has no dependencies) and runs tests/package/*.test.mjs there with node --test,
+    importing the package by its name, as a developer's project would."""
+    out = ROOT / config()["build"]["out-dir"]
+    scratch = target_dir() / "package-test"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    packed = subprocess.run(["npm", "pack", "--json", "--pack-destination", str(scratch)],
+                            cwd=out, env=env(), check=True, capture_output=True, text=True)
+    info = json.loads(packed.stdout)[0]
+    have = sorted(f["path"] for f in info["files"])
+    say(f"npm pack: {info['filename']}, {info['size']:,} B, files {have}")
+    if have != sorted(PACKAGE_FILES + ["package.json"]):
+        sys.exit(f"npm pack holds {have}, not the package's files")
+    (scratch / "package.json").write_text('{"name": "scratch", "private": true, "type": "module"}\n')
+    run(["npm", "install", "--offline", "--no-audit", "--no-fund", "--no-save",
+         str(scratch / info["filename"])], cwd=scratch)
+    tests = sorted((ROOT / "tests" / "package").glob("*.test.mjs"))
+    for t in tests:
+        shutil.copyfile(t, scratch / t.name)
+    run(["node", "--test", "--test-reporter=tap", *[t.name for t in tests]], cwd=scratch)
 
 
 def main(argv):
@@ -341,6 +412,8 @@ def main(argv):
             serve(port)
         elif cmd == "test":
             test()
+        elif cmd == "package-test":
+            package_test()
         else:
             sys.exit(__doc__)
     except subprocess.CalledProcessError as e:

@@ -9,7 +9,7 @@
 //!
 //! Numbers from JavaScript are checked, never truncated: a negative, fractional, NaN or
 //! infinite value, or one past `Number.MAX_SAFE_INTEGER`, throws an `Error` saying which
-//! argument is wrong. The names and argument orders are a stable API.
+//! argument is wrong (its `name` is `WebtokenError`, its `code` `invalid_argument`). The names and argument orders are a stable API.
 
 use wasm_bindgen::prelude::*;
 
@@ -26,7 +26,7 @@ pub fn totp(
     digits: f64,
     period: f64,
     algorithm: &str,
-) -> Result<String, JsError> {
+) -> Result<String, JsValue> {
     let secret = Secret::from_base32(secret_base32).map_err(to_js)?;
     let params = Params {
         algorithm: algorithm.parse::<Algorithm>().map_err(to_js)?,
@@ -48,18 +48,20 @@ pub fn hotp(
     #[wasm_bindgen(unchecked_param_type = "bigint | number")] counter: JsValue,
     digits: f64,
     algorithm: &str,
-) -> Result<String, JsError> {
+) -> Result<String, JsValue> {
     let secret = Secret::from_base32(secret_base32).map_err(to_js)?;
     let counter = counter_from(counter)?;
     let algorithm = algorithm.parse::<Algorithm>().map_err(to_js)?;
     engine::hotp(&secret, counter, digits_from(digits)?, algorithm).map_err(to_js)
 }
 
-fn to_js(error: impl std::fmt::Display) -> JsError {
-    JsError::new(&error.to_string())
+fn to_js(error: impl std::fmt::Display) -> JsValue {
+    crate::js_api::error("invalid_argument", &error.to_string())
 }
 
-fn whole_number(argument: &str, value: f64) -> Result<u64, JsError> {
+/// `value` as a whole number of at most `Number.MAX_SAFE_INTEGER`, or an error naming
+/// `argument`.
+pub(crate) fn whole_number(argument: &str, value: f64) -> Result<u64, JsValue> {
     engine::whole_number_shown(argument, value, |v| {
         String::from(
             js_sys::Number::from(v)
@@ -70,22 +72,22 @@ fn whole_number(argument: &str, value: f64) -> Result<u64, JsError> {
     .map_err(to_js)
 }
 
-fn digits_from(value: f64) -> Result<u8, JsError> {
+fn digits_from(value: f64) -> Result<u8, JsValue> {
     let digits = whole_number("digits", value)?;
     u8::try_from(digits).map_err(|_| {
-        JsError::new(&format!(
+        to_js(format!(
             "codes of {digits} digits are not supported; use 6, 7 or 8"
         ))
     })
 }
 
-fn counter_from(value: JsValue) -> Result<u64, JsError> {
+fn counter_from(value: JsValue) -> Result<u64, JsValue> {
     if let Some(number) = value.as_f64() {
         whole_number("counter", number)
     } else if value.is_bigint() {
         u64::try_from(value)
-            .map_err(|_| JsError::new("counter must be a BigInt from 0n to 2n ** 64n - 1n"))
+            .map_err(|_| to_js("counter must be a BigInt from 0n to 2n ** 64n - 1n"))
     } else {
-        Err(JsError::new("counter must be a BigInt or a whole Number"))
+        Err(to_js("counter must be a BigInt or a whole Number"))
     }
 }

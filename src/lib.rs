@@ -16,8 +16,9 @@ mod bank_view;
 mod clock;
 pub mod crypto;
 mod errors;
-mod exports;
+pub mod exports;
 pub mod idb;
+pub mod js_api;
 mod lab_panel;
 mod page;
 mod remote;
@@ -38,7 +39,7 @@ pub fn new_version_ready() {
     app::new_version_ready();
 }
 
-/// For `make bench` (issue 8's memory figure): draws the token display `ticks` times, each one
+/// For `make bench`'s memory figure (not part of the package's API): draws the token display `ticks` times, each one
 /// second later on the page's shared clock (as the time lab shifts it), without waiting, then
 /// puts the clock back. Returns the wasm linear memory's size in bytes before and after, and
 /// the number of draws made and of distinct time steps the display showed.

@@ -1286,3 +1286,139 @@ mod token {
         assert_eq!(minimal.params, Params::default());
     }
 }
+
+/// The package's JavaScript API at its boundary (issue 22): plain objects in and out, and bad
+/// input answered with a `WebtokenError` carrying a stable `code`, never a trap. The same calls
+/// through the packed package in Node: `tests/package/api.test.mjs`.
+mod package_api {
+    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen_test::*;
+    use webtoken::exports::{hotp, totp};
+    use webtoken::js_api::{Validator, parse_key_uri, to_key_uri};
+
+    fn code_of(error: JsValue) -> String {
+        let error: js_sys::Error = error.dyn_into().expect("an Error object");
+        assert_eq!(String::from(error.name()), "WebtokenError");
+        js_sys::Reflect::get(&error, &"code".into())
+            .ok()
+            .and_then(|c| c.as_string())
+            .expect("a string code")
+    }
+
+    fn object(json: &str) -> JsValue {
+        js_sys::JSON::parse(json).expect("JSON")
+    }
+
+    fn member(value: &JsValue, name: &str) -> JsValue {
+        js_sys::Reflect::get(value, &name.into()).expect("a member")
+    }
+
+    #[wasm_bindgen_test]
+    fn key_uris_cross_as_plain_objects_and_bad_ones_are_errors() {
+        let uri = "otpauth://totp/Example:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Example";
+        let fields = parse_key_uri(uri.into()).expect("parsed");
+        assert_eq!(
+            member(&fields, "account").as_string().as_deref(),
+            Some("alice@example.com")
+        );
+        assert_eq!(member(&fields, "digits").as_f64(), Some(6.0));
+        assert_eq!(
+            to_key_uri(fields).expect("written"),
+            format!("{uri}&algorithm=SHA1&digits=6&period=30")
+        );
+        assert_eq!(
+            code_of(parse_key_uri(JsValue::from(42)).unwrap_err()),
+            "invalid_argument"
+        );
+        assert_eq!(
+            code_of(parse_key_uri("otpauth://x".into()).unwrap_err()),
+            "invalid_key_uri"
+        );
+        for bad in [
+            r#"{"account":"a","secret":"JBSWY3DPEHPK3PXP","digit":6}"#,
+            r#"{"account":"a","secret":"JBSWY3DPEHPK3PXP","digits":6.5}"#,
+            r#"[1,2]"#,
+        ] {
+            assert_eq!(
+                code_of(to_key_uri(object(bad)).unwrap_err()),
+                "invalid_argument",
+                "{bad}"
+            );
+        }
+        let nan = object(r#"{"account":"a","secret":"JBSWY3DPEHPK3PXP"}"#);
+        js_sys::Reflect::set(&nan, &"period".into(), &JsValue::from(f64::NAN)).unwrap();
+        assert_eq!(code_of(to_key_uri(nan).unwrap_err()), "invalid_argument");
+        let big = object(r#"{"account":"a","secret":"JBSWY3DPEHPK3PXP"}"#);
+        js_sys::Reflect::set(&big, &"period".into(), &js_sys::BigInt::from(30_u64).into()).unwrap();
+        assert_eq!(code_of(to_key_uri(big).unwrap_err()), "invalid_argument");
+    }
+
+    #[wasm_bindgen_test]
+    fn a_validator_answers_codes_and_refuses_bad_arguments() {
+        let secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+        assert_eq!(totp(secret, 59.0, 8.0, 30.0, "SHA1").unwrap(), "94287082");
+        assert_eq!(
+            hotp(secret, JsValue::from(0), 6.0, "SHA1").unwrap(),
+            "755224"
+        );
+        assert_eq!(
+            code_of(totp(secret, f64::NAN, 6.0, 30.0, "SHA1").unwrap_err()),
+            "invalid_argument"
+        );
+
+        let validator = Validator::new(object(r#"{"maxFailures":3}"#)).expect("a validator");
+        let issued = validator.issue(1_700_000_000.0).expect("issued");
+        let token_id = member(&issued, "tokenId");
+        let secret = member(&issued, "secret").as_string().expect("a secret");
+        let code = totp(&secret, 1_700_000_000.0, 6.0, 30.0, "SHA1").unwrap();
+        let answer = validator
+            .validate(token_id.clone(), code.clone().into(), 1_700_000_000.0)
+            .expect("an answer");
+        assert_eq!(
+            member(&answer, "outcome").as_string().as_deref(),
+            Some("accepted")
+        );
+        let state = validator.export_state().expect("a state");
+        let restored = Validator::from_state(state.into()).expect("restored");
+        let again = restored
+            .validate(token_id.clone(), code.into(), 1_700_000_001.0)
+            .expect("an answer");
+        assert_eq!(
+            member(&again, "reason").as_string().as_deref(),
+            Some("replayed")
+        );
+
+        assert_eq!(
+            code_of(Validator::new(object(r#"{"window":99}"#)).unwrap_err()),
+            "invalid_policy"
+        );
+        assert_eq!(
+            code_of(Validator::new(object(r#"{"maxFailure":3}"#)).unwrap_err()),
+            "invalid_policy"
+        );
+        assert_eq!(
+            code_of(validator.issue(f64::INFINITY).unwrap_err()),
+            "invalid_argument"
+        );
+        assert_eq!(
+            code_of(validator.issue(1e300).unwrap_err()),
+            "invalid_argument"
+        );
+        assert_eq!(
+            code_of(
+                validator
+                    .validate(JsValue::from(1), "123456".into(), 0.0)
+                    .unwrap_err()
+            ),
+            "invalid_argument"
+        );
+        assert_eq!(
+            code_of(Validator::from_state("{\"format\":1}".into()).unwrap_err()),
+            "invalid_state"
+        );
+        assert_eq!(
+            code_of(Validator::from_state(JsValue::NULL).unwrap_err()),
+            "invalid_argument"
+        );
+    }
+}

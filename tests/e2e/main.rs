@@ -11,6 +11,7 @@ use webtoken_server::backend;
 mod backup;
 mod bank;
 mod durable;
+mod example;
 mod harness;
 mod import;
 mod lab;

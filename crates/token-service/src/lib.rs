@@ -68,6 +68,7 @@ pub mod api;
 mod audit;
 pub mod client;
 mod persist;
+pub mod validator;
 // The workspace's only `unsafe` code: SHA-1 on the x86 SHA extensions, for validation's speed.
 #[cfg(all(feature = "sha-ni", target_arch = "x86_64"))]
 mod sha_ni;

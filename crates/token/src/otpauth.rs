@@ -48,6 +48,8 @@ use crate::wallet::is_invisible_format;
 #[cfg(test)]
 mod tests;
 
+pub mod fields;
+
 /// Longest URI accepted, in bytes.
 pub const MAX_URI_BYTES: usize = 2048;
 

@@ -131,6 +131,23 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// Refuses a member whose name is not in `known` (serde's `deny_unknown_fields`): for
+    /// input typed by a person or a program, where a misspelt member must not fall back to a
+    /// default unnoticed.
+    pub fn only(&self, known: &[&str]) -> Result<(), JsonError> {
+        match self
+            .0
+            .iter()
+            .find(|(key, _)| !known.contains(&key.as_str()))
+        {
+            Some((key, _)) => Err(JsonError::new(format!(
+                "unknown member `{key}`, expected one of `{}`",
+                known.join("`, `")
+            ))),
+            None => Ok(()),
+        }
+    }
+
     /// The member `name`, or `T::default()` when it is missing (serde's `#[serde(default)]`).
     pub fn get_or_default<T: FromJson + Default>(&self, name: &str) -> Result<T, JsonError> {
         match self.raw(name) {

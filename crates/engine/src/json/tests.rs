@@ -225,3 +225,18 @@ fn a_bad_entry_costs_one_entry_and_is_written_back_unchanged() {
     assert_eq!(&*to_string(&kept[1]), r#""eight""#);
     assert!(read_entries(&parse("{}").unwrap(), u64::from_json).is_err());
 }
+
+/// `Fields::only` names the first member it does not know, and lets known ones through.
+#[test]
+fn only_refuses_unknown_members() {
+    let value = parse(r#"{"window":1,"maxFailure":3}"#).unwrap();
+    let fields = value.fields().unwrap();
+    assert_eq!(
+        fields
+            .only(&["window", "maxFailures"])
+            .unwrap_err()
+            .to_string(),
+        "unknown member `maxFailure`, expected one of `window`, `maxFailures`"
+    );
+    assert!(fields.only(&["window", "maxFailure"]).is_ok());
+}
