@@ -184,7 +184,9 @@ fn round_limit(
     let (mut accepted, mut rejected) = (0, 0);
     let started = Instant::now();
     for ((key, code), id) in keys.iter().zip(codes).zip(&work.ids) {
-        let typed: u32 = black_box(code).parse().expect("the workload's codes are digits");
+        let typed: u32 = black_box(code)
+            .parse()
+            .expect("the workload's codes are digits");
         let window = [step - 1, step, step + 1];
         #[cfg(all(feature = "sha-ni", target_arch = "x86_64"))]
         let values = key.values_with(&sha_ni::ShaNi, window, 6);
@@ -312,7 +314,10 @@ fn main() {
     // Every correct code here is fresh and every wrong one is no code of the window, so the
     // stateful validator must accept exactly what the stateless one does.
     assert_eq!(ours.accepted, theirs.accepted, "both validators agree");
-    assert_eq!(ours.accepted, limit.accepted, "the limit's comparisons agree");
+    assert_eq!(
+        ours.accepted, limit.accepted,
+        "the limit's comparisons agree"
+    );
     let (median, _) = ours.median_and_best();
     let (limit_median, _) = limit.median_and_best();
     println!(
