@@ -805,6 +805,8 @@ def visit_pair(b, url, throttle, project):
                         b.wait_for(s, "return !!navigator.serviceWorker.controller",
                                    "the service worker to control the page", 60)
                     else:
+                        # Nothing of the reference comes later (it stores before it shows);
+                        # a moment for any late request of the browser's own (an icon).
                         time.sleep(0.2)
                     whole = b.run(s, RESOURCES_JS)
             first, returning = got
