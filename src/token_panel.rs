@@ -26,7 +26,7 @@ use super::service::ServiceHandle;
 use super::token_store::{ChangeError, WalletStore};
 use webtoken_token::import::MAX_IMPORT_BYTES;
 use webtoken_token::import::report::Report;
-use webtoken_token::panel::draw::{self, CLICKS, ENTER, LABELS, Part, Write};
+use webtoken_token::panel::draw::{self, CHANGES, CLICKS, ENTER, LABELS, Part, Write};
 use webtoken_token::panel::{
     CodeView, ListEntry, Outcome, Panel, PanelView, Problem, Refusal, Storage, Typed, add_issued,
 };
@@ -114,6 +114,8 @@ pub struct TokenPanel {
     display: Rc<RefCell<Display>>,
     /// The timer that fires at the next whole second; owned, so dropping the panel stops it.
     timer: Option<Timeout>,
+    /// Sends the panel its messages (the second's [`Message::Tick`]).
+    dispatch: Dispatch<Message>,
     _listeners: Vec<EventListener>,
 }
 
@@ -199,6 +201,20 @@ impl TokenPanel {
                 }));
             }
         }
+        // The search field and the auto-lock select send on every change.
+        for &(part, event, press) in CHANGES {
+            let (dispatch, fields) = (dispatch.clone(), els.clone());
+            listeners.push(EventListener::new(els.get(part), event, move |_| {
+                dispatch.send(press.message(|field| input_value(fields.get(field))));
+            }));
+        }
+        // Any key or press on the page: the customer is there (auto-lock counts idle time).
+        for event in ["keydown", "pointerdown"] {
+            let active = dispatch.clone();
+            listeners.push(EventListener::new(doc, event, move |_| {
+                active.send(Message::Active)
+            }));
+        }
         // One listener for the whole list: the pressed item names its token.
         let select = dispatch.clone();
         listeners.push(EventListener::new(
@@ -251,12 +267,13 @@ impl TokenPanel {
         // Another tab wrote the list: read it again.
         if let Some(window) = web_sys::window() {
             let key = store.full_key();
+            let changed = dispatch.clone();
             listeners.push(EventListener::new(&window, "storage", move |event| {
                 let ours = event
                     .dyn_ref::<web_sys::StorageEvent>()
                     .is_some_and(|e| e.key().is_none_or(|k| k == key));
                 if ours {
-                    dispatch.send(Message::StorageChanged);
+                    changed.send(Message::StorageChanged);
                 }
             }));
         }
@@ -276,6 +293,7 @@ impl TokenPanel {
             drawn_list: None,
             drawn_export: Zeroizing::default(),
             timer: None,
+            dispatch,
             _listeners: listeners,
         }
     }
@@ -289,6 +307,8 @@ impl TokenPanel {
     pub fn tick(&mut self, tick: Dispatch<()>) {
         let now_ms = clock::now_ms();
         self.render_at(clock::seconds_of(now_ms));
+        // The core decides, with the time, whether to lock or clear the clipboard.
+        self.dispatch.send(Message::Tick);
         // The fired timer is dropped here, in the loop, not inside its own callback.
         self.timer = Some(Timeout::new(clock::ms_to_next_second(now_ms), move || {
             tick.send(())
@@ -471,6 +491,17 @@ pub async fn run(
             Outcome::Imported(Report(lines))
         }
         Effect::Copy(code) => return Some(Message::copied(copy(&code).await)),
+        Effect::ClearClipboard(code) => {
+            clear_clipboard(&code.0).await;
+            return None;
+        }
+        Effect::Advance(id) => {
+            Outcome::Advanced(store.advance(id).await.map(drop).map_err(refusal))
+        }
+        Effect::Lock(say) => {
+            store.lock().await;
+            Outcome::Locked(say)
+        }
         Effect::Unlock(pass) => changed(store.unlock(&pass.0).await, Text::Unlocked),
         Effect::SetPassphrase(pass) => {
             changed(store.set_passphrase(&pass.0).await, Text::PassphraseSet)
@@ -540,6 +571,19 @@ async fn copy(text: &str) -> bool {
     };
     let promise = window.navigator().clipboard().write_text(text);
     JsFuture::from(promise).await.is_ok()
+}
+
+/// Empties the clipboard if it still holds `code` (a copy the customer made since is left);
+/// a browser that refuses reading the clipboard leaves it, silently.
+async fn clear_clipboard(code: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let clipboard = window.navigator().clipboard();
+    let held = JsFuture::from(clipboard.read_text()).await.ok();
+    if held.and_then(|text| text.as_string()).as_deref() == Some(code) {
+        let _ = JsFuture::from(clipboard.write_text("")).await;
+    }
 }
 
 /// Asks the browser to keep this site's storage (`navigator.storage.persist()`).

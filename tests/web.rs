@@ -1161,6 +1161,7 @@ mod token {
                     account: issued.token_id.as_str().into(),
                     secret: issued.secret.clone(),
                     params: issued.params,
+                    counter: None,
                 },
             })
             .await
@@ -1219,8 +1220,9 @@ mod token {
         assert_eq!(
             KeyUri::parse(
                 "otpauth://hotp/Example:alice@google.com?secret=JBSWY3DPEHPK3PXP&counter=0"
-            ),
-            Err(OtpauthError::HotpUnsupported)
+            )
+            .map(|k| k.counter),
+            Ok(Some(0))
         );
         let minimal = KeyUri::parse(RFC_URI).unwrap();
         assert_eq!(minimal.params, Params::default());
