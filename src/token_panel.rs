@@ -438,10 +438,15 @@ impl TokenPanel {
     }
 }
 
+/// What a field holds: an input's text, or a select's chosen value.
 fn input_value(el: &Element) -> String {
-    el.dyn_ref::<HtmlInputElement>()
-        .map(HtmlInputElement::value)
-        .unwrap_or_default()
+    match el.dyn_ref::<HtmlInputElement>() {
+        Some(input) => input.value(),
+        None => el
+            .dyn_ref::<web_sys::HtmlSelectElement>()
+            .map(web_sys::HtmlSelectElement::value)
+            .unwrap_or_default(),
+    }
 }
 
 /// Does the work `effect` asks for; the message that reports it (`None`: not work, such as
