@@ -208,11 +208,17 @@ impl TokenPanel {
                 dispatch.send(press.message(|field| input_value(fields.get(field))));
             }));
         }
-        // Any key or press on the page: the customer is there (auto-lock counts idle time).
+        // Any key or press on the page: the customer is there (auto-lock counts idle time, in
+        // seconds: one message a second at most, not one per keystroke).
+        let last_active = Rc::new(std::cell::Cell::new(f64::NEG_INFINITY));
         for event in ["keydown", "pointerdown"] {
-            let active = dispatch.clone();
+            let (active, last) = (dispatch.clone(), Rc::clone(&last_active));
             listeners.push(EventListener::new(doc, event, move |_| {
-                active.send(Message::Active)
+                let now = clock::now_ms();
+                if (now - last.get()).abs() >= 1000.0 {
+                    last.set(now);
+                    active.send(Message::Active);
+                }
             }));
         }
         // One listener for the whole list: the pressed item names its token.
