@@ -212,3 +212,64 @@ async fn a_search_field_filters_a_list_of_more_than_five_tokens() {
     wait_listed(&browser, &all).await;
     browser.close().await;
 }
+
+/// The clipboard's text, or `ERR: ...` when the browser refuses reading it.
+async fn clipboard(browser: &Browser) -> String {
+    let value = browser
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             navigator.clipboard.readText().then(done, e => done('ERR: ' + e));",
+            vec![],
+        )
+        .await
+        .expect("read the clipboard");
+    value.as_str().unwrap_or_default().to_owned()
+}
+
+async fn set_clipboard(browser: &Browser, text: &str) {
+    browser
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             navigator.clipboard.writeText(arguments[0]).then(() => done(true), e => done('' + e));",
+            vec![text.into()],
+        )
+        .await
+        .expect("write the clipboard");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_copied_code_is_cleared_from_the_clipboard_after_thirty_seconds_if_still_there() {
+    let browser = open_ready().await;
+    browser.grant("clipboard-read").await;
+    browser.grant("clipboard-write").await;
+    click(&browser, "token-copy").await;
+    browser
+        .wait_text("token-message", WAIT, |m| m.contains("コピーしました"))
+        .await;
+    let copied = clipboard(&browser).await;
+    assert_eq!(copied.len(), 6, "{copied:?}");
+    assert!(copied.bytes().all(|b| b.is_ascii_digit()), "{copied:?}");
+    // 25 seconds on: still there. 31: emptied.
+    shift_clock(&browser, 25).await;
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(clipboard(&browser).await, copied);
+    shift_clock(&browser, 31).await;
+    let started = std::time::Instant::now();
+    while !clipboard(&browser).await.is_empty() {
+        assert!(
+            started.elapsed() < WAIT,
+            "the copied code is still in the clipboard"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // Something else copied since is left alone.
+    click(&browser, "token-copy").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    set_clipboard(&browser, "mine").await;
+    shift_clock(&browser, 31 + 40).await;
+    tokio::time::sleep(Duration::from_millis(3000)).await;
+    assert_eq!(clipboard(&browser).await, "mine");
+    browser.close().await;
+}
