@@ -510,8 +510,11 @@ pub async fn run(
             Outcome::Advanced(store.advance(id).await.map(drop).map_err(refusal))
         }
         Effect::Lock(say) => {
-            store.lock().await;
-            Outcome::Locked(say)
+            if store.lock().await {
+                Outcome::Locked(say)
+            } else {
+                Outcome::Quiet
+            }
         }
         Effect::Unlock(pass) => changed(store.unlock(&pass.0).await, Text::Unlocked),
         Effect::SetPassphrase(pass) => {

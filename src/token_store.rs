@@ -169,13 +169,15 @@ impl WalletStore {
 
     /// Locks a list saved under a passphrase: forgets the key and the tokens in memory, then
     /// reads the stored list, which now waits for the passphrase ([`NotSaved::Locked`]).
-    pub async fn lock(&self) {
+    /// `false` (nothing done) for a list under the device key, or one not being saved.
+    pub async fn lock(&self) -> bool {
         if !self.uses_passphrase() || self.not_saved().is_some() {
-            return;
+            return false;
         }
         self.keeper.sealer().replace_key(None);
         self.keeper.forget().await;
         self.reload().await;
+        true
     }
 
     /// Protects the list with a new passphrase (PBKDF2-SHA256, fresh salt).

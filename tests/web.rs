@@ -823,11 +823,11 @@ mod token {
         let store = WalletStore::load("test.lock.").await;
         store.apply(add("Example", RFC_URI)).await.unwrap();
         // Without a passphrase there is nothing to lock with.
-        store.lock().await;
+        assert!(!store.lock().await);
         assert_eq!(store.not_saved(), None);
         assert_eq!(store.wallet().tokens().len(), 1);
         store.set_passphrase("correct horse battery").await.unwrap();
-        store.lock().await;
+        assert!(store.lock().await);
         assert_eq!(store.not_saved(), Some(NotSaved::Locked));
         assert!(store.wallet().is_empty(), "no token in memory");
         assert!(!store.uses_passphrase(), "no key in memory");

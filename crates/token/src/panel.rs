@@ -162,8 +162,9 @@ pub enum Field {
     Search,
 }
 
-/// What the shell must do. Every effect but [`Effect::Clear`] and [`Effect::Copy`] is the
-/// one piece of work under way, answered with [`Message::Done`].
+/// What the shell must do. Every effect but [`Effect::Clear`], [`Effect::Copy`] and
+/// [`Effect::ClearClipboard`] is the one piece of work under way, answered with
+/// [`Message::Done`].
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Effect {
