@@ -20,10 +20,10 @@ use webtoken_token_service::validator::{self, PolicyInput};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
-/** The members of an `otpauth://totp/` Key URI. */
+/** The members of an `otpauth://` Key URI. */
 export interface KeyUriFields {
-  /** `"totp"` (the only type this package reads or writes). */
-  type?: "totp";
+  /** `"totp"` (time-based, the default) or `"hotp"` (counter-based, with `counter`). */
+  type?: "totp" | "hotp";
   /** The service the account belongs to, if named. */
   issuer?: string | null;
   /** The account name. */
@@ -34,8 +34,10 @@ export interface KeyUriFields {
   algorithm?: "SHA1" | "SHA256" | "SHA512";
   /** Digits of a code: 6 (default), 7 or 8. */
   digits?: number;
-  /** Seconds a code lasts: 30 by default. */
+  /** Seconds a code lasts: 30 by default (TOTP). */
   period?: number;
+  /** An HOTP token's counter (`null` for TOTP). */
+  counter?: number | null;
 }
 
 /** A validator's rules; every member optional (the defaults in brackets). */
@@ -177,7 +179,7 @@ fn write_json(value: &JsValue, out: &mut String, depth: usize) -> Result<(), Str
     Ok(())
 }
 
-/// The members of an `otpauth://totp/` Key URI; throws a `WebtokenError` (`code`
+/// The members of an `otpauth://totp/` or `otpauth://hotp/` Key URI; throws a `WebtokenError` (`code`
 /// `"invalid_key_uri"`) saying what is wrong with it.
 #[wasm_bindgen(js_name = parseKeyUri, unchecked_return_type = "KeyUriFields")]
 pub fn parse_key_uri(
@@ -189,7 +191,7 @@ pub fn parse_key_uri(
     plain(&fields)
 }
 
-/// The canonical `otpauth://totp/` URI of `fields`, checked by the same rules as
+/// The canonical `otpauth://` URI of `fields`, checked by the same rules as
 /// `parseKeyUri`; throws a `WebtokenError` (`"invalid_argument"` for a value of the wrong type
 /// or an unknown member, `"invalid_key_uri"` for a value the format refuses).
 #[wasm_bindgen(js_name = toKeyUri)]

@@ -3,7 +3,7 @@
 //! write is skipped when the element already shows it.
 
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, HtmlButtonElement, HtmlInputElement};
+use web_sys::{Document, Element, HtmlButtonElement, HtmlInputElement, HtmlSelectElement};
 use webtoken_engine::draw::Write;
 
 use super::page::{by_testid, set_text, show};
@@ -47,6 +47,15 @@ pub fn write(el: &Element, write: &Write<'_>) {
         Write::Disabled(disabled) => {
             if let Some(button) = el.dyn_ref::<HtmlButtonElement>() {
                 button.set_disabled(*disabled);
+            } else if let Some(select) = el.dyn_ref::<HtmlSelectElement>() {
+                select.set_disabled(*disabled);
+            }
+        }
+        Write::Value(value) => {
+            if let Some(select) = el.dyn_ref::<HtmlSelectElement>()
+                && select.value() != *value
+            {
+                select.set_value(value);
             }
         }
         Write::Placeholder(text) => {

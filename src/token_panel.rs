@@ -29,7 +29,7 @@ use webtoken_token::backup as backup_format;
 use webtoken_token::import::MAX_IMPORT_BYTES;
 use webtoken_token::import::report::Report;
 use webtoken_token::panel::backup::{self, BackupMessage, BackupWork, Plaintext};
-use webtoken_token::panel::draw::{self, CLICKS, ENTER, LABELS, Part, Write};
+use webtoken_token::panel::draw::{self, CHANGES, CLICKS, ENTER, LABELS, Part, Write};
 use webtoken_token::panel::{
     CodeView, ListEntry, Outcome, Panel, PanelView, Problem, Refusal, Storage, Typed, add_issued,
 };
@@ -117,6 +117,8 @@ pub struct TokenPanel {
     display: Rc<RefCell<Display>>,
     /// The timer that fires at the next whole second; owned, so dropping the panel stops it.
     timer: Option<Timeout>,
+    /// Sends the panel its messages (the second's [`Message::Tick`]).
+    dispatch: Dispatch<Message>,
     _listeners: Vec<EventListener>,
 }
 
@@ -207,6 +209,26 @@ impl TokenPanel {
                 }));
             }
         }
+        // The search field and the auto-lock select send on every change.
+        for &(part, event, press) in CHANGES {
+            let (dispatch, fields) = (dispatch.clone(), els.clone());
+            listeners.push(EventListener::new(els.get(part), event, move |_| {
+                dispatch.send(press.message(|field| input_value(fields.get(field))));
+            }));
+        }
+        // Any key or press on the page: the customer is there (auto-lock counts idle time, in
+        // seconds: one message a second at most, not one per keystroke).
+        let last_active = Rc::new(std::cell::Cell::new(f64::NEG_INFINITY));
+        for event in ["keydown", "pointerdown"] {
+            let (active, last) = (dispatch.clone(), Rc::clone(&last_active));
+            listeners.push(EventListener::new(doc, event, move |_| {
+                let now = clock::now_ms();
+                if (now - last.get()).abs() >= 1000.0 {
+                    last.set(now);
+                    active.send(Message::Active);
+                }
+            }));
+        }
         // One listener for the whole list: the pressed item names its token.
         let select = dispatch.clone();
         listeners.push(EventListener::new(
@@ -247,12 +269,13 @@ impl TokenPanel {
         // Another tab wrote the list: read it again.
         if let Some(window) = web_sys::window() {
             let key = store.full_key();
+            let changed = dispatch.clone();
             listeners.push(EventListener::new(&window, "storage", move |event| {
                 let ours = event
                     .dyn_ref::<web_sys::StorageEvent>()
                     .is_some_and(|e| e.key().is_none_or(|k| k == key));
                 if ours {
-                    dispatch.send(Message::StorageChanged);
+                    changed.send(Message::StorageChanged);
                 }
             }));
         }
@@ -275,6 +298,7 @@ impl TokenPanel {
             drawn_list: None,
             drawn_export: Zeroizing::default(),
             timer: None,
+            dispatch,
             _listeners: listeners,
         }
     }
@@ -288,6 +312,8 @@ impl TokenPanel {
     pub fn tick(&mut self, tick: Dispatch<()>) {
         let now_ms = clock::now_ms();
         self.render_at(clock::seconds_of(now_ms));
+        // The core decides, with the time, whether to lock or clear the clipboard.
+        self.dispatch.send(Message::Tick);
         // The fired timer is dropped here, in the loop, not inside its own callback.
         self.timer = Some(Timeout::new(clock::ms_to_next_second(now_ms), move || {
             tick.send(())
@@ -449,10 +475,15 @@ fn file_listener(
     })
 }
 
+/// What a field holds: an input's text, or a select's chosen value.
 fn input_value(el: &Element) -> String {
-    el.dyn_ref::<HtmlInputElement>()
-        .map(HtmlInputElement::value)
-        .unwrap_or_default()
+    match el.dyn_ref::<HtmlInputElement>() {
+        Some(input) => input.value(),
+        None => el
+            .dyn_ref::<web_sys::HtmlSelectElement>()
+            .map(web_sys::HtmlSelectElement::value)
+            .unwrap_or_default(),
+    }
 }
 
 /// Does the work `effect` asks for; the message that reports it (`None`: not work, such as
@@ -502,6 +533,20 @@ pub async fn run(
             Outcome::Imported(Report(lines))
         }
         Effect::Copy(code) => return Some(Message::copied(copy(&code).await)),
+        Effect::ClearClipboard(code) => {
+            clear_clipboard(&code.0).await;
+            return None;
+        }
+        Effect::Advance(id) => {
+            Outcome::Advanced(store.advance(id).await.map(drop).map_err(refusal))
+        }
+        Effect::Lock(say) => {
+            if store.lock().await {
+                Outcome::Locked(say)
+            } else {
+                Outcome::Quiet
+            }
+        }
         Effect::Unlock(pass) => changed(store.unlock(&pass.0).await, Text::Unlocked),
         Effect::SetPassphrase(pass) => {
             changed(store.set_passphrase(&pass.0).await, Text::PassphraseSet)
@@ -645,6 +690,19 @@ async fn copy(text: &str) -> bool {
     };
     let promise = window.navigator().clipboard().write_text(text);
     JsFuture::from(promise).await.is_ok()
+}
+
+/// Empties the clipboard if it still holds `code` (a copy the customer made since is left);
+/// a browser that refuses reading the clipboard leaves it, silently.
+async fn clear_clipboard(code: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let clipboard = window.navigator().clipboard();
+    let held = JsFuture::from(clipboard.read_text()).await.ok();
+    if held.and_then(|text| text.as_string()).as_deref() == Some(code) {
+        let _ = JsFuture::from(clipboard.write_text("")).await;
+    }
 }
 
 /// Asks the browser to keep this site's storage (`navigator.storage.persist()`).

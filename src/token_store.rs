@@ -10,7 +10,7 @@
 use super::crypto::{CryptoError, VaultKey};
 use super::sealed::{NotSaved, VaultSealer};
 use super::storage::{Store, StoredRecord};
-use webtoken_engine::persist::{Change, Keeper, Outcome, RecordStore};
+use webtoken_engine::persist::{Change, Committed, Keeper, Outcome, RecordStore};
 use webtoken_token::backup::Mark;
 use webtoken_token::vault::{Envelope, KeySpec, VaultError, check_passphrase, split_version};
 use webtoken_token::wallet::{Wallet, WalletError, WalletOp};
@@ -35,6 +35,8 @@ pub enum ChangeError {
     Vault(VaultError),
     /// WebCrypto failed.
     Crypto(CryptoError),
+    /// The change could not be saved, so it was not made.
+    NotSaved,
 }
 
 /// The customer's tokens and where they are stored.
@@ -159,6 +161,47 @@ impl WalletStore {
     /// Applies a change to the newest stored list and saves it; for an added token, its number.
     pub async fn apply(&self, op: WalletOp) -> Result<Option<u32>, ChangeError> {
         self.commit(Some(&op)).await
+    }
+
+    /// Advances HOTP token `id`'s counter on the newest stored list; answered only once the new
+    /// counter is saved (otherwise nothing changes, in memory either): a code is never shown
+    /// for a counter a reload would show again.
+    pub async fn advance(&self, id: u32) -> Result<u64, ChangeError> {
+        self.reload().await;
+        if self.not_saved() == Some(NotSaved::Locked) {
+            return Err(ChangeError::Locked);
+        }
+        let committed = self
+            .keeper
+            .commit(|wallet| {
+                let mut changed = wallet.clone();
+                match changed.advance(id) {
+                    Ok(counter) => {
+                        *wallet = changed;
+                        Change::Save(counter)
+                    }
+                    Err(e) => Change::Refuse(ChangeError::Wallet(e)),
+                }
+            })
+            .await;
+        match committed {
+            Committed::Saved(counter) => Ok(counter),
+            Committed::Refused(e) => Err(e),
+            Committed::Failed(_) => Err(ChangeError::NotSaved),
+        }
+    }
+
+    /// Locks a list saved under a passphrase: forgets the key and the tokens in memory, then
+    /// reads the stored list, which now waits for the passphrase ([`NotSaved::Locked`]).
+    /// `false` (nothing done) for a list under the device key, or one not being saved.
+    pub async fn lock(&self) -> bool {
+        if !self.uses_passphrase() || self.not_saved().is_some() {
+            return false;
+        }
+        self.keeper.sealer().replace_key(None);
+        self.keeper.forget().await;
+        self.reload().await;
+        true
     }
 
     /// Protects the list with a new passphrase (PBKDF2-SHA256, fresh salt).

@@ -782,6 +782,64 @@ mod token {
         assert_eq!(Store::open("test.full.").get("wallet").unwrap(), None);
     }
 
+    /// RFC 4226 Appendix D's secret, an HOTP token at counter 0.
+    const HOTP_URI: &str =
+        "otpauth://hotp/RFC:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=0";
+
+    fn counter(store: &WalletStore) -> Option<u64> {
+        store.wallet().active().and_then(|t| t.key.counter)
+    }
+
+    #[wasm_bindgen_test]
+    async fn an_hotp_counter_advances_only_once_it_is_saved() {
+        clean("test.hotp.").await;
+        let store = WalletStore::load("test.hotp.").await;
+        store.apply(add("RFC", HOTP_URI)).await.unwrap();
+        let id = store.wallet().active_id().unwrap();
+        assert_eq!(store.advance(id).await, Ok(1));
+        assert_eq!(counter(&WalletStore::load("test.hotp.").await), Some(1));
+        // Storage full: refused, and nothing changed, in memory either.
+        with_full_storage(|| async {
+            assert_eq!(store.advance(id).await, Err(ChangeError::NotSaved));
+        })
+        .await;
+        assert_eq!(counter(&store), Some(1));
+        assert_eq!(counter(&WalletStore::load("test.hotp.").await), Some(1));
+        assert_eq!(store.advance(id).await, Ok(2));
+        // A list kept in memory only advances no counter.
+        with_blocked_storage(|| async {
+            let blocked = WalletStore::load("test.hotp.blocked.").await;
+            blocked.apply(add("RFC", HOTP_URI)).await.unwrap();
+            let id = blocked.wallet().active_id().unwrap();
+            assert_eq!(blocked.advance(id).await, Err(ChangeError::NotSaved));
+            assert_eq!(counter(&blocked), Some(0));
+        })
+        .await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn locking_forgets_the_key_and_the_tokens_until_unlocked() {
+        clean("test.lock.").await;
+        let store = WalletStore::load("test.lock.").await;
+        store.apply(add("Example", RFC_URI)).await.unwrap();
+        // Without a passphrase there is nothing to lock with.
+        assert!(!store.lock().await);
+        assert_eq!(store.not_saved(), None);
+        assert_eq!(store.wallet().tokens().len(), 1);
+        store.set_passphrase("correct horse battery").await.unwrap();
+        assert!(store.lock().await);
+        assert_eq!(store.not_saved(), Some(NotSaved::Locked));
+        assert!(store.wallet().is_empty(), "no token in memory");
+        assert!(!store.uses_passphrase(), "no key in memory");
+        assert_eq!(
+            store.apply(add("ACME", DOC_URI)).await,
+            Err(ChangeError::Locked)
+        );
+        store.unlock("correct horse battery").await.unwrap();
+        assert_eq!(store.wallet().tokens().len(), 1);
+        assert_eq!(store.not_saved(), None);
+    }
+
     #[wasm_bindgen_test]
     async fn a_passphrase_is_asked_for_on_unlock() {
         clean("test.pass.").await;
@@ -1161,6 +1219,7 @@ mod token {
                     account: issued.token_id.as_str().into(),
                     secret: issued.secret.clone(),
                     params: issued.params,
+                    counter: None,
                 },
             })
             .await
@@ -1279,8 +1338,9 @@ mod token {
         assert_eq!(
             KeyUri::parse(
                 "otpauth://hotp/Example:alice@google.com?secret=JBSWY3DPEHPK3PXP&counter=0"
-            ),
-            Err(OtpauthError::HotpUnsupported)
+            )
+            .map(|k| k.counter),
+            Ok(Some(0))
         );
         let minimal = KeyUri::parse(RFC_URI).unwrap();
         assert_eq!(minimal.params, Params::default());

@@ -208,32 +208,56 @@ impl Browser {
     /// Every console message the page logged since the last call (chromedriver's browser log,
     /// which `goog:loggingPrefs` turns on), one string per entry.
     pub async fn console(&self) -> Vec<String> {
+        let reply = self.post("se/log", r#"{"type":"browser"}"#).await;
+        let json = reply.as_str();
+        let value: serde_json::Value = serde_json::from_str(json)
+            .unwrap_or_else(|e| panic!("chromedriver's log is JSON ({e}): {json}"));
+        value["value"]
+            .as_array()
+            .unwrap_or_else(|| panic!("a list of log entries: {value}"))
+            .iter()
+            .map(|entry| entry["message"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+
+    /// Grants the page a permission (`clipboard-read`, ...), through chromedriver's Set
+    /// Permission command, which fantoccini lacks.
+    pub async fn grant(&self, permission: &str) {
+        let body = serde_json::json!({"descriptor": {"name": permission}, "state": "granted"});
+        let reply = self.post("permissions", &body.to_string()).await;
+        assert!(
+            reply.contains("\"value\":null"),
+            "grant {permission}: {reply}"
+        );
+    }
+
+    /// POSTs `body` to the session's chromedriver command `command`; the reply's body.
+    async fn post(&self, command: &str, body: &str) -> String {
         let session = self
             .client
             .session_id()
             .await
             .expect("the session id")
             .expect("a session");
-        let body = r#"{"type":"browser"}"#;
         let request = format!(
-            "POST /session/{session}/se/log HTTP/1.1\r\nHost: 127.0.0.1\r\n\
+            "POST /session/{session}/{command} HTTP/1.1\r\nHost: 127.0.0.1\r\n\
              Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
             body.len()
         );
         let port = self.driver_port;
-        let reply = tokio::task::spawn_blocking(move || {
+        tokio::task::spawn_blocking(move || {
             use std::io::{Read, Write};
             let mut stream =
                 std::net::TcpStream::connect(("127.0.0.1", port)).expect("reach chromedriver");
             stream
                 .write_all(request.as_bytes())
-                .expect("ask for the log");
+                .expect("send the command");
             // chromedriver keeps the connection open despite `Connection: close`: read the
             // head, then exactly Content-Length bytes.
             let mut reply = Vec::new();
             let mut chunk = [0u8; 8192];
             loop {
-                let n = stream.read(&mut chunk).expect("read the log");
+                let n = stream.read(&mut chunk).expect("read the reply");
                 assert!(n > 0, "chromedriver hung up mid-reply");
                 reply.extend_from_slice(&chunk[..n]);
                 let text = String::from_utf8_lossy(&reply);
@@ -254,16 +278,7 @@ impl Browser {
             }
         })
         .await
-        .expect("the log request");
-        let json = reply.as_str();
-        let value: serde_json::Value = serde_json::from_str(json)
-            .unwrap_or_else(|e| panic!("chromedriver's log is JSON ({e}): {json}"));
-        value["value"]
-            .as_array()
-            .unwrap_or_else(|| panic!("a list of log entries: {value}"))
-            .iter()
-            .map(|entry| entry["message"].as_str().unwrap_or_default().to_owned())
-            .collect()
+        .expect("the chromedriver request")
     }
 
     /// The text of the element with this `data-testid`.

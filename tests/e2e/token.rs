@@ -83,7 +83,7 @@ pub(crate) async fn get_token(browser: &Browser) {
 
 /// Presses the button that sets the passphrase typed, waits for the panel to say it is set, and
 /// checks that the stored list is sealed under a passphrase key (PBKDF2 at 600,000).
-async fn set_passphrase(browser: &Browser) {
+pub(crate) async fn set_passphrase(browser: &Browser) {
     click(browser, "token-pass-set").await;
     browser
         .wait_text("token-message", WAIT, |m| {
@@ -164,9 +164,7 @@ pub(crate) async fn exported_uri(browser: &Browser) -> String {
     );
     click(browser, "token-export-show").await;
     let uri = browser
-        .wait_text("token-export-uri", WAIT, |t| {
-            t.starts_with("otpauth://totp/")
-        })
+        .wait_text("token-export-uri", WAIT, |t| t.starts_with("otpauth://"))
         .await;
     let src = script(
         browser,

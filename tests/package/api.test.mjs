@@ -58,8 +58,14 @@ test("parseKeyUri and toKeyUri round-trip and refuse bad input", () => {
   const fields = parseKeyUri(uri);
   assert.deepEqual(fields, {
     type: "totp", issuer: "Example", account: "alice@example.com", secret: "JBSWY3DPEHPK3PXP",
-    algorithm: "SHA1", digits: 6, period: 30,
+    algorithm: "SHA1", digits: 6, period: 30, counter: null,
   });
+  const hotpUri = `otpauth://hotp/Example:carol?secret=${RFC_SECRET}&counter=7`;
+  const counted = parseKeyUri(hotpUri);
+  assert.equal(counted.type, "hotp");
+  assert.equal(counted.counter, 7);
+  assert.equal(parseKeyUri(toKeyUri(counted)).counter, 7);
+  throwsCode(() => toKeyUri({ type: "hotp", account: "carol", secret: RFC_SECRET }), "invalid_key_uri");
   assert.equal(toKeyUri(fields), `${uri}&algorithm=SHA1&digits=6&period=30`);
   assert.equal(toKeyUri({ account: "bob", secret: "JBSWY3DPEHPK3PXP" }),
     "otpauth://totp/bob?secret=JBSWY3DPEHPK3PXP&algorithm=SHA1&digits=6&period=30");

@@ -23,6 +23,8 @@ pub enum Write<'a> {
     Disabled(bool),
     /// The input's placeholder, unless the person is typing in it or has typed something.
     Placeholder(Cow<'a, str>),
+    /// The value of a `<select>` (the option chosen).
+    Value(Cow<'a, str>),
 }
 
 /// Shown or hidden.
@@ -54,6 +56,7 @@ impl Write<'_> {
             Write::Attr(name, value) => Write::Attr(name, Cow::Owned(value.into_owned())),
             Write::Disabled(disabled) => Write::Disabled(disabled),
             Write::Placeholder(text) => Write::Placeholder(Cow::Owned(text.into_owned())),
+            Write::Value(value) => Write::Value(Cow::Owned(value.into_owned())),
         }
     }
 }

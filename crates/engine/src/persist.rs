@@ -489,6 +489,17 @@ impl<S: RecordStore, K: Sealer, T: Record> Keeper<S, K, T> {
         }
     }
 
+    /// Forgets the value and the stored text seen, as before the first read (a list being
+    /// locked: its secrets leave memory, and the next read opens the stored text afresh,
+    /// which asks for the key again).
+    pub async fn forget(&self) {
+        let _turn = self.cycle.turns.take().await;
+        *self.value.borrow_mut() = T::absent();
+        *self.cycle.seen.borrow_mut() = None;
+        self.cycle.version.set(0);
+        *self.cycle.problem.borrow_mut() = None;
+    }
+
     /// Removes a stored text that cannot be read (the customer's decision), if it is still the
     /// one seen; the value in memory is then saved by the next change. `false` when there was
     /// nothing of the kind to remove.

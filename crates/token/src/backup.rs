@@ -17,8 +17,8 @@
 //! third is a checksum, which is no protection (anyone can recompute it) but tells a truncated or
 //! damaged file from a wrong passphrase before any key is derived. The plaintext is JSON: every
 //! token's label, Token ID, issuer, account, Base32 secret and parameters
-//! ([`contents`](crate::backup::contents)); an HOTP token carries its `counter` (the list holds
-//! none yet, and a restore lists a `hotp` entry as not supported until it does).
+//! ([`contents`](crate::backup::contents)); an HOTP token carries its `counter`, restored with
+//! it.
 //!
 //! Restoring merges: each token is added as an import entry
 //! ([`read_contents`](crate::backup::read_contents) gives the import's items), a token already in
@@ -295,13 +295,23 @@ impl ToJson for Tokens<'_> {
                     "token_id",
                     &token.token_id.as_ref().map(|id| id.as_str().to_owned()),
                 );
-                o.field("type", "totp");
+                o.field(
+                    "type",
+                    if token.key.counter.is_some() {
+                        "hotp"
+                    } else {
+                        "totp"
+                    },
+                );
                 o.field("issuer", &token.key.issuer);
                 o.field("account", &token.key.account);
                 o.field("secret", secret.as_str());
                 o.field("algorithm", params.algorithm.as_str());
                 o.field("digits", &params.digits);
                 o.field("period", &params.period);
+                if let Some(counter) = token.key.counter {
+                    o.field("counter", &counter);
+                }
             });
         }
         out.push(']');
@@ -374,6 +384,7 @@ fn item(value: &Value, number_in_file: usize) -> Item {
             algorithm: crate::import::optional_string(fields, "algorithm"),
             digits: number(fields, "digits"),
             period: number(fields, "period"),
+            counter: crate::import::counter(fields, "counter"),
         },
         number_in_file,
     );

@@ -27,6 +27,8 @@ pub mod otpauth;
 pub mod panel;
 /// QR codes (ISO/IEC 18004) drawn as SVG, for exporting a token.
 pub mod qr;
+/// The search field's filter: which tokens match a text.
+pub mod search;
 /// The token panel's words, in Japanese and English.
 pub mod text;
 /// The stored format of encrypted records (versioned AES-256-GCM envelopes).

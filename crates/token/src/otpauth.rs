@@ -2,12 +2,14 @@
 //!
 //! ```text
 //! otpauth://totp/ISSUER:ACCOUNT?secret=BASE32&issuer=ISSUER&algorithm=SHA1&digits=6&period=30
+//! otpauth://hotp/ISSUER:ACCOUNT?secret=BASE32&issuer=ISSUER&algorithm=SHA1&digits=6&counter=0
 //! ```
 //!
 //! # Policy
 //!
-//! - Only `totp` is accepted; `hotp` (counter-based) URIs are refused with a message that says
-//!   so. Input longer than [`MAX_URI_BYTES`](crate::otpauth::MAX_URI_BYTES) is refused
+//! - `totp` (time-based, RFC 6238) and `hotp` (counter-based, RFC 4226) are accepted. An `hotp`
+//!   URI needs `counter`, a decimal number from 0 to 2^64 - 1 (the counter of the first code
+//!   the token shows); its `period` is ignored. A `totp` URI's `counter` is ignored. Input longer than [`MAX_URI_BYTES`](crate::otpauth::MAX_URI_BYTES) is refused
 //!   unread. Scheme, type and parameter names are matched without regard to case; surrounding
 //!   white space is ignored.
 //! - The label is `issuer:account` or `account`, percent-encoded UTF-8; the colon may be
@@ -18,7 +20,7 @@
 //!   `digits` and `period` default to SHA1, 6 and 30; digits must be 6 to 8 and the period 1 to
 //!   [`MAX_PERIOD`](webtoken_engine::MAX_PERIOD) seconds. When both the label and the `issuer`
 //!   parameter name an issuer, they must agree. A parameter given twice is refused; unknown
-//!   parameters (`image`, `counter`, ...) are ignored. Control characters in the label or issuer
+//!   parameters (`image`, ...) are ignored. Control characters in the label or issuer
 //!   are refused.
 //! - No error and no `Debug` output contains the secret.
 //!
@@ -53,7 +55,7 @@ pub mod fields;
 /// Longest URI accepted, in bytes.
 pub const MAX_URI_BYTES: usize = 2048;
 
-/// A TOTP credential as an `otpauth://totp/` URI describes it.
+/// A credential as an `otpauth://totp/` or `otpauth://hotp/` URI describes it.
 ///
 /// `Debug` shows the secret as `Secret(<redacted>)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,8 +68,12 @@ pub struct KeyUri {
     pub account: String,
     /// The shared secret.
     pub secret: Secret,
-    /// Algorithm, digits and period (T0 is always 0 in this format).
+    /// Algorithm, digits and period (T0 is always 0 in this format; HOTP has no period, and
+    /// keeps the default).
     pub params: Params,
+    /// `None` for a time-based (TOTP) token; for a counter-based (HOTP, RFC 4226) token, the
+    /// counter C of the code it shows now.
+    pub counter: Option<u64>,
 }
 
 /// Why a text is not an `otpauth://totp/` URI this token can use.
@@ -81,8 +87,13 @@ pub enum OtpauthError {
     },
     /// Does not start with `otpauth://`.
     NotOtpauth,
-    /// An `otpauth://hotp/` URI: counter-based tokens are not supported.
-    HotpUnsupported,
+    /// An `otpauth://hotp/` URI without a `counter` (the Key URI format requires one).
+    MissingCounter,
+    /// A `counter` that is not a decimal number from 0 to 2^64 - 1.
+    InvalidCounter {
+        /// The value given (at most 32 characters of it).
+        value: String,
+    },
     /// A type other than `totp` or `hotp`.
     UnknownType,
     /// The label names no account.
@@ -154,7 +165,8 @@ impl OtpauthError {
                 (Text::TooLong, &[("bytes", bytes), ("max", &MAX_URI_BYTES)])
             }
             OtpauthError::NotOtpauth => (Text::NotOtpauth, &[]),
-            OtpauthError::HotpUnsupported => (Text::HotpUnsupported, &[]),
+            OtpauthError::MissingCounter => (Text::MissingCounter, &[]),
+            OtpauthError::InvalidCounter { value } => (Text::InvalidCounter, &[("value", value)]),
             OtpauthError::UnknownType => (Text::UnknownType, &[]),
             OtpauthError::MissingAccount => (Text::MissingAccount, &[]),
             OtpauthError::BadPercentEncoding { part } => (
@@ -209,7 +221,8 @@ impl fmt::Display for OtpauthError {
 impl std::error::Error for OtpauthError {}
 
 impl KeyUri {
-    /// Reads an `otpauth://totp/` URI, following the policy in the module docs.
+    /// Reads an `otpauth://totp/` or `otpauth://hotp/` URI, following the policy in the module
+    /// docs.
     pub fn parse(uri: &str) -> Result<KeyUri, OtpauthError> {
         if uri.len() > MAX_URI_BYTES {
             return Err(OtpauthError::TooLong { bytes: uri.len() });
@@ -217,10 +230,8 @@ impl KeyUri {
         let uri = uri.trim();
         let rest = strip_prefix_ignore_case(uri, "otpauth://").ok_or(OtpauthError::NotOtpauth)?;
         let (kind, rest) = rest.split_once('/').unwrap_or((rest, ""));
-        if kind.eq_ignore_ascii_case("hotp") {
-            return Err(OtpauthError::HotpUnsupported);
-        }
-        if !kind.eq_ignore_ascii_case("totp") {
+        let hotp = kind.eq_ignore_ascii_case("hotp");
+        if !hotp && !kind.eq_ignore_ascii_case("totp") {
             return Err(OtpauthError::UnknownType);
         }
         let rest = rest.split_once('#').map_or(rest, |(before, _)| before);
@@ -237,6 +248,7 @@ impl KeyUri {
 
         let mut secret: Option<Zeroizing<String>> = None;
         let (mut issuer, mut algorithm, mut digits, mut period) = (None, None, None, None);
+        let mut counter = None;
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
             let (name, slot) = match name.to_ascii_lowercase().as_str() {
@@ -248,7 +260,8 @@ impl KeyUri {
                 "issuer" => ("issuer", &mut issuer),
                 "algorithm" => ("algorithm", &mut algorithm),
                 "digits" => ("digits", &mut digits),
-                "period" => ("period", &mut period),
+                "period" if !hotp => ("period", &mut period),
+                "counter" if hotp => ("counter", &mut counter),
                 _ => continue,
             };
             set_once(slot, decode(value, true, name)?, name)?;
@@ -296,16 +309,28 @@ impl KeyUri {
                     value: clip(&value),
                 })?;
         }
+        let counter = match (hotp, counter) {
+            (false, _) => None,
+            (true, None) => return Err(OtpauthError::MissingCounter),
+            (true, Some(value)) => {
+                Some(
+                    parse_counter(&value).ok_or_else(|| OtpauthError::InvalidCounter {
+                        value: clip(&value),
+                    })?,
+                )
+            }
+        };
         Ok(KeyUri {
             issuer,
             account: account.to_owned(),
             secret,
             params,
+            counter,
         })
     }
 
     /// The canonical URI: label `issuer:account`, then `secret`, `issuer`, `algorithm`,
-    /// `digits` and `period`, with everything but `A-Z a-z 0-9 - . _ ~ @` percent-encoded.
+    /// `digits` and `period` (for HOTP, `counter` instead of `period`), with everything but `A-Z a-z 0-9 - . _ ~ @` percent-encoded.
     ///
     /// The result contains the secret in clear: show it only when the customer asks.
     pub fn to_uri(&self) -> String {
@@ -314,7 +339,10 @@ impl KeyUri {
         // reallocation.
         let names = self.account.len() + 2 * self.issuer.as_ref().map_or(0, String::len);
         let mut uri = String::with_capacity(100 + secret.len() + 3 * names);
-        uri.push_str("otpauth://totp/");
+        uri.push_str(match self.counter {
+            None => "otpauth://totp/",
+            Some(_) => "otpauth://hotp/",
+        });
         if let Some(issuer) = &self.issuer {
             encode(&mut uri, issuer);
             uri.push(':');
@@ -330,9 +358,28 @@ impl KeyUri {
         uri.push_str(self.params.algorithm.as_str());
         uri.push_str("&digits=");
         uri.push_str(&self.params.digits.to_string());
-        uri.push_str("&period=");
-        uri.push_str(&self.params.period.to_string());
+        match self.counter {
+            None => {
+                uri.push_str("&period=");
+                uri.push_str(&self.params.period.to_string());
+            }
+            Some(counter) => {
+                uri.push_str("&counter=");
+                uri.push_str(&counter.to_string());
+            }
+        }
         uri
+    }
+
+    /// Whether it is the same credential as `other` (issuer, account, secret, parameters),
+    /// whatever either's HOTP counter: a token imported again is a duplicate even when its
+    /// counter has moved on.
+    pub fn same_credential(&self, other: &KeyUri) -> bool {
+        self.issuer == other.issuer
+            && self.account == other.account
+            && self.secret == other.secret
+            && self.params == other.params
+            && self.counter.is_some() == other.counter.is_some()
     }
 }
 
@@ -439,6 +486,15 @@ pub(crate) fn encode(out: &mut String, text: &str) {
 /// A decimal number of at most 9 ASCII digits (no sign, no spaces).
 fn parse_number(text: &str) -> Option<u64> {
     if text.is_empty() || text.len() > 9 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// An HOTP counter: 1 to 20 ASCII digits whose value fits in 64 bits (RFC 4226 section 5.1's
+/// 8-byte counter).
+pub(crate) fn parse_counter(text: &str) -> Option<u64> {
+    if text.is_empty() || text.len() > 20 || !text.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     text.parse().ok()

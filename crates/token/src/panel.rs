@@ -103,6 +103,18 @@ pub enum Message {
     Shown(Wallet),
     /// Backup and restore of the whole list ([`backup`]).
     Backup(backup::BackupMessage),
+    /// The HOTP token's "next code" button: advance its counter, save, then show the code.
+    Advance,
+    /// The "lock now" button.
+    LockNow,
+    /// An auto-lock time was chosen (minutes, as the select's value).
+    SetAutoLock(String),
+    /// The search field's text changed.
+    Search(String),
+    /// A second is over: auto-lock and clipboard clearing are decided ([`guard`]).
+    Tick,
+    /// The customer pressed a key or the pointer somewhere on the page (not idle).
+    Active,
 }
 
 impl Message {
@@ -119,7 +131,23 @@ impl Message {
                 | Message::RemovePassphrase
                 | Message::Unlock(_)
                 | Message::ConfirmDiscard
+                | Message::Advance
+                | Message::LockNow
+                | Message::SetAutoLock(_)
         ) || matches!(self, Message::Backup(m) if m.starts_work())
+    }
+
+    /// Whether the customer sent it (so the page is not idle), rather than the clock or work.
+    fn is_activity(&self) -> bool {
+        !matches!(
+            self,
+            Message::Tick
+                | Message::Done(..)
+                | Message::Shown(_)
+                | Message::Copied(_)
+                | Message::Persisted(_)
+                | Message::StorageChanged
+        )
     }
 }
 
@@ -134,10 +162,13 @@ pub enum Field {
     Unlock,
     /// The backup's passphrase.
     BackupPass,
+    /// The search field (emptied when the list locks).
+    Search,
 }
 
-/// What the shell must do. Every effect but [`Effect::Clear`] and [`Effect::Copy`] is the
-/// one piece of work under way, answered with [`Message::Done`].
+/// What the shell must do. Every effect but [`Effect::Clear`], [`Effect::Copy`] and
+/// [`Effect::ClearClipboard`] is the one piece of work under way, answered with
+/// [`Message::Done`].
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Effect {
@@ -168,6 +199,15 @@ pub enum Effect {
     Clear(Field),
     /// Seals or opens a backup ([`backup::BackupWork`]).
     Backup(backup::BackupWork),
+    /// Advances HOTP token `id`'s counter and saves it; answered with [`Outcome::Advanced`].
+    /// The shell must not answer success unless the new counter is saved.
+    Advance(u32),
+    /// Locks the list: forgets the passphrase key and every token in memory, then reads the
+    /// stored list again (which shows the unlock form); answered with [`Outcome::Locked`].
+    Lock(Text),
+    /// Empties the clipboard if it still holds this code (the shell reads it first; a browser
+    /// that refuses reading leaves it). Beside other work, unanswered.
+    ClearClipboard(Typed),
 }
 
 /// The work a page starts with, in the page's language.
@@ -267,6 +307,10 @@ pub enum Outcome {
     Discarded(bool),
     /// An import of several entries, entry by entry.
     Imported(crate::import::report::Report),
+    /// An HOTP counter advanced and saved, or why not (then nothing changed).
+    Advanced(Result<(), Refusal>),
+    /// The list was locked; what to say.
+    Locked(Text),
 }
 
 impl Outcome {
@@ -280,6 +324,10 @@ impl Outcome {
             Outcome::Changed(Err(refusal), _) => Some(refusal.into()),
             Outcome::Discarded(any) => any.then_some(Notice::Info(Text::Discarded)),
             Outcome::Imported(report) => Some(Notice::Report(report)),
+            Outcome::Advanced(Ok(())) => None,
+            Outcome::Advanced(Err(Refusal::Failed)) => Some(Notice::Problem(Text::HotpNotSaved)),
+            Outcome::Advanced(Err(refusal)) => Some(refusal.into()),
+            Outcome::Locked(text) => Some(Notice::Info(text)),
         }
     }
 
@@ -311,6 +359,7 @@ pub fn add_issued(label: &str, token_id: &TokenId, secret: &Secret, params: Para
             account: token_id.as_str().to_owned(),
             secret: secret.clone(),
             params,
+            counter: None,
         },
     }
 }
@@ -412,6 +461,8 @@ pub struct Panel {
     export: Export,
     persistence: Persistence,
     backup: backup::BackupState,
+    /// Auto-lock, clipboard clearing and search.
+    guard: guard::Guard,
 }
 
 /// What the token displays, for the staff's time lab: the codes it shows anyway, never the
@@ -433,7 +484,10 @@ pub struct Showing {
 pub struct CodeView {
     /// The code, grouped for reading.
     pub code: String,
-    /// The next code, grouped.
+    /// For an HOTP token, its counter (and no next code, no countdown).
+    pub counter: Option<u64>,
+    /// The next code, grouped (empty for HOTP: the next counter's code is not shown before
+    /// that counter is saved).
     pub next: String,
     /// Seconds left.
     pub remaining: u64,
@@ -447,10 +501,14 @@ impl CodeView {
     /// What `token` displays at Unix time `now`; the error's text when its parameters are
     /// unusable.
     pub fn at(token: &WalletToken, now: u64) -> Result<Self, String> {
+        if let Some(counter) = token.key.counter {
+            return Self::hotp(token, counter);
+        }
         let shown = CodeDisplay::at(&token.key.secret, &token.key.params, now)
             .map_err(|e| e.to_string())?;
         Ok(Self {
             code: shown.grouped(),
+            counter: None,
             next: group_code(&shown.next),
             remaining: shown.remaining,
             period: shown.period,
@@ -459,6 +517,30 @@ impl CodeView {
                 params: token.key.params,
                 code: shown.code,
                 step: shown.step,
+            },
+        })
+    }
+}
+
+impl CodeView {
+    /// What HOTP `token` displays at `counter`: the engine's one HOTP path (RFC 4226 section
+    /// 5.3), no next code and no countdown.
+    fn hotp(token: &WalletToken, counter: u64) -> Result<Self, String> {
+        let params = &token.key.params;
+        let code =
+            webtoken_engine::hotp(&token.key.secret, counter, params.digits, params.algorithm)
+                .map_err(|e| e.to_string())?;
+        Ok(Self {
+            code: group_code(&code),
+            counter: Some(counter),
+            next: String::new(),
+            remaining: 0,
+            period: 0,
+            showing: Showing {
+                token: (token.id, token.token_id.clone()),
+                params: *params,
+                code,
+                step: counter,
             },
         })
     }
@@ -548,6 +630,8 @@ pub struct PanelView {
     pub new_shown: bool,
     /// The backup part.
     pub backup: backup::BackupView,
+    /// Auto-lock and search.
+    pub guard: guard::GuardView,
 }
 
 impl Panel {
@@ -562,6 +646,7 @@ impl Panel {
             export: Export::Hidden,
             persistence: Persistence::NotAsked,
             backup: backup::BackupState::default(),
+            guard: guard::Guard::default(),
         }
     }
 
@@ -592,6 +677,9 @@ impl Panel {
         // through anyway (a token in the list, Enter in a field) changes nothing, not even its
         // field: what the customer typed is still there once the panel is ready.
         let working = matches!(self.activity, Activity::Working { .. });
+        if message.is_activity() {
+            self.guard.active_at(now);
+        }
         if working && message.starts_work() {
             return Vec::new();
         }
@@ -615,6 +703,9 @@ impl Panel {
                 Vec::new()
             }
             Message::Copied(notice) => {
+                if notice.is_error() {
+                    self.guard.copy_failed();
+                }
                 self.notice = Some(notice);
                 Vec::new()
             }
@@ -641,13 +732,13 @@ impl Panel {
                 }
                 self.start(Effect::Apply(WalletOp::Activate(id), None))
             }
-            Message::Copy => self
-                .wallet
-                .active()
-                .and_then(|t| CodeDisplay::at(&t.key.secret, &t.key.params, now).ok())
-                .map(|shown| Effect::Copy(shown.code))
-                .into_iter()
-                .collect(),
+            Message::Copy => match self.wallet.active().and_then(|t| CodeView::at(t, now).ok()) {
+                Some(code) => {
+                    self.guard.copying(&code.showing.code, now);
+                    vec![Effect::Copy(code.showing.code)]
+                }
+                None => Vec::new(),
+            },
             Message::New if storage.locked() => {
                 self.notice = Some(Notice::Problem(Text::NeedUnlock));
                 Vec::new()
@@ -773,6 +864,12 @@ impl Panel {
             // A list shown after its work answered: the answer has had the last word.
             Message::Shown(_) => Vec::new(),
             Message::Backup(message) => self.update_backup(message, now, lang, storage),
+            message @ (Message::Advance
+            | Message::LockNow
+            | Message::SetAutoLock(_)
+            | Message::Search(_)
+            | Message::Tick
+            | Message::Active) => self.update_guard(message, now, storage),
         }
     }
 
@@ -796,7 +893,10 @@ impl Panel {
                 .unwrap_or_else(|| WalletText::UnreadableLabel.get(lang).to_owned())
         };
         // Entries that cannot be read are listed too, to be chosen and deleted one by one.
+        // A search (shown for a long list) keeps the tokens it matches.
+        let search = self.guard.query(&self.wallet);
         let list = (self.wallet.tokens().iter())
+            .filter(|token| search.is_none_or(|q| crate::search::matches(token, q)))
             .map(|token| (token.id, token.label.clone()))
             .chain((self.wallet.unreadable().iter()).map(|e| (e.id, unreadable_label(&e.label))))
             .map(|(id, label)| ListEntry {
@@ -922,12 +1022,16 @@ impl Panel {
             message_error,
             new_shown: !locked,
             backup: self.backup_view(lang, busy),
+            guard: self.guard.view(&self.wallet, storage),
         }
     }
 }
 
 /// The view as writes to the panel's elements, and the controls as messages.
 pub mod draw;
+/// Auto-lock, clipboard clearing and search: what the panel decides each second and for a
+/// long list.
+pub mod guard;
 
 /// Backup and restore of the whole list: messages, work, state and view.
 pub mod backup;

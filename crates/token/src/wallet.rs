@@ -6,7 +6,10 @@
 //!
 //! The stored form ([`Wallet::encode`](crate::wallet::Wallet::encode)) is plain text, one token a line, each token as its
 //! `otpauth://` URI; it holds secrets, so the shell only ever stores it encrypted
-//! ([`vault`](crate::vault)). Labels are text chosen by the customer: the page renders them as text,
+//! ([`vault`](crate::vault)). An HOTP token's line carries its counter in its URI
+//! (`otpauth://hotp/...&counter=N`), and a list whose auto-lock time is not the default has an
+//! `autolock` line after `next`: a list stored before either existed reads as it always did.
+//! Labels are text chosen by the customer: the page renders them as text,
 //! never as HTML.
 //!
 //! ```
@@ -41,6 +44,11 @@ pub const SERVICE_ISSUER: &str = "webtoken";
 
 const HEADER: &str = "webtoken-wallet\t1";
 
+/// The idle times, in minutes, after which a list under a passphrase can lock itself.
+pub const AUTOLOCK_CHOICES: [u32; 4] = [1, 5, 15, 60];
+/// The idle time, in minutes, after which a list under a passphrase locks unless set otherwise.
+pub const DEFAULT_AUTOLOCK_MINUTES: u32 = 5;
+
 /// One token in the list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WalletToken {
@@ -72,6 +80,11 @@ pub enum WalletOp {
     Rename(u32, String),
     /// Makes a token the active one.
     Activate(u32),
+    /// Moves an HOTP token's counter on by one: its next code is shown once this is saved.
+    Advance(u32),
+    /// Sets the idle time, in minutes, after which the list locks (one of
+    /// [`AUTOLOCK_CHOICES`]).
+    SetAutoLock(u32),
 }
 
 /// The list of tokens.
@@ -82,6 +95,22 @@ pub struct Wallet {
     unreadable: Vec<UnreadableEntry>,
     active: Option<u32>,
     next_id: u32,
+    /// Minutes of idleness after which a list under a passphrase locks.
+    autolock: Settings,
+}
+
+/// The list's settings (kept with it, encrypted like it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Settings {
+    autolock_minutes: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            autolock_minutes: DEFAULT_AUTOLOCK_MINUTES,
+        }
+    }
 }
 
 /// An entry of the stored list that cannot be read (a token stored by a page with other
@@ -126,6 +155,12 @@ pub enum WalletError {
         /// Bytes of the stored form.
         bytes: usize,
     },
+    /// The token counts no codes (it is time-based): there is no counter to move on.
+    NotCounterBased,
+    /// The HOTP counter is at its largest value (2^64 - 1): no further code exists.
+    CounterExhausted,
+    /// An auto-lock time that is not one of [`AUTOLOCK_CHOICES`].
+    BadAutoLock,
     /// The stored list is not in the format this page writes.
     Malformed {
         /// The line (counting from 1) where reading stopped.
@@ -145,6 +180,9 @@ impl WalletError {
             WalletError::TooLong { bytes } => {
                 (Text::TooLong, &[("bytes", bytes), ("max", &MAX_URI_BYTES)])
             }
+            WalletError::NotCounterBased => (Text::NotCounterBased, &[]),
+            WalletError::CounterExhausted => (Text::CounterExhausted, &[]),
+            WalletError::BadAutoLock => (Text::BadAutoLock, &[]),
             WalletError::Malformed { line } => (Text::Malformed, &[("line", line)]),
         };
         fill(key.get(lang), args)
@@ -273,7 +311,7 @@ impl Wallet {
         }
         let same = |t: &WalletToken| match (&token_id, &t.token_id) {
             (Some(a), Some(b)) => a == b,
-            _ => t.key == key,
+            _ => t.key.same_credential(&key),
         };
         if self.tokens.iter().any(same) {
             return Err(WalletError::Duplicate);
@@ -321,6 +359,34 @@ impl Wallet {
         Ok(())
     }
 
+    /// Moves HOTP token `id`'s counter on by one; the new counter.
+    pub fn advance(&mut self, id: u32) -> Result<u64, WalletError> {
+        let Index::Token(i) = self.index(id)? else {
+            return Err(WalletError::UnknownToken);
+        };
+        let counter = &mut self.tokens[i].key.counter;
+        let next = counter
+            .ok_or(WalletError::NotCounterBased)?
+            .checked_add(1)
+            .ok_or(WalletError::CounterExhausted)?;
+        *counter = Some(next);
+        Ok(next)
+    }
+
+    /// Minutes of idleness after which the list, under a passphrase, locks.
+    pub fn autolock_minutes(&self) -> u32 {
+        self.autolock.autolock_minutes
+    }
+
+    /// Sets the auto-lock time to `minutes`, one of [`AUTOLOCK_CHOICES`].
+    pub fn set_autolock(&mut self, minutes: u32) -> Result<(), WalletError> {
+        if !AUTOLOCK_CHOICES.contains(&minutes) {
+            return Err(WalletError::BadAutoLock);
+        }
+        self.autolock.autolock_minutes = minutes;
+        Ok(())
+    }
+
     /// Applies a change; for [`WalletOp::Add`], returns the new token's number.
     pub fn apply(&mut self, op: &WalletOp) -> Result<Option<u32>, WalletError> {
         match op {
@@ -332,6 +398,8 @@ impl Wallet {
             WalletOp::Remove(id) => self.remove(*id).map(|()| None),
             WalletOp::Rename(id, label) => self.rename(*id, label).map(|()| None),
             WalletOp::Activate(id) => self.activate(*id).map(|()| None),
+            WalletOp::Advance(id) => self.advance(*id).map(|_| None),
+            WalletOp::SetAutoLock(minutes) => self.set_autolock(*minutes).map(|()| None),
         }
     }
 
@@ -346,8 +414,8 @@ impl Wallet {
             .ok_or(WalletError::UnknownToken)
     }
 
-    /// The stored form: a header line, then `active`, `next` and one `token` line per token,
-    /// fields separated by tabs. It contains the secrets: store it only encrypted.
+    /// The stored form: a header line, then `active`, `next`, `autolock` (only when not the
+    /// default) and one `token` line per token, fields separated by tabs. It contains the secrets: store it only encrypted.
     pub fn encode(&self) -> Zeroizing<String> {
         let mut out = Zeroizing::new(String::with_capacity(64 + 160 * self.tokens.len()));
         out.push_str(HEADER);
@@ -358,6 +426,10 @@ impl Wallet {
         }
         out.push_str("\nnext\t");
         out.push_str(&self.next_id.to_string());
+        if self.autolock != Settings::default() {
+            out.push_str("\nautolock\t");
+            out.push_str(&self.autolock.autolock_minutes.to_string());
+        }
         for t in &self.tokens {
             out.push_str("\ntoken\t");
             out.push_str(&t.id.to_string());
@@ -402,7 +474,18 @@ impl Wallet {
             unreadable: Vec::new(),
             active,
             next_id,
+            autolock: Settings::default(),
         };
+        let mut lines = lines.peekable();
+        if let Some((i, minutes)) = lines
+            .peek()
+            .and_then(|(i, line)| Some((*i, line.strip_prefix("autolock\t")?)))
+        {
+            let bad = WalletError::Malformed { line: i + 1 };
+            let minutes = number(minutes).ok_or(bad.clone())?;
+            wallet.set_autolock(minutes).map_err(|_| bad)?;
+            lines.next();
+        }
         // Entry by entry: a line that cannot be read is kept as an unreadable entry.
         let mut unnumbered = Vec::new();
         for (i, line) in lines {

@@ -562,3 +562,32 @@ fn a_record_is_not_used_or_overwritten_while_its_version_mark_cannot_be_read() {
     assert_eq!(now(one.commit(push("b"))).unwrap(), Committed::Saved(2));
     assert_eq!(stored(&record), Some(log(&["a", "b"])));
 }
+
+/// Locking a list: forgetting drops the value at once, and the next read opens the stored
+/// text afresh, so a sealer that lost its key shows the problem and nothing of the value.
+#[test]
+fn a_forgotten_value_is_read_again_and_needs_the_key_again() {
+    let record = MemoryRecord::default();
+    let one = tab(&record);
+    now(one.change(push("secret"))).unwrap();
+    now(one.forget()).unwrap();
+    assert_eq!(one.with(Clone::clone), log(&[]));
+    assert!(!one.has_seen());
+    one.sealer().set_no_key(true);
+    assert!(
+        now(one.refresh()).unwrap(),
+        "the stored text is opened again"
+    );
+    assert_eq!(one.with(Clone::clone), log(&[]));
+    assert_eq!(one.problem(), Some(Problem::Open(MemorySealError::NoKey)));
+    // Without forgetting, the same text is not opened again and the value stays.
+    let two = tab(&record);
+    now(two.refresh()).unwrap();
+    two.sealer().set_no_key(true);
+    assert!(!now(two.refresh()).unwrap());
+    assert_eq!(two.with(Clone::clone), log(&["secret"]));
+    // The key back, the value reads again.
+    one.sealer().set_no_key(false);
+    now(one.reopen()).unwrap().unwrap();
+    assert_eq!(one.with(Clone::clone), log(&["secret"]));
+}

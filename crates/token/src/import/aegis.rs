@@ -1,7 +1,7 @@
 //! Aegis's plain (unencrypted) JSON export, as its `docs/vault.md` documents it:
 //! `{"version": 1, "header": {"slots": null, "params": null}, "db": {"version": N,
 //! "entries": [{"type": "totp", "name", "issuer", "info": {"secret", "algo", "digits",
-//! "period"}}, ...]}}`. An encrypted export has `db` as a Base64 string: refused whole.
+//! "period"}}, ...]}}`; an `"hotp"` entry's `info` has `counter` instead of `period`. An encrypted export has `db` as a Base64 string: refused whole.
 
 use webtoken_engine::json::Value;
 
@@ -32,6 +32,7 @@ pub fn read(value: &Value) -> Option<Result<Vec<Entry>, ImportError>> {
                 algorithm: super::optional_string(info, "algo"),
                 digits: number(info, "digits"),
                 period: number(info, "period"),
+                counter: super::counter(info, "counter"),
             },
             index + 1,
         ));

@@ -1,6 +1,6 @@
 //! The Authenticator browser extension's JSON export: an object of entries keyed by their hash,
 //! `{"<hash>": {"account", "issuer", "secret", "type", "encrypted", "algorithm", "digits",
-//! "period", ...}, ...}`; `type` is `totp`, `hotp`, `battle`, `steam`, `hex` or `hhex`. An
+//! "period", "counter", ...}, ...}`; `type` is `totp`, `hotp`, `battle`, `steam`, `hex` or `hhex`. An
 //! entry with `"encrypted": true` holds an encrypted secret: refused, the rest read.
 
 use webtoken_engine::json::Value;
@@ -46,6 +46,7 @@ pub fn read(value: &Value) -> Option<Result<Vec<Entry>, ImportError>> {
                     algorithm: optional_string(fields, "algorithm"),
                     digits: number(fields, "digits"),
                     period: number(fields, "period"),
+                    counter: super::counter(fields, "counter"),
                 },
                 index + 1,
             )

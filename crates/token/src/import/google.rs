@@ -109,6 +109,8 @@ pub struct Account {
     algorithm: u64,
     digits: u64,
     kind: u64,
+    /// HOTP's counter (protobuf `int64`, as its 64 bits).
+    counter: u64,
 }
 
 impl Account {
@@ -138,19 +140,20 @@ impl Account {
     }
 
     fn key(&self, issuer: &str, account: &str) -> Result<KeyUri, Refusal> {
-        match self.kind {
-            2 => {}
-            1 => {
-                return Err(Refusal::Unsupported {
-                    kind: "HOTP".to_owned(),
-                });
-            }
+        let counter = match self.kind {
+            2 => None,
+            // int64 on the wire: a negative counter is a ten-byte varint, over 2^63 here.
+            1 => Some(u64::try_from(self.counter.cast_signed()).map_err(|_| {
+                Refusal::Otpauth(OtpauthError::InvalidCounter {
+                    value: self.counter.cast_signed().to_string(),
+                })
+            })?),
             _ => {
                 return Err(Refusal::Unsupported {
                     kind: format!("type {}", self.kind),
                 });
             }
-        }
+        };
         let algorithm = match self.algorithm {
             0 | 1 => Algorithm::Sha1,
             2 => Algorithm::Sha256,
@@ -214,6 +217,7 @@ impl Account {
                 digits,
                 ..Params::default()
             },
+            counter,
         })
     }
 }
@@ -243,6 +247,7 @@ fn account(bytes: &[u8]) -> Result<Account, MigrationError> {
             (4, Wire::Varint) => account.algorithm = reader.varint()?,
             (5, Wire::Varint) => account.digits = reader.varint()?,
             (6, Wire::Varint) => account.kind = reader.varint()?,
+            (7, Wire::Varint) => account.counter = reader.varint()?,
             _ => reader.skip(wire)?,
         }
     }

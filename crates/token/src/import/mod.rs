@@ -9,8 +9,9 @@
 //! - 2FAS's plain `.2fas` backup ([`twofas`](crate::import::twofas));
 //! - the Authenticator browser extension's JSON export ([`extension`](crate::import::extension)).
 //!
-//! Only TOTP entries are imported; HOTP, Steam, Battle.net and other kinds are listed as not
-//! supported. Encrypted exports are refused with a message that says to export them plain.
+//! TOTP and HOTP entries are imported (an HOTP entry with its counter; one without a usable
+//! counter is refused with the URI parser's words); Steam, Battle.net and other kinds are listed
+//! as not supported. Encrypted exports are refused with a message that says to export them plain.
 //!
 //! ```
 //! use webtoken_token::import::read;
@@ -254,12 +255,7 @@ fn uris(text: &str) -> Vec<Entry> {
             entries.extend(google::read(item, index + 1));
             continue;
         }
-        let result = KeyUri::parse(item).map_err(|e| match e {
-            OtpauthError::HotpUnsupported => Refusal::Unsupported {
-                kind: "HOTP".to_owned(),
-            },
-            other => Refusal::Otpauth(other),
-        });
+        let result = KeyUri::parse(item).map_err(Refusal::Otpauth);
         let name = match &result {
             Ok(key) => name_of(key.issuer.as_deref().unwrap_or(""), &key.account, index + 1),
             Err(_) => label_of_uri(item).unwrap_or_else(|| format!("#{}", index + 1)),
@@ -300,7 +296,7 @@ pub(crate) fn name_of(issuer: &str, account: &str, number: usize) -> String {
     }
 }
 
-/// The fields an export gives for one TOTP entry.
+/// The fields an export gives for one TOTP or HOTP entry.
 pub(crate) struct Fields<'a> {
     /// Its type (`totp`, `hotp`, `steam`, ...), compared without regard to case.
     pub kind: &'a str,
@@ -311,6 +307,8 @@ pub(crate) struct Fields<'a> {
     pub algorithm: Option<&'a str>,
     pub digits: Option<u64>,
     pub period: Option<u64>,
+    /// An HOTP entry's counter as written ([`counter`]); the URI parser checks it.
+    pub counter: Option<String>,
 }
 
 /// The entry `fields` describe, checked by the `otpauth://` parser (one set of rules for every
@@ -322,9 +320,9 @@ pub(crate) fn entry(fields: Fields<'_>, number: usize) -> Entry {
 }
 
 fn key(f: &Fields<'_>) -> Result<KeyUri, Refusal> {
-    if !f.kind.eq_ignore_ascii_case("totp") {
+    let hotp = f.kind.eq_ignore_ascii_case("hotp");
+    if !hotp && !f.kind.eq_ignore_ascii_case("totp") {
         let kind = match f.kind.to_ascii_lowercase().as_str() {
-            "hotp" => "HOTP".to_owned(),
             "steam" => "Steam".to_owned(),
             "battle" => "Battle.net".to_owned(),
             _ => f
@@ -350,7 +348,11 @@ fn key(f: &Fields<'_>) -> Result<KeyUri, Refusal> {
     let mut uri = Zeroizing::new(String::with_capacity(
         64 + 3 * (issuer.len() * 2 + account.len() + secret.len()),
     ));
-    uri.push_str("otpauth://totp/");
+    uri.push_str(if hotp {
+        "otpauth://hotp/"
+    } else {
+        "otpauth://totp/"
+    });
     encode(&mut uri, account);
     uri.push_str("?secret=");
     encode(&mut uri, secret);
@@ -366,9 +368,13 @@ fn key(f: &Fields<'_>) -> Result<KeyUri, Refusal> {
         uri.push_str("&digits=");
         uri.push_str(&digits.to_string());
     }
-    if let Some(period) = f.period {
+    if let Some(period) = f.period.filter(|_| !hotp) {
         uri.push_str("&period=");
         uri.push_str(&period.to_string());
+    }
+    if let Some(counter) = f.counter.as_deref().filter(|_| hotp) {
+        uri.push_str("&counter=");
+        encode(&mut uri, counter);
     }
     KeyUri::parse(&uri).map_err(Refusal::Otpauth)
 }
@@ -413,5 +419,26 @@ pub(crate) fn number(members: &[(String, Value)], name: &str) -> Option<u64> {
         } => Some(*magnitude),
         Value::Str(s) => Some(s.trim().parse().unwrap_or(u64::MAX)),
         _ => Some(u64::MAX),
+    }
+}
+
+/// The HOTP counter member `name` as written, for the URI parser to check: `None` when absent
+/// or null; a whole number as its digits (a negative one with its sign, which the parser
+/// refuses); a string as it is; anything else as its JSON kind.
+pub(crate) fn counter(members: &[(String, Value)], name: &str) -> Option<String> {
+    match member(members, name)? {
+        Value::Null => None,
+        Value::Int {
+            negative: false,
+            magnitude,
+        } => Some(magnitude.to_string()),
+        Value::Int {
+            negative: true,
+            magnitude,
+        } => Some(format!("-{magnitude}")),
+        Value::Str(s) => Some(s.trim().to_owned()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Array(_) => Some("[...]".to_owned()),
+        Value::Object(_) => Some("{...}".to_owned()),
     }
 }

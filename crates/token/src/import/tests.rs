@@ -54,6 +54,19 @@ pub(crate) fn otp_parameters(
     digits: u64,
     kind: u64,
 ) -> Vec<u8> {
+    with_counter(secret, name, issuer, algorithm, digits, kind, 0)
+}
+
+/// `OtpParameters` with `counter` (int64: a negative one as its 64-bit two's complement).
+pub(crate) fn with_counter(
+    secret: &[u8],
+    name: &str,
+    issuer: &str,
+    algorithm: u64,
+    digits: u64,
+    kind: u64,
+    counter: u64,
+) -> Vec<u8> {
     let mut out = Vec::new();
     field_bytes(&mut out, 1, secret);
     field_bytes(&mut out, 2, name.as_bytes());
@@ -61,7 +74,7 @@ pub(crate) fn otp_parameters(
     field_varint(&mut out, 4, algorithm);
     field_varint(&mut out, 5, digits);
     field_varint(&mut out, 6, kind);
-    field_varint(&mut out, 7, 0);
+    field_varint(&mut out, 7, counter);
     out
 }
 
@@ -144,7 +157,7 @@ fn a_google_link_with_two_accounts_imports_both() {
 }
 
 #[test]
-fn several_google_batches_and_uris_mix_and_hotp_md5_are_listed() {
+fn several_google_batches_and_uris_mix_and_md5_is_listed() {
     let one = payload(
         &[otp_parameters(b"12345678901234567890", "a", "A", 1, 1, 2)],
         0,
@@ -152,7 +165,7 @@ fn several_google_batches_and_uris_mix_and_hotp_md5_are_listed() {
     );
     let two = payload(
         &[
-            otp_parameters(b"12345678901234567890", "h", "H", 1, 1, 1),
+            with_counter(b"12345678901234567890", "h", "H", 1, 1, 1, 9),
             otp_parameters(b"12345678901234567890", "m", "M", 4, 1, 2),
             otp_parameters(b"123456789", "s", "S", 1, 1, 2),
         ],
@@ -169,30 +182,64 @@ fn several_google_batches_and_uris_mix_and_hotp_md5_are_listed() {
         names(&batch),
         [
             ("A (a)", true),
-            ("H (h)", false),
+            ("H (h)", true),
             ("M (m)", false),
             ("S (s)", false),
             ("U (u)", true)
         ]
     );
     let why = |i: usize| batch.entries[i].result.clone().unwrap_err();
+    // The HOTP account keeps its counter: RFC 4226's code for counter 9.
+    let hotp = batch.entries[1].result.as_ref().unwrap();
+    assert_eq!(hotp.counter, Some(9));
     assert_eq!(
-        why(1),
-        Refusal::Unsupported {
-            kind: "HOTP".into()
-        }
+        webtoken_engine::hotp(&hotp.secret, 9, 6, Algorithm::Sha1).unwrap(),
+        "520489"
     );
+    assert_eq!(batch.entries[0].result.as_ref().unwrap().counter, None);
     assert_eq!(why(2), Refusal::Unsupported { kind: "MD5".into() });
     assert_eq!(
         why(3),
         Refusal::Otpauth(OtpauthError::SecretTooShort { bits: 72 })
     );
     assert!(
-        why(1)
+        why(2)
             .message(Lang::En)
-            .contains("HOTP tokens are not supported")
+            .contains("MD5 tokens are not supported")
     );
-    assert!(why(1).message(Lang::Ja).contains("HOTP方式"));
+    assert!(why(2).message(Lang::Ja).contains("MD5方式"));
+}
+
+#[test]
+fn google_hotp_counters_from_zero_to_the_largest_and_negative_ones_refused() {
+    let secret = b"12345678901234567890";
+    let p = payload(
+        &[
+            with_counter(secret, "zero", "Z", 1, 1, 1, 0),
+            with_counter(secret, "max", "X", 1, 1, 1, i64::MAX as u64),
+            with_counter(secret, "neg", "N", 1, 1, 1, (-5_i64) as u64),
+            // A TOTP account's counter means nothing.
+            with_counter(secret, "time", "T", 1, 1, 2, 77),
+        ],
+        0,
+        1,
+    );
+    let batch = read(&link(&p)).unwrap();
+    let counter = |i: usize| batch.entries[i].result.as_ref().map(|k| k.counter);
+    assert_eq!(counter(0), Ok(Some(0)));
+    assert_eq!(counter(1), Ok(Some(i64::MAX as u64)));
+    assert_eq!(
+        batch.entries[2].result,
+        Err(Refusal::Otpauth(OtpauthError::InvalidCounter {
+            value: "-5".into()
+        }))
+    );
+    assert_eq!(counter(3), Ok(None));
+    // A counter varint cut off is a damaged link, not a panic.
+    let mut cut = with_counter(secret, "c", "C", 1, 1, 1, u64::MAX);
+    cut.pop();
+    let batch = read(&link(&payload(&[cut], 0, 1))).unwrap();
+    assert_eq!(batch.entries[0].result, Err(Refusal::BadLink));
 }
 
 #[test]
@@ -234,12 +281,19 @@ fn uri_lists_split_on_lines_or_spaces_and_keep_labels_with_spaces() {
         names(&batch),
         [("ACME Co (john)", true), ("B (b)", true), ("C:c", false)]
     );
+    // The counter ran into the words after it.
     assert_eq!(
         batch.entries[2].result,
-        Err(Refusal::Unsupported {
-            kind: "HOTP".into()
-        })
+        Err(Refusal::Otpauth(OtpauthError::InvalidCounter {
+            value: "1 not a uri".into()
+        }))
     );
+    let hotp = read(&format!(
+        "otpauth://hotp/C:c?secret={SEED}&counter=4\notpauth://totp/D:d?secret={SEED}"
+    ))
+    .unwrap();
+    assert_eq!(names(&hotp), [("C (c)", true), ("D (d)", true)]);
+    assert_eq!(hotp.entries[0].result.as_ref().unwrap().counter, Some(4));
     let only = read("hello").unwrap();
     assert_eq!(only.entries.len(), 1);
     assert_eq!(
@@ -300,12 +354,14 @@ fn aegis_plain_export_imports_totp_and_lists_the_rest() {
         names(&batch),
         [
             ("Example (alice@example.com)", true),
-            ("HOTP Co (h)", false),
+            ("HOTP Co (h)", true),
             ("Steam (s)", false),
             ("Bad (bad)", false),
             ("Eight (eight)", true)
         ]
     );
+    assert_eq!(batch.entries[1].result.as_ref().unwrap().counter, Some(0));
+    assert_eq!(batch.entries[0].result.as_ref().unwrap().counter, None);
     let eight = batch.entries[4].result.as_ref().unwrap();
     assert_eq!(eight.params.algorithm, Algorithm::Sha512);
     assert_eq!((eight.params.digits, eight.params.period), (8, 60));
@@ -322,6 +378,70 @@ fn aegis_plain_export_imports_totp_and_lists_the_rest() {
         Err(Refusal::Unsupported {
             kind: "Steam".into()
         })
+    );
+}
+
+/// HOTP entries of every JSON format: the counter as a number or a string; a missing,
+/// negative, fractional or oversized one refused with the parser's words.
+#[test]
+fn hotp_entries_of_every_format_import_with_their_counter() {
+    let aegis = |info: &str| {
+        format!(
+            r#"{{"version":1,"header":{{"slots":null,"params":null}},"db":{{"version":3,"entries":[{{"type":"hotp","name":"h","issuer":"H","info":{{"secret":"{SEED}","algo":"SHA1","digits":6{info}}}}}]}}}}"#
+        )
+    };
+    let twofas = |otp: &str| {
+        format!(
+            r#"{{"services":[{{"name":"H","secret":"{SEED}","otp":{{"account":"h","tokenType":"HOTP"{otp}}}}}],"schemaVersion":4}}"#
+        )
+    };
+    let extension = |more: &str| {
+        format!(
+            r#"{{"ab":{{"account":"h","issuer":"H","secret":"{SEED}","type":"hotp","encrypted":false{more}}}}}"#
+        )
+    };
+    let result = |text: String| read(&text).unwrap().entries[0].result.clone();
+    let counter = |text: String| result(text).map(|k| k.counter);
+    for make in [&aegis as &dyn Fn(&str) -> String, &twofas, &extension] {
+        assert_eq!(counter(make(r#","counter":5"#)), Ok(Some(5)));
+        assert_eq!(counter(make(r#","counter":"6""#)), Ok(Some(6)));
+        assert_eq!(
+            counter(make(r#","counter":18446744073709551615"#)),
+            Ok(Some(u64::MAX))
+        );
+        assert_eq!(
+            result(make("")),
+            Err(Refusal::Otpauth(OtpauthError::MissingCounter))
+        );
+        assert_eq!(
+            result(make(r#","counter":null"#)),
+            Err(Refusal::Otpauth(OtpauthError::MissingCounter))
+        );
+        for (bad, shown) in [
+            (r#","counter":-1"#, "-1"),
+            (r#","counter":"x""#, "x"),
+            (r#","counter":true"#, "true"),
+            (r#","counter":[1]"#, "[...]"),
+            (
+                r#","counter":"18446744073709551616""#,
+                "18446744073709551616",
+            ),
+        ] {
+            assert_eq!(
+                result(make(bad)),
+                Err(Refusal::Otpauth(OtpauthError::InvalidCounter {
+                    value: shown.into()
+                })),
+                "{bad}"
+            );
+        }
+    }
+    // The codes are RFC 4226's for the counter given.
+    let key = result(aegis(r#","counter":3"#)).unwrap();
+    assert_eq!(key.counter, Some(3));
+    assert_eq!(
+        webtoken_engine::hotp(&key.secret, 3, 6, Algorithm::Sha1).unwrap(),
+        "969429"
     );
 }
 
@@ -359,7 +479,7 @@ fn twofas_plain_backup_imports_totp_and_lists_the_rest() {
         names(&batch),
         [
             ("Example (alice@example.com)", true),
-            ("Counter (c)", false),
+            ("Counter (c)", true),
             ("Short", true),
             ("Nothing (n)", false)
         ]
@@ -512,7 +632,7 @@ fn the_report_lists_every_entry_with_its_reason() {
     let items = report::items(batch);
     let applied = [
         Some(Ok(())),
-        None,
+        Some(Ok(())),
         None,
         None,
         Some(Err(NotAdded::Wallet(WalletError::Duplicate))),
@@ -524,17 +644,17 @@ fn the_report_lists_every_entry_with_its_reason() {
             .map(|(item, applied)| item.line(applied))
             .collect(),
     );
-    assert_eq!(report.imported(), 1);
+    assert_eq!(report.imported(), 2);
     let en = report.text(Lang::En);
     let lines: Vec<&str> = en.lines().collect();
-    assert_eq!(lines[0], "Imported 1 of 5:");
+    assert_eq!(lines[0], "Imported 2 of 5:");
     assert_eq!(lines[1], "✓ Example (alice@example.com)");
-    assert!(lines[2].starts_with("✗ HOTP Co (h): not imported. HOTP tokens are not supported"));
+    assert_eq!(lines[2], "✓ HOTP Co (h)");
     assert!(lines[3].contains("Steam tokens are not supported"));
     assert!(lines[4].starts_with("✗ Bad (bad): not imported."));
     assert!(lines[5].contains("already in your list"), "{}", lines[5]);
     let ja = report.text(Lang::Ja);
-    assert!(ja.starts_with("5件中1件を読み込みました"), "{ja}");
+    assert!(ja.starts_with("5件中2件を読み込みました"), "{ja}");
     assert!(ja.contains("読み込みませんでした"), "{ja}");
 }
 

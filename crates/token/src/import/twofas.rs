@@ -1,5 +1,5 @@
 //! 2FAS's plain `.2fas` backup: `{"services": [{"name", "secret", "otp": {"account", "issuer",
-//! "digits", "period", "algorithm", "tokenType"}, ...}], "schemaVersion": N, ...}`. An
+//! "digits", "period", "algorithm", "tokenType", "counter"}, ...}], "schemaVersion": N, ...}`. An
 //! encrypted backup has `servicesEncrypted` and no services: refused whole.
 
 use webtoken_engine::json::Value;
@@ -42,6 +42,7 @@ pub fn read(value: &Value) -> Option<Result<Vec<Entry>, ImportError>> {
                 algorithm: optional_string(otp, "algorithm"),
                 digits: number(otp, "digits"),
                 period: number(otp, "period"),
+                counter: super::counter(otp, "counter"),
             },
             index + 1,
         ));

@@ -26,7 +26,7 @@ use super::{KeyUri, OtpauthError};
 /// 30); unknown members are refused, so a misspelt `digit` is an error.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyUriFields {
-    /// Always `"totp"` when read; when writing, `"totp"` or left out.
+    /// `"totp"` or `"hotp"`; when writing, left out means `"totp"`.
     pub kind: String,
     /// The service the account belongs to, if named.
     pub issuer: Option<String>,
@@ -38,15 +38,17 @@ pub struct KeyUriFields {
     pub algorithm: String,
     /// Digits of a code: 6, 7 or 8.
     pub digits: u8,
-    /// Seconds a code lasts.
+    /// Seconds a code lasts (a TOTP token's).
     pub period: u64,
+    /// The counter of an HOTP token's next code (`None` for TOTP).
+    pub counter: Option<u64>,
 }
 
 fn totp() -> String {
     "totp".to_owned()
 }
 
-const MEMBERS: [&str; 7] = [
+const MEMBERS: [&str; 8] = [
     "type",
     "issuer",
     "account",
@@ -54,6 +56,7 @@ const MEMBERS: [&str; 7] = [
     "algorithm",
     "digits",
     "period",
+    "counter",
 ];
 
 impl ToJson for KeyUriFields {
@@ -65,7 +68,8 @@ impl ToJson for KeyUriFields {
                 .field("secret", self.secret.as_str())
                 .field("algorithm", &self.algorithm)
                 .field("digits", &self.digits)
-                .field("period", &self.period);
+                .field("period", &self.period)
+                .field("counter", &self.counter);
         });
     }
 }
@@ -86,6 +90,7 @@ impl FromJson for KeyUriFields {
             algorithm: or("algorithm", "SHA1")?,
             digits: f.get::<Option<u8>>("digits")?.unwrap_or(6),
             period: f.get::<Option<u64>>("period")?.unwrap_or(30),
+            counter: f.get("counter")?,
         })
     }
 }
@@ -101,26 +106,33 @@ impl KeyUriFields {
     pub fn parse(uri: &str) -> Result<KeyUriFields, OtpauthError> {
         let key = KeyUri::parse(uri)?;
         Ok(KeyUriFields {
-            kind: totp(),
+            kind: if key.counter.is_some() {
+                "hotp"
+            } else {
+                "totp"
+            }
+            .to_owned(),
             issuer: key.issuer,
             account: key.account,
             secret: Zeroizing::new(key.secret.to_base32()),
             algorithm: key.params.algorithm.as_str().to_owned(),
             digits: key.params.digits,
             period: key.params.period,
+            counter: key.counter,
         })
     }
 
     /// The canonical URI of these fields, checked by reading it back: anything the parser
     /// would refuse (a short secret, 9 digits, a colon in the issuer) is refused here.
     pub fn to_uri(&self) -> Result<String, OtpauthError> {
-        if self.kind != "totp" {
-            return Err(if self.kind == "hotp" {
-                OtpauthError::HotpUnsupported
-            } else {
-                OtpauthError::UnknownType
-            });
-        }
+        let counter = match (self.kind.as_str(), self.counter) {
+            ("totp", None) => None,
+            // A counter names an HOTP token: on a TOTP one it would be dropped unnoticed.
+            ("totp", Some(_)) => return Err(OtpauthError::UnknownType),
+            ("hotp", None) => return Err(OtpauthError::MissingCounter),
+            ("hotp", Some(counter)) => Some(counter),
+            _ => return Err(OtpauthError::UnknownType),
+        };
         let secret = Secret::from_base32(&self.secret).map_err(|_| {
             // The parser's own words for a secret that is not Base32.
             KeyUri::parse(&Zeroizing::new(format!(
@@ -146,6 +158,7 @@ impl KeyUriFields {
                 period: self.period,
                 t0: 0,
             },
+            counter,
         };
         let uri = Zeroizing::new(key.to_uri());
         KeyUri::parse(&uri)?;
@@ -172,6 +185,7 @@ mod tests {
                 algorithm: "SHA256".into(),
                 digits: 8,
                 period: 60,
+                counter: None,
             }
         );
         assert_eq!(fields.to_uri().expect("valid"), URI);
@@ -221,7 +235,14 @@ mod tests {
                     kind: "hotp".into(),
                     ..good.clone()
                 },
-                "HOTP",
+                "counter",
+            ),
+            (
+                KeyUriFields {
+                    kind: "motp".into(),
+                    ..good.clone()
+                },
+                "type",
             ),
             (
                 KeyUriFields {
@@ -242,6 +263,20 @@ mod tests {
     }
 
     #[test]
+    fn hotp_uris_carry_their_counter_both_ways() {
+        let uri = "otpauth://hotp/Example:carol?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=7";
+        let fields = KeyUriFields::parse(uri).expect("an HOTP URI");
+        assert_eq!((fields.kind.as_str(), fields.counter), ("hotp", Some(7)));
+        let written = fields.to_uri().expect("valid");
+        assert_eq!(KeyUriFields::parse(&written).expect("read back"), fields);
+        let with_counter = KeyUriFields {
+            kind: "totp".into(),
+            ..fields
+        };
+        assert!(with_counter.to_uri().is_err(), "a TOTP key with a counter");
+    }
+
+    #[test]
     fn json_fields_take_defaults_and_refuse_unknown_members() {
         let fields =
             KeyUriFields::from_json_text(r#"{"account":"bob","secret":"JBSWY3DPEHPK3PXP"}"#)
@@ -253,7 +288,7 @@ mod tests {
         let written = json::to_string(&fields);
         assert_eq!(
             written.as_str(),
-            r#"{"type":"totp","issuer":null,"account":"bob","secret":"JBSWY3DPEHPK3PXP","algorithm":"SHA1","digits":6,"period":30}"#
+            r#"{"type":"totp","issuer":null,"account":"bob","secret":"JBSWY3DPEHPK3PXP","algorithm":"SHA1","digits":6,"period":30,"counter":null}"#
         );
         assert_eq!(
             KeyUriFields::from_json_text(&written).expect("read back"),

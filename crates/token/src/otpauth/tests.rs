@@ -216,10 +216,16 @@ fn each_error_says_what_is_wrong() {
             "otpauth://",
         ),
         (
-            format!("otpauth://hotp/a?secret={s}&counter=1"),
-            OtpauthError::HotpUnsupported,
-            "hotp",
-            "hotp",
+            format!("otpauth://hotp/a?secret={s}"),
+            OtpauthError::MissingCounter,
+            "needs a counter",
+            "counter",
+        ),
+        (
+            format!("otpauth://hotp/a?secret={s}&counter=-1"),
+            OtpauthError::InvalidCounter { value: "-1".into() },
+            "counter=\"-1\"",
+            "counter=\"-1\"",
         ),
         (
             format!("otpauth://motp/a?secret={s}"),
@@ -405,6 +411,7 @@ fn to_uri_encodes_what_must_be() {
         account: "x y:z@example.com".into(),
         secret: Secret::from_base32(ACME_SECRET).unwrap(),
         params: Params::default(),
+        counter: None,
     };
     let uri = key.to_uri();
     assert!(
@@ -437,10 +444,13 @@ fn key_uri() -> impl Strategy<Value = KeyUri> {
         ],
         6_u8..=8,
         1_u64..=MAX_PERIOD,
+        proptest::option::of(any::<u64>()),
     )
         .prop_filter_map(
             "no representable label",
-            |(issuer, account, secret, algorithm, digits, period)| {
+            |(issuer, account, secret, algorithm, digits, period, counter)| {
+                // HOTP has no period: it keeps the default.
+                let period = if counter.is_some() { 30 } else { period };
                 // Spaces after the colon are dropped; without an issuer a colon would start one.
                 let account = account.trim_start_matches(' ').to_owned();
                 if account.is_empty() || (issuer.is_none() && account.contains(':')) {
@@ -456,6 +466,7 @@ fn key_uri() -> impl Strategy<Value = KeyUri> {
                         period,
                         t0: 0,
                     },
+                    counter,
                 })
             },
         )
@@ -474,5 +485,88 @@ proptest! {
         let _ = KeyUri::parse(&text);
         let _ = KeyUri::parse(&format!("otpauth://totp/{text}"));
         let _ = KeyUri::parse(&format!("otpauth://totp/a?secret={ACME_SECRET}&{text}"));
+        let _ = KeyUri::parse(&format!("otpauth://hotp/a?secret={ACME_SECRET}&counter={text}"));
+        let _ = KeyUri::parse(&format!("otpauth://hotp/a?secret={ACME_SECRET}&{text}"));
     }
+}
+
+#[test]
+fn hotp_uris_carry_their_counter() {
+    let uri = format!("otpauth://hotp/Example:alice?secret={ACME_SECRET}&issuer=Example&counter=7");
+    let key = KeyUri::parse(&uri).unwrap();
+    assert_eq!(key.counter, Some(7));
+    let canonical = key.to_uri();
+    assert!(
+        canonical.starts_with("otpauth://hotp/Example:alice?"),
+        "{canonical}"
+    );
+    assert!(canonical.ends_with("&digits=6&counter=7"), "{canonical}");
+    assert!(!canonical.contains("period"), "{canonical}");
+    assert_eq!(KeyUri::parse(&canonical).unwrap(), key);
+    // Case of the type, the largest counter, a period ignored, leading zeros read as decimal.
+    let key = KeyUri::parse(&format!(
+        "OTPAUTH://HOTP/a?secret={ACME_SECRET}&counter=18446744073709551615&period=60"
+    ))
+    .unwrap();
+    assert_eq!(key.counter, Some(u64::MAX));
+    assert_eq!(key.params.period, 30);
+    let key = KeyUri::parse(&format!(
+        "otpauth://hotp/a?secret={ACME_SECRET}&counter=007"
+    ))
+    .unwrap();
+    assert_eq!(key.counter, Some(7));
+    // A TOTP URI's counter is ignored.
+    let key = KeyUri::parse(&format!("otpauth://totp/a?secret={ACME_SECRET}&counter=5")).unwrap();
+    assert_eq!(key.counter, None);
+}
+
+#[test]
+fn malformed_hotp_counters_are_refused_with_their_value() {
+    for (counter, shown) in [
+        ("", ""),
+        ("-1", "-1"),
+        ("1.5", "1.5"),
+        ("0x10", "0x10"),
+        (" 1", " 1"),
+        ("18446744073709551616", "18446744073709551616"),
+        ("999999999999999999999", "999999999999999999999"),
+        ("%31%32", "12x"),
+    ] {
+        let uri = format!("otpauth://hotp/a?secret={ACME_SECRET}&counter={counter}");
+        let result = KeyUri::parse(&uri);
+        if counter == "%31%32" {
+            // Percent-encoded digits are digits.
+            assert_eq!(result.unwrap().counter, Some(12));
+            continue;
+        }
+        let error = result.unwrap_err();
+        assert_eq!(
+            error,
+            OtpauthError::InvalidCounter {
+                value: shown.to_owned()
+            },
+            "{counter}"
+        );
+        assert!(error.message_en().contains("counter"), "{error}");
+        assert!(error.message_ja().contains("counter"), "{error}");
+    }
+    assert_eq!(
+        KeyUri::parse(&format!("otpauth://hotp/a?secret={ACME_SECRET}")),
+        Err(OtpauthError::MissingCounter)
+    );
+    assert_eq!(
+        KeyUri::parse(&format!(
+            "otpauth://hotp/a?secret={ACME_SECRET}&counter=1&counter=2"
+        )),
+        Err(OtpauthError::DuplicateParameter { name: "counter" })
+    );
+}
+
+#[test]
+fn a_hotp_and_a_totp_key_with_the_same_secret_are_different_credentials() {
+    let hotp = KeyUri::parse(&format!("otpauth://hotp/a?secret={ACME_SECRET}&counter=1")).unwrap();
+    let later = KeyUri::parse(&format!("otpauth://hotp/a?secret={ACME_SECRET}&counter=9")).unwrap();
+    let totp = KeyUri::parse(&format!("otpauth://totp/a?secret={ACME_SECRET}")).unwrap();
+    assert!(hotp.same_credential(&later));
+    assert!(!hotp.same_credential(&totp));
 }

@@ -98,6 +98,16 @@ parts! {
     BackupExport => "token-backup-export",
     BackupFile => "token-backup-file",
     BackupRestore => "token-backup-restore",
+    // HOTP, auto-lock and search (guard.rs).
+    Countdown => "token-countdown",
+    Hotp => "token-hotp",
+    Counter => "token-counter",
+    HotpNext => "token-hotp-next",
+    AutoLockBox => "token-autolock-box",
+    AutoLock => "token-autolock",
+    LockNow => "token-lock-now",
+    SearchBox => "token-search-box",
+    Search => "token-search",
 }
 
 impl Field {
@@ -108,6 +118,7 @@ impl Field {
             Field::Passphrase => Part::PassInput,
             Field::Unlock => Part::UnlockInput,
             Field::BackupPass => Part::BackupPass,
+            Field::Search => Part::Search,
         }
     }
 }
@@ -125,7 +136,19 @@ pub fn code_writes(code: Option<&Result<CodeView, String>>) -> Vec<(Part, Write<
         .into_iter()
         .map(|part| (part, text("")))
         .collect(),
+        Some(Ok(code)) if code.counter.is_some() => vec![
+            (Part::TokenCode, text(&code.code)),
+            (Part::TokenNext, text("")),
+            (
+                Part::Counter,
+                Write::Text(code.counter.unwrap_or_default().to_string().into()),
+            ),
+            (Part::Hotp, Write::Shown(true)),
+            (Part::Countdown, Write::Shown(false)),
+        ],
         Some(Ok(code)) => vec![
+            (Part::Hotp, Write::Shown(false)),
+            (Part::Countdown, Write::Shown(true)),
             (Part::TokenCode, text(&code.code)),
             (Part::TokenNext, text(&code.next)),
             (
@@ -142,6 +165,7 @@ pub fn code_writes(code: Option<&Result<CodeView, String>>) -> Vec<(Part, Write<
             ),
         ],
         Some(Err(e)) => vec![
+            (Part::Hotp, Write::Shown(false)),
             (Part::TokenCode, text("")),
             (Part::TokenNext, text("")),
             (Part::Status, text(e)),
@@ -249,7 +273,25 @@ pub fn writes(view: &PanelView) -> Vec<(Part, Write<'_>)> {
     }
     out.push((Part::New, Write::Shown(view.new_shown)));
     out.extend(super::backup::writes(&view.backup));
+    out.extend(guard_writes(&view.guard, view.busy));
     out
+}
+
+/// The writes of the HOTP button, auto-lock and search ([`super::guard`]).
+fn guard_writes(view: &super::guard::GuardView, busy: bool) -> Vec<(Part, Write<'static>)> {
+    vec![
+        (Part::AutoLockBox, Write::Shown(view.autolock_shown)),
+        (
+            Part::AutoLock,
+            Write::Value(view.autolock_minutes.to_string().into()),
+        ),
+        (Part::LockNow, Write::Shown(view.autolock_shown)),
+        (Part::SearchBox, Write::Shown(view.search_shown)),
+        // Like the buttons above: what starts work waits while work runs.
+        (Part::HotpNext, Write::Disabled(busy)),
+        (Part::LockNow, Write::Disabled(busy)),
+        (Part::AutoLock, Write::Disabled(busy)),
+    ]
 }
 
 impl ListEntry {
@@ -348,6 +390,23 @@ pub const CLICKS: &[(Part, Press)] = &[
     (Part::Discard, Press::Fixed(|| Message::AskDiscard)),
     (Part::DiscardYes, Press::Fixed(|| Message::ConfirmDiscard)),
     (Part::DiscardNo, Press::Fixed(|| Message::Cancel)),
+    (Part::HotpNext, Press::Fixed(|| Message::Advance)),
+    (Part::LockNow, Press::Fixed(|| Message::LockNow)),
+];
+
+/// The fields whose every change sends a message (`input` for the search field, `change` for
+/// the auto-lock select), with what it sends.
+pub const CHANGES: &[(Part, &str, Press)] = &[
+    (
+        Part::Search,
+        "input",
+        Press::Read(Part::Search, Message::Search),
+    ),
+    (
+        Part::AutoLock,
+        "change",
+        Press::Read(Part::AutoLock, Message::SetAutoLock),
+    ),
 ];
 
 /// The fields in which Enter presses their button, and what it sends.

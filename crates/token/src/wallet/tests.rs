@@ -8,6 +8,7 @@ fn key(account: &str) -> KeyUri {
         account: account.into(),
         secret: Secret::from_base32("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP").unwrap(),
         params: Params::default(),
+        counter: None,
     }
 }
 
@@ -18,6 +19,7 @@ fn service_token() -> (TokenId, KeyUri) {
         account: id.as_str().into(),
         secret: Secret::from_bytes(vec![7; 20]).unwrap(),
         params: Params::default(),
+        counter: None,
     };
     (id, key)
 }
@@ -238,6 +240,9 @@ fn messages_exist_in_both_languages() {
         WalletError::Duplicate,
         WalletError::Full,
         WalletError::Malformed { line: 3 },
+        WalletError::NotCounterBased,
+        WalletError::CounterExhausted,
+        WalletError::BadAutoLock,
     ] {
         assert!(!e.message_ja().is_ascii());
         assert!(e.message_en().is_ascii());
@@ -359,4 +364,90 @@ fn one_unreadable_entry_costs_that_entry_only() {
     let ids: Vec<u32> = read.unreadable().iter().map(|e| e.id).collect();
     assert_eq!(ids, [2, 3]);
     assert_eq!(read.unreadable()[0].label, None);
+}
+
+fn hotp(counter: u64) -> KeyUri {
+    KeyUri::parse(&format!(
+        "otpauth://hotp/Example:h?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter={counter}"
+    ))
+    .unwrap()
+}
+
+#[test]
+fn an_hotp_counter_advances_is_stored_and_reads_back() {
+    let mut wallet = Wallet::new();
+    let totp = wallet.add("T", None, key("t")).unwrap();
+    let id = wallet.add("H", None, hotp(0)).unwrap();
+    assert_eq!(wallet.advance(id), Ok(1));
+    assert_eq!(wallet.apply(&WalletOp::Advance(id)), Ok(None));
+    assert_eq!(wallet.get(id).unwrap().key.counter, Some(2));
+    let text = wallet.encode();
+    assert!(
+        text.contains("\totpauth://hotp/Example:h?secret="),
+        "{}",
+        *text
+    );
+    assert!(text.contains("&counter=2\tH"), "{}", *text);
+    let back = Wallet::decode(&text).unwrap();
+    assert_eq!(back, wallet);
+    assert_eq!(back.get(id).unwrap().key.counter, Some(2));
+    // Only HOTP tokens count; an unknown token is said so.
+    assert_eq!(wallet.advance(totp), Err(WalletError::NotCounterBased));
+    assert_eq!(wallet.advance(99), Err(WalletError::UnknownToken));
+}
+
+#[test]
+fn the_largest_counter_cannot_advance_and_nothing_changes() {
+    let mut wallet = Wallet::new();
+    let id = wallet.add("H", None, hotp(u64::MAX - 1)).unwrap();
+    assert_eq!(wallet.advance(id), Ok(u64::MAX));
+    let before = wallet.clone();
+    assert_eq!(wallet.advance(id), Err(WalletError::CounterExhausted));
+    assert_eq!(wallet, before);
+    assert!(
+        WalletError::CounterExhausted
+            .message_en()
+            .contains("largest")
+    );
+    // And it is stored and read back as it is.
+    assert_eq!(Wallet::decode(&wallet.encode()).unwrap(), wallet);
+}
+
+#[test]
+fn the_same_hotp_token_at_another_counter_is_a_duplicate() {
+    let mut wallet = Wallet::new();
+    wallet.add("H", None, hotp(5)).unwrap();
+    assert_eq!(wallet.add("H2", None, hotp(9)), Err(WalletError::Duplicate));
+}
+
+#[test]
+fn the_auto_lock_time_is_kept_with_the_list_and_old_lists_read_as_five_minutes() {
+    let mut wallet = Wallet::new();
+    wallet.add("A", None, key("a")).unwrap();
+    // A list stored before the setting existed: no line, the default.
+    let old = wallet.encode().to_string();
+    assert!(!old.contains("autolock"));
+    assert_eq!(Wallet::decode(&old).unwrap().autolock_minutes(), 5);
+    for minutes in AUTOLOCK_CHOICES {
+        wallet.apply(&WalletOp::SetAutoLock(minutes)).unwrap();
+        let text = wallet.encode();
+        assert_eq!(text.contains("\nautolock\t"), minutes != 5, "{minutes}");
+        let back = Wallet::decode(&text).unwrap();
+        assert_eq!(back.autolock_minutes(), minutes);
+        assert_eq!(back, wallet);
+    }
+    for bad in [0, 2, 61, u32::MAX] {
+        assert_eq!(wallet.set_autolock(bad), Err(WalletError::BadAutoLock));
+    }
+    assert_eq!(wallet.autolock_minutes(), 60);
+    // A stored setting that is not a choice refuses the list (it is not one this page wrote).
+    let stored = wallet.encode().to_string();
+    for bad in ["autolock\t7", "autolock\t", "autolock\t015", "autolock\tx"] {
+        let text = stored.replace("autolock\t60", bad);
+        assert_eq!(
+            Wallet::decode(&text),
+            Err(WalletError::Malformed { line: 4 }),
+            "{bad}"
+        );
+    }
 }

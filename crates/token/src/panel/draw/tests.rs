@@ -129,21 +129,29 @@ fn the_code_display_writes_the_code_or_clears_it_or_says_why_not() {
 #[test]
 fn work_under_way_disables_the_buttons_that_start_work() {
     // The buttons whose press starts work, as the state machine counts them.
-    let starting: Vec<Part> = CLICKS
-        .iter()
-        .chain(&crate::panel::backup::CLICKS)
+    let changes = CHANGES.iter().map(|(part, _, press)| (part, press));
+    let mut starting: Vec<Part> = (CLICKS.iter().map(|(part, press)| (part, press)))
+        .chain(
+            crate::panel::backup::CLICKS
+                .iter()
+                .map(|(part, press)| (part, press)),
+        )
+        .chain(changes)
         .filter(|(_, press)| press.message(|_| String::new()).starts_work())
         .map(|(part, _)| *part)
         .collect();
-    assert_eq!(starting.len(), 10, "{starting:?}");
+    // In the order the parts are declared, as the writes are compared below.
+    starting.sort_by_key(|part| *part as usize);
+    assert_eq!(starting.len(), 13, "{starting:?}");
     let busy = Panel::new(Wallet::new());
     let ready = ready(&[URI]);
     for (panel, busy) in [(&busy, true), (&ready, false)] {
         let view = view(panel, &Storage::default());
-        let disabled: Vec<Part> = super::writes(&view)
+        let mut disabled: Vec<Part> = super::writes(&view)
             .into_iter()
             .filter_map(|(part, write)| (write == Write::Disabled(busy)).then_some(part))
             .collect();
+        disabled.sort_by_key(|part| *part as usize);
         assert_eq!(disabled, starting);
     }
 }
@@ -344,6 +352,8 @@ fn every_button_sends_its_message_reading_its_own_field() {
         (Part::Discard, "AskDiscard"),
         (Part::DiscardYes, "ConfirmDiscard"),
         (Part::DiscardNo, "Cancel"),
+        (Part::HotpNext, "Advance"),
+        (Part::LockNow, "LockNow"),
     ];
     let expect: Vec<(Part, String)> = expect.iter().map(|(p, m)| (*p, (*m).to_owned())).collect();
     assert_eq!(sent, expect);
@@ -391,4 +401,63 @@ fn labels_are_text_alt_and_aria_label() {
     assert_eq!(LABELS[0], ("data-t", None));
     assert_eq!(LABELS[1], ("data-t-alt", Some("alt")));
     assert_eq!(LABELS[2], ("data-t-aria", Some("aria-label")));
+}
+
+#[test]
+fn an_hotp_token_shows_its_counter_and_button_instead_of_the_countdown() {
+    let hotp = "otpauth://hotp/H:h?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=9";
+    let panel = ready(&[hotp]);
+    let view = view(&panel, &Storage::default());
+    let writes = code_writes(view.code.as_ref());
+    assert_eq!(
+        text_of(&writes, Part::TokenCode).as_deref(),
+        Some("520 489")
+    );
+    assert_eq!(text_of(&writes, Part::Counter).as_deref(), Some("9"));
+    assert_eq!(text_of(&writes, Part::TokenNext).as_deref(), Some(""));
+    assert_eq!(shown(&writes, Part::Hotp), Some(true));
+    assert_eq!(shown(&writes, Part::Countdown), Some(false));
+    // A TOTP token the other way round.
+    let panel = ready(&[URI]);
+    let totp = super::super::Panel::view(&panel, NOW, Lang::En, &Storage::default());
+    let writes = code_writes(totp.code.as_ref());
+    assert_eq!(shown(&writes, Part::Hotp), Some(false));
+    assert_eq!(shown(&writes, Part::Countdown), Some(true));
+}
+
+#[test]
+fn the_search_field_and_auto_lock_select_send_what_they_hold() {
+    let sent: Vec<(Part, &str, String)> = CHANGES
+        .iter()
+        .map(|(part, event, press)| {
+            (
+                *part,
+                *event,
+                format!("{:?}", press.message(|_| "15".to_owned())),
+            )
+        })
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            (Part::Search, "input", "Search(\"15\")".to_owned()),
+            (Part::AutoLock, "change", "SetAutoLock(\"15\")".to_owned()),
+        ]
+    );
+    // The select shows the list's choice, and both show only when they apply.
+    let panel = ready(&[URI]);
+    let storage = Storage {
+        passphrase: true,
+        ..Storage::default()
+    };
+    let locking = view(&panel, &storage);
+    let writes = super::writes(&locking);
+    assert!(writes.contains(&(Part::AutoLock, Write::Value("5".into()))));
+    assert_eq!(shown(&writes, Part::AutoLockBox), Some(true));
+    assert_eq!(shown(&writes, Part::LockNow), Some(true));
+    assert_eq!(shown(&writes, Part::SearchBox), Some(false));
+    let plain = view(&panel, &Storage::default());
+    let writes = super::writes(&plain);
+    assert_eq!(shown(&writes, Part::AutoLockBox), Some(false));
+    assert_eq!(shown(&writes, Part::LockNow), Some(false));
 }
