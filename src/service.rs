@@ -23,12 +23,11 @@ use std::cell::RefCell;
 use super::remote::Remote;
 use super::sealed::{NotSaved, VaultSealer};
 use super::storage::{Store, StoredRecord};
-use crate::crypto::{OpenError, VaultKey};
 use webtoken_bank::section::health::{RecordsTrouble, ServiceHealth};
 use webtoken_bank::{Command, Event, changes_records, execute, not_saved};
-use webtoken_engine::persist::{Change, Committed, Keeper, Problem};
+use webtoken_engine::persist::{Change, Committed, Keeper, Problem, Sealer};
 use webtoken_engine::random::{OsRandom, Random};
-use webtoken_token::vault::{Envelope, VaultError};
+use webtoken_token::vault::VaultError;
 use webtoken_token_service::{
     AuditKey, AuditSeal, ChainError, InPageService, Issued, MemoryStore, ServiceError, TokenService,
 };
@@ -50,7 +49,8 @@ const AUDIT_SEAL: &str = "audit-seal";
 pub struct InPage {
     keeper: Keeper<StoredRecord, VaultSealer, InPageService>,
     store: Store,
-    device_name: String,
+    /// Seals the audit key under the service's device key.
+    key_sealer: VaultSealer,
     key: RefCell<Option<AuditKey>>,
     /// The audit key's bytes while it is made and not yet stored.
     pending: RefCell<Option<Zeroizing<[u8; 32]>>>,
@@ -92,7 +92,7 @@ impl ServiceHandle {
         Self::InPage(Box::new(InPage {
             keeper: Keeper::new(record, sealer),
             store,
-            device_name,
+            key_sealer: VaultSealer::new(AUDIT_KEY_PURPOSE, device_name, false),
             key: RefCell::new(None),
             pending: RefCell::new(None),
             trouble: RefCell::new(None),
@@ -104,7 +104,7 @@ impl ServiceHandle {
     /// what is wrong with it, before any call).
     pub async fn load(&self) {
         if let Self::InPage(in_page) = self {
-            let _ = in_page.run(|_| Change::<(), ()>::Keep(())).await;
+            let _ = in_page.run(&mut |_| Change::Keep(())).await;
         }
     }
 
@@ -180,19 +180,26 @@ impl ServiceHandle {
             Self::Remote(remote) => return remote.issue().await,
             Self::InPage(in_page) => in_page,
         };
+        let mut answer = None;
         let committed = in_page
-            .run(|service| match service.issue(now) {
-                Ok(issued) => {
-                    shown(&issued);
-                    Change::Save(issued)
+            .run(&mut |service| {
+                let issued = service.issue(now);
+                if let Ok(issued) = &issued {
+                    shown(issued);
                 }
-                Err(e) => Change::Refuse(e),
+                let change = if issued.is_ok() {
+                    Change::Save(())
+                } else {
+                    Change::Refuse(())
+                };
+                answer = Some(issued);
+                change
             })
             .await;
-        match committed {
-            Some(Committed::Saved(issued)) => Ok(issued),
-            Some(Committed::Refused(e)) => Err(e),
-            Some(Committed::Failed(_)) | None => Err(ServiceError::NotSaved),
+        match (committed, answer) {
+            (Some(Committed::Saved(())), Some(Ok(issued))) => Ok(issued),
+            (Some(Committed::Refused(())), Some(Err(e))) => Err(e),
+            _ => Err(ServiceError::NotSaved),
         }
     }
 
@@ -206,18 +213,19 @@ impl ServiceHandle {
             Self::Remote(remote) => remote.execute(command).await,
             Self::InPage(in_page) => {
                 let changes = changes_records(&command);
+                let mut answer = None;
                 let committed = in_page
-                    .run(|service| {
-                        let answer = execute(service, command.clone(), now);
+                    .run(&mut |service| {
+                        answer = execute(service, command.clone(), now);
                         if changes {
-                            Change::<_, ServiceError>::Save(answer)
+                            Change::Save(())
                         } else {
-                            Change::Keep(answer)
+                            Change::Keep(())
                         }
                     })
                     .await;
                 match committed {
-                    Some(Committed::Saved(answer)) => answer,
+                    Some(Committed::Saved(())) => answer,
                     _ => not_saved(&command),
                 }
             }
@@ -255,28 +263,29 @@ impl ServiceHandle {
         let Self::InPage(in_page) = self else {
             return None;
         };
-        let mut look = Some(look);
+        let (mut look, mut answer) = (Some(look), None);
         let committed = in_page
-            .run(|service| match look.take() {
-                Some(look) => Change::<_, ()>::Keep(look(service)),
-                None => Change::Refuse(()),
+            .run(&mut |service| {
+                answer = look.take().map(|look| look(service));
+                Change::Keep(())
             })
             .await;
         match committed {
-            Some(Committed::Saved(answer)) => Some(answer),
+            Some(Committed::Saved(())) => answer,
             _ => None,
         }
     }
 }
 
+/// A call's work on the opened service: the change it asks for (its answer it keeps itself).
+type Work<'a> = dyn FnMut(&mut TokenService<MemoryStore>) -> Change<(), ()> + 'a;
+
 impl InPage {
     /// `work` on the opened service, committed ([`Keeper::commit`]); `None` when the audit
     /// key cannot be had or the records do not open (their log does not check: nothing in
     /// them is used). The seal is stored apart after every call that opened stored records.
-    async fn run<R, X>(
-        &self,
-        mut work: impl FnMut(&mut TokenService<MemoryStore>) -> Change<R, X>,
-    ) -> Option<Committed<R, X, NotSaved>> {
+    /// Not generic (the answer is the caller's to keep, from `work`): one copy in the wasm.
+    async fn run(&self, work: &mut Work<'_>) -> Option<Committed<(), (), NotSaved>> {
         // Records under another key than this tab's (another tab made or stored its key
         // meanwhile): once more, with the key stored now.
         for _ in 0..2 {
@@ -288,7 +297,7 @@ impl InPage {
                 }
             };
             self.no_key.take();
-            let committed = self.run_with(&key, &mut work).await;
+            let committed = self.run_with(&key, work).await;
             let stored = |name| matches!(self.store.get(name), Ok(Some(_)));
             let mismatch = matches!(*self.trouble.borrow(), Some(ChainError::KeyMismatch));
             if mismatch && stored(AUDIT_KEY) && self.key.borrow().is_some() {
@@ -304,8 +313,8 @@ impl InPage {
                 *self.no_key.borrow_mut() = Some(e);
             }
             return match committed {
-                Committed::Saved(answer) => Some(Committed::Saved(answer)),
-                Committed::Refused(Some(refused)) => Some(Committed::Refused(refused)),
+                Committed::Saved(()) => Some(Committed::Saved(())),
+                Committed::Refused(Some(())) => Some(Committed::Refused(())),
                 Committed::Refused(None) => None,
                 Committed::Failed(problem) => Some(Committed::Failed(problem)),
             };
@@ -314,11 +323,11 @@ impl InPage {
     }
 
     /// One commit of `work` on the records opened under `key`.
-    async fn run_with<R, X>(
+    async fn run_with(
         &self,
         key: &AuditKey,
-        work: &mut impl FnMut(&mut TokenService<MemoryStore>) -> Change<R, X>,
-    ) -> Committed<R, Option<X>, NotSaved> {
+        work: &mut Work<'_>,
+    ) -> Committed<(), Option<()>, NotSaved> {
         // Read before the records: another tab writes its records first, then their seal, so
         // the seal read here is never ahead of the records read next.
         let seal = self.seal();
@@ -379,8 +388,14 @@ impl InPage {
         }
         let key = match self.store.get(AUDIT_KEY)? {
             Some(text) => {
-                let device = VaultKey::device(&self.device_name).await?;
-                open_key(&device, &text).await?
+                let opened = Sealer::open(&self.key_sealer, &text).await?;
+                let bytes = core::str::from_utf8(&opened.plain)
+                    .ok()
+                    .and_then(webtoken_engine::hex::from_hex)
+                    .map(Zeroizing::new)
+                    .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
+                    .ok_or(NotSaved::Unreadable(VaultError::BadContents))?;
+                AuditKey::from_bytes(bytes)
             }
             None => {
                 let mut bytes = Zeroizing::new([0_u8; 32]);
@@ -402,30 +417,13 @@ impl InPage {
         let Some(bytes) = self.pending.borrow().clone() else {
             return Ok(());
         };
-        let device = VaultKey::device(&self.device_name).await?;
-        let sealed = device.seal(AUDIT_KEY_PURPOSE, &*bytes).await?;
+        // The records' sealer's code, under another purpose: one copy of it in the wasm.
+        let hex = Zeroizing::new(webtoken_engine::hex::to_hex(&*bytes));
+        let sealed = Sealer::seal(&self.key_sealer, &hex, 1).await?;
         self.store.set(AUDIT_KEY, &sealed)?;
         self.pending.take();
         Ok(())
     }
-}
-
-/// The audit key sealed in `text` under `device`.
-async fn open_key(device: &VaultKey, text: &str) -> Result<AuditKey, NotSaved> {
-    let envelope = Envelope::parse(text).map_err(NotSaved::Unreadable)?;
-    let plain = device
-        .open(AUDIT_KEY_PURPOSE, &envelope)
-        .await
-        .map_err(|e| match e {
-            OpenError::Vault(e) => NotSaved::Unreadable(e),
-            OpenError::Crypto(e) => e.into(),
-            _ => NotSaved::Unreadable(VaultError::DeviceKeyMissing),
-        })?;
-    let bytes: [u8; 32] = plain
-        .as_slice()
-        .try_into()
-        .map_err(|_| NotSaved::Unreadable(VaultError::BadContents))?;
-    Ok(AuditKey::from_bytes(bytes))
 }
 
 /// `change`, whose refusal may also be "the records did not open" (`None`).
