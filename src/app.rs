@@ -19,7 +19,6 @@ use super::token_panel::{
 };
 use super::token_store::{TOKEN_PREFIX, WalletStore};
 use super::tour::TourView;
-use webtoken_bank::BankError;
 use webtoken_bank::tour::Event as TourEvent;
 use webtoken_engine::i18n::page::Text as Words;
 use webtoken_engine::queue::{self, Queue};
@@ -33,8 +32,6 @@ pub enum StartError {
     Page(super::page::MissingElement),
     /// The browser offers no `window.document`.
     NoDocument,
-    /// The bank could not make its demo customers.
-    Bank(BankError),
 }
 
 impl std::fmt::Display for StartError {
@@ -42,7 +39,6 @@ impl std::fmt::Display for StartError {
         match self {
             Self::Page(e) => write!(f, "{e}"),
             Self::NoDocument => f.write_str("this browser offers no document to draw in"),
-            Self::Bank(e) => write!(f, "the bank could not start: {e}"),
         }
     }
 }
@@ -340,8 +336,7 @@ pub async fn start() -> Result<(), StartError> {
     .await;
     super::page::painted().await;
     // 4. The bank and the tour.
-    let bank =
-        BankView::mount(&document, dispatch.to(AppMessage::Bank)).map_err(StartError::Bank)?;
+    let bank = BankView::mount(&document, dispatch.to(AppMessage::Bank));
     super::page::mark("webtoken-bank-mounted");
     let tour = TourView::mount(&document, dispatch.to(AppMessage::Tour));
     dispatch.send(AppMessage::Mounted(Box::new((bank, tour))));

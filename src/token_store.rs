@@ -88,7 +88,8 @@ impl WalletStore {
 
     /// The full storage key of the list (for `storage` events).
     pub fn full_key(&self) -> String {
-        self.keeper.store().full_key()
+        let record = self.keeper.store();
+        record.store().full_key(record.key())
     }
 
     /// Reads the stored list again; `true` when it changed. Called at start and when another

@@ -22,6 +22,10 @@
 
 /// The frame around the screens as writes to its elements.
 pub mod frame;
+/// Where the bank is kept, and how that goes.
+pub mod keeping;
+/// One screen as elements, writes and focus.
+pub mod screen;
 
 use crate::reset::{Reset, ResetEvent};
 use crate::{Bank, Command, Event, Lang, Screen, transition, unsaved_answer};
