@@ -7,7 +7,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use zeroize::Zeroizing;
 
-use super::errors::JsFailure;
+use super::errors::js_failure;
 use webtoken_bank::{Command, Event};
 use webtoken_token_service::client::{CallError, Client, Reply, Transport};
 use webtoken_token_service::{Issued, ServiceError};
@@ -51,11 +51,11 @@ impl Transport for Fetch {
 }
 
 fn net(e: JsValue) -> CallError {
-    CallError::Network(JsFailure::from(e).to_string())
+    CallError::Network(js_failure(e).to_string())
 }
 
 fn bad(e: JsValue) -> CallError {
-    CallError::BadAnswer(JsFailure::from(e).to_string())
+    CallError::BadAnswer(js_failure(e).to_string())
 }
 
 /// A token service reached over HTTP at an origin such as `http://127.0.0.1:8080`.

@@ -3,7 +3,7 @@
 //! core's [`KeyValue`] store; one key of it is a record of the one save cycle
 //! ([`StoredRecord`], the core's [`KeyRecord`] with its compare-and-set).
 
-use super::errors::JsFailure;
+use super::errors::js_failure;
 use webtoken_engine::persist::{KeyRecord, KeyValue};
 
 /// Why storage could not be used (the core's store error, shown as it is).
@@ -11,16 +11,6 @@ pub use webtoken_engine::persist::StoreError as StorageError;
 
 /// One key of the page's `localStorage`, written with compare-and-set.
 pub type StoredRecord = KeyRecord<Store>;
-
-impl From<JsFailure> for StorageError {
-    fn from(e: JsFailure) -> Self {
-        if e.name == "QuotaExceededError" {
-            Self::QuotaExceeded
-        } else {
-            Self::Failed(e.to_string())
-        }
-    }
-}
 
 /// The page's `localStorage`, under one key prefix.
 #[derive(Debug, Clone)]
@@ -35,7 +25,7 @@ impl Store {
         let storage = match web_sys::window().map(|w| w.local_storage()) {
             Some(Ok(Some(s))) => Ok(s),
             Some(Ok(None)) => Err(StorageError::Unavailable("no localStorage".into())),
-            Some(Err(e)) => Err(StorageError::Unavailable(JsFailure::from(e).to_string())),
+            Some(Err(e)) => Err(StorageError::Unavailable(js_failure(e).to_string())),
             None => Err(StorageError::Unavailable("no window".into())),
         };
         Self {
@@ -56,13 +46,13 @@ impl Store {
     /// Removes every key under this store's prefix (tests clear their own prefix first).
     pub fn clear(&self) -> Result<(), StorageError> {
         let s = self.storage()?;
-        let len = s.length().map_err(JsFailure::from)?;
+        let len = s.length().map_err(js_failure)?;
         let keys: Vec<String> = (0..len)
             .filter_map(|i| s.key(i).ok().flatten())
             .filter(|k| k.starts_with(&self.prefix))
             .collect();
         for k in keys {
-            s.remove_item(&k).map_err(JsFailure::from)?;
+            s.remove_item(&k).map_err(js_failure)?;
         }
         Ok(())
     }
@@ -71,17 +61,17 @@ impl Store {
 impl KeyValue for Store {
     fn get(&self, key: &str) -> Result<Option<String>, StorageError> {
         let item = self.storage()?.get_item(&self.full_key(key));
-        item.map_err(|e| JsFailure::from(e).into())
+        item.map_err(|e| js_failure(e).into())
     }
 
     fn set(&self, key: &str, value: &str) -> Result<(), StorageError> {
         let done = self.storage()?.set_item(&self.full_key(key), value);
-        done.map_err(|e| JsFailure::from(e).into())
+        done.map_err(|e| js_failure(e).into())
     }
 
     fn remove(&self, key: &str) -> Result<(), StorageError> {
         let done = self.storage()?.remove_item(&self.full_key(key));
-        done.map_err(|e| JsFailure::from(e).into())
+        done.map_err(|e| js_failure(e).into())
     }
 
     fn available(&self) -> Result<(), StorageError> {
