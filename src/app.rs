@@ -24,24 +24,7 @@ use webtoken_engine::i18n::page::Text as Words;
 use webtoken_engine::queue::{self, Queue};
 use webtoken_token_service::client;
 
-/// Why the page could not start.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum StartError {
-    /// The page lacks an element.
-    Page(super::page::MissingElement),
-    /// The browser offers no `window.document`.
-    NoDocument,
-}
-
-impl std::fmt::Display for StartError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Page(e) => write!(f, "{e}"),
-            Self::NoDocument => f.write_str("this browser offers no document to draw in"),
-        }
-    }
-}
+pub use webtoken_engine::draw::StartError;
 
 /// Everything the page's parts send, in one queue.
 pub enum AppMessage {

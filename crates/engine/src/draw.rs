@@ -312,6 +312,35 @@ impl<P, M> Tree<P, M> {
     }
 }
 
+/// The page is missing an element the shell needs (its `data-testid`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MissingElement(pub &'static str);
+
+impl std::fmt::Display for MissingElement {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the page has no element [data-testid=\"{}\"]", self.0)
+    }
+}
+
+/// Why the page could not start (what `start()` rejects with).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StartError {
+    /// The page lacks an element.
+    Page(MissingElement),
+    /// The browser offers no `window.document`.
+    NoDocument,
+}
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Page(e) => write!(f, "{e}"),
+            Self::NoDocument => f.write_str("this browser offers no document to draw in"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod node_tests {
     use super::*;
@@ -343,5 +372,18 @@ mod node_tests {
         assert!(made.find(9).is_none());
         let button = made.find(1).expect("the button");
         assert!(matches!(made.on_of(button), Some(On::Click("ok"))));
+    }
+
+    #[test]
+    fn a_start_error_names_what_is_missing() {
+        let missing = StartError::Page(MissingElement("token-code"));
+        assert_eq!(
+            missing.to_string(),
+            "the page has no element [data-testid=\"token-code\"]"
+        );
+        assert_eq!(
+            StartError::NoDocument.to_string(),
+            "this browser offers no document to draw in"
+        );
     }
 }
