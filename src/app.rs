@@ -11,7 +11,7 @@ use std::rc::{Rc, Weak};
 
 use super::bank_view::{BankView, Message as BankMessage};
 use super::clock;
-use super::lab_panel::{self, Effect as LabEffect, LabPanel, Message as LabMessage};
+use super::lab_panel::{self, LabPanel, Message as LabMessage};
 use super::page::page_lang;
 use super::service::{SERVICE_PREFIX, ServiceHandle};
 use super::token_panel::{
@@ -107,7 +107,7 @@ impl App {
                     return;
                 };
                 // A shifted clock redraws the token at once.
-                if lab.update(message) == LabEffect::ClockMoved {
+                if lab.update(message) {
                     self.token.redraw();
                     self.read_lab();
                 }
@@ -137,7 +137,7 @@ impl App {
     fn staff_to_lab(&mut self) {
         let staff = self.bank.as_mut().is_some_and(BankView::staff_signed_in);
         if let Some(lab) = self.lab.as_mut()
-            && lab.set_staff(staff) == LabEffect::ClockMoved
+            && lab.set_staff(staff)
         {
             self.token.redraw();
         }

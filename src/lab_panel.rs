@@ -19,19 +19,10 @@ use super::render::{Parts, fill, listen, make, write};
 use super::service::ServiceHandle;
 use super::token_panel::Showing;
 use webtoken_bank::lab::draw::{Part, code_list, draw, panel, switch};
-use webtoken_bank::lab::panel::{Effect as LabEffect, Lab, Request, Seen};
+use webtoken_bank::lab::panel::{Effect, Lab, Request, Seen};
 use webtoken_bank::lab::{CodeLine, Shown};
 
 pub use webtoken_bank::lab::panel::Message;
-
-/// What the page does after a message.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Effect {
-    /// Nothing more.
-    None,
-    /// The clock moved: redraw the token, then read the service again.
-    ClockMoved,
-}
 
 /// The panel's elements, present while it is open; dropping them removes the section.
 struct Open {
@@ -103,8 +94,9 @@ impl LabPanel {
         Some(lab)
     }
 
-    /// Handles a message; what the page must do next.
-    pub fn update(&mut self, message: Message) -> Effect {
+    /// Handles a message; whether the clock moved (the token is then redrawn and the service
+    /// read again).
+    pub fn update(&mut self, message: Message) -> bool {
         let effect = self.lab.update(message, clock::offset());
         if self.lab.is_open() != self.open.is_some() {
             // Closing drops the panel's elements (the section is removed).
@@ -119,8 +111,8 @@ impl LabPanel {
     }
 
     /// Notes whether a staff member is signed in: only then do the clock controls work.
-    /// Signed out (or idle), the clock goes back to the real time.
-    pub fn set_staff(&mut self, staff: bool) -> Effect {
+    /// Signed out (or idle), the clock goes back to the real time: whether it moved.
+    pub fn set_staff(&mut self, staff: bool) -> bool {
         let was = self.lab.staff();
         let effect = run(self.lab.set_staff(staff, clock::offset()));
         if was != staff {
@@ -174,15 +166,13 @@ impl LabPanel {
     }
 }
 
-/// Runs the core's effect: moves the page's clock when told.
-fn run(effect: LabEffect) -> Effect {
-    match effect {
-        LabEffect::SetOffset(offset) => {
-            clock::set_offset(offset);
-            Effect::ClockMoved
-        }
-        _ => Effect::None,
-    }
+/// Runs the core's effect: moves the page's clock when told; whether it moved.
+fn run(effect: Effect) -> bool {
+    let Effect::SetOffset(offset) = effect else {
+        return false;
+    };
+    clock::set_offset(offset);
+    true
 }
 
 /// Redraws the code list when its lines changed (a live region announces every change).
