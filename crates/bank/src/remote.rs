@@ -1,6 +1,6 @@
 //! The bank's commands carried out by a remote token service over HTTP: which client call
-//! each [`Command`] is, and which [`Event`] answers it. The page (`src/remote.rs`) only sends
-//! the requests (`fetch`), through the token service's client and its [`Transport`].
+//! each [`Command`](crate::Command) is, and which [`Event`](crate::Event) answers it. The page (`src/remote.rs`) only sends
+//! the requests (`fetch`), through the token service's client and its [`Transport`](webtoken_token_service::client::Transport).
 //!
 //! ```
 //! use webtoken_bank::{Command, remote};

@@ -1,6 +1,6 @@
 //! The bank section's frame around the screens (the bar with the language toggle, the storage
-//! notice, the demo customers, the demo reset): its elements ([`tree`]), which the shell
-//! builds once, and its state as writes to them ([`draw`]), which the shell applies in a loop.
+//! notice, the demo customers, the demo reset): its elements ([`tree`](crate::section::frame::tree)), which the shell
+//! builds once, and its state as writes to them ([`draw`](crate::section::frame::draw)), which the shell applies in a loop.
 //!
 //! ```
 //! use webtoken_bank::section::frame::{FrameState, Part, draw};

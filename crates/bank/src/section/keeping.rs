@@ -1,8 +1,8 @@
 //! Where the bank section keeps the bank: one key of a key-value store (the page's
 //! `localStorage`) through the one save cycle ([`webtoken_engine::persist`]), in clear with
-//! [`PlainSealer`] (passwords are stored only as salted hashes), and the chosen language
+//! [`PlainSealer`](webtoken_engine::persist::PlainSealer) (passwords are stored only as salted hashes), and the chosen language
 //! under another key. A store that refuses still runs the bank in memory; stored data that
-//! cannot be read is never overwritten except by an explicit reset. [`Keeping`] says how it
+//! cannot be read is never overwritten except by an explicit reset. [`Keeping`](crate::section::keeping::Keeping) says how it
 //! goes, for the frame's storage notice.
 //!
 //! ```

@@ -1,7 +1,7 @@
 //! One bank screen as elements: the structure the shell builds when the screen (or its
-//! language) changes ([`tree`], from the view's [`Shape`]), the writes that update it in place
-//! ([`draw`]), so that typing never loses focus, caret or text, and where focus starts
-//! ([`start_focus`]).
+//! language) changes ([`tree`](crate::section::screen::tree), from the view's [`Shape`](crate::section::screen::Shape)), the writes that update it in place
+//! ([`draw`](crate::section::screen::draw)), so that typing never loses focus, caret or text, and where focus starts
+//! ([`start_focus`](crate::section::screen::start_focus)).
 //!
 //! ```
 //! use webtoken_bank::section::screen::{Part, tree};
