@@ -11,7 +11,7 @@ use std::rc::{Rc, Weak};
 
 use super::bank_view::{BankView, Message as BankMessage};
 use super::clock;
-use super::lab_panel::{self, Effect as LabEffect, LabPanel, Message as LabMessage};
+use super::lab_panel::{self, LabPanel, Message as LabMessage};
 use super::page::page_lang;
 use super::service::{SERVICE_PREFIX, ServiceHandle};
 use super::token_panel::{
@@ -19,33 +19,12 @@ use super::token_panel::{
 };
 use super::token_store::{TOKEN_PREFIX, WalletStore};
 use super::tour::TourView;
-use webtoken_bank::BankError;
 use webtoken_bank::tour::Event as TourEvent;
 use webtoken_engine::i18n::page::Text as Words;
 use webtoken_engine::queue::{self, Queue};
 use webtoken_token_service::client;
 
-/// Why the page could not start.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum StartError {
-    /// The page lacks an element.
-    Page(super::page::MissingElement),
-    /// The browser offers no `window.document`.
-    NoDocument,
-    /// The bank could not make its demo customers.
-    Bank(BankError),
-}
-
-impl std::fmt::Display for StartError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Page(e) => write!(f, "{e}"),
-            Self::NoDocument => f.write_str("this browser offers no document to draw in"),
-            Self::Bank(e) => write!(f, "the bank could not start: {e}"),
-        }
-    }
-}
+pub use webtoken_engine::draw::StartError;
 
 /// Everything the page's parts send, in one queue.
 pub enum AppMessage {
@@ -131,7 +110,7 @@ impl App {
                     return;
                 };
                 // A shifted clock redraws the token at once.
-                if lab.update(message) == LabEffect::ClockMoved {
+                if lab.update(message) {
                     self.token.redraw();
                     self.read_lab();
                 }
@@ -161,7 +140,7 @@ impl App {
     fn staff_to_lab(&mut self) {
         let staff = self.bank.as_mut().is_some_and(BankView::staff_signed_in);
         if let Some(lab) = self.lab.as_mut()
-            && lab.set_staff(staff) == LabEffect::ClockMoved
+            && lab.set_staff(staff)
         {
             self.token.redraw();
         }
@@ -343,8 +322,7 @@ pub async fn start() -> Result<(), StartError> {
     .await;
     super::page::painted().await;
     // 4. The bank and the tour.
-    let bank =
-        BankView::mount(&document, dispatch.to(AppMessage::Bank)).map_err(StartError::Bank)?;
+    let bank = BankView::mount(&document, dispatch.to(AppMessage::Bank));
     super::page::mark("webtoken-bank-mounted");
     let tour = TourView::mount(&document, dispatch.to(AppMessage::Tour));
     dispatch.send(AppMessage::Mounted(Box::new((bank, tour))));

@@ -7,24 +7,39 @@
 //! from its [`View`](webtoken_bank::View) with the DOM API only (text is never parsed as
 //! HTML). Token-service work ([`Command`]s other than [`Command::SaveBank`]) goes back to the
 //! caller, which runs it asynchronously and sends the answer as another [`Message`]. The bank
-//! is kept in `localStorage` (see [`persist`]).
+//! is kept in `localStorage` under [`PREFIX`], as the core's [`Kept`] says.
 
-pub(super) mod dom;
 mod frame;
-pub mod persist;
 mod screen;
-mod words;
 
 use web_sys::{Document, Element};
 
 use self::frame::{Frame, FrameState};
-use self::persist::Persist;
-use self::screen::{Built, Shape};
+use self::screen::Built;
 use crate::app::Dispatch;
+use crate::render::write;
+use webtoken_bank::section::keeping::Kept;
+use webtoken_bank::section::screen::Shape;
 use webtoken_bank::section::{FrameFocus, ScreenFocus, Section};
-use webtoken_bank::{BankError, Command, Lang};
+use webtoken_bank::{Command, Lang};
+
+use crate::sealed::NotSaved;
+use crate::storage::Store;
+use webtoken_engine::draw::{attr, flag};
 
 pub use webtoken_bank::section::Message;
+
+/// The key prefix of everything the bank view stores.
+pub const PREFIX: &str = "webtoken.bank.";
+
+/// The bank's storage: `localStorage`, with the page's one sealer error type (the bank shares
+/// the wallet's and the token service's copy of the save cycle).
+type Persist = Kept<Store, NotSaved>;
+
+/// Opens the bank's storage.
+fn open() -> Persist {
+    Persist::open(Store::open(PREFIX))
+}
 
 /// The bank section: the bank, the screen on show, and their elements and listeners.
 pub struct BankView {
@@ -41,21 +56,17 @@ impl BankView {
     /// The language to show: the one chosen last time on this page; on a first visit, the
     /// browser's.
     pub fn chosen_lang() -> Lang {
-        Persist::open()
-            .lang()
-            .unwrap_or_else(crate::page::browser_lang)
+        open().lang().unwrap_or_else(crate::page::browser_lang)
     }
 
     /// Renders the bank into the page's `[data-testid="bank"]` section, its controls sending
-    /// [`Message`]s to `dispatch`, in the page's language. `Ok(None)` when the page has no bank section (the token
-    /// runs alone); an error when the demo customers cannot be made.
-    pub fn mount(doc: &Document, dispatch: Dispatch<Message>) -> Result<Option<Self>, BankError> {
-        let Some(root) = find(doc) else {
-            return Ok(None);
-        };
-        let mut persist = Persist::open();
+    /// [`Message`]s to `dispatch`, in the page's language. `None` when the page has no bank
+    /// section (the token runs alone).
+    pub fn mount(doc: &Document, dispatch: Dispatch<Message>) -> Option<Self> {
+        let root = find(doc)?;
+        let mut persist = open();
         let lang = crate::page::page_lang(doc);
-        let bank = persist.load()?;
+        let bank = persist.load();
         let frame = Frame::build(doc, &root, &dispatch);
         let mut view = Self {
             doc: doc.clone(),
@@ -66,7 +77,7 @@ impl BankView {
             dispatch,
         };
         view.render(false);
-        Ok(Some(view))
+        Some(view)
     }
 
     /// Handles `message` and renders the result; returns the token-service work it asks for,
@@ -106,20 +117,20 @@ impl BankView {
             self.built = None;
             self.built = Some(Built::build(
                 &self.doc,
-                &self.frame.screen,
+                self.frame.screen(),
                 &view,
                 lang,
                 &self.dispatch,
             ));
         }
-        let host = &self.frame.screen;
-        dom::attr(host, "data-screen", view.id);
-        dom::attr(host, "aria-busy", if view.busy { "true" } else { "false" });
+        let host = self.frame.screen();
+        write(host, &attr("data-screen", view.id));
+        write(host, &flag("aria-busy", view.busy));
         if let Some(built) = &mut self.built {
             built.update(&self.doc, &view);
             match ScreenFocus::after(after_input, view.busy, moved) {
-                ScreenFocus::Start => built.focus_start(),
-                ScreenFocus::IfLost => built.refocus_if_lost(&self.doc),
+                ScreenFocus::Start => built.focus_start(&view),
+                ScreenFocus::IfLost => built.refocus_if_lost(&self.doc, &view),
                 ScreenFocus::Keep => {}
             }
         }

@@ -13,7 +13,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{CryptoKey, SubtleCrypto};
 use zeroize::Zeroizing;
 
-use super::errors::JsFailure;
+use super::errors::{JsFailure, js_failure};
 use super::idb::{Db, IdbError};
 use webtoken_token::opening;
 use webtoken_token::vault::{
@@ -21,31 +21,8 @@ use webtoken_token::vault::{
     SALT_BYTES,
 };
 
-/// Why a cryptographic operation could not run (as opposed to a record that fails to
-/// authenticate, which is a [`webtoken_token::vault::VaultError`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum CryptoError {
-    /// This browser offers no WebCrypto here (an insecure context, or a very old browser).
-    Unavailable,
-    /// The key store (IndexedDB) is not available.
-    KeyStore(IdbError),
-    /// The random number generator failed.
-    Random,
-    /// WebCrypto refused the operation.
-    Failed(JsFailure),
-}
-
-impl std::fmt::Display for CryptoError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Unavailable => f.write_str("WebCrypto is not available on this page"),
-            Self::KeyStore(e) => write!(f, "the key store is not available: {e}"),
-            Self::Random => f.write_str("the random number generator failed"),
-            Self::Failed(e) => write!(f, "WebCrypto failed: {e}"),
-        }
-    }
-}
+/// Why a cryptographic operation could not run (the core's error).
+pub use webtoken_token::keys::CryptoError;
 
 fn subtle() -> Result<SubtleCrypto, CryptoError> {
     let crypto = web_sys::window()
@@ -85,9 +62,9 @@ fn aes_key_params() -> Object {
 }
 
 async fn resolve(promise: Result<js_sys::Promise, JsValue>) -> Result<JsValue, JsFailure> {
-    JsFuture::from(promise.map_err(JsFailure::from)?)
+    JsFuture::from(promise.map_err(js_failure)?)
         .await
-        .map_err(JsFailure::from)
+        .map_err(js_failure)
 }
 
 /// An AES-256-GCM key with the envelope parameters that name it.

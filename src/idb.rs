@@ -8,52 +8,17 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransactionMode};
 
-use super::errors::JsFailure;
+use super::errors::{JsFailure, js_failure};
 
 const DB_NAME: &str = "webtoken-keys";
 const DB_VERSION: u32 = 1;
 const STORE: &str = "keys";
 
-/// Why IndexedDB could not be used.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum IdbError {
-    /// The browser refuses IndexedDB here (sandboxed frame, some private modes).
-    Unavailable(String),
-    /// A value with this name exists already (another tab was first).
-    AlreadyExists,
-    /// The disk quota is used up.
-    QuotaExceeded,
-    /// Another failure.
-    Failed(JsFailure),
-}
-
-impl std::fmt::Display for IdbError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Unavailable(why) => write!(f, "IndexedDB is not available here ({why})"),
-            Self::AlreadyExists => f.write_str("the key exists already"),
-            Self::QuotaExceeded => f.write_str("IndexedDB is full"),
-            Self::Failed(e) => write!(f, "IndexedDB failed ({e})"),
-        }
-    }
-}
-
-impl From<JsFailure> for IdbError {
-    fn from(e: JsFailure) -> Self {
-        match e.name.as_str() {
-            "ConstraintError" => Self::AlreadyExists,
-            "QuotaExceededError" => Self::QuotaExceeded,
-            "SecurityError" | "InvalidStateError" | "UnknownError" => {
-                Self::Unavailable(e.to_string())
-            }
-            _ => Self::Failed(e),
-        }
-    }
-}
+/// Why IndexedDB could not be used (the core's reading of the exception).
+pub use webtoken_token::keys::IdbError;
 
 fn failure(value: JsValue) -> IdbError {
-    JsFailure::from(value).into()
+    js_failure(value).into()
 }
 
 /// Waits for a request to finish; its result, or the request's error.
@@ -70,10 +35,7 @@ async fn wait(request: &IdbRequest) -> Result<JsValue, IdbError> {
         Ok(_) => request.result().map_err(failure),
         Err(_) => Err(match request.error() {
             Ok(Some(e)) => failure(e.into()),
-            _ => IdbError::Failed(JsFailure {
-                name: "Error".into(),
-                message: "the request failed".into(),
-            }),
+            _ => IdbError::Failed(JsFailure::new("Error", "the request failed")),
         }),
     }
 }
@@ -90,11 +52,11 @@ impl Db {
         let factory = match window.indexed_db() {
             Ok(Some(f)) => f,
             Ok(None) => return Err(IdbError::Unavailable("no indexedDB".into())),
-            Err(e) => return Err(IdbError::Unavailable(JsFailure::from(e).to_string())),
+            Err(e) => return Err(IdbError::Unavailable(js_failure(e).to_string())),
         };
         let request: IdbOpenDbRequest = factory
             .open_with_u32(DB_NAME, DB_VERSION)
-            .map_err(|e| IdbError::Unavailable(JsFailure::from(e).to_string()))?;
+            .map_err(|e| IdbError::Unavailable(js_failure(e).to_string()))?;
         // Owned by this function and dropped once the open request has settled.
         let upgrade = {
             let request = request.clone();

@@ -10,29 +10,19 @@
 use std::rc::Rc;
 
 use gloo_events::EventListener;
-use web_sys::{Document, Element, HtmlButtonElement};
+use web_sys::{Document, Element};
 
 use super::app::Dispatch;
-use super::bank_view::dom::{attr, button, child, show, text_child};
 use super::clock;
 use super::page::{page_lang, query_value};
-use super::render::{Parts, write};
+use super::render::{Parts, fill, listen, make, write};
 use super::service::ServiceHandle;
 use super::token_panel::Showing;
-use webtoken_bank::lab::draw::{PARTS, Part, Row, draw};
-use webtoken_bank::lab::panel::{Effect as LabEffect, Lab, Request, Seen};
-use webtoken_bank::lab::{CodeLine, Shift, Shown};
+use webtoken_bank::lab::draw::{Part, code_list, draw, panel, switch};
+use webtoken_bank::lab::panel::{Effect, Lab, Request, Seen};
+use webtoken_bank::lab::{CodeLine, Shown};
 
 pub use webtoken_bank::lab::panel::Message;
-
-/// What the page does after a message.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Effect {
-    /// Nothing more.
-    None,
-    /// The clock moved: redraw the token, then read the service again.
-    ClockMoved,
-}
 
 /// The panel's elements, present while it is open; dropping them removes the section.
 struct Open {
@@ -58,12 +48,12 @@ pub struct LabPanel {
     /// Whether the page uses a remote token service (which keeps its own clock).
     remote: bool,
     dispatch: Dispatch<Message>,
-    switch: HtmlButtonElement,
+    switch: Element,
     /// The panel's state (open or not, its readings).
     lab: Lab,
     /// The panel's elements while it is open.
     open: Option<Open>,
-    _switch: EventListener,
+    _switch: Vec<EventListener>,
 }
 
 /// Whether the page's address asks for the lab (`?lab=1`).
@@ -84,11 +74,9 @@ impl LabPanel {
     ) -> Option<Self> {
         let find = |selector: &str| doc.query_selector(selector).ok().flatten();
         let (footer, main) = (find("footer")?, find("main")?);
-        let holder = child(doc, &footer, "p", "lab-switch");
-        let switch = button(doc, &holder, "lab-toggle", "button", "");
-        attr(&switch, "data-testid", "lab-toggle");
-        let toggle = dispatch.clone();
-        let listener = EventListener::new(&switch, "click", move |_| toggle.send(Message::Toggle));
+        let mut made = make(doc, &footer, switch());
+        let listeners = listen(made.on, &dispatch);
+        let (_, switch) = made.parts.pop()?;
         let mut lab = Self {
             doc: doc.clone(),
             main,
@@ -97,7 +85,7 @@ impl LabPanel {
             switch,
             lab: Lab::new(open),
             open: None,
-            _switch: listener,
+            _switch: listeners,
         };
         if open {
             lab.open = Some(lab.build());
@@ -106,8 +94,9 @@ impl LabPanel {
         Some(lab)
     }
 
-    /// Handles a message; what the page must do next.
-    pub fn update(&mut self, message: Message) -> Effect {
+    /// Handles a message; whether the clock moved (the token is then redrawn and the service
+    /// read again).
+    pub fn update(&mut self, message: Message) -> bool {
         let effect = self.lab.update(message, clock::offset());
         if self.lab.is_open() != self.open.is_some() {
             // Closing drops the panel's elements (the section is removed).
@@ -122,8 +111,8 @@ impl LabPanel {
     }
 
     /// Notes whether a staff member is signed in: only then do the clock controls work.
-    /// Signed out (or idle), the clock goes back to the real time.
-    pub fn set_staff(&mut self, staff: bool) -> Effect {
+    /// Signed out (or idle), the clock goes back to the real time: whether it moved.
+    pub fn set_staff(&mut self, staff: bool) -> bool {
         let was = self.lab.staff();
         let effect = run(self.lab.set_staff(staff, clock::offset()));
         if was != staff {
@@ -147,72 +136,15 @@ impl LabPanel {
             .observe(seen, clock::offset(), clock::now_seconds(), self.remote)
     }
 
-    /// Builds the panel's elements at the end of the page's `<main>`; their words and state
-    /// are the core's writes.
+    /// Builds the panel's elements ([`panel`]) at the end of the page's `<main>`; their words
+    /// and state are the core's writes.
     fn build(&self) -> Open {
-        let doc = &self.doc;
-        // Made in part order (`usize::from(part)`), so each goes at the end.
-        let mut parts = Vec::with_capacity(PARTS);
-        let mut put = |part: Part, el: &Element| {
-            debug_assert_eq!(usize::from(part), parts.len(), "{part:?}");
-            if let Some(testid) = part.testid() {
-                attr(el, "data-testid", testid);
-            }
-            parts.push(el.clone());
-        };
-        let root = child(doc, &self.main, "section", "lab");
-        attr(&root, "id", "lab-panel");
-        attr(&root, "aria-labelledby", "lab-title");
-        put(Part::Root, &root);
-        let head = child(doc, &root, "div", "lab-head");
-        let title = child(doc, &head, "h2", "");
-        attr(&title, "id", "lab-title");
-        put(Part::Title, &title);
-        put(Part::Badge, &child(doc, &head, "span", "lab-badge"));
-        put(Part::Lead, &child(doc, &root, "p", "lab-lead"));
-        put(Part::Bound, &child(doc, &root, "p", "lab-lead"));
-        let staff_note = child(doc, &root, "p", "lab-note");
-        put(Part::StaffNote, &staff_note);
-
-        let controls = child(doc, &root, "div", "lab-controls");
-        attr(&controls, "role", "group");
-        put(Part::Controls, &controls);
-        let mut listeners = Vec::new();
-        for shift in Shift::ALL {
-            let class = if shift == Shift::Reset {
-                "lab-button lab-reset"
-            } else {
-                "lab-button"
-            };
-            let control = button(doc, &controls, class, "button", "");
-            attr(&control, "aria-describedby", "lab-needs-staff");
-            put(Part::Shift(shift), &control);
-            let dispatch = self.dispatch.clone();
-            listeners.push(EventListener::new(&control, "click", move |_| {
-                dispatch.send(Message::Shift(shift))
-            }));
-        }
-
-        put(Part::Note, &child(doc, &root, "p", "lab-note"));
-        let facts = child(doc, &root, "dl", "lab-facts");
-        for row in Row::ALL {
-            let item = child(doc, &facts, "div", "lab-fact");
-            put(Part::Key(row), &child(doc, &item, "dt", ""));
-            put(Part::Value(row), &child(doc, &item, "dd", ""));
-        }
-        let codes_title = child(doc, &root, "h3", "lab-codes-title");
-        attr(&codes_title, "id", "lab-codes-title");
-        put(Part::CodesTitle, &codes_title);
-        let codes = child(doc, &root, "ol", "lab-codes");
-        attr(&codes, "aria-labelledby", "lab-codes-title");
-        attr(&codes, "aria-live", "polite");
-        put(Part::Codes, &codes);
-        attr(&staff_note, "id", "lab-needs-staff");
+        let made = make(&self.doc, &self.main, panel());
         Open {
-            root,
-            parts: Parts::new(parts),
+            root: made.parts[0].1.clone(),
+            parts: Parts::made(made.parts),
             drawn: Vec::new(),
-            _listeners: listeners,
+            _listeners: listen(made.on, &self.dispatch),
         }
     }
 
@@ -234,35 +166,21 @@ impl LabPanel {
     }
 }
 
-/// Runs the core's effect: moves the page's clock when told.
-fn run(effect: LabEffect) -> Effect {
-    match effect {
-        LabEffect::SetOffset(offset) => {
-            clock::set_offset(offset);
-            Effect::ClockMoved
-        }
-        _ => Effect::None,
-    }
+/// Runs the core's effect: moves the page's clock when told; whether it moved.
+fn run(effect: Effect) -> bool {
+    let Effect::SetOffset(offset) = effect else {
+        return false;
+    };
+    clock::set_offset(offset);
+    true
 }
 
 /// Redraws the code list when its lines changed (a live region announces every change).
 fn draw_codes(doc: &Document, panel: &mut Open, codes: Vec<CodeLine>) {
-    if panel.drawn == codes {
-        return;
+    if panel.drawn != codes {
+        fill(doc, panel.parts.get(Part::Codes.into()), &code_list(&codes));
+        panel.drawn = codes;
     }
-    let list = panel.parts.get(Part::Codes.into());
-    list.replace_children_with_node_0();
-    for line in &codes {
-        let item = child(doc, list, "li", "lab-code");
-        attr(&item, "data-verdict", line.verdict.name());
-        let head = child(doc, &item, "p", "lab-code-head");
-        text_child(doc, &head, "span", "lab-code-value", &line.code);
-        text_child(doc, &head, "span", "lab-verdict", &line.label);
-        text_child(doc, &head, "span", "lab-code-step", &line.step);
-        let reason = text_child(doc, &item, "p", "lab-reason", &line.reason);
-        show(&reason, !line.reason.is_empty());
-    }
-    panel.drawn = codes;
 }
 
 /// Reads the token service for `request`: the in-page service's view and dry runs, which

@@ -6,15 +6,7 @@ use web_sys::{Document, Element};
 pub use webtoken_engine::address::query_value;
 use webtoken_engine::i18n::Lang;
 
-/// The page is missing an element the shell needs.
-#[derive(Debug)]
-pub struct MissingElement(pub &'static str);
-
-impl std::fmt::Display for MissingElement {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "the page has no element [data-testid=\"{}\"]", self.0)
-    }
-}
+pub use webtoken_engine::draw::MissingElement;
 
 /// The language the page is shown in, from the `lang` attribute of `<html>` (which the bank
 /// section keeps up to date); Japanese when it names neither language.

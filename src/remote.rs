@@ -1,16 +1,15 @@
 //! A remote token service over HTTP, for the page's remote mode: the core's client
 //! ([`webtoken_token_service::client`]) builds the requests and reads the answers; this shell
-//! only sends them with `fetch`, and routes the bank's commands to the client.
+//! only sends them with `fetch`; which call each of the bank's commands is, the bank decides
+//! ([`webtoken_bank::remote`]).
 
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use zeroize::Zeroizing;
 
-use super::errors::JsFailure;
-use webtoken_bank::{Command, Event, StaffSignInRefused, TokenRecord};
-use webtoken_token_service::client::{
-    CallError, Client, Reply, SignInRefused, StaffCall, Transport,
-};
+use super::errors::js_failure;
+use webtoken_bank::{Command, Event};
+use webtoken_token_service::client::{CallError, Client, Reply, Transport};
 use webtoken_token_service::{Issued, ServiceError};
 
 /// The browser's `fetch`.
@@ -52,11 +51,11 @@ impl Transport for Fetch {
 }
 
 fn net(e: JsValue) -> CallError {
-    CallError::Network(JsFailure::from(e).to_string())
+    CallError::Network(js_failure(e).to_string())
 }
 
 fn bad(e: JsValue) -> CallError {
-    CallError::BadAnswer(JsFailure::from(e).to_string())
+    CallError::BadAnswer(js_failure(e).to_string())
 }
 
 /// A token service reached over HTTP at an origin such as `http://127.0.0.1:8080`.
@@ -84,74 +83,8 @@ impl Remote {
         self.0.server_time().await
     }
 
-    /// Carries out one of the bank's commands over HTTP; `None` for [`Command::SaveBank`] and
-    /// [`Command::SignOutStaff`]. A staff command the server refuses for want of a staff
-    /// session answers [`Event::StaffSessionEnded`].
+    /// Carries out one of the bank's commands over HTTP ([`webtoken_bank::remote::execute`]).
     pub async fn execute(&self, command: Command) -> Option<Event> {
-        let client = &self.0;
-        Some(match command {
-            Command::ValidateCode { token_id, code } => {
-                Event::CodeChecked(client.validate(&token_id, code).await)
-            }
-            Command::Resync {
-                token_id,
-                first,
-                second,
-            } => Event::CodeChecked(client.resync(&token_id, first, second).await),
-            Command::StopWithCode {
-                token_id,
-                code,
-                actor,
-                reason,
-            } => Event::CodeChecked(client.stop_with_code(&token_id, code, actor, reason).await),
-            Command::StopToken {
-                token_id,
-                actor,
-                reason,
-            } => staff(
-                client.stop(&token_id, actor, reason).await,
-                Event::TokenStopped,
-            ),
-            Command::UnlockToken { token_id, actor } => {
-                staff(client.unlock(&token_id, actor).await, Event::TokenUnlocked)
-            }
-            Command::FetchToken { token_id } => staff(client.fetch(&token_id).await, |f| {
-                Event::TokenFetched(Box::new(TokenRecord {
-                    token_id,
-                    state: f.state,
-                    audit: f.audit,
-                    chain_verified: f.chain_verified,
-                    chain_error: f.chain_error,
-                    unavailable: f.unavailable,
-                }))
-            }),
-            Command::SignInStaff {
-                staff_id,
-                password,
-                code,
-                ..
-            } => {
-                let answer = client
-                    .sign_in_staff(staff_id.as_str(), password.expose(), code)
-                    .await;
-                Event::StaffSignedIn(answer.map_err(|e| match e {
-                    SignInRefused::Refused => StaffSignInRefused::Refused,
-                    SignInRefused::Unavailable => StaffSignInRefused::Unavailable,
-                }))
-            }
-            Command::SignOutStaff => {
-                client.sign_out_staff().await;
-                return None;
-            }
-            Command::SaveBank => return None,
-        })
-    }
-}
-
-/// A staff call's event, or [`Event::StaffSessionEnded`] when the server holds no session.
-fn staff<T>(call: StaffCall<T>, event: impl FnOnce(T) -> Event) -> Event {
-    match call {
-        StaffCall::Answer(answer) => event(answer),
-        StaffCall::NoSession => Event::StaffSessionEnded,
+        webtoken_bank::remote::execute(&self.0, command).await
     }
 }

@@ -25,7 +25,7 @@ use super::sealed::{NotSaved, VaultSealer};
 use super::storage::{Store, StoredRecord};
 use webtoken_bank::section::health::{RecordsTrouble, ServiceHealth};
 use webtoken_bank::{Command, Event, changes_records, execute, not_saved};
-use webtoken_engine::persist::{Change, Committed, Keeper, Problem, Sealer};
+use webtoken_engine::persist::{Change, Committed, Keeper, KeyValue, Problem, Sealer};
 use webtoken_engine::random::{OsRandom, Random};
 use webtoken_token::vault::VaultError;
 use webtoken_token_service::{

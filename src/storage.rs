@@ -1,24 +1,16 @@
 //! `localStorage`, wrapped so that a browser that refuses it (sandboxed frame, some private
-//! modes) or runs out of quota gives an error the page can show, never a trap; and one key of
-//! it as the core's [`RecordStore`], the browser half of the one save cycle
-//! ([`webtoken_engine::persist`]).
+//! modes) or runs out of quota gives an error the page can show, never a trap. It is the
+//! core's [`KeyValue`] store; one key of it is a record of the one save cycle
+//! ([`StoredRecord`], the core's [`KeyRecord`] with its compare-and-set).
 
-use super::errors::JsFailure;
-use webtoken_engine::persist::{RecordStore, Written};
-use webtoken_token::vault::parse_version;
+use super::errors::js_failure;
+use webtoken_engine::persist::{KeyRecord, KeyValue};
 
 /// Why storage could not be used (the core's store error, shown as it is).
 pub use webtoken_engine::persist::StoreError as StorageError;
 
-impl From<JsFailure> for StorageError {
-    fn from(e: JsFailure) -> Self {
-        if e.name == "QuotaExceededError" {
-            Self::QuotaExceeded
-        } else {
-            Self::Failed(e.to_string())
-        }
-    }
-}
+/// One key of the page's `localStorage`, written with compare-and-set.
+pub type StoredRecord = KeyRecord<Store>;
 
 /// The page's `localStorage`, under one key prefix.
 #[derive(Debug, Clone)]
@@ -33,7 +25,7 @@ impl Store {
         let storage = match web_sys::window().map(|w| w.local_storage()) {
             Some(Ok(Some(s))) => Ok(s),
             Some(Ok(None)) => Err(StorageError::Unavailable("no localStorage".into())),
-            Some(Err(e)) => Err(StorageError::Unavailable(JsFailure::from(e).to_string())),
+            Some(Err(e)) => Err(StorageError::Unavailable(js_failure(e).to_string())),
             None => Err(StorageError::Unavailable("no window".into())),
         };
         Self {
@@ -42,116 +34,47 @@ impl Store {
         }
     }
 
-    /// Whether the browser lets the page store data at all.
-    pub fn available(&self) -> Result<(), StorageError> {
-        self.storage.as_ref().map(|_| ()).map_err(Clone::clone)
-    }
-
-    fn key(&self, key: &str) -> String {
-        format!("{}{}", self.prefix, key)
-    }
-
-    /// Reads a value.
-    pub fn get(&self, key: &str) -> Result<Option<String>, StorageError> {
-        let s = self.storage.as_ref().map_err(Clone::clone)?;
-        s.get_item(&self.key(key))
-            .map_err(|e| JsFailure::from(e).into())
-    }
-
-    /// Writes a value.
-    pub fn set(&self, key: &str, value: &str) -> Result<(), StorageError> {
-        let s = self.storage.as_ref().map_err(Clone::clone)?;
-        s.set_item(&self.key(key), value)
-            .map_err(|e| JsFailure::from(e).into())
-    }
-
-    /// Removes a value.
-    pub fn remove(&self, key: &str) -> Result<(), StorageError> {
-        let s = self.storage.as_ref().map_err(Clone::clone)?;
-        s.remove_item(&self.key(key))
-            .map_err(|e| JsFailure::from(e).into())
-    }
-
-    /// Removes every key under this store's prefix (tests clear their own prefix first).
-    pub fn clear(&self) -> Result<(), StorageError> {
-        let s = self.storage.as_ref().map_err(Clone::clone)?;
-        let len = s.length().map_err(JsFailure::from)?;
-        let mut keys = Vec::new();
-        for i in 0..len {
-            if let Ok(Some(k)) = s.key(i)
-                && k.starts_with(&self.prefix)
-            {
-                keys.push(k);
-            }
-        }
-        for k in keys {
-            s.remove_item(&k).map_err(JsFailure::from)?;
-        }
-        Ok(())
+    fn storage(&self) -> Result<&web_sys::Storage, StorageError> {
+        self.storage.as_ref().map_err(Clone::clone)
     }
 
     /// The full key (prefix included) of `key`, as `storage` events name it.
     pub fn full_key(&self, key: &str) -> String {
-        self.key(key)
-    }
-}
-
-/// One key of a [`Store`], written with compare-and-set so that two tabs never overwrite each
-/// other's changes unseen.
-#[derive(Debug, Clone)]
-pub struct StoredRecord {
-    store: Store,
-    key: &'static str,
-}
-
-impl StoredRecord {
-    /// The record `key` of `store`.
-    pub fn new(store: Store, key: &'static str) -> Self {
-        Self { store, key }
+        format!("{}{}", self.prefix, key)
     }
 
-    /// The full storage key, as `storage` events name it.
-    pub fn full_key(&self) -> String {
-        self.store.full_key(self.key)
-    }
-
-    /// The key of the highest version seen of the record.
-    fn version_key(&self) -> String {
-        format!("{}.version", self.key)
-    }
-}
-
-impl RecordStore for StoredRecord {
-    fn get(&self) -> Result<Option<String>, StorageError> {
-        self.store.get(self.key)
-    }
-
-    /// The check and the write run in one task, with nothing awaited between them.
-    fn write_if(&self, expected: Option<&str>, text: &str) -> Result<Written, StorageError> {
-        if self.get()?.as_deref() != expected {
-            return Ok(Written::Conflict);
-        }
-        self.store.set(self.key, text).map(|()| Written::Done)
-    }
-
-    fn remove_if(&self, expected: Option<&str>) -> Result<Written, StorageError> {
-        if self.get()?.as_deref() != expected {
-            return Ok(Written::Conflict);
-        }
-        self.store.remove(self.key).map(|()| Written::Done)
-    }
-
-    /// Kept under its own key, `<key>.version`, apart from the record.
-    fn highest(&self) -> Result<u64, StorageError> {
-        let stored = self.store.get(&self.version_key())?;
-        // A mark that is not a number was tampered with: the record is not trusted above it.
-        Ok(stored.map_or(0, |v| parse_version(&v).unwrap_or(u64::MAX)))
-    }
-
-    fn raise(&self, version: u64) -> Result<(), StorageError> {
-        if self.highest()? < version {
-            self.store.set(&self.version_key(), &version.to_string())?;
+    /// Removes every key under this store's prefix (tests clear their own prefix first).
+    pub fn clear(&self) -> Result<(), StorageError> {
+        let s = self.storage()?;
+        let len = s.length().map_err(js_failure)?;
+        let keys: Vec<String> = (0..len)
+            .filter_map(|i| s.key(i).ok().flatten())
+            .filter(|k| k.starts_with(&self.prefix))
+            .collect();
+        for k in keys {
+            s.remove_item(&k).map_err(js_failure)?;
         }
         Ok(())
+    }
+}
+
+impl KeyValue for Store {
+    fn get(&self, key: &str) -> Result<Option<String>, StorageError> {
+        let item = self.storage()?.get_item(&self.full_key(key));
+        item.map_err(|e| js_failure(e).into())
+    }
+
+    fn set(&self, key: &str, value: &str) -> Result<(), StorageError> {
+        let done = self.storage()?.set_item(&self.full_key(key), value);
+        done.map_err(|e| js_failure(e).into())
+    }
+
+    fn remove(&self, key: &str) -> Result<(), StorageError> {
+        let done = self.storage()?.remove_item(&self.full_key(key));
+        done.map_err(|e| js_failure(e).into())
+    }
+
+    fn available(&self) -> Result<(), StorageError> {
+        self.storage().map(drop)
     }
 }

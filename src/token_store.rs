@@ -10,7 +10,7 @@
 use super::crypto::{CryptoError, VaultKey};
 use super::sealed::{NotSaved, VaultSealer};
 use super::storage::{Store, StoredRecord};
-use webtoken_engine::persist::{Change, Committed, Keeper, Outcome, RecordStore};
+use webtoken_engine::persist::{Change, Committed, Keeper, KeyValue, Outcome, RecordStore};
 use webtoken_token::backup::Mark;
 use webtoken_token::vault::{Envelope, KeySpec, VaultError, check_passphrase, split_version};
 use webtoken_token::wallet::{Wallet, WalletError, WalletOp};
@@ -114,7 +114,8 @@ impl WalletStore {
 
     /// The full storage key of the list (for `storage` events).
     pub fn full_key(&self) -> String {
-        self.keeper.store().full_key()
+        let record = self.keeper.store();
+        record.store().full_key(record.key())
     }
 
     /// Reads the stored list again; `true` when it changed. Called at start and when another

@@ -503,6 +503,7 @@ mod token {
     use webtoken::service::ServiceHandle;
     use webtoken::storage::Store;
     use webtoken::token_store::{ChangeError, WalletStore};
+    use webtoken_engine::persist::KeyValue;
     use webtoken_engine::{Params, Secret, totp};
     use webtoken_token::otpauth::{KeyUri, OtpauthError};
     use webtoken_token::vault::{Envelope, KeySpec, Pbkdf2Params, VaultError};

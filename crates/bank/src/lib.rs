@@ -46,6 +46,7 @@ pub mod lab;
 pub mod password;
 mod persist;
 /// The reset of the demo data: asked first, never while a screen awaits an answer.
+pub mod remote;
 pub mod reset;
 pub mod section;
 pub mod staff;

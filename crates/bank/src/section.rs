@@ -24,6 +24,10 @@
 pub mod frame;
 /// What staff are told about the stored records.
 pub mod health;
+/// Where the bank is kept, and how that goes.
+pub mod keeping;
+/// One screen as elements, writes and focus.
+pub mod screen;
 
 use crate::reset::{Reset, ResetEvent};
 use crate::{Bank, Command, Event, Lang, Screen, View, transition, unsaved_answer};

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 pub mod address;
 pub mod clock;
 pub mod draw;
+pub mod failure;
 pub mod hex;
 pub mod i18n;
 pub mod input;

@@ -44,6 +44,9 @@ use zeroize::Zeroizing;
 #[cfg(test)]
 mod tests;
 
+mod keyed;
+pub use keyed::{KeyRecord, KeyValue, MemoryKeyValue, parse_version};
+
 /// Compare-and-set writes tried for one change before it is kept in memory only.
 pub const ATTEMPTS: usize = 4;
 

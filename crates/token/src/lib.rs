@@ -19,6 +19,8 @@ pub mod backup;
 /// Import from other authenticators: URI lists, Google Authenticator export links, Aegis, 2FAS
 /// and the Authenticator extension's exports, with a report of every entry.
 pub mod import;
+/// Why the key store (IndexedDB, WebCrypto) could not be used.
+pub mod keys;
 /// What opening a sealed record with a key means, around the browser's cipher.
 pub mod opening;
 /// `otpauth://totp/` URIs (Google Authenticator Key URI format): import and export.

@@ -265,17 +265,8 @@ pub fn split_version(text: &str) -> Result<(u64, &str), VaultError> {
     }
 }
 
-/// A version as written: plain decimal digits, no leading zero (by hand: `u64::from_str` would
-/// bring its generic parser into the page's wasm for this one field).
-pub fn parse_version(text: &str) -> Option<u64> {
-    if text.is_empty() || (text.len() > 1 && text.starts_with('0')) {
-        return None;
-    }
-    text.bytes().try_fold(0u64, |n, b| {
-        let digit = b.checked_sub(b'0').filter(|d| *d < 10)?;
-        n.checked_mul(10)?.checked_add(u64::from(digit))
-    })
-}
+/// A version as written: plain decimal digits, no leading zero.
+pub use webtoken_engine::persist::parse_version;
 
 /// The purpose a record of `version` is sealed for: with the purpose, it is part of the
 /// AES-GCM additional data, so a text that claims another version fails authentication.

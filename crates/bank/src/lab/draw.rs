@@ -1,6 +1,8 @@
-//! The lab panel's view as writes to its elements: the browser shell (`src/lab_panel.rs`)
-//! builds the elements once, registers each under its [`Part`](crate::lab::draw::Part), and applies these writes in a
-//! loop; the code list's lines come back from [`draw`](crate::lab::draw::draw), drawn by the shell when they change.
+//! The lab panel's elements and its view as writes to them: the browser shell
+//! (`src/lab_panel.rs`) builds the elements of [`panel`](crate::lab::draw::panel) and
+//! [`switch`](crate::lab::draw::switch) once, each part in its place, and applies these writes in
+//! a loop; the code list's lines come back from [`draw`](crate::lab::draw::draw), drawn by the
+//! shell ([`code_list`](crate::lab::draw::code_list)) when they change.
 //!
 //! ```
 //! use webtoken_bank::lab::draw::{Part, draw};
@@ -14,9 +16,9 @@
 //! assert!(writes.contains(&(Part::Shift(Shift::Reset), Write::Disabled(true))));
 //! ```
 
-use super::panel::Lab;
+use super::panel::{Lab, Message};
 use super::{CodeLine, Shift, resync_bound};
-use webtoken_engine::draw::{Sink, Write, attr, flag, shown, text};
+use webtoken_engine::draw::{Node, Nodes, On, Sink, Tree, Write, attr, flag, shown, text};
 use webtoken_engine::i18n::Lang;
 use webtoken_engine::i18n::lab::Text;
 
@@ -160,6 +162,102 @@ impl Part {
     }
 }
 
+/// The footer's switch (its holder, the button being [`Part::Switch`]).
+pub fn switch() -> Nodes<Part, Message> {
+    let mut t = Tree::new();
+    t.open("p", "lab-switch").button("lab-toggle", "button", "");
+    part(&mut t, Part::Switch).on(On::Click(Message::Toggle));
+    t.finish()
+}
+
+/// Marks the element open in `t` as `part`, with the part's `data-testid` if it has one.
+fn part(t: &mut Tree<Part, Message>, part: Part) -> &mut Tree<Part, Message> {
+    if let Some(id) = part.testid() {
+        t.attr("data-testid", id);
+    }
+    t.part(part)
+}
+
+/// The open panel's section: every part but the switch, in part order (their words and state
+/// are [`draw`]'s writes), the clock controls sending [`Message::Shift`].
+pub fn panel() -> Nodes<Part, Message> {
+    let mut t = Tree::new();
+    let leaf = |t: &mut Tree<Part, Message>, tag, class, p| {
+        t.open(tag, class);
+        part(t, p).close();
+    };
+    t.open("section", "lab").attr("id", "lab-panel");
+    part(&mut t, Part::Root).attr("aria-labelledby", "lab-title");
+    t.open("div", "lab-head")
+        .open("h2", "")
+        .attr("id", "lab-title");
+    part(&mut t, Part::Title).close();
+    leaf(&mut t, "span", "lab-badge", Part::Badge);
+    t.close();
+    leaf(&mut t, "p", "lab-lead", Part::Lead);
+    leaf(&mut t, "p", "lab-lead", Part::Bound);
+    t.open("p", "lab-note").attr("id", "lab-needs-staff");
+    part(&mut t, Part::StaffNote).close();
+    t.open("div", "lab-controls").attr("role", "group");
+    part(&mut t, Part::Controls);
+    for shift in Shift::ALL {
+        let class = if shift == Shift::Reset {
+            "lab-button lab-reset"
+        } else {
+            "lab-button"
+        };
+        t.button(class, "button", "")
+            .attr("aria-describedby", "lab-needs-staff");
+        part(&mut t, Part::Shift(shift))
+            .on(On::Click(Message::Shift(shift)))
+            .close();
+    }
+    t.close();
+    leaf(&mut t, "p", "lab-note", Part::Note);
+    t.open("dl", "lab-facts");
+    for row in Row::ALL {
+        t.open("div", "lab-fact");
+        leaf(&mut t, "dt", "", Part::Key(row));
+        leaf(&mut t, "dd", "", Part::Value(row));
+        t.close();
+    }
+    t.close();
+    t.open("h3", "lab-codes-title")
+        .attr("id", "lab-codes-title");
+    part(&mut t, Part::CodesTitle).close();
+    t.open("ol", "lab-codes")
+        .attr("aria-labelledby", "lab-codes-title");
+    part(&mut t, Part::Codes).attr("aria-live", "polite");
+    t.finish()
+}
+
+/// The code list's items (the content of [`Part::Codes`]): each code with its verdict, its
+/// step, and why (hidden when there is no reason).
+pub fn code_list(codes: &[CodeLine]) -> Vec<Node> {
+    let mut t = Tree::<(), ()>::new();
+    for line in codes {
+        t.open("li", "lab-code")
+            .attr("data-verdict", line.verdict.name());
+        t.open("p", "lab-code-head");
+        t.open("span", "lab-code-value")
+            .text(line.code.clone())
+            .close();
+        t.open("span", "lab-verdict")
+            .text(line.label.clone())
+            .close();
+        t.open("span", "lab-code-step")
+            .text(line.step.clone())
+            .close();
+        t.close();
+        t.open("p", "lab-reason").text(line.reason.clone());
+        if line.reason.is_empty() {
+            t.attr("hidden", "");
+        }
+        t.close().close();
+    }
+    t.finish().nodes
+}
+
 /// The panel's fixed wording (each a part's whole text).
 const LABELS: [(Part, Text); 5] = [
     (Part::Title, Text::Title),
@@ -234,6 +332,52 @@ mod tests {
     use std::collections::BTreeSet;
     use webtoken_engine::Params;
     use webtoken_engine::draw::collect;
+
+    #[test]
+    fn the_panel_holds_its_parts_in_part_order_and_the_switch_apart() {
+        let panel = super::panel();
+        let numbers: Vec<usize> = panel
+            .parts_in_order()
+            .into_iter()
+            .map(usize::from)
+            .collect();
+        assert_eq!(numbers, (0..super::PARTS).collect::<Vec<_>>());
+        assert_eq!(super::switch().parts_in_order(), [super::Part::Switch]);
+    }
+
+    #[test]
+    fn every_clock_control_sends_its_shift_and_names_why_it_may_not_work() {
+        let panel = super::panel();
+        for shift in super::Shift::ALL {
+            let control = panel.find(super::Part::Shift(shift)).expect("the control");
+            assert!(
+                matches!(panel.on_of(control), Some(super::On::Click(super::Message::Shift(s))) if *s == shift)
+            );
+            assert_eq!(
+                control.attr_value("aria-describedby"),
+                Some("lab-needs-staff")
+            );
+            assert_eq!(control.attr_value("data-testid"), Some(shift.testid()));
+        }
+        let note = panel.find(super::Part::StaffNote).expect("the note");
+        assert_eq!(note.attr_value("id"), Some("lab-needs-staff"));
+    }
+
+    #[test]
+    fn a_code_line_without_a_reason_hides_it() {
+        let line = |reason: &str| super::CodeLine {
+            code: "123 456".into(),
+            step: "step".into(),
+            verdict: super::super::Verdict::Accepted,
+            label: "OK".into(),
+            reason: reason.into(),
+        };
+        let items = super::code_list(&[line(""), line("why")]);
+        let hidden = |i: usize| items[i].children[1].attr_value("hidden").is_some();
+        assert!(hidden(0) && !hidden(1));
+        assert_eq!(items[0].attr_value("data-verdict"), Some("accepted"));
+        assert_eq!(items[1].children[1].text, "why");
+    }
 
     /// The writes of one draw, the switch's apart, and the code list.
     struct Drawn {

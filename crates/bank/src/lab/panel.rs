@@ -10,7 +10,7 @@ use webtoken_engine::Params;
 use webtoken_engine::token_id::TokenId;
 
 /// What the lab's controls and readings send.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Message {
     /// The footer switch.

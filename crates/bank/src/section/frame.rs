@@ -1,6 +1,6 @@
 //! The bank section's frame around the screens (the bar with the language toggle, the storage
-//! notice, the demo customers, the demo reset) as writes to its elements: the shell
-//! (`src/bank_view/frame.rs`) builds the elements once and applies these in a loop.
+//! notice, the demo customers, the demo reset): its elements ([`tree`](crate::section::frame::tree)), which the shell
+//! builds once, and its state as writes to them ([`draw`](crate::section::frame::draw)), which the shell applies in a loop.
 //!
 //! ```
 //! use webtoken_bank::section::frame::{FrameState, Part, draw};
@@ -10,8 +10,9 @@
 //! assert!(collect(|out| draw(&state, out)).contains(&(Part::Reset, Write::Disabled(true))));
 //! ```
 
-use crate::{Lang, Text, text as bank_text};
-use webtoken_engine::draw::{Sink, Write, attr, flag, shown, text};
+use super::Message;
+use crate::{DEMO_CUSTOMERS, Lang, Text, staff::DEMO_STAFF, text as bank_text};
+use webtoken_engine::draw::{Nodes, On, Sink, Tree, Write, attr, flag, shown, text};
 use webtoken_engine::i18n::page::Text as Words;
 
 /// An element of the frame.
@@ -29,6 +30,8 @@ pub enum Part {
     StorageText,
     /// The browser's own words, for whoever looks into it.
     StorageDetail,
+    /// Where the screens are rendered (`bank-screen`).
+    Screen,
     /// The demo customers' summary.
     DemoSummary,
     /// The demo staff member's line.
@@ -49,13 +52,14 @@ pub enum Part {
 
 impl Part {
     /// Every part, in the order the shell keeps them (`ALL[part as usize] == part`).
-    pub const ALL: [Part; 14] = [
+    pub const ALL: [Part; 15] = [
         Part::Root,
         Part::Brand,
         Part::Lang,
         Part::Storage,
         Part::StorageText,
         Part::StorageDetail,
+        Part::Screen,
         Part::DemoSummary,
         Part::DemoStaff,
         Part::Reset,
@@ -86,6 +90,82 @@ pub struct FrameState {
     pub reset_outcome: Option<Words>,
     /// Whether the screen awaits an answer (no reset meanwhile).
     pub busy: bool,
+}
+
+/// The frame's elements, the content of the section ([`Part::Root`], which the page holds):
+/// every part but the root, in part order, the controls sending their [`Message`]s.
+pub fn tree() -> Nodes<Part, Message> {
+    let mut t = Tree::new();
+    let code = |t: &mut Tree<Part, Message>, text: &'static str| {
+        t.open("code", "").text(text).close();
+    };
+    let credentials = |t: &mut Tree<Part, Message>,
+                       (id, password): (&'static str, &'static str)| {
+        code(t, id);
+        t.open("span", "").text(" / ").close();
+        code(t, password);
+    };
+    t.open("div", "bank-bar");
+    t.open("p", "bank-brand").part(Part::Brand).close();
+    t.button("bank-lang", "button", "")
+        .attr("data-testid", "bank-lang");
+    t.part(Part::Lang)
+        .on(On::Click(Message::ToggleLang))
+        .close();
+    t.close();
+    // Whether the bank is saved matters before anything is done: it goes first.
+    t.open("p", "bank-storage")
+        .attr("data-testid", "bank-storage");
+    t.attr("role", "status").part(Part::Storage);
+    t.open("span", "").part(Part::StorageText).close();
+    t.open("small", "bank-storage-detail")
+        .part(Part::StorageDetail)
+        .close();
+    t.close();
+    t.open("div", "bank-screen")
+        .attr("data-testid", "bank-screen");
+    t.part(Part::Screen).close();
+    t.open("div", "bank-tools").open("details", "bank-demo");
+    t.open("summary", "").part(Part::DemoSummary).close();
+    t.open("ul", "");
+    for &customer in DEMO_CUSTOMERS {
+        t.open("li", "");
+        credentials(&mut t, customer);
+        t.close();
+    }
+    // The demo staff member, for the staff page, the time lab and the reset.
+    t.open("li", "")
+        .open("span", "")
+        .part(Part::DemoStaff)
+        .close();
+    t.open("span", "").text(": ").close();
+    credentials(&mut t, DEMO_STAFF);
+    t.close().close().close();
+    t.open("div", "bank-reset");
+    t.button("bank-button small", "button", "")
+        .attr("data-testid", "bank-reset");
+    t.part(Part::Reset).on(On::Click(Message::AskReset)).close();
+    t.open("div", "bank-confirm")
+        .attr("data-testid", "bank-reset-confirm");
+    t.attr("role", "group")
+        .attr("aria-labelledby", "bank-reset-question");
+    t.part(Part::Confirm);
+    t.open("p", "")
+        .attr("id", "bank-reset-question")
+        .part(Part::Question)
+        .close();
+    t.open("div", "bank-actions");
+    t.button("bank-button danger", "button", "")
+        .part(Part::ConfirmYes);
+    t.on(On::Click(Message::ConfirmReset)).close();
+    t.button("bank-button", "button", "").part(Part::ConfirmNo);
+    t.on(On::Click(Message::CancelReset)).close();
+    t.close().close();
+    // The outcome shows beside the button that was pressed.
+    t.open("p", "bank-reset-outcome")
+        .attr("data-testid", "bank-reset-outcome");
+    t.attr("role", "status").part(Part::ResetOutcome);
+    t.finish()
 }
 
 /// Sends the frame's writes for `state` to `out`.
@@ -153,6 +233,38 @@ mod tests {
         for (index, part) in Part::ALL.into_iter().enumerate() {
             assert_eq!(usize::from(part), index);
         }
+    }
+
+    #[test]
+    fn the_tree_holds_every_part_but_the_root_in_part_order() {
+        assert_eq!(tree().parts_in_order(), Part::ALL[1..]);
+    }
+
+    #[test]
+    fn the_tree_lists_every_demo_customer_and_the_staff_member() {
+        let tree = tree();
+        let codes: Vec<&str> = tree
+            .all()
+            .into_iter()
+            .filter(|n| n.tag == "code")
+            .map(|n| n.text.as_ref())
+            .collect();
+        let mut wanted: Vec<&str> = DEMO_CUSTOMERS.iter().flat_map(|(i, p)| [*i, *p]).collect();
+        wanted.extend([DEMO_STAFF.0, DEMO_STAFF.1]);
+        assert_eq!(codes, wanted);
+    }
+
+    #[test]
+    fn the_reset_question_answers_with_its_messages() {
+        let tree = tree();
+        let sends = |part| match tree.find(part).and_then(|n| tree.on_of(n)) {
+            Some(On::Click(message)) => format!("{message:?}"),
+            _ => String::new(),
+        };
+        assert_eq!(sends(Part::Reset), "AskReset");
+        assert_eq!(sends(Part::ConfirmYes), "ConfirmReset");
+        assert_eq!(sends(Part::ConfirmNo), "CancelReset");
+        assert_eq!(sends(Part::Lang), "ToggleLang");
     }
 
     #[test]
