@@ -44,10 +44,6 @@ pub struct KeyUriFields {
     pub counter: Option<u64>,
 }
 
-fn totp() -> String {
-    "totp".to_owned()
-}
-
 const MEMBERS: [&str; 8] = [
     "type",
     "issuer",
