@@ -1,4 +1,4 @@
-//! The package's JavaScript API: `totp` and `hotp`, thin wrappers over [`crate::engine`].
+//! The package's JavaScript API: `totp` and `hotp`, thin wrappers over [`webtoken_engine`].
 //!
 //! ```js
 //! import init, { totp, hotp } from "./pkg/webtoken.js";
