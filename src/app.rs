@@ -326,6 +326,14 @@ pub async fn start() -> Result<(), StartError> {
     super::page::mark("webtoken-bank-mounted");
     let tour = TourView::mount(&document, dispatch.to(AppMessage::Tour));
     dispatch.send(AppMessage::Mounted(Box::new((bank, tour))));
+    // Staff screens say at once what is wrong with the service's stored records (issue 18).
+    let (checked, told) = (Rc::clone(&service), dispatch.clone());
+    wasm_bindgen_futures::spawn_local(async move {
+        checked.load().await;
+        told.send(AppMessage::Bank(BankMessage::ServiceHealth(
+            checked.health(),
+        )));
+    });
     match choice {
         Ok(true) => wasm_bindgen_futures::spawn_local(check_clock(Rc::clone(&service))),
         Ok(false) => {}

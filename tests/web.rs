@@ -1306,6 +1306,12 @@ mod token {
             Some(webtoken_token_service::ChainError::SealMissing)
         );
         assert!(raw.get("audit-seal").unwrap().is_none(), "nothing written");
+        // The customer may delete such records (the panel's button): a new service then.
+        assert!(next_page.discard_unreadable().await);
+        assert_eq!(next_page.audit_trouble(), None);
+        let fresh = next_page.issue(now).await.unwrap();
+        assert_ne!(fresh.token_id, issued.token_id);
+        assert!(raw.get("audit-seal").unwrap().is_some(), "sealed again");
     }
 
     fn answer_is_replay(answer: &Option<webtoken_bank::Event>) -> bool {

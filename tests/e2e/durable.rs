@@ -160,6 +160,14 @@ async fn an_older_service_record_put_back_accepts_nothing_and_staff_are_told() {
             .expect("put the older records back");
         browser.open("/").await;
         wait_screen(&browser, "login").await;
+        // Told at once, before anyone tries a code.
+        press(&browser, "窓口担当者用ページ").await;
+        wait_screen(&browser, "staff-signin").await;
+        let said = stored_records_row(&browser, "保存記録").await;
+        assert!(said.contains("古い版に戻されています"), "{said}");
+        press(&browser, "ログイン画面に戻る").await;
+        wait_screen(&browser, "login").await;
+
         login(&browser, PASSWORD).await;
         wait_screen(&browser, "login-code").await;
         type_into(&browser, "ワンタイムパスワード", &fresh).await;
