@@ -88,7 +88,7 @@ impl Built {
                 health::tree(&stored.0, stored.1.as_ref(), self.shape.lang()),
             );
             self.stored_listeners = listen(made.on, &self.dispatch);
-            if let Some(((), no)) = made.parts.first() {
+            if let Some((_, no)) = made.parts.first() {
                 focus(no);
             }
             self.stored_shown = Some(stored);

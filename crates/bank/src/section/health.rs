@@ -5,6 +5,7 @@
 //! with the service's records refused, staff cannot sign in, and must still learn why.
 
 use super::Message;
+use super::screen::Part;
 use crate::view::{Row, chain_message};
 use crate::{Bank, Lang, Text, text};
 use webtoken_engine::draw::{Nodes, On, Tree};
@@ -164,8 +165,8 @@ pub fn removals(health: &ServiceHealth, bank: &Bank) -> Vec<Removal> {
 /// The removal controls (`bank-stored`): each removable entry named, with its
 /// 「この記録を削除」 button; the one `asking` about with the question naming it, its yes and its
 /// safe no.
-/// Its one part is the safe no, where focus goes when the question opens.
-pub fn tree(removals: &[Removal], asking: Option<&Removal>, lang: Lang) -> Nodes<(), Message> {
+/// Its one part is the safe no ([`Part::KeepRecord`]), where focus goes when the question opens.
+pub fn tree(removals: &[Removal], asking: Option<&Removal>, lang: Lang) -> Nodes<Part, Message> {
     let t = |key| text(key, lang);
     let mut tree = Tree::new();
     for removal in removals {
@@ -184,7 +185,7 @@ pub fn tree(removals: &[Removal], asking: Option<&Removal>, lang: Lang) -> Nodes
                 .close();
             tree.button("bank-button", "button", t(Text::ButtonRemoveNo))
                 .attr("data-testid", "bank-remove-no")
-                .part(())
+                .part(Part::KeepRecord)
                 .on(On::Click(Message::CancelRemove))
                 .close();
         } else {

@@ -35,6 +35,8 @@ pub enum Part {
     Rows,
     /// The removal of unreadable stored entries (`bank-stored`).
     Stored,
+    /// The removal question's safe answer, 「やめる」 (in [`Part::Stored`]'s content).
+    KeepRecord,
     /// The audit trail (`bank-audit`).
     Audit,
     /// The audit table's body.
