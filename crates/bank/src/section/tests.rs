@@ -401,3 +401,42 @@ fn removing_an_unreadable_credential_is_audited_with_the_staff_id() {
     assert!(!view.busy);
     assert!(view.info.unwrap().contains(&second.id.unwrap()));
 }
+
+/// A credential removal the token service could not save is answered as not saved (the
+/// page's one save cycle), and the staff page says that nothing was changed.
+#[test]
+fn a_credential_removal_not_saved_says_nothing_was_changed() {
+    let command = Command::RemoveUnreadableCredential {
+        index: 0,
+        token_id: None,
+        why: "x".into(),
+        actor: "staff S0001".into(),
+    };
+    let answer = crate::not_saved(&command).unwrap();
+    assert!(matches!(
+        answer,
+        Event::RecordRemoved(Err(RemoveRefused::NotSaved))
+    ));
+    let health = ServiceHealth {
+        trouble: None,
+        unreadable: vec![(None, "x".into())],
+    };
+    let (mut section, mut memory) = (Section::new(bank(), Lang::En), Memory::default());
+    section.update(Message::ServiceHealth(health), NOW, &mut memory);
+    signed_in_staff(&mut section);
+    on_staff_lookup(&mut section);
+    let removal = section.view().removals[0].clone();
+    assert_eq!(removal.name(Lang::En), "unreadable credential number 1");
+    section.update(Message::AskRemove(removal), NOW, &mut memory);
+    let work = section
+        .update(Message::ConfirmRemove, NOW, &mut memory)
+        .work;
+    assert_eq!(work, vec![command]);
+    section.update(Message::Bank(answer), NOW, &mut memory);
+    let view = section.view();
+    assert_eq!(
+        view.error.as_deref(),
+        Some(crate::text(Text::ErrNotSaved, Lang::En))
+    );
+    assert_eq!(view.removals.len(), 1, "still listed");
+}
