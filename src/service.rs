@@ -24,7 +24,7 @@ use super::remote::Remote;
 use super::sealed::{NotSaved, VaultSealer};
 use super::storage::{Store, StoredRecord};
 use webtoken_bank::section::health::{RecordsTrouble, ServiceHealth};
-use webtoken_bank::{Command, Event, changes_records, execute, not_saved};
+use webtoken_bank::{Command, Event, changes_records, execute_mut, not_saved};
 use webtoken_engine::persist::{Change, Committed, Keeper, KeyValue, Problem, Sealer};
 use webtoken_engine::random::{OsRandom, Random};
 use webtoken_token::vault::VaultError;
@@ -216,7 +216,7 @@ impl ServiceHandle {
                 let mut answer = None;
                 let committed = in_page
                     .run(&mut |service| {
-                        answer = execute(service, command.clone(), now);
+                        answer = execute_mut(service, command.clone(), now);
                         if changes {
                             Change::Save(())
                         } else {

@@ -8,6 +8,7 @@ use web_sys::{Document, Element};
 use super::Message;
 use crate::app::Dispatch;
 use crate::render::{fill, focus, listen, make, write};
+use webtoken_bank::section::health::{self, Removal};
 use webtoken_bank::section::screen::{Part, Shape, audit, draw, rows, start_focus, tree};
 use webtoken_bank::{AuditLine, Lang, Row, View};
 
@@ -20,6 +21,10 @@ pub struct Built {
     parts: Vec<(Part, Element)>,
     rows_shown: Option<Vec<Row>>,
     audit_shown: Option<Vec<AuditLine>>,
+    /// The removals shown, and the one asked about.
+    stored_shown: Option<(Vec<Removal>, Option<Removal>)>,
+    stored_listeners: Vec<EventListener>,
+    dispatch: Dispatch<Message>,
     _listeners: Vec<EventListener>,
 }
 
@@ -40,6 +45,9 @@ impl Built {
             parts: made.parts,
             rows_shown: None,
             audit_shown: None,
+            stored_shown: None,
+            stored_listeners: Vec::new(),
+            dispatch: dispatch.clone(),
             _listeners: listen(made.on, dispatch),
         }
     }
@@ -68,6 +76,22 @@ impl Built {
         {
             fill(doc, el, &rows(&view.rows));
             self.rows_shown = Some(view.rows.clone());
+        }
+        let stored = (view.removals.clone(), view.asking.clone());
+        if self.stored_shown.as_ref() != Some(&stored)
+            && let Some(el) = self.get(Part::Stored)
+        {
+            el.replace_children_with_node_0();
+            let made = make(
+                doc,
+                el,
+                health::tree(&stored.0, stored.1.as_ref(), self.shape.lang()),
+            );
+            self.stored_listeners = listen(made.on, &self.dispatch);
+            if let Some((_, no)) = made.parts.first() {
+                focus(no);
+            }
+            self.stored_shown = Some(stored);
         }
         if self.audit_shown.as_ref() != Some(&view.audit)
             && let Some(el) = self.get(Part::AuditBody)

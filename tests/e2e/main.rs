@@ -19,6 +19,7 @@ mod lab;
 mod page;
 mod replay;
 mod skeleton;
+mod stored;
 mod token;
 mod token_more;
 mod tour;

@@ -6,6 +6,7 @@
 
 use super::Bank;
 use super::flow::{Command, Event, Screen, StaffSignInRefused, TokenRecord, transition};
+use crate::section::health::RemoveRefused;
 use webtoken_token_service::{CredentialStore, Rejected, ServiceError, TokenService};
 
 /// Where [`drive`] left off.
@@ -80,6 +81,9 @@ pub fn not_saved(command: &Command) -> Option<Event> {
             chain_error: None,
             unavailable: true,
         })),
+        Command::RemoveUnreadableCredential { .. } => {
+            Event::RecordRemoved(Err(RemoveRefused::NotSaved))
+        }
         Command::SaveBank | Command::SignOutStaff => return None,
     })
 }
@@ -98,6 +102,7 @@ pub fn unsaved_answer(answer: &Event) -> Option<Event> {
         | Event::Press(_)
         | Event::TokenFetched(_)
         | Event::StaffSignedIn(_)
+        | Event::RecordRemoved(_)
         | Event::StaffSessionEnded => return None,
     })
 }
@@ -166,6 +171,38 @@ pub fn execute<S: CredentialStore>(
                 Err(_) => Err(StaffSignInRefused::Refused),
             })
         }
+        // Removing needs the service mutably: see [`execute_mut`].
+        Command::RemoveUnreadableCredential { .. } => {
+            Event::RecordRemoved(Err(RemoveRefused::Gone))
+        }
         Command::SaveBank | Command::SignOutStaff => return None,
     })
+}
+
+/// [`execute`] on a service that can be changed in place (the page's own, in its save cycle):
+/// the same, and [`Command::RemoveUnreadableCredential`] removes only the entry staff were
+/// shown, recorded in the audit trail as stopped by the staff member when its Token ID can be
+/// read ([`TokenService::remove_unreadable`]). Anything else there is [`RemoveRefused::Gone`].
+pub fn execute_mut<S: CredentialStore>(
+    service: &mut TokenService<S>,
+    command: Command,
+    now: u64,
+) -> Option<Event> {
+    let Command::RemoveUnreadableCredential {
+        index,
+        token_id,
+        why,
+        actor,
+    } = command
+    else {
+        return execute(service, command, now);
+    };
+    let same = (service.unreadable().get(index))
+        .is_some_and(|u| u.token_id == token_id && u.kept.why == why);
+    Some(Event::RecordRemoved(
+        match same.then(|| service.remove_unreadable(index, &actor, now)) {
+            Some(Some(_)) => Ok(()),
+            _ => Err(RemoveRefused::Gone),
+        },
+    ))
 }

@@ -92,6 +92,8 @@ pub enum Event {
     /// The answer to a staff command from a remote token service whose own staff session has
     /// ended (signed out elsewhere, idle, restarted): the page's ends too.
     StaffSessionEnded,
+    /// The answer to [`Command::RemoveUnreadableCredential`].
+    RecordRemoved(Result<(), crate::section::health::RemoveRefused>),
 }
 
 /// Why the token service (in the page, or the server) refused a staff sign-in.
@@ -189,6 +191,18 @@ pub enum Command {
     },
     /// The staff member signed out: a remote token service ends its session too (no answer).
     SignOutStaff,
+    /// Remove the token service's unreadable stored credential at `index` of its list, if it
+    /// is still the one staff were shown (`token_id`, `why`); answer [`Event::RecordRemoved`].
+    RemoveUnreadableCredential {
+        /// Its place among the unreadable credentials.
+        index: usize,
+        /// Its Token ID as shown, when readable.
+        token_id: Option<TokenId>,
+        /// What was wrong with it, as shown.
+        why: String,
+        /// Who removes it (the staff session's ID), for the audit trail.
+        actor: String,
+    },
     /// The bank changed: persist [`Bank`] (no answer).
     SaveBank,
 }
@@ -1132,7 +1146,7 @@ fn staff_text(typed: &str, max: usize, empty: Text, too_long: Text) -> Result<St
 }
 
 /// The staff sign-in again, saying why a staff action was refused.
-fn sign_in_again(refusal: StaffRefusal) -> Transition {
+pub(crate) fn sign_in_again(refusal: StaffRefusal) -> Transition {
     let key = match refusal {
         StaffRefusal::NotSignedIn => Text::ErrStaffSignInFirst,
         StaffRefusal::Expired => Text::ErrStaffExpired,

@@ -81,6 +81,10 @@ pub async fn execute<T: Transport>(client: &Client<T>, command: Command) -> Opti
             client.sign_out_staff().await;
             return None;
         }
+        // The server's stored records are its own: the page offers no removal of them.
+        Command::RemoveUnreadableCredential { .. } => {
+            Event::RecordRemoved(Err(crate::section::health::RemoveRefused::Unavailable))
+        }
         Command::SaveBank => return None,
     })
 }

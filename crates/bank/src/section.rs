@@ -30,8 +30,9 @@ pub mod keeping;
 pub mod screen;
 
 use crate::reset::{Reset, ResetEvent};
-use crate::{Bank, Command, Event, Lang, Screen, View, transition, unsaved_answer};
-use health::ServiceHealth;
+use crate::{Bank, Command, Event, Lang, Screen, Staff, Text, View, transition, unsaved_answer};
+use health::{Removal, RemoveRefused, ServiceHealth, StoredKind};
+use webtoken_engine::i18n::fill;
 
 /// What the bank section sends: an event of the bank's screens, or a press on the frame.
 #[derive(Debug, Clone)]
@@ -48,6 +49,12 @@ pub enum Message {
     CancelReset,
     /// The token service's records as found after a call (for the staff screens).
     ServiceHealth(ServiceHealth),
+    /// この記録を削除 on an unreadable stored entry: asks first (a staff action).
+    AskRemove(Removal),
+    /// The removal confirmed: removed, saved, then reported (a staff action).
+    ConfirmRemove,
+    /// The removal cancelled.
+    CancelRemove,
 }
 
 /// Where the bank is kept (the page's `localStorage`; memory in tests).
@@ -115,6 +122,12 @@ pub struct Section {
     lang: Lang,
     reset: Reset,
     service: ServiceHealth,
+    /// The removal awaiting its confirmation.
+    asking: Option<Removal>,
+    /// The credential removal sent to the token service, awaiting its answer.
+    removing: Option<Removal>,
+    /// The last removal's outcome, until the next press.
+    removed: Option<(Removal, Result<(), RemoveRefused>)>,
 }
 
 impl Section {
@@ -126,6 +139,9 @@ impl Section {
             lang,
             reset: Reset::Idle,
             service: ServiceHealth::default(),
+            asking: None,
+            removing: None,
+            removed: None,
         }
     }
 
@@ -142,7 +158,88 @@ impl Section {
             view.rows
                 .extend(health::rows(&self.service, &self.bank, self.lang));
         }
+        // Only a signed-in staff member is offered removals (each is checked again).
+        let signed_in = matches!(
+            self.screen,
+            Screen::Staff(
+                Staff::Lookup { .. } | Staff::Record(_) | Staff::Fetching(_) | Staff::Working(_)
+            )
+        );
+        if signed_in {
+            view.removals = health::removals(&self.service, &self.bank);
+            view.asking = self.asking.clone();
+            match &self.removed {
+                Some((removal, Ok(()))) => {
+                    let done = crate::text(Text::RecordsRemoved, self.lang);
+                    view.info = Some(fill(done, &[("what", &removal.name(self.lang))]));
+                }
+                Some((_, Err(refused))) => {
+                    let key = match refused {
+                        RemoveRefused::Gone => Text::ErrRecordGone,
+                        RemoveRefused::NotSaved => Text::ErrNotSaved,
+                        RemoveRefused::Unavailable => Text::ErrService,
+                    };
+                    view.error = Some(crate::text(key, self.lang).into());
+                }
+                None => {}
+            }
+            view.busy |= self.removing.is_some();
+        }
         view
+    }
+
+    /// Reads what another tab stored, keeping this page's staff desk.
+    fn refresh(&mut self, records: &mut impl Records) {
+        if let Some(mut newer) = records.refresh() {
+            newer.keep_desk_of(&mut self.bank);
+            self.bank = newer;
+        }
+    }
+
+    /// A removal (`ConfirmRemove`) by the signed-in staff member: a customer is removed and
+    /// saved here (a failed save puts the bank back: nothing removed), a credential goes to
+    /// the token service as a command. Refused without a live session, as every staff action.
+    fn remove(&mut self, now: u64, records: &mut impl Records) -> Option<Command> {
+        let removal = self.asking.take()?;
+        let session = match self.bank.staff_act(now) {
+            Ok(session) => session,
+            Err(refusal) => {
+                self.screen = crate::flow::sign_in_again(refusal).screen;
+                return None;
+            }
+        };
+        self.refresh(records);
+        if !removal.current(&self.service, &self.bank) {
+            self.removed = Some((removal, Err(RemoveRefused::Gone)));
+            return None;
+        }
+        match removal.kind {
+            StoredKind::Customer => {
+                let mut before = self.bank.clone();
+                let _ = self.bank.remove_unreadable(&session, removal.index);
+                let outcome = if records.save(&self.bank) {
+                    Ok(())
+                } else {
+                    before.keep_desk_of(&mut self.bank);
+                    self.bank = before;
+                    Err(RemoveRefused::NotSaved)
+                };
+                self.removed = Some((removal, outcome));
+                None
+            }
+            StoredKind::Credential => {
+                let token_id = (self.service.unreadable.get(removal.index))
+                    .and_then(|(token_id, _)| token_id.clone());
+                let command = Command::RemoveUnreadableCredential {
+                    index: removal.index,
+                    token_id,
+                    why: removal.why.clone(),
+                    actor: session.staff_id().actor(),
+                };
+                self.removing = Some(removal);
+                Some(command)
+            }
+        }
     }
 
     /// The language shown.
@@ -171,14 +268,18 @@ impl Section {
             _ => FrameFocus::Screen,
         };
         match message {
+            Message::Bank(Event::RecordRemoved(outcome)) => {
+                if let Some(removal) = self.removing.take() {
+                    self.removed = Some((removal, outcome));
+                }
+            }
             Message::Bank(event) => {
                 if matches!(event, Event::Press(_)) {
                     self.reset = self.reset.update(ResetEvent::Press, false, true).0;
+                    self.removed = None;
+                    self.asking = None;
                 }
-                if let Some(mut newer) = records.refresh() {
-                    newer.keep_desk_of(&mut self.bank);
-                    self.bank = newer;
-                }
+                self.refresh(records);
                 let screen = std::mem::take(&mut self.screen);
                 let unsaved =
                     unsaved_answer(&event).map(|e| (e, screen.clone(), self.bank.clone()));
@@ -204,6 +305,19 @@ impl Section {
                 records.set_lang(self.lang);
             }
             Message::ServiceHealth(health) => self.service = health,
+            Message::AskRemove(removal) => {
+                self.removed = None;
+                // Asking is a staff action too: refused without a session.
+                self.asking = match self.bank.staff_act(now) {
+                    Ok(_) => Some(removal),
+                    Err(refusal) => {
+                        self.screen = crate::flow::sign_in_again(refusal).screen;
+                        None
+                    }
+                };
+            }
+            Message::CancelRemove => self.asking = None,
+            Message::ConfirmRemove => work.extend(self.remove(now, records)),
             Message::AskReset | Message::CancelReset | Message::ConfirmReset => {
                 let event = match message {
                     Message::AskReset => ResetEvent::Ask,

@@ -35,6 +35,10 @@ pub struct View {
     pub rows: Vec<Row>,
     /// The staff page's audit trail, oldest first.
     pub audit: Vec<AuditLine>,
+    /// The unreadable stored entries a signed-in staff member may remove (staff screens).
+    pub removals: Vec<crate::section::health::Removal>,
+    /// The removal awaiting its confirmation, if any.
+    pub asking: Option<crate::section::health::Removal>,
     /// The main buttons, in order.
     pub buttons: Vec<ButtonView>,
     /// Secondary links (the login page's 「…はこちら」 links, ログイン画面に戻る).
@@ -172,6 +176,8 @@ impl Builder {
                 fields: Vec::new(),
                 rows: Vec::new(),
                 audit: Vec::new(),
+                removals: Vec::new(),
+                asking: None,
                 buttons: Vec::new(),
                 links: Vec::new(),
                 notes: Vec::new(),

@@ -4,8 +4,11 @@
 //! as stored; the others work). Shown as rows on every staff screen, the sign-in included:
 //! with the service's records refused, staff cannot sign in, and must still learn why.
 
+use super::Message;
+use super::screen::Part;
 use crate::view::{Row, chain_message};
 use crate::{Bank, Lang, Text, text};
+use webtoken_engine::draw::{Nodes, On, Tree};
 use webtoken_engine::i18n::fill;
 use webtoken_engine::token_id::TokenId;
 use webtoken_token_service::ChainError;
@@ -70,6 +73,134 @@ pub fn rows(health: &ServiceHealth, bank: &Bank, lang: Lang) -> Vec<Row> {
     }
     let label = t(Text::LabelStoredRecords);
     said.into_iter().map(|value| Row { label, value }).collect()
+}
+
+/// Which list an unreadable stored entry is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoredKind {
+    /// The bank's customers ([`Bank::unreadable`]).
+    Customer,
+    /// The token service's credentials ([`ServiceHealth::unreadable`]).
+    Credential,
+}
+
+/// One unreadable stored entry a signed-in staff member may remove, as it was shown: a
+/// removal goes ahead only while the entry at `index` is still this one (another tab may
+/// have changed the list).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Removal {
+    /// Its list.
+    pub kind: StoredKind,
+    /// Its place in that list.
+    pub index: usize,
+    /// Its contract ID or Token ID (grouped), when readable.
+    pub id: Option<String>,
+    /// What is wrong with it.
+    pub why: String,
+}
+
+impl Removal {
+    /// How staff are told which entry this is: its contract ID or Token ID, else its position.
+    pub fn name(&self, lang: Lang) -> String {
+        let t = |key| text(key, lang);
+        match (&self.id, self.kind) {
+            (Some(id), StoredKind::Customer) => {
+                fill(t(Text::RecordsCustomerNamed), &[("contract_id", id)])
+            }
+            (Some(id), StoredKind::Credential) => {
+                fill(t(Text::RecordsCredentialNamed), &[("token_id", id)])
+            }
+            (None, StoredKind::Customer) => {
+                fill(t(Text::RecordsCustomerAt), &[("n", &(self.index + 1))])
+            }
+            (None, StoredKind::Credential) => {
+                fill(t(Text::RecordsCredentialAt), &[("n", &(self.index + 1))])
+            }
+        }
+    }
+
+    /// Whether this is still the entry at its place in `health` or `bank`.
+    pub(crate) fn current(&self, health: &ServiceHealth, bank: &Bank) -> bool {
+        removals(health, bank).contains(self)
+    }
+}
+
+/// Why an unreadable stored entry was not removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RemoveRefused {
+    /// It is no longer the entry shown (another tab changed the list): nothing was removed.
+    Gone,
+    /// The browser could not save: nothing was removed.
+    NotSaved,
+    /// The token service's records are not the page's (remote mode).
+    Unavailable,
+}
+
+/// The unreadable stored entries staff may remove: the service's credentials, then the
+/// bank's customers.
+pub fn removals(health: &ServiceHealth, bank: &Bank) -> Vec<Removal> {
+    let credentials = health
+        .unreadable
+        .iter()
+        .enumerate()
+        .map(|(index, (id, why))| Removal {
+            kind: StoredKind::Credential,
+            index,
+            id: id.as_ref().map(TokenId::grouped),
+            why: why.clone(),
+        });
+    let customers = bank
+        .unreadable()
+        .iter()
+        .enumerate()
+        .map(|(index, c)| Removal {
+            kind: StoredKind::Customer,
+            index,
+            id: c.contract_id.clone(),
+            why: c.kept.why.clone(),
+        });
+    credentials.chain(customers).collect()
+}
+
+/// The removal controls (`bank-stored`): each removable entry named, with its
+/// 「この記録を削除」 button; the one `asking` about with the question naming it, its yes and its
+/// safe no.
+/// Its one part is the safe no ([`Part::KeepRecord`]), where focus goes when the question opens.
+pub fn tree(removals: &[Removal], asking: Option<&Removal>, lang: Lang) -> Nodes<Part, Message> {
+    let t = |key| text(key, lang);
+    let mut tree = Tree::new();
+    for removal in removals {
+        let name = removal.name(lang);
+        tree.open("div", "bank-stored-entry")
+            .attr("data-testid", "bank-stored-entry");
+        tree.open("span", "").text(name.clone()).close();
+        if asking == Some(removal) {
+            tree.open("p", "bank-stored-question")
+                .attr("role", "alert")
+                .text(fill(t(Text::RecordsRemoveQuestion), &[("what", &name)]))
+                .close();
+            tree.button("bank-button grave", "button", t(Text::ButtonRemoveYes))
+                .attr("data-testid", "bank-remove-yes")
+                .on(On::Click(Message::ConfirmRemove))
+                .close();
+            tree.button("bank-button", "button", t(Text::ButtonRemoveNo))
+                .attr("data-testid", "bank-remove-no")
+                .part(Part::KeepRecord)
+                .on(On::Click(Message::CancelRemove))
+                .close();
+        } else {
+            tree.button("bank-button", "button", t(Text::ButtonRemoveRecord))
+                .attr("data-testid", "bank-remove-record")
+                .attr(
+                    "aria-label",
+                    format!("{}: {name}", t(Text::ButtonRemoveRecord)),
+                )
+                .on(On::Click(Message::AskRemove(removal.clone())))
+                .close();
+        }
+        tree.close();
+    }
+    tree.finish()
 }
 
 #[cfg(test)]

@@ -33,6 +33,10 @@ pub enum Part {
     Result,
     /// The label and value pairs (`bank-rows`).
     Rows,
+    /// The removal of unreadable stored entries (`bank-stored`).
+    Stored,
+    /// The removal question's safe answer, 「やめる」 (in [`Part::Stored`]'s content).
+    KeepRecord,
     /// The audit trail (`bank-audit`).
     Audit,
     /// The audit table's body.
@@ -83,6 +87,11 @@ impl Shape {
             links: view.links.clone(),
             notes: view.notes.clone(),
         }
+    }
+
+    /// The language it is shown in.
+    pub fn lang(&self) -> Lang {
+        self.lang
     }
 
     /// The screen's name (`login`, `registration-details`, ...).
@@ -182,11 +191,12 @@ fn form(t: &mut Tree<Part, Message>, view: &View, lang: Lang) {
         (Part::Info, "bank-message bank-info", "status", "bank-info"),
         (Part::Result, "bank-result", "", "bank-result"),
         (Part::Rows, "bank-rows", "", "bank-rows"),
+        (Part::Stored, "bank-stored", "", "bank-stored"),
         (Part::Audit, "bank-audit", "", "bank-audit"),
     ] {
         let tag = match part {
             Part::Rows => "dl",
-            Part::Audit => "div",
+            Part::Audit | Part::Stored => "div",
             _ => "p",
         };
         t.open(tag, class);
@@ -320,6 +330,7 @@ pub fn draw(view: &View, out: &mut Sink<'_, Part>) {
     }
     out(Part::Busy, shown(view.busy));
     out(Part::Rows, shown(!view.rows.is_empty()));
+    out(Part::Stored, shown(!view.removals.is_empty()));
     out(Part::Audit, shown(!view.audit.is_empty()));
 }
 

@@ -221,3 +221,222 @@ fn staff_screens_say_the_service_records_were_put_back() {
     );
     assert!(said(&section.view()).is_empty(), "said while it is so");
 }
+
+/// The demo bank with its first two customers damaged (password hashes that are not hex).
+fn bank_with_two_damaged() -> Bank {
+    let text = webtoken_engine::json::to_string(&bank());
+    let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for i in [0, 1] {
+        json["customers"][i]["password"]["hash"] = "not hex".into();
+    }
+    let bank: Bank = webtoken_engine::json::from_str(&json.to_string()).unwrap();
+    assert_eq!(bank.unreadable().len(), 2);
+    bank
+}
+
+fn on_staff_lookup(section: &mut Section) {
+    section.screen = Screen::Staff(Staff::Lookup {
+        staff: StaffId::parse(DEMO_STAFF.0).unwrap(),
+        contract_id: String::new(),
+        notice: None,
+    });
+}
+
+/// Removing an unreadable customer: without a session it is neither offered, asked nor done
+/// (the staff sign-in shows why); signed in, it asks first naming the contract ID, and the
+/// confirmation removes that entry only, saved before it is reported.
+#[test]
+fn removing_an_unreadable_customer_needs_staff_and_removes_only_that_one() {
+    let (mut section, mut records) = (
+        Section::new(bank_with_two_damaged(), Lang::En),
+        Memory::default(),
+    );
+    on_staff_lookup(&mut section);
+    let offered = health::removals(&section.service, &section.bank);
+    let second = offered[1].clone();
+    assert_eq!(second.kind, StoredKind::Customer);
+    let readable = section.bank.customers().len();
+
+    // No session: the question is not opened, nothing removed, the sign-in says why.
+    section.update(Message::AskRemove(second.clone()), NOW, &mut records);
+    assert!(section.asking.is_none());
+    assert!(matches!(section.screen, Screen::Staff(Staff::SignIn(_))));
+    assert!(section.view().removals.is_empty(), "not offered signed out");
+    section.asking = Some(second.clone());
+    section.update(Message::ConfirmRemove, NOW, &mut records);
+    assert!(records.saved.is_none());
+    assert_eq!(section.bank.unreadable().len(), 2);
+
+    signed_in_staff(&mut section);
+    on_staff_lookup(&mut section);
+    assert_eq!(section.view().removals, offered);
+    section.update(Message::AskRemove(second.clone()), NOW, &mut records);
+    let view = section.view();
+    assert_eq!(view.asking.as_ref(), Some(&second));
+    let id = second.id.clone().unwrap();
+    let nodes = health::tree(&view.removals, view.asking.as_ref(), Lang::En);
+    let question = nodes
+        .all()
+        .into_iter()
+        .find(|n| n.class == "bank-stored-question");
+    assert!(
+        question.unwrap().text.contains(&id),
+        "names the contract ID"
+    );
+    section.update(Message::ConfirmRemove, NOW, &mut records);
+
+    let saved = records.saved.as_ref().unwrap();
+    assert_eq!(saved.unreadable().len(), 1);
+    assert_ne!(
+        saved.unreadable()[0].contract_id.as_deref(),
+        Some(id.as_str())
+    );
+    assert_eq!(saved.customers().len(), readable, "the readable ones stay");
+    let view = section.view();
+    assert!(view.info.unwrap().contains(&id));
+    assert_eq!(view.removals.len(), 1);
+    assert!(view.asking.is_none());
+}
+
+/// A removal the browser cannot save changes nothing and says so; one whose entry another
+/// tab changed meanwhile removes nothing either.
+#[test]
+fn a_removal_not_saved_or_no_longer_current_changes_nothing() {
+    let mut section = Section::new(bank_with_two_damaged(), Lang::Ja);
+    let mut records = Memory {
+        refuse: true,
+        ..Memory::default()
+    };
+    signed_in_staff(&mut section);
+    on_staff_lookup(&mut section);
+    let first = health::removals(&section.service, &section.bank)[0].clone();
+    section.update(Message::AskRemove(first.clone()), NOW, &mut records);
+    section.update(Message::ConfirmRemove, NOW, &mut records);
+    assert_eq!(section.bank.unreadable().len(), 2);
+    assert_eq!(
+        section.view().error.as_deref(),
+        Some(crate::text(Text::ErrNotSaved, Lang::Ja))
+    );
+    assert!(section.staff_signed_in(NOW), "the desk is kept");
+
+    records.refuse = false;
+    let stale = Removal {
+        why: "something else".into(),
+        ..first
+    };
+    section.update(Message::AskRemove(stale), NOW, &mut records);
+    section.update(Message::ConfirmRemove, NOW, &mut records);
+    assert!(records.saved.is_none());
+    assert_eq!(section.bank.unreadable().len(), 2);
+    assert_eq!(
+        section.view().error.as_deref(),
+        Some(crate::text(Text::ErrRecordGone, Lang::Ja))
+    );
+}
+
+/// An unreadable credential: the confirmation sends the token service the removal of that
+/// entry with the staff member as actor; [`crate::execute_mut`] removes only it, and the
+/// audit trail records it as stopped by that staff ID; the answer is reported.
+#[test]
+fn removing_an_unreadable_credential_is_audited_with_the_staff_id() {
+    use webtoken_engine::persist::Record;
+    use webtoken_token_service::{AuditKey, AuditKind, InPageService};
+    let key = AuditKey::random(&mut SeededRandom::new(5)).unwrap();
+    let mut records = InPageService::absent();
+    let service = records.open(&key, None).unwrap();
+    let issued: Vec<_> = (0..3).map(|_| service.issue(NOW).unwrap()).collect();
+    let seal = service.audit_seal();
+    let mut json: serde_json::Value = serde_json::from_str(&records.encode()).unwrap();
+    for entry in json["credentials"].as_array_mut().unwrap() {
+        if entry["state"]["token_id"] != issued[2].token_id.as_str() {
+            entry["secret"] = "not base32!".into();
+        }
+    }
+    let mut records = InPageService::decode(&json.to_string()).unwrap();
+    let service = records.open(&key, Some(&seal)).unwrap();
+    let health = ServiceHealth {
+        trouble: None,
+        unreadable: (service.unreadable().iter())
+            .map(|u| (u.token_id.clone(), u.kept.why.clone()))
+            .collect(),
+    };
+    assert_eq!(health.unreadable.len(), 2);
+
+    let (mut section, mut memory) = (Section::new(bank(), Lang::Ja), Memory::default());
+    section.update(Message::ServiceHealth(health), NOW, &mut memory);
+    signed_in_staff(&mut section);
+    on_staff_lookup(&mut section);
+    let second = section.view().removals[1].clone();
+    assert_eq!(second.kind, StoredKind::Credential);
+    section.update(Message::AskRemove(second.clone()), NOW, &mut memory);
+    let work = section
+        .update(Message::ConfirmRemove, NOW, &mut memory)
+        .work;
+    assert!(section.view().busy, "awaiting the service");
+    let [command] = &work[..] else {
+        panic!("{work:?}")
+    };
+    let gone = service.unreadable()[1].token_id.clone().unwrap();
+    let answer = crate::execute_mut(service, command.clone(), NOW + 5).unwrap();
+    assert!(matches!(answer, Event::RecordRemoved(Ok(()))), "{answer:?}");
+    assert_eq!(service.unreadable().len(), 1);
+    assert_ne!(service.unreadable()[0].token_id.as_ref(), Some(&gone));
+    let stopped = service.audit_for(&gone);
+    let last = stopped.last().unwrap();
+    assert_eq!(last.time, NOW + 5);
+    match &last.kind {
+        AuditKind::Stopped { actor, .. } => assert_eq!(actor, "staff S0001"),
+        other => panic!("{other:?}"),
+    }
+    // The same command again finds another entry in that place: nothing more is removed.
+    let again = crate::execute_mut(service, command.clone(), NOW + 6).unwrap();
+    assert!(matches!(
+        again,
+        Event::RecordRemoved(Err(RemoveRefused::Gone))
+    ));
+    assert_eq!(service.unreadable().len(), 1);
+
+    section.update(Message::Bank(answer), NOW, &mut memory);
+    let view = section.view();
+    assert!(!view.busy);
+    assert!(view.info.unwrap().contains(&second.id.unwrap()));
+}
+
+/// A credential removal the token service could not save is answered as not saved (the
+/// page's one save cycle), and the staff page says that nothing was changed.
+#[test]
+fn a_credential_removal_not_saved_says_nothing_was_changed() {
+    let command = Command::RemoveUnreadableCredential {
+        index: 0,
+        token_id: None,
+        why: "x".into(),
+        actor: "staff S0001".into(),
+    };
+    let answer = crate::not_saved(&command).unwrap();
+    assert!(matches!(
+        answer,
+        Event::RecordRemoved(Err(RemoveRefused::NotSaved))
+    ));
+    let health = ServiceHealth {
+        trouble: None,
+        unreadable: vec![(None, "x".into())],
+    };
+    let (mut section, mut memory) = (Section::new(bank(), Lang::En), Memory::default());
+    section.update(Message::ServiceHealth(health), NOW, &mut memory);
+    signed_in_staff(&mut section);
+    on_staff_lookup(&mut section);
+    let removal = section.view().removals[0].clone();
+    assert_eq!(removal.name(Lang::En), "unreadable credential number 1");
+    section.update(Message::AskRemove(removal), NOW, &mut memory);
+    let work = section
+        .update(Message::ConfirmRemove, NOW, &mut memory)
+        .work;
+    assert_eq!(work, vec![command]);
+    section.update(Message::Bank(answer), NOW, &mut memory);
+    let view = section.view();
+    assert_eq!(
+        view.error.as_deref(),
+        Some(crate::text(Text::ErrNotSaved, Lang::En))
+    );
+    assert_eq!(view.removals.len(), 1, "still listed");
+}
