@@ -19,6 +19,8 @@ use web_sys::{Document, Element, HtmlInputElement};
 use zeroize::Zeroizing;
 
 use super::app::Dispatch;
+
+mod image;
 use super::clock;
 use super::crypto::{OpenError, VaultKey};
 use super::page::{MissingElement, by_testid, set_text};
@@ -259,6 +261,20 @@ impl TokenPanel {
                 None => Message::ImportFileRefused(None),
             },
         ));
+        // A chosen or pasted picture: its pixels go to the core, which reads the QR codes in
+        // it and imports their texts.
+        listeners.push(EventListener::new(
+            els.get(Part::ImportImage),
+            "change",
+            image::chosen(dispatch.clone()),
+        ));
+        // Not passive: a pasted picture is taken (its default, pasting nothing, prevented).
+        listeners.push(EventListener::new_with_options(
+            els.get(Part::ImportInput),
+            "paste",
+            gloo_events::EventListenerOptions::enable_prevent_default(),
+            image::pasted(dispatch.clone()),
+        ));
         // A chosen backup file: read and checked at once, opened on "restore".
         listeners.push(file_listener(
             els.get(Part::BackupFile),
@@ -452,17 +468,9 @@ fn file_listener(
     read: fn(Option<String>) -> Message,
 ) -> EventListener {
     EventListener::new(input, "change", move |event| {
-        let Some(input) = event
-            .target()
-            .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-        else {
+        let Some(file) = chosen_file(event) else {
             return;
         };
-        let Some(file) = input.files().and_then(|files| files.get(0)) else {
-            return;
-        };
-        // Emptied, so that choosing the same file again is a change too.
-        input.set_value("");
         if let Some(refused) = refuse(file.size()) {
             dispatch.send(refused);
             return;
@@ -473,6 +481,17 @@ fn file_listener(
             dispatch.send(read(text.and_then(|t| t.as_string())));
         });
     })
+}
+
+/// The file chosen in the file input that sent `event`; the input is emptied, so that choosing
+/// the same file again is a change too.
+fn chosen_file(event: &web_sys::Event) -> Option<web_sys::File> {
+    let input = event
+        .target()
+        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())?;
+    let file = input.files().and_then(|files| files.get(0))?;
+    input.set_value("");
+    Some(file)
 }
 
 /// What a field holds: an input's text, or a select's chosen value.

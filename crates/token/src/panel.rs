@@ -103,6 +103,8 @@ pub enum Message {
     Shown(Wallet),
     /// Backup and restore of the whole list ([`backup`]).
     Backup(backup::BackupMessage),
+    /// A picture to read QR codes from, for the import ([`image`]).
+    Image(image::ImageMessage),
     /// The HOTP token's "next code" button: advance its counter, save, then show the code.
     Advance,
     /// The "lock now" button.
@@ -238,6 +240,8 @@ pub enum Notice {
     Report(crate::import::report::Report),
     /// What became of a backup or a restore that added nothing.
     Backup(backup::Said),
+    /// A picture with no readable QR code.
+    QrImage(crate::qr::read::ReadError),
 }
 
 impl Notice {
@@ -252,6 +256,7 @@ impl Notice {
             Notice::Import(e) => e.message(lang),
             Notice::Report(report) => report.text(lang),
             Notice::Backup(said) => said.text(lang),
+            Notice::QrImage(e) => e.message(lang),
         }
     }
 
@@ -864,6 +869,7 @@ impl Panel {
             // A list shown after its work answered: the answer has had the last word.
             Message::Shown(_) => Vec::new(),
             Message::Backup(message) => self.update_backup(message, now, lang, storage),
+            Message::Image(message) => self.update_image(message, now, lang, storage),
             message @ (Message::Advance
             | Message::LockNow
             | Message::SetAutoLock(_)
@@ -1035,6 +1041,9 @@ pub mod guard;
 
 /// Backup and restore of the whole list: messages, work, state and view.
 pub mod backup;
+
+/// QR codes read from a picture, for the import.
+pub mod image;
 
 #[cfg(test)]
 mod tests;

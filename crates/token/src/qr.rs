@@ -20,6 +20,8 @@ use webtoken_engine::i18n::{Lang, fill};
 #[cfg(test)]
 mod tests;
 
+pub mod read;
+
 /// Modules of light margin around the symbol: the four ISO/IEC 18004 requires.
 pub const QUIET_ZONE: usize = 4;
 

@@ -77,6 +77,7 @@ parts! {
     ImportInput => "token-import-input",
     Import => "token-import",
     ImportFile => "token-import-file",
+    ImportImage => "token-import-image",
     Protection => "token-protection",
     PassBox => "token-pass-box",
     PassInput => "token-pass-input",
