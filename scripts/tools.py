@@ -361,6 +361,7 @@ def test():
     minify_glue()
     bundle_css()
     shell_manifest()
+    package_files()
     layer("page weight (size-budget.toml)",
           [sys.executable, "scripts/bench.py", "size", "--check"], counts)
     layer("browser tests (wasm-bindgen-test)",
@@ -383,7 +384,9 @@ def package_test():
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
     packed = subprocess.run(["npm", "pack", "--json", "--pack-destination", str(scratch)],
-                            cwd=out, env=env(), check=True, capture_output=True, text=True)
+                            cwd=out, env=env(), capture_output=True, text=True)
+    if packed.returncode != 0:
+        sys.exit(f"npm pack failed (exit {packed.returncode}):\n{packed.stderr}")
     info = json.loads(packed.stdout)[0]
     have = sorted(f["path"] for f in info["files"])
     say(f"npm pack: {info['filename']}, {info['size']:,} B, files {have}")
