@@ -12,8 +12,7 @@ use gloo_events::EventListener;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    CanvasRenderingContext2d, DomException, Element, HtmlCanvasElement, HtmlVideoElement,
-    MediaStream, MediaStreamConstraints, MediaStreamTrack,
+    DomException, Element, HtmlVideoElement, MediaStream, MediaStreamConstraints, MediaStreamTrack,
 };
 
 use super::{Dispatch, Message};
@@ -180,19 +179,7 @@ impl Scanner {
         let scale = (f64::from(FRAME_SIDE) / f64::from(w.max(h))).min(1.0);
         let width = ((f64::from(w) * scale) as u32).max(1);
         let height = ((f64::from(h) * scale) as u32).max(1);
-        let canvas = web_sys::window()?
-            .document()?
-            .create_element("canvas")
-            .ok()?
-            .dyn_into::<HtmlCanvasElement>()
-            .ok()?;
-        canvas.set_width(width);
-        canvas.set_height(height);
-        let context = canvas
-            .get_context("2d")
-            .ok()??
-            .dyn_into::<CanvasRenderingContext2d>()
-            .ok()?;
+        let context = super::image::canvas(width, height)?;
         context
             .draw_image_with_html_video_element_and_dw_and_dh(
                 &self.video,

@@ -8,6 +8,7 @@ use webtoken_engine::Params;
 use webtoken_token::otpauth::KeyUri;
 use webtoken_token::qr::{EcLevel, QUIET_ZONE, QrCode};
 
+use crate::bank::press;
 use crate::harness::{Browser, is_grouped_token_id};
 use crate::token::{click, open_details, ready, script, shown_code_matches};
 
@@ -124,9 +125,10 @@ async fn the_camera_reads_a_qr_code_imports_it_and_stops() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// "Stop" ends the camera before any code is read, and nothing changes.
+/// "Stop" ends the camera before any code is read, and nothing changes; a refused
+/// permission is said (here in English), and nothing changes either.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn stop_ends_the_camera_and_changes_nothing() {
+async fn stop_ends_the_camera_and_a_refusal_is_said() {
     let browser = Browser::start_with_args(&[
         "--use-fake-device-for-media-stream".to_owned(),
         "--use-fake-ui-for-media-stream".to_owned(),
@@ -154,6 +156,9 @@ async fn stop_ends_the_camera_and_changes_nothing() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(live, serde_json::Value::Bool(true), "the preview plays");
+    browser
+        .screenshot_of("token-import-camera-view", "qr-camera-live")
+        .await;
     click(&browser, "token-import-camera-stop").await;
     let stopped = script(
         &browser,
@@ -163,6 +168,32 @@ async fn stop_ends_the_camera_and_changes_nothing() {
     )
     .await;
     assert_eq!(stopped, serde_json::json!([true, true]));
+    assert_eq!(browser.text("token-id").await, before);
+
+    // In English, a refused permission says so, and nothing else changes.
+    press(&browser, "English").await;
+    let labels = script(
+        &browser,
+        "return ['token-import-camera', 'token-import-camera-stop'].map(t =>           document.querySelector('[data-testid=\"' + t + '\"]').textContent);",
+    )
+    .await;
+    assert_eq!(labels, serde_json::json!(["Scan with the camera", "Stop"]));
+    script(
+        &browser,
+        "navigator.mediaDevices.getUserMedia = () =>           Promise.reject(new DOMException('denied', 'NotAllowedError'));         return null;",
+    )
+    .await;
+    click(&browser, "token-import-camera").await;
+    let message = browser
+        .wait_text("token-message", WAIT, |m| m.contains("camera"))
+        .await;
+    assert!(message.contains("was not allowed"), "{message:?}");
+    let hidden = script(
+        &browser,
+        "return document.querySelector('[data-testid=\"token-import-camera-view\"]').hidden;",
+    )
+    .await;
+    assert_eq!(hidden, serde_json::Value::Bool(true));
     assert_eq!(browser.text("token-id").await, before);
     browser.close().await;
 }

@@ -3,8 +3,10 @@
 //! stops and what the customer is told. Time comes in as an argument (milliseconds).
 //!
 //! The first frame that holds a readable code ends the scan: its texts go through the same
-//! import as a picture ([`ImageMessage::Read`]); the camera stops on "Stop", on leaving the
-//! page, and after [`TIMEOUT_MS`] without a code.
+//! import as a picture
+//! ([`ImageMessage::Read`](crate::panel::image::ImageMessage::Read)); the camera stops on
+//! "Stop", on leaving the page, and after
+//! [`TIMEOUT_MS`](crate::panel::camera::TIMEOUT_MS) without a code.
 
 use crate::qr::read::read_rgba;
 use crate::text::Text;
