@@ -14,6 +14,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{
     DomException, Element, HtmlVideoElement, MediaStream, MediaStreamConstraints, MediaStreamTrack,
 };
+use zeroize::Zeroizing;
 
 use super::{Dispatch, Message};
 use crate::clock;
@@ -169,9 +170,10 @@ impl Scanner {
         }
     }
 
-    /// The video's current frame as RGBA pixels, scaled to at most [`FRAME_SIDE`] a side;
+    /// The video's current frame as RGBA pixels (wiped when dropped: a frame of a QR code
+    /// holds its secret), scaled to at most [`FRAME_SIDE`] a side;
     /// `None` before the first frame.
-    fn frame(&self) -> Option<(u32, u32, Vec<u8>)> {
+    fn frame(&self) -> Option<(u32, u32, Zeroizing<Vec<u8>>)> {
         let (w, h) = (self.video.video_width(), self.video.video_height());
         if w == 0 || h == 0 || self.video.ready_state() < 2 {
             return None;
@@ -192,7 +194,7 @@ impl Scanner {
         let data = context
             .get_image_data(0.0, 0.0, f64::from(width), f64::from(height))
             .ok()?;
-        Some((width, height, data.data().0))
+        Some((width, height, Zeroizing::new(data.data().0)))
     }
 
     /// Stops every track and hides the preview.
