@@ -20,6 +20,7 @@ use zeroize::Zeroizing;
 
 use super::app::Dispatch;
 
+mod camera;
 mod image;
 use super::clock;
 use super::crypto::{OpenError, VaultKey};
@@ -268,6 +269,15 @@ impl TokenPanel {
             "change",
             image::chosen(dispatch.clone()),
         ));
+        // The camera, where the browser offers one: its frames are read like a picture.
+        camera::install(
+            els.get(Part::ImportCamera),
+            els.get(Part::ImportCameraStop),
+            els.get(Part::ImportCameraView),
+            els.get(Part::ImportCameraVideo),
+            dispatch.clone(),
+            &mut listeners,
+        );
         // Not passive: a pasted picture is taken (its default, pasting nothing, prevented).
         listeners.push(EventListener::new_with_options(
             els.get(Part::ImportInput),

@@ -74,16 +74,7 @@ async fn pixels(file: &File) -> Option<ImageMessage> {
             rgba: Zeroizing::default(),
         });
     }
-    let canvas = (window.document()?.create_element("canvas").ok()?)
-        .dyn_into::<HtmlCanvasElement>()
-        .ok()?;
-    canvas.set_width(width);
-    canvas.set_height(height);
-    let context = canvas
-        .get_context("2d")
-        .ok()??
-        .dyn_into::<CanvasRenderingContext2d>()
-        .ok()?;
+    let context = canvas(width, height)?;
     let drawn = context.draw_image_with_image_bitmap(&bitmap, 0.0, 0.0);
     bitmap.close();
     drawn.ok()?;
@@ -95,4 +86,22 @@ async fn pixels(file: &File) -> Option<ImageMessage> {
         height,
         rgba: Zeroizing::new(data.data().0),
     })
+}
+
+/// A new `width` x `height` canvas's 2D context (a picture or a camera frame is drawn on it
+/// and read back).
+pub(super) fn canvas(width: u32, height: u32) -> Option<CanvasRenderingContext2d> {
+    let canvas = (web_sys::window()?
+        .document()?
+        .create_element("canvas")
+        .ok()?)
+    .dyn_into::<HtmlCanvasElement>()
+    .ok()?;
+    canvas.set_width(width);
+    canvas.set_height(height);
+    canvas
+        .get_context("2d")
+        .ok()??
+        .dyn_into::<CanvasRenderingContext2d>()
+        .ok()
 }

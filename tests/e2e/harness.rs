@@ -99,23 +99,34 @@ impl Browser {
     /// Starts chromedriver and a new Chromium session for pages in `mode`; in remote mode a
     /// backend stub of its own serves the page and the token service.
     pub async fn start_in(mode: Mode) -> Browser {
-        Self::launch(mode, "ja", None).await
+        Self::launch(mode, "ja", None, &[]).await
     }
 
     /// Starts a session whose browser prefers `language` (`navigator.languages`), for pages
     /// with the in-page token service. [`Browser::start`] prefers Japanese, as the bank's
     /// customers' browsers do.
     pub async fn start_preferring(language: &str) -> Browser {
-        Self::launch(Mode::InPage, language, None).await
+        Self::launch(Mode::InPage, language, None, &[]).await
     }
 
     /// Starts a session (in-page token service, Japanese) whose downloads are saved, without
     /// asking, into `dir`.
     pub async fn start_downloading_to(dir: &std::path::Path) -> Browser {
-        Self::launch(Mode::InPage, "ja", Some(dir)).await
+        Self::launch(Mode::InPage, "ja", Some(dir), &[]).await
     }
 
-    async fn launch(mode: Mode, language: &str, downloads: Option<&std::path::Path>) -> Browser {
+    /// Starts a session (in-page token service, Japanese) whose Chromium gets `extra`
+    /// command-line arguments besides the usual ones (a fake camera, for instance).
+    pub async fn start_with_args(extra: &[String]) -> Browser {
+        Self::launch(Mode::InPage, "ja", None, extra).await
+    }
+
+    async fn launch(
+        mode: Mode,
+        language: &str,
+        downloads: Option<&std::path::Path>,
+        extra: &[String],
+    ) -> Browser {
         let (base, query, prefix, backend) = match mode {
             Mode::InPage => (server(), "", "", None),
             Mode::Remote => {
@@ -140,6 +151,7 @@ impl Browser {
         let mut args = cfg.args.clone();
         args.push(format!("--user-data-dir={}", profile.display()));
         args.push(format!("--lang={language}"));
+        args.extend_from_slice(extra);
         let mut prefs = serde_json::json!({ "intl": { "accept_languages": language } });
         if let Some(dir) = downloads {
             prefs["download"] = serde_json::json!({

@@ -17,6 +17,7 @@ mod hotp;
 mod import;
 mod lab;
 mod page;
+mod qr_camera;
 mod qr_image;
 mod replay;
 mod skeleton;

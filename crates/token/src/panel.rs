@@ -1045,5 +1045,8 @@ pub mod backup;
 /// QR codes read from a picture, for the import.
 pub mod image;
 
+/// The camera's decisions, for a QR code to import.
+pub mod camera;
+
 #[cfg(test)]
 mod tests;

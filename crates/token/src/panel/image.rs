@@ -26,6 +26,11 @@ pub enum ImageMessage {
     },
     /// The browser could not open the file as a picture.
     NotAnImage,
+    /// The texts of the codes already read (a camera frame, [`super::camera`]); wiped when
+    /// dropped.
+    Read(Zeroizing<Vec<String>>),
+    /// What to tell the customer about the camera (refused, missing, no code in time).
+    Problem(Text),
 }
 
 impl std::fmt::Debug for ImageMessage {
@@ -33,6 +38,8 @@ impl std::fmt::Debug for ImageMessage {
         match self {
             ImageMessage::Pixels { width, height, .. } => write!(f, "Pixels({width}x{height})"),
             ImageMessage::NotAnImage => f.write_str("NotAnImage"),
+            ImageMessage::Read(texts) => write!(f, "Read({} codes)", texts.len()),
+            ImageMessage::Problem(text) => write!(f, "Problem({text:?})"),
         }
     }
 }
@@ -58,6 +65,11 @@ impl Panel {
                 rgba,
             } => read_rgba(width, height, &rgba),
             ImageMessage::NotAnImage => Err(ReadError::NotAnImage),
+            ImageMessage::Read(mut texts) => Ok(std::mem::take(&mut *texts)),
+            ImageMessage::Problem(text) => {
+                self.notice = Some(Notice::Problem(text));
+                return Vec::new();
+            }
         };
         match read {
             Err(e) => {
@@ -65,6 +77,7 @@ impl Panel {
                 Vec::new()
             }
             Ok(texts) => {
+                let texts = Zeroizing::new(texts);
                 let text = Typed::new(texts.join("\n"));
                 self.update(Message::Import(text), now, lang, storage)
             }
@@ -73,4 +86,4 @@ impl Panel {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -23,7 +23,7 @@ fn view(panel: &Panel) -> PanelView {
 }
 
 /// The QR codes of `texts` side by side, 3 pixels a module, as opaque RGBA.
-fn picture(texts: &[&str]) -> ImageMessage {
+pub(crate) fn picture(texts: &[&str]) -> ImageMessage {
     let codes: Vec<QrCode> = (texts.iter())
         .map(|t| QrCode::encode(t.as_bytes(), EcLevel::M).unwrap())
         .collect();
@@ -111,4 +111,40 @@ fn pixels_never_show_in_debug() {
         shown.contains("Pixels(") && !shown.contains("255"),
         "{shown}"
     );
+}
+
+#[test]
+fn codes_read_by_the_camera_import_like_a_picture() {
+    let mut panel = ready();
+    let read = ImageMessage::Read(Zeroizing::new(vec![URI.to_owned()]));
+    let effects = send(&mut panel, Message::Image(read));
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::Clear(_), Effect::Apply(WalletOp::Add { .. }, _)]
+        ),
+        "{effects:?}"
+    );
+    let shown = format!(
+        "{:?}",
+        Message::Image(ImageMessage::Read(Zeroizing::new(vec![URI.to_owned()])))
+    );
+    assert!(!shown.contains("secret"), "{shown}");
+}
+
+#[test]
+fn a_camera_problem_is_said_in_both_languages() {
+    let mut panel = ready();
+    let problem = ImageMessage::Problem(Text::CameraDenied);
+    assert!(send(&mut panel, Message::Image(problem)).is_empty());
+    let shown = view(&panel);
+    assert!(shown.message_error);
+    assert!(
+        shown.message.contains("camera was not allowed"),
+        "{}",
+        shown.message
+    );
+    let ja = panel.view(NOW, Lang::Ja, &Storage::default()).message;
+    assert!(ja.contains("カメラ"), "{ja}");
+    assert_eq!(panel.activity(), Activity::Ready);
 }
