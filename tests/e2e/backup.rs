@@ -10,6 +10,7 @@ use webtoken_engine::{Params, Secret};
 use webtoken_token::otpauth::KeyUri;
 
 use crate::harness::{Browser, is_grouped_token_id};
+use crate::import::select;
 use crate::token::{
     KNOWN_URI, click, exported_uri, open_details, open_ready, ready, script, shown_code_matches,
     type_into,
@@ -81,21 +82,6 @@ async fn stored(browser: &Browser) -> (serde_json::Value, serde_json::Value) {
     )
     .await;
     (record, labels)
-}
-
-/// Makes the token labelled `label` active through the list.
-async fn select(browser: &Browser, label: &str) {
-    let clicked = script(
-        browser,
-        &format!(
-            "const b = [...document.querySelectorAll('[data-testid=\"token-list\"] button')]\
-             .find(b => b.textContent === {label:?}); if (b) {{ b.click(); }} return !!b;"
-        ),
-    )
-    .await;
-    assert_eq!(clicked, serde_json::Value::Bool(true), "no token {label:?}");
-    browser.wait_text("token-label", WAIT, |t| t == label).await;
-    ready(browser).await;
 }
 
 /// Types `passphrase`, presses "restore", and waits for the panel's answer.

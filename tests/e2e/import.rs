@@ -47,7 +47,7 @@ const SHORT: &str = "JBSWY3DPEHPK3PXP";
 const GOOGLE_LINK: &str = "otpauth-migration://offline?data=CkIKFDEyMzQ1Njc4OTAxMjM0NTY3ODkwEhlFeGFtcGxlOmFsaWNlQGV4YW1wbGUuY29tGgdFeGFtcGxlIAEoATACOAAKLAoKSGVsbG8h3q2%2B7xIPYm9iQGV4YW1wbGUuY29tGgVPdGhlciABKAEwAjgAEAEYASAAKJIh";
 
 /// Makes the token labelled `label` the active one, through the list.
-async fn select(browser: &crate::harness::Browser, label: &str) {
+pub(crate) async fn select(browser: &crate::harness::Browser, label: &str) {
     let clicked = crate::token::script(
         browser,
         &format!(

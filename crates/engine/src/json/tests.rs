@@ -10,50 +10,9 @@ use super::strategies::any_text;
 use super::*;
 use crate::Params;
 
-/// Writes a parsed value back (the tests' way to see what was read).
-fn write_value(value: &Value, out: &mut Out) {
-    match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => b.write_json(out),
-        Value::Int {
-            negative,
-            magnitude,
-        } => {
-            if *negative && *magnitude != 0 {
-                out.push('-');
-            }
-            magnitude.write_json(out);
-        }
-        Value::Str(s) => write_str(out, s),
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_value(item, out);
-            }
-            out.push(']');
-        }
-        Value::Object(members) => {
-            out.push('{');
-            for (i, (key, item)) in members.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_str(out, key);
-                out.push(':');
-                write_value(item, out);
-            }
-            out.push('}');
-        }
-    }
-}
-
 fn reparse(text: &str) -> Result<String, JsonError> {
-    let mut out = Out(Zeroizing::new(String::new()));
-    write_value(&parse(text)?, &mut out);
-    Ok(out.0.to_string())
+    // What was read, written back by the codec's own `ToJson for Value`.
+    Ok(to_string(&parse(text)?).to_string())
 }
 
 /// JSON values without fractions, as `serde_json` models them.
