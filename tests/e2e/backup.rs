@@ -87,16 +87,14 @@ async fn stored(browser: &Browser) -> (serde_json::Value, serde_json::Value) {
 /// Types `passphrase`, presses "restore", and waits for the panel's answer.
 async fn restore(browser: &Browser, passphrase: &str) -> String {
     type_into(browser, "token-backup-pass", passphrase).await;
-    // Emptied first, so that the answer is told from the message before it.
-    script(
-        browser,
-        "document.querySelector('[data-testid=\"token-message\"]').textContent = ''; return 0;",
-    )
-    .await;
+    // The answer is told from the message before it (every call here expects another one).
+    // Not by emptying the message first: the panel's next draw (each second) writes its
+    // notice again, which under load came before the press was handled.
+    let before = browser.text("token-message").await;
     click(browser, "token-backup-restore").await;
     let message = browser
         .wait_text("token-message", WAIT, |m| {
-            !m.is_empty() && m != "処理中です…"
+            !m.is_empty() && m != "処理中です…" && m != before
         })
         .await;
     ready(browser).await;
