@@ -16,6 +16,7 @@ use zeroize::Zeroizing;
 use super::errors::{JsFailure, js_failure};
 use super::idb::{Db, IdbError};
 use webtoken_token::opening;
+use webtoken_token::sealing::Keys;
 use webtoken_token::vault::{
     DEFAULT_PBKDF2_ITERATIONS, Envelope, KEY_ID_BYTES, KeySpec, NONCE_BYTES, Pbkdf2Params,
     SALT_BYTES,
@@ -262,4 +263,54 @@ fn gcm_params(nonce: &[u8], additional_data: &[u8]) -> Object {
             ("tagLength", 128.into()),
         ],
     )
+}
+
+/// The page's key operations for the core ([`Keys`]): [`VaultKey`]'s, through WebCrypto.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WebCrypto;
+
+impl Keys for WebCrypto {
+    type Key = VaultKey;
+
+    fn spec(key: &VaultKey) -> &KeySpec {
+        key.spec()
+    }
+
+    async fn device(&self, name: &str) -> Result<VaultKey, CryptoError> {
+        VaultKey::device(name).await
+    }
+
+    async fn derive(
+        &self,
+        passphrase: &str,
+        params: Pbkdf2Params,
+    ) -> Result<VaultKey, CryptoError> {
+        VaultKey::from_passphrase(passphrase, params).await
+    }
+
+    async fn new_passphrase(
+        &self,
+        passphrase: &str,
+        iterations: u32,
+    ) -> Result<VaultKey, CryptoError> {
+        VaultKey::new_passphrase_with(passphrase, iterations).await
+    }
+
+    async fn seal(
+        &self,
+        key: &VaultKey,
+        purpose: &str,
+        plain: &[u8],
+    ) -> Result<String, CryptoError> {
+        key.seal(purpose, plain).await
+    }
+
+    async fn open(
+        &self,
+        key: &VaultKey,
+        purpose: &str,
+        envelope: &Envelope,
+    ) -> Result<Zeroizing<Vec<u8>>, OpenError> {
+        key.open(purpose, envelope).await
+    }
 }
