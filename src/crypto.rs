@@ -6,6 +6,8 @@
 //! stored by structured clone, the passphrase key is derived non-extractable. Plaintext copies
 //! in JavaScript buffers are overwritten with zeros once read.
 
+use std::future::Future;
+
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -276,41 +278,42 @@ impl Keys for WebCrypto {
         key.spec()
     }
 
-    async fn device(&self, name: &str) -> Result<VaultKey, CryptoError> {
-        VaultKey::device(name).await
+    // VaultKey's own futures, unwrapped: no second state machine in the wasm.
+    fn device(&self, name: &str) -> impl Future<Output = Result<VaultKey, CryptoError>> {
+        VaultKey::device(name)
     }
 
-    async fn derive(
+    fn derive(
         &self,
         passphrase: &str,
         params: Pbkdf2Params,
-    ) -> Result<VaultKey, CryptoError> {
-        VaultKey::from_passphrase(passphrase, params).await
+    ) -> impl Future<Output = Result<VaultKey, CryptoError>> {
+        VaultKey::from_passphrase(passphrase, params)
     }
 
-    async fn new_passphrase(
+    fn new_passphrase(
         &self,
         passphrase: &str,
         iterations: u32,
-    ) -> Result<VaultKey, CryptoError> {
-        VaultKey::new_passphrase_with(passphrase, iterations).await
+    ) -> impl Future<Output = Result<VaultKey, CryptoError>> {
+        VaultKey::new_passphrase_with(passphrase, iterations)
     }
 
-    async fn seal(
+    fn seal(
         &self,
         key: &VaultKey,
         purpose: &str,
         plain: &[u8],
-    ) -> Result<String, CryptoError> {
-        key.seal(purpose, plain).await
+    ) -> impl Future<Output = Result<String, CryptoError>> {
+        key.seal(purpose, plain)
     }
 
-    async fn open(
+    fn open(
         &self,
         key: &VaultKey,
         purpose: &str,
         envelope: &Envelope,
-    ) -> Result<Zeroizing<Vec<u8>>, OpenError> {
-        key.open(purpose, envelope).await
+    ) -> impl Future<Output = Result<Zeroizing<Vec<u8>>, OpenError>> {
+        key.open(purpose, envelope)
     }
 }

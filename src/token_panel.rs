@@ -8,6 +8,7 @@
 //! the app's queue. All text is set as text, never as HTML.
 
 use std::cell::RefCell;
+use std::future::Future;
 use std::rc::{Rc, Weak};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -28,6 +29,8 @@ use super::page::{MissingElement, by_testid, set_text};
 use super::service::ServiceHandle;
 use super::storage::Store;
 use super::token_store::WalletStore;
+use webtoken_engine::token_id::TokenId;
+use webtoken_engine::{Params, Secret};
 use webtoken_token::import::MAX_IMPORT_BYTES;
 use webtoken_token::panel::backup::{self, BackupMessage};
 use webtoken_token::panel::draw::{self, CHANGES, CLICKS, ENTER, LABELS, Part, Write};
@@ -37,6 +40,7 @@ pub use webtoken_token::panel::{Effect, Message, Notice, Showing};
 use webtoken_token::store::ListStore;
 use webtoken_token::text::{Lang, Text};
 use webtoken_token::wallet::WalletToken;
+use webtoken_token_service::Issued;
 
 /// The panel's elements (the code display's among them), indexed by [`Part`]; shared by the
 /// panel, its display and its listeners.
@@ -493,14 +497,6 @@ struct Page {
     service: Rc<ServiceHandle>,
 }
 
-fn credential(issued: &webtoken_token_service::Issued) -> Credential {
-    Credential {
-        token_id: issued.token_id.clone(),
-        secret: issued.secret.clone(),
-        params: issued.params,
-    }
-}
-
 impl Device for Page {
     type Store = Store;
     type Keys = WebCrypto;
@@ -514,18 +510,29 @@ impl Device for Page {
         wasm_bindgen_futures::spawn_local(async move { reading.load().await });
     }
 
-    async fn load_service(&self) {
-        self.service.load().await;
+    // The shell's own futures, unwrapped: no second state machine in the wasm.
+    fn load_service(&self) -> impl Future<Output = ()> {
+        self.service.load()
     }
 
-    async fn issue(&self, shown: &dyn Fn(&Credential)) -> Option<Credential> {
-        let shown = |issued: &_| shown(&credential(issued));
+    async fn issue(&self, shown: &dyn Fn(&TokenId, &Secret, Params)) -> Option<Credential> {
+        let shown = |issued: &Issued| shown(&issued.token_id, &issued.secret, issued.params);
         let issued = self.service.issue_shown(clock::now_seconds(), &shown).await;
-        issued.ok().map(|issued| credential(&issued))
+        // Moved out of the answer, not copied.
+        let Issued {
+            token_id,
+            secret,
+            params,
+        } = issued.ok()?;
+        Some(Credential {
+            token_id,
+            secret,
+            params,
+        })
     }
 
-    async fn discard_service(&self) -> bool {
-        self.service.discard_unreadable().await
+    fn discard_service(&self) -> impl Future<Output = bool> {
+        self.service.discard_unreadable()
     }
 
     fn demo_staff(&self) -> (&'static str, Credential) {
@@ -533,21 +540,21 @@ impl Device for Page {
         let staff = Credential {
             token_id: demo_staff_token(),
             secret: demo_staff_secret(),
-            params: webtoken_engine::Params::default(),
+            params: Params::default(),
         };
         (DEMO_STAFF_TOKEN_LABEL, staff)
     }
 
-    async fn copy(&self, text: &str) -> bool {
-        copy(text).await
+    fn copy(&self, text: &str) -> impl Future<Output = bool> {
+        copy(text)
     }
 
-    async fn clear_clipboard(&self, text: &str) {
-        clear_clipboard(text).await;
+    fn clear_clipboard(&self, text: &str) -> impl Future<Output = ()> {
+        clear_clipboard(text)
     }
 
-    async fn persist(&self) -> Option<bool> {
-        persist().await
+    fn persist(&self) -> impl Future<Output = Option<bool>> {
+        persist()
     }
 
     fn download(&self, name: &str, text: &str) -> Option<()> {

@@ -3,7 +3,7 @@
 //! is not being saved.
 //!
 //! The cipher itself is the browser's (WebCrypto's AES-256-GCM and PBKDF2, whose keys never
-//! leave it): the shell implements [`Keys`], and this module decides which key seals and opens
+//! leave it): the shell implements [`Keys`](crate::sealing::Keys), and this module decides which key seals and opens
 //! what. The native tests use a fake cipher that still refuses a wrong key.
 
 use std::cell::RefCell;

@@ -1,14 +1,14 @@
-//! The token's storage: the customer's list of tokens ([`Wallet`]), sealed under the token's
+//! The token's storage: the customer's list of tokens ([`Wallet`](crate::wallet::Wallet)), sealed under the token's
 //! own device key or a passphrase key ([`crate::sealing`]), in a key-value store
 //! (`localStorage` in the page, [`MemoryKeyValue`](webtoken_engine::persist::MemoryKeyValue) in
 //! tests).
 //!
 //! Every change goes through the core's save cycle ([`webtoken_engine::persist`]): re-read the
-//! stored list, apply a [`WalletOp`], seal, write with compare-and-set, again on a conflict;
+//! stored list, apply a [`WalletOp`](crate::wallet::WalletOp), seal, write with compare-and-set, again on a conflict;
 //! the page also re-reads when another tab writes. Storage blocked or full: the list works in
 //! memory for the visit and says so. A stored list that cannot be read is never overwritten or
-//! deleted until the customer says so ([`ListStore::discard`]). An HOTP counter is advanced
-//! only once it is saved ([`ListStore::advance`]).
+//! deleted until the customer says so ([`ListStore::discard`](crate::store::ListStore::discard)). An HOTP counter is advanced
+//! only once it is saved ([`ListStore::advance`](crate::store::ListStore::advance)).
 
 use crate::backup::Mark;
 use crate::keys::CryptoError;
@@ -175,16 +175,7 @@ impl<V: KeyValue + Clone, K: Keys> ListStore<V, K> {
         }
         let committed = self
             .keeper
-            .commit(|wallet| {
-                let mut changed = wallet.clone();
-                match changed.advance(id) {
-                    Ok(counter) => {
-                        *wallet = changed;
-                        Change::Save(counter)
-                    }
-                    Err(e) => Change::Refuse(ChangeError::Wallet(e)),
-                }
-            })
+            .commit(|wallet| on_copy(wallet, |changed| changed.advance(id)))
             .await;
         match committed {
             Committed::Saved(counter) => Ok(counter),
@@ -263,19 +254,9 @@ impl<V: KeyValue + Clone, K: Keys> ListStore<V, K> {
         }
         let outcome = self
             .keeper
-            .change(|wallet| {
-                let Some(op) = op else {
-                    return Change::Save(None);
-                };
-                // On a clone: a refused change leaves the list as it was.
-                let mut changed = wallet.clone();
-                match changed.apply(op) {
-                    Ok(added) => {
-                        *wallet = changed;
-                        Change::Save(added)
-                    }
-                    Err(e) => Change::Refuse(ChangeError::Wallet(e)),
-                }
+            .change(|wallet| match op {
+                Some(op) => on_copy(wallet, |changed| changed.apply(op)),
+                None => Change::Save(None),
             })
             .await;
         // Not saved (blocked, full, unreadable data left untouched): kept in memory, and
@@ -284,5 +265,21 @@ impl<V: KeyValue + Clone, K: Keys> ListStore<V, K> {
             Outcome::Saved(added) | Outcome::NotSaved(added, _) => Ok(added),
             Outcome::Refused(e) => Err(e),
         }
+    }
+}
+
+/// `change` made on a copy of `wallet`, which takes it only if it succeeds: a refused change
+/// leaves the list as it was.
+fn on_copy<R>(
+    wallet: &mut Wallet,
+    change: impl FnOnce(&mut Wallet) -> Result<R, WalletError>,
+) -> Change<R, ChangeError> {
+    let mut changed = wallet.clone();
+    match change(&mut changed) {
+        Ok(answer) => {
+            *wallet = changed;
+            Change::Save(answer)
+        }
+        Err(e) => Change::Refuse(ChangeError::Wallet(e)),
     }
 }

@@ -1,11 +1,11 @@
-//! The panel's work ([`Effect`]) run against what the device offers ([`Device`]): the stored
-//! list ([`ListStore`]), the token service that issues credentials, the clipboard, downloads
-//! and persistent storage. The browser shell implements [`Device`] over `localStorage`,
+//! The panel's work ([`Effect`](crate::panel::Effect)) run against what the device offers ([`Device`](crate::panel::work::Device)): the stored
+//! list ([`ListStore`](crate::store::ListStore)), the token service that issues credentials, the clipboard, downloads
+//! and persistent storage. The browser shell implements [`Device`](crate::panel::work::Device) over `localStorage`,
 //! WebCrypto and the page's token service; the native tests over memory and a fake cipher.
 //!
-//! The orders that matter are kept here: a first visit's code is shown ([`Message::Shown`]) as
+//! The orders that matter are kept here: a first visit's code is shown ([`Message::Shown`](crate::panel::Message::Shown)) as
 //! soon as its credential is issued, before anything is saved; an HOTP code is shown only once
-//! its counter is saved ([`ListStore::advance`]); an import adds its entries one by one, each
+//! its counter is saved ([`ListStore::advance`](crate::store::ListStore::advance)); an import adds its entries one by one, each
 //! saved before the next.
 
 use std::future::Future;
@@ -49,9 +49,13 @@ pub trait Device {
     fn start_service(&self);
     /// Reads the token service's records (waits for a read started before).
     fn load_service(&self) -> impl Future<Output = ()>;
-    /// A new credential from the token service, handed to `shown` as soon as it is issued
-    /// (before the service saves it); `None` when none was issued and saved.
-    fn issue(&self, shown: &dyn Fn(&Credential)) -> impl Future<Output = Option<Credential>>;
+    /// A new credential from the token service, handed to `shown` (its Token ID, secret and
+    /// parameters) as soon as it is issued, before the service saves it; `None` when none was
+    /// issued and saved.
+    fn issue(
+        &self,
+        shown: &dyn Fn(&TokenId, &Secret, Params),
+    ) -> impl Future<Output = Option<Credential>>;
     /// Deletes the token service's unreadable records, if it has any.
     fn discard_service(&self) -> impl Future<Output = bool>;
     /// The demo staff member's token and its label, added on a first visit.
@@ -180,15 +184,20 @@ pub async fn run<D: Device>(effect: Effect, device: &D, show: &dyn Fn(Message)) 
 /// created, and the code need not.
 async fn issue<D: Device>(device: &D, label: &str, show: &dyn Fn(Message)) -> Outcome {
     let list = device.list();
-    let add = |c: &Credential| add_issued(label, &c.token_id, &c.secret, c.params);
-    let shown = |c: &Credential| {
+    let shown = |token_id: &TokenId, secret: &Secret, params| {
         let mut wallet = list.wallet();
-        if wallet.apply(&add(c)).is_ok() {
+        if wallet
+            .apply(&add_issued(label, token_id, secret, params))
+            .is_ok()
+        {
             show(Message::Shown(wallet));
         }
     };
     match device.issue(&shown).await {
-        Some(issued) => changed(list.apply(add(&issued)).await, Some(Text::Issued)),
+        Some(c) => {
+            let add = add_issued(label, &c.token_id, &c.secret, c.params);
+            changed(list.apply(add).await, Some(Text::Issued))
+        }
         None => Outcome::IssueFailed,
     }
 }

@@ -1,4 +1,4 @@
-//! For tests only: a stand-in for WebCrypto's keys ([`Keys`]). Its "cipher" is a SHA-256
+//! For tests only: a stand-in for WebCrypto's keys ([`Keys`](crate::sealing::Keys)). Its "cipher" is a SHA-256
 //! keystream with a SHA-256 tag over the key, the additional data, the nonce and the
 //! ciphertext: it hides nothing worth hiding, but like AES-GCM it refuses any altered byte,
 //! another purpose and another key. Device keys are kept by name, shared by the clones (as

@@ -93,7 +93,7 @@ impl Device for Fake {
         self.service_reads.set(self.service_reads.get() + 1);
     }
 
-    async fn issue(&self, shown: &dyn Fn(&Credential)) -> Option<Credential> {
+    async fn issue(&self, shown: &dyn Fn(&TokenId, &Secret, Params)) -> Option<Credential> {
         if self.refuse_issue.get() {
             return None;
         }
@@ -102,7 +102,7 @@ impl Device for Fake {
         self.stored_when_shown
             .borrow_mut()
             .push(self.kv.get(RECORD_KEY).unwrap());
-        shown(&issued);
+        shown(&issued.token_id, &issued.secret, issued.params);
         Some(issued)
     }
 
