@@ -25,7 +25,7 @@ struct Fake {
     issued: Cell<u32>,
     refuse_issue: Cell<bool>,
     service_reads: Cell<u32>,
-    /// What the list's record held each time a credential was shown.
+    /// What the list's record held each time the panel was shown something early.
     stored_when_shown: RefCell<Vec<Option<String>>>,
     clipboard: RefCell<Option<String>>,
     downloads: RefCell<Vec<(String, String)>>,
@@ -63,7 +63,9 @@ impl Fake {
     fn run(&self, effect: Effect) -> (Option<Message>, Vec<Message>) {
         let shown = RefCell::new(Vec::new());
         let answer = ready(run(effect, self, &|message| {
-            shown.borrow_mut().push(message)
+            let stored = self.kv.get(RECORD_KEY).unwrap();
+            self.stored_when_shown.borrow_mut().push(stored);
+            shown.borrow_mut().push(message);
         }));
         (answer, shown.into_inner())
     }
@@ -99,9 +101,6 @@ impl Device for Fake {
         }
         self.issued.set(self.issued.get() + 1);
         let issued = credential(self.issued.get());
-        self.stored_when_shown
-            .borrow_mut()
-            .push(self.kv.get(RECORD_KEY).unwrap());
         shown(&issued.token_id, &issued.secret, issued.params);
         Some(issued)
     }
