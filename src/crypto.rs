@@ -6,6 +6,8 @@
 //! stored by structured clone, the passphrase key is derived non-extractable. Plaintext copies
 //! in JavaScript buffers are overwritten with zeros once read.
 
+use std::future::Future;
+
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -16,6 +18,7 @@ use zeroize::Zeroizing;
 use super::errors::{JsFailure, js_failure};
 use super::idb::{Db, IdbError};
 use webtoken_token::opening;
+use webtoken_token::sealing::Keys;
 use webtoken_token::vault::{
     DEFAULT_PBKDF2_ITERATIONS, Envelope, KEY_ID_BYTES, KeySpec, NONCE_BYTES, Pbkdf2Params,
     SALT_BYTES,
@@ -262,4 +265,55 @@ fn gcm_params(nonce: &[u8], additional_data: &[u8]) -> Object {
             ("tagLength", 128.into()),
         ],
     )
+}
+
+/// The page's key operations for the core ([`Keys`]): [`VaultKey`]'s, through WebCrypto.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WebCrypto;
+
+impl Keys for WebCrypto {
+    type Key = VaultKey;
+
+    fn spec(key: &VaultKey) -> &KeySpec {
+        key.spec()
+    }
+
+    // VaultKey's own futures, unwrapped: no second state machine in the wasm.
+    fn device(&self, name: &str) -> impl Future<Output = Result<VaultKey, CryptoError>> {
+        VaultKey::device(name)
+    }
+
+    fn derive(
+        &self,
+        passphrase: &str,
+        params: Pbkdf2Params,
+    ) -> impl Future<Output = Result<VaultKey, CryptoError>> {
+        VaultKey::from_passphrase(passphrase, params)
+    }
+
+    fn new_passphrase(
+        &self,
+        passphrase: &str,
+        iterations: u32,
+    ) -> impl Future<Output = Result<VaultKey, CryptoError>> {
+        VaultKey::new_passphrase_with(passphrase, iterations)
+    }
+
+    fn seal(
+        &self,
+        key: &VaultKey,
+        purpose: &str,
+        plain: &[u8],
+    ) -> impl Future<Output = Result<String, CryptoError>> {
+        key.seal(purpose, plain)
+    }
+
+    fn open(
+        &self,
+        key: &VaultKey,
+        purpose: &str,
+        envelope: &Envelope,
+    ) -> impl Future<Output = Result<Zeroizing<Vec<u8>>, OpenError>> {
+        key.open(purpose, envelope)
+    }
 }

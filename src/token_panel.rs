@@ -8,6 +8,7 @@
 //! the app's queue. All text is set as text, never as HTML.
 
 use std::cell::RefCell;
+use std::future::Future;
 use std::rc::{Rc, Weak};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -23,22 +24,23 @@ use super::app::Dispatch;
 mod camera;
 mod image;
 use super::clock;
-use super::crypto::{OpenError, VaultKey};
+use super::crypto::WebCrypto;
 use super::page::{MissingElement, by_testid, set_text};
-use super::sealed::NotSaved;
 use super::service::ServiceHandle;
-use super::token_store::{ChangeError, WalletStore};
-use webtoken_token::backup as backup_format;
+use super::storage::Store;
+use super::token_store::WalletStore;
+use webtoken_engine::token_id::TokenId;
+use webtoken_engine::{Params, Secret};
 use webtoken_token::import::MAX_IMPORT_BYTES;
-use webtoken_token::import::report::Report;
-use webtoken_token::panel::backup::{self, BackupMessage, BackupWork, Plaintext};
+use webtoken_token::panel::backup::{self, BackupMessage};
 use webtoken_token::panel::draw::{self, CHANGES, CLICKS, ENTER, LABELS, Part, Write};
-use webtoken_token::panel::{
-    CodeView, ListEntry, Outcome, Panel, PanelView, Problem, Refusal, Storage, Typed, add_issued,
-};
+use webtoken_token::panel::work::{self, Credential, Device};
+use webtoken_token::panel::{CodeView, ListEntry, Panel, PanelView, Problem, Storage, Typed};
 pub use webtoken_token::panel::{Effect, Message, Notice, Showing};
+use webtoken_token::store::ListStore;
 use webtoken_token::text::{Lang, Text};
 use webtoken_token::wallet::WalletToken;
+use webtoken_token_service::Issued;
 
 /// The panel's elements (the code display's among them), indexed by [`Part`]; shared by the
 /// panel, its display and its listeners.
@@ -138,33 +140,6 @@ fn mark_first_code() {
     if !MARKED.swap(true, Ordering::Relaxed) {
         super::page::mark("webtoken-first-code");
     }
-}
-
-/// The stores' reasons, as the core names them.
-fn problem(not_saved: NotSaved) -> Problem {
-    match not_saved {
-        NotSaved::Blocked => Problem::Blocked,
-        NotSaved::Full => Problem::Full,
-        NotSaved::NoKeys => Problem::NoKeys,
-        NotSaved::Unreadable(e) => Problem::Unreadable(e),
-        NotSaved::Locked => Problem::Locked,
-        _ => Problem::Failed,
-    }
-}
-
-/// Why the store refused a change, as the core names it.
-fn refusal(e: ChangeError) -> Refusal {
-    match e {
-        ChangeError::Wallet(e) => Refusal::Wallet(e),
-        ChangeError::Vault(e) => Refusal::Vault(e),
-        ChangeError::Locked => Refusal::Locked,
-        _ => Refusal::Failed,
-    }
-}
-
-/// A change made (then `done` is said) or refused.
-fn changed<T>(result: Result<T, ChangeError>, done: Text) -> Outcome {
-    Outcome::Changed(result.map(drop).map_err(refusal), Some(done))
 }
 
 impl TokenPanel {
@@ -370,9 +345,9 @@ impl TokenPanel {
     /// The state of storage, as the stores report it.
     fn storage(&self) -> Storage {
         Storage {
-            list: self.store.not_saved().map(problem),
+            list: self.store.not_saved().map(Problem::from),
             passphrase: self.store.uses_passphrase(),
-            service: self.service.not_saved().map(problem),
+            service: self.service.not_saved().map(Problem::from),
             in_page_service: self.service.remote_service().is_none(),
         }
     }
@@ -515,175 +490,87 @@ fn input_value(el: &Element) -> String {
     }
 }
 
-/// Does the work `effect` asks for; the message that reports it (`None`: not work, such as
-/// [`Effect::Clear`], which the panel does itself). `show` takes what the panel can show
-/// before the work is done ([`Message::Shown`]).
+/// The page as the customer's device, for the core's work ([`work::run`]): the stored list,
+/// the token service, the clipboard, downloads and `persist()`.
+struct Page {
+    store: Rc<WalletStore>,
+    service: Rc<ServiceHandle>,
+}
+
+impl Device for Page {
+    type Store = Store;
+    type Keys = WebCrypto;
+
+    fn list(&self) -> &ListStore<Store, WebCrypto> {
+        &self.store
+    }
+
+    fn start_service(&self) {
+        let reading = Rc::clone(&self.service);
+        wasm_bindgen_futures::spawn_local(async move { reading.load().await });
+    }
+
+    // The shell's own futures, unwrapped: no second state machine in the wasm.
+    fn load_service(&self) -> impl Future<Output = ()> {
+        self.service.load()
+    }
+
+    async fn issue(&self, shown: &dyn Fn(&TokenId, &Secret, Params)) -> Option<Credential> {
+        let shown = |issued: &Issued| shown(&issued.token_id, &issued.secret, issued.params);
+        let issued = self.service.issue_shown(clock::now_seconds(), &shown).await;
+        // Moved out of the answer, not copied.
+        let Issued {
+            token_id,
+            secret,
+            params,
+        } = issued.ok()?;
+        Some(Credential {
+            token_id,
+            secret,
+            params,
+        })
+    }
+
+    fn discard_service(&self) -> impl Future<Output = bool> {
+        self.service.discard_unreadable()
+    }
+
+    fn demo_staff(&self) -> (&'static str, Credential) {
+        use webtoken_bank::staff::{DEMO_STAFF_TOKEN_LABEL, demo_staff_secret, demo_staff_token};
+        let staff = Credential {
+            token_id: demo_staff_token(),
+            secret: demo_staff_secret(),
+            params: Params::default(),
+        };
+        (DEMO_STAFF_TOKEN_LABEL, staff)
+    }
+
+    fn copy(&self, text: &str) -> impl Future<Output = bool> {
+        copy(text)
+    }
+
+    fn clear_clipboard(&self, text: &str) -> impl Future<Output = ()> {
+        clear_clipboard(text)
+    }
+
+    fn persist(&self) -> impl Future<Output = Option<bool>> {
+        persist()
+    }
+
+    fn download(&self, name: &str, text: &str) -> Option<()> {
+        download(name, text)
+    }
+}
+
+/// Does the work `effect` asks for ([`work::run`], on this page); the message that reports it.
+/// `show` takes what the panel can show before the work is done ([`Message::Shown`]).
 pub async fn run(
     effect: Effect,
     store: Rc<WalletStore>,
     service: Rc<ServiceHandle>,
     show: &dyn Fn(Message),
 ) -> Option<Message> {
-    let outcome = match effect {
-        Effect::Load => Outcome::Reloaded(store.reload().await),
-        Effect::Start(label) => {
-            // The token service's records are read alongside the token's list, not before
-            // it: a returning customer's code goes on show as soon as the list is read.
-            let reading = Rc::clone(&service);
-            wasm_bindgen_futures::spawn_local(async move { reading.load().await });
-            store.reload().await;
-            if store.is_first_visit() {
-                // A first visit: the records must be read before a token is issued into them
-                // (this waits for the read above, then finds nothing new).
-                service.load().await;
-                let notice = issue(&store, &service, label, show).await;
-                add_demo_staff(&store).await;
-                notice
-            } else {
-                Outcome::Quiet
-            }
-        }
-        Effect::Persist => return Some(Message::Persisted(persist().await)),
-        Effect::Issue(label) => issue(&store, &service, label, show).await,
-        Effect::Apply(op, done) => {
-            Outcome::Changed(store.apply(op).await.map(drop).map_err(refusal), done)
-        }
-        Effect::ImportMany(items) => {
-            // One change per entry, each saved before the next: the report says what the list
-            // refused (a duplicate, a full list) entry by entry.
-            let mut lines = Vec::with_capacity(items.len());
-            for item in items {
-                let applied = match &item.op {
-                    Ok(op) => Some(store.apply(op.clone()).await.map(drop).map_err(refusal)),
-                    Err(_) => None,
-                };
-                lines.push(item.line(applied));
-            }
-            Outcome::Imported(Report(lines))
-        }
-        Effect::Copy(code) => return Some(Message::copied(copy(&code).await)),
-        Effect::ClearClipboard(code) => {
-            clear_clipboard(&code.0).await;
-            return None;
-        }
-        Effect::Advance(id) => {
-            Outcome::Advanced(store.advance(id).await.map(drop).map_err(refusal))
-        }
-        Effect::Lock(say) => {
-            if store.lock().await {
-                Outcome::Locked(say)
-            } else {
-                Outcome::Quiet
-            }
-        }
-        Effect::Unlock(pass) => changed(store.unlock(&pass.0).await, Text::Unlocked),
-        Effect::SetPassphrase(pass) => {
-            changed(store.set_passphrase(&pass.0).await, Text::PassphraseSet)
-        }
-        Effect::RemovePassphrase => {
-            changed(store.remove_passphrase().await, Text::PassphraseRemoved)
-        }
-        Effect::Discard => {
-            let a = store.discard().await;
-            let b = service.discard_unreadable().await;
-            Outcome::Discarded(a || b)
-        }
-        Effect::Backup(work) => return Some(Message::Backup(run_backup(work, &store).await)),
-        _ => return None,
-    };
-    Some(outcome.done(store.wallet()))
-}
-
-/// Gets a credential from the token service and adds it to the list as the active token. The
-/// list with the new token is shown as soon as the credential is issued, before the service's
-/// records and the list are saved: on a first visit, saving waits for the key store to be
-/// created, and the code need not.
-async fn issue(
-    store: &WalletStore,
-    service: &ServiceHandle,
-    label: String,
-    show: &dyn Fn(Message),
-) -> Outcome {
-    let add = |issued: &webtoken_token_service::Issued| {
-        add_issued(&label, &issued.token_id, &issued.secret, issued.params)
-    };
-    let shown = |issued: &webtoken_token_service::Issued| {
-        let mut wallet = store.wallet();
-        if wallet.apply(&add(issued)).is_ok() {
-            show(Message::Shown(wallet));
-        }
-    };
-    match service.issue_shown(clock::now_seconds(), &shown).await {
-        Ok(issued) => changed(store.apply(add(&issued)).await, Text::Issued),
-        Err(_) => Outcome::IssueFailed,
-    }
-}
-
-/// A first visit's list also holds the demo staff member's token (labelled as such), so
-/// that the demo's staff can sign in; the customer's token stays the active one.
-async fn add_demo_staff(store: &WalletStore) {
-    use webtoken_bank::staff::{DEMO_STAFF_TOKEN_LABEL, demo_staff_secret, demo_staff_token};
-    let active = store.wallet().active().map(|token| token.id);
-    let add = add_issued(
-        DEMO_STAFF_TOKEN_LABEL,
-        &demo_staff_token(),
-        &demo_staff_secret(),
-        webtoken_engine::Params::default(),
-    );
-    if store.apply(add).await.is_ok()
-        && let Some(active) = active
-    {
-        let _ = store
-            .apply(webtoken_token::wallet::WalletOp::Activate(active))
-            .await;
-    }
-}
-
-/// Seals and saves a backup, or opens a chosen one ([`BackupWork`]).
-async fn run_backup(work: BackupWork, store: &WalletStore) -> BackupMessage {
-    match work {
-        BackupWork::Seal {
-            passphrase,
-            contents,
-            name,
-            mark,
-        } => {
-            let iterations = backup_format::iterations(store.passphrase_iterations());
-            let saved = async {
-                let key = VaultKey::new_passphrase_with(&passphrase.0, iterations)
-                    .await
-                    .ok()?;
-                drop(passphrase);
-                let sealed = key
-                    .seal(&backup_format::purpose(), contents.0.as_bytes())
-                    .await
-                    .ok()?;
-                drop(contents);
-                download(&name, &backup_format::file_text(&sealed))?;
-                // Marked even if storage refuses: the reminder then asks again, which is safe.
-                store.set_backup_mark(&mark);
-                Some(mark)
-            };
-            BackupMessage::Saved(saved.await)
-        }
-        BackupWork::Open { passphrase, file } => {
-            let opened = async {
-                let params = file.params().clone();
-                let key = VaultKey::from_passphrase(&passphrase.0, params)
-                    .await
-                    .map_err(|_| None)?;
-                drop(passphrase);
-                match key.open(&backup_format::purpose(), file.envelope()).await {
-                    Ok(plaintext) => Ok(Plaintext(plaintext)),
-                    Err(OpenError::Vault(e)) => Err(Some(e)),
-                    Err(_) => Err(None),
-                }
-            };
-            BackupMessage::Opened(opened.await)
-        }
-        // A kind of work this shell does not know: said as a failure, never left hanging.
-        _ => BackupMessage::Saved(None),
-    }
+    work::run(effect, &Page { store, service }, show).await
 }
 
 /// Offers `text` to the customer as a file named `name` to download: a Blob, an object URL

@@ -1,63 +1,26 @@
-//! The token's storage: the customer's list of tokens ([`Wallet`]), encrypted with AES-256-GCM
-//! in `localStorage` under the token's own device key (IndexedDB) or a passphrase key.
-//!
-//! Every change goes through the core's save cycle ([`webtoken_engine::persist`]): re-read the
-//! stored list, apply a [`WalletOp`], seal, write with compare-and-set, again on a conflict;
-//! the page also re-reads when another tab writes (the `storage` event). Storage blocked or
-//! full: the list works in memory for the visit and says so. A stored list that cannot be read
-//! is never overwritten or deleted until the customer says so ([`WalletStore::discard`]).
+//! The token's storage in the page: the core's [`ListStore`] (the customer's list of tokens,
+//! its save cycle, passphrases, lock and unlock) over `localStorage` and WebCrypto.
 
-use super::crypto::{CryptoError, VaultKey};
-use super::sealed::{NotSaved, VaultSealer};
-use super::storage::{Store, StoredRecord};
-use webtoken_engine::persist::{Change, Committed, Keeper, KeyValue, Outcome, RecordStore};
-use webtoken_token::backup::Mark;
-use webtoken_token::vault::{Envelope, KeySpec, VaultError, check_passphrase, split_version};
-use webtoken_token::wallet::{Wallet, WalletError, WalletOp};
+use std::ops::Deref;
+
+use super::crypto::WebCrypto;
+use super::storage::Store;
+use webtoken_token::store::{ListStore, RECORD_KEY};
+
+pub use webtoken_token::store::{ChangeError, WALLET_PURPOSE};
 
 /// The `localStorage` prefix of the page's token.
 pub const TOKEN_PREFIX: &str = "webtoken.token.";
-/// The additional-data purpose of the token's record.
-pub const WALLET_PURPOSE: &str = "token-wallet";
-const RECORD_KEY: &str = "wallet";
-/// The key of the last backup's mark ([`webtoken_token::backup::Mark`]), beside the list.
-const BACKUP_MARK_KEY: &str = "backup-mark";
 
-/// Why a change was not made.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ChangeError {
-    /// The list refused it.
-    Wallet(WalletError),
-    /// The stored list is protected by a passphrase: unlock first.
-    Locked,
-    /// A passphrase problem.
-    Vault(VaultError),
-    /// WebCrypto failed.
-    Crypto(CryptoError),
-    /// The change could not be saved, so it was not made.
-    NotSaved,
-}
-
-/// The customer's tokens and where they are stored.
-pub struct WalletStore {
-    keeper: Keeper<StoredRecord, VaultSealer, Wallet>,
-    device_key: String,
-    /// Where the last backup's mark is kept (no secret: stored as it is).
-    marks: Store,
-}
+/// The customer's tokens, stored under one `localStorage` prefix, sealed under its device key
+/// (`<prefix>device-key` in IndexedDB) or a passphrase key; the core's store does the rest.
+pub struct WalletStore(ListStore<Store, WebCrypto>);
 
 impl WalletStore {
-    /// Opens the list stored under `prefix` (nothing is read yet: see [`WalletStore::reload`]).
+    /// Opens the list stored under `prefix` (nothing is read yet: see [`ListStore::reload`]).
     pub fn new(prefix: &str) -> Self {
         let device_key = format!("{prefix}device-key");
-        let record = StoredRecord::new(Store::open(prefix), RECORD_KEY);
-        let sealer = VaultSealer::new(WALLET_PURPOSE, device_key.clone(), true);
-        Self {
-            keeper: Keeper::new(record, sealer),
-            device_key,
-            marks: Store::open(prefix),
-        }
+        Self(ListStore::new(Store::open(prefix), WebCrypto, device_key))
     }
 
     /// Opens and reads the list stored under `prefix`.
@@ -67,216 +30,16 @@ impl WalletStore {
         store
     }
 
-    /// A copy of the list.
-    pub fn wallet(&self) -> Wallet {
-        self.keeper.with(Wallet::clone)
-    }
-
-    /// Why the list is not being saved, if it is not.
-    pub fn not_saved(&self) -> Option<NotSaved> {
-        self.keeper.problem().map(NotSaved::from)
-    }
-
-    /// Whether this browser has never stored a list here (and storage works): a first visit.
-    pub fn is_first_visit(&self) -> bool {
-        !self.keeper.has_seen()
-            && self.keeper.problem().is_none()
-            && self.keeper.with(Wallet::is_empty)
-            && self.keeper.store().get() == Ok(None)
-    }
-
-    /// Whether the list is saved under a passphrase.
-    pub fn uses_passphrase(&self) -> bool {
-        self.keeper
-            .sealer()
-            .key()
-            .as_ref()
-            .is_some_and(VaultKey::is_passphrase)
-    }
-
-    /// The PBKDF2 iterations of the passphrase that protects the list, if one does.
-    pub fn passphrase_iterations(&self) -> Option<u32> {
-        match self.keeper.sealer().key()?.spec() {
-            KeySpec::Passphrase(params) => Some(params.iterations()),
-            KeySpec::Device { .. } => None,
-        }
-    }
-
-    /// The last backup's mark, as stored in this browser.
-    pub fn backup_mark(&self) -> Option<Mark> {
-        Mark::parse(&self.marks.get(BACKUP_MARK_KEY).ok()??)
-    }
-
-    /// Stores the last backup's mark; `false` when storage refused it.
-    pub fn set_backup_mark(&self, mark: &Mark) -> bool {
-        self.marks.set(BACKUP_MARK_KEY, &mark.to_text()).is_ok()
-    }
-
     /// The full storage key of the list (for `storage` events).
     pub fn full_key(&self) -> String {
-        let record = self.keeper.store();
-        record.store().full_key(record.key())
+        self.0.store().full_key(RECORD_KEY)
     }
+}
 
-    /// Reads the stored list again; `true` when it changed. Called at start and when another
-    /// tab writes. Problems are kept in [`WalletStore::not_saved`].
-    pub async fn reload(&self) -> bool {
-        let changed = self.keeper.refresh().await;
-        if changed && !self.keeper.has_seen() {
-            // Deleted by another tab: the empty list is saved under the device key.
-            self.keeper.sealer().replace_key(None);
-        }
-        changed
-    }
+impl Deref for WalletStore {
+    type Target = ListStore<Store, WebCrypto>;
 
-    /// Opens a list protected by a passphrase.
-    pub async fn unlock(&self, passphrase: &str) -> Result<(), ChangeError> {
-        let text = self
-            .keeper
-            .store()
-            .get()
-            .ok()
-            .flatten()
-            .ok_or(ChangeError::Vault(VaultError::BadContents))?;
-        let (_, text) = split_version(&text).map_err(ChangeError::Vault)?;
-        let envelope = Envelope::parse(text).map_err(ChangeError::Vault)?;
-        let KeySpec::Passphrase(params) = envelope.key.clone() else {
-            // Not (or no longer) protected: just read it.
-            self.reload().await;
-            return Ok(());
-        };
-        let key = VaultKey::from_passphrase(passphrase, params)
-            .await
-            .map_err(ChangeError::Crypto)?;
-        let sealer = self.keeper.sealer();
-        let previous = sealer.replace_key(Some(key));
-        self.keeper.reopen().await.map_err(|problem| {
-            sealer.replace_key(previous);
-            match NotSaved::from(problem) {
-                NotSaved::Unreadable(e) => ChangeError::Vault(e),
-                _ => ChangeError::Vault(VaultError::WrongPassphrase),
-            }
-        })
-    }
-
-    /// Applies a change to the newest stored list and saves it; for an added token, its number.
-    pub async fn apply(&self, op: WalletOp) -> Result<Option<u32>, ChangeError> {
-        self.commit(Some(&op)).await
-    }
-
-    /// Advances HOTP token `id`'s counter on the newest stored list; answered only once the new
-    /// counter is saved (otherwise nothing changes, in memory either): a code is never shown
-    /// for a counter a reload would show again.
-    pub async fn advance(&self, id: u32) -> Result<u64, ChangeError> {
-        self.reload().await;
-        if self.not_saved() == Some(NotSaved::Locked) {
-            return Err(ChangeError::Locked);
-        }
-        let committed = self
-            .keeper
-            .commit(|wallet| {
-                let mut changed = wallet.clone();
-                match changed.advance(id) {
-                    Ok(counter) => {
-                        *wallet = changed;
-                        Change::Save(counter)
-                    }
-                    Err(e) => Change::Refuse(ChangeError::Wallet(e)),
-                }
-            })
-            .await;
-        match committed {
-            Committed::Saved(counter) => Ok(counter),
-            Committed::Refused(e) => Err(e),
-            Committed::Failed(_) => Err(ChangeError::NotSaved),
-        }
-    }
-
-    /// Locks a list saved under a passphrase: forgets the key and the tokens in memory, then
-    /// reads the stored list, which now waits for the passphrase ([`NotSaved::Locked`]).
-    /// `false` (nothing done) for a list under the device key, or one not being saved.
-    pub async fn lock(&self) -> bool {
-        if !self.uses_passphrase() || self.not_saved().is_some() {
-            return false;
-        }
-        self.keeper.sealer().replace_key(None);
-        self.keeper.forget().await;
-        self.reload().await;
-        true
-    }
-
-    /// Protects the list with a new passphrase (PBKDF2-SHA256, fresh salt).
-    pub async fn set_passphrase(&self, passphrase: &str) -> Result<(), ChangeError> {
-        check_passphrase(passphrase).map_err(ChangeError::Vault)?;
-        let key = VaultKey::new_passphrase(passphrase)
-            .await
-            .map_err(ChangeError::Crypto)?;
-        self.rekey(key).await
-    }
-
-    /// Goes back to the device key.
-    pub async fn remove_passphrase(&self) -> Result<(), ChangeError> {
-        let key = VaultKey::device(&self.device_key)
-            .await
-            .map_err(ChangeError::Crypto)?;
-        self.rekey(key).await
-    }
-
-    /// Saves the list under `key` from now on (if it is saved at all).
-    async fn rekey(&self, key: VaultKey) -> Result<(), ChangeError> {
-        let sealer = self.keeper.sealer();
-        sealer.set_next(key);
-        let saved = self.commit(None).await;
-        let next = sealer.take_next();
-        if self.keeper.problem().is_none() && saved.is_ok() {
-            sealer.replace_key(next);
-        }
-        saved.map(|_| ())
-    }
-
-    /// Deletes a stored list that cannot be read or unlocked (the customer's decision), then
-    /// saves what is in memory. `false` when there was nothing of the kind to delete.
-    pub async fn discard(&self) -> bool {
-        if !matches!(
-            self.not_saved(),
-            Some(NotSaved::Unreadable(_) | NotSaved::Locked)
-        ) || !self.keeper.discard().await
-        {
-            return false;
-        }
-        self.keeper.sealer().replace_key(None);
-        let _ = self.commit(None).await;
-        true
-    }
-
-    /// One save cycle of the core: `op` (none: save as it is) on the newest stored list.
-    async fn commit(&self, op: Option<&WalletOp>) -> Result<Option<u32>, ChangeError> {
-        self.reload().await;
-        if self.not_saved() == Some(NotSaved::Locked) {
-            return Err(ChangeError::Locked);
-        }
-        let outcome = self
-            .keeper
-            .change(|wallet| {
-                let Some(op) = op else {
-                    return Change::Save(None);
-                };
-                // On a clone: a refused change leaves the list as it was.
-                let mut changed = wallet.clone();
-                match changed.apply(op) {
-                    Ok(added) => {
-                        *wallet = changed;
-                        Change::Save(added)
-                    }
-                    Err(e) => Change::Refuse(ChangeError::Wallet(e)),
-                }
-            })
-            .await;
-        // Not saved (blocked, full, unreadable data left untouched): kept in memory, and
-        // `not_saved` says why.
-        match outcome {
-            Outcome::Saved(added) | Outcome::NotSaved(added, _) => Ok(added),
-            Outcome::Refused(e) => Err(e),
-        }
+    fn deref(&self) -> &Self::Target {
+        &self.0
     }
 }

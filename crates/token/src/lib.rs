@@ -29,8 +29,13 @@ pub mod otpauth;
 pub mod panel;
 /// QR codes (ISO/IEC 18004) drawn as SVG, for exporting a token.
 pub mod qr;
+/// Records sealed under the device key or a passphrase key, over the browser's cipher
+/// ([`sealing::Keys`]), and why a record is not being saved.
+pub mod sealing;
 /// The search field's filter: which tokens match a text.
 pub mod search;
+/// The customer's list of tokens as stored: the save cycle, passphrases, lock and unlock.
+pub mod store;
 /// The token panel's words, in Japanese and English.
 pub mod text;
 /// The stored format of encrypted records (versioned AES-256-GCM envelopes).

@@ -1048,5 +1048,8 @@ pub mod image;
 /// The camera's decisions, for a QR code to import.
 pub mod camera;
 
+/// The panel's work run against the device: storage, the token service, the clipboard.
+pub mod work;
+
 #[cfg(test)]
 mod tests;
