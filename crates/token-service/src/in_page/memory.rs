@@ -1,12 +1,10 @@
 //! For tests: a sealer under a named key that refuses a text sealed under another, and its
 //! error, as the page's sealer and `NotSaved` are (memory only; it hides nothing).
 
-use core::cell::Cell;
-
-use zeroize::Zeroizing;
-
 use super::NotSavedError;
-use webtoken_engine::persist::{Opened, Problem, Sealer, StoreError};
+use webtoken_engine::persist::{
+    MemorySealError, MemorySealer, Opened, Problem, Sealer, StoreError,
+};
 use webtoken_engine::random::RandomError;
 
 /// Why [`MemoryKeySealer`], or the records around it, failed.
@@ -56,11 +54,11 @@ impl NotSavedError for MemoryNotSaved {
     }
 }
 
-/// Seals as `<key>:<version>:<hex>`; opens only its own key's texts.
+/// Seals as `<key>/` and the engine's [`MemorySealer`]'s text; opens only its own key's texts.
 #[derive(Debug)]
 pub struct MemoryKeySealer {
     key: String,
-    no_key: Cell<bool>,
+    inner: MemorySealer,
 }
 
 impl MemoryKeySealer {
@@ -68,13 +66,22 @@ impl MemoryKeySealer {
     pub fn new(key: &str) -> Self {
         Self {
             key: key.to_owned(),
-            no_key: Cell::new(false),
+            inner: MemorySealer::default(),
         }
     }
 
     /// Makes sealing and opening fail with [`MemoryNotSaved::NoKey`] (`false`: work again).
     pub fn set_no_key(&self, no_key: bool) {
-        self.no_key.set(no_key);
+        self.inner.set_no_key(no_key);
+    }
+}
+
+impl From<MemorySealError> for MemoryNotSaved {
+    fn from(e: MemorySealError) -> Self {
+        match e {
+            MemorySealError::NoKey => Self::NoKey,
+            MemorySealError::Damaged => Self::Damaged,
+        }
     }
 }
 
@@ -82,30 +89,15 @@ impl Sealer for MemoryKeySealer {
     type Error = MemoryNotSaved;
 
     async fn seal(&self, plain: &str, version: u64) -> Result<String, MemoryNotSaved> {
-        if self.no_key.get() {
-            return Err(MemoryNotSaved::NoKey);
-        }
-        let hex = webtoken_engine::hex::to_hex(plain.as_bytes());
-        Ok(format!("{}:{version}:{hex}", self.key))
+        let sealed = self.inner.seal(plain, version).await?;
+        Ok(format!("{}/{sealed}", self.key))
     }
 
     async fn open(&self, text: &str) -> Result<Opened, MemoryNotSaved> {
-        if self.no_key.get() {
-            return Err(MemoryNotSaved::NoKey);
-        }
-        let mut parts = text.splitn(3, ':');
-        let (Some(key), Some(version), Some(hex)) = (parts.next(), parts.next(), parts.next())
-        else {
-            return Err(MemoryNotSaved::Damaged);
-        };
+        let (key, sealed) = text.split_once('/').ok_or(MemoryNotSaved::Damaged)?;
         if key != self.key {
             return Err(MemoryNotSaved::WrongKey);
         }
-        let version = version.parse().map_err(|_| MemoryNotSaved::Damaged)?;
-        let plain = webtoken_engine::hex::from_hex(hex).ok_or(MemoryNotSaved::Damaged)?;
-        Ok(Opened {
-            plain: Zeroizing::new(plain),
-            version,
-        })
+        Ok(self.inner.open(sealed).await?)
     }
 }

@@ -111,7 +111,7 @@ fn the_audit_key_is_made_on_first_use_and_stored_sealed_once_records_are() {
     let issued = issue(&service).unwrap();
     let key = store.text(AUDIT_KEY).expect("stored with the records");
     assert!(
-        key.starts_with("device:"),
+        key.starts_with("device/sealed:"),
         "sealed by the key sealer: {key}"
     );
     assert!(store.text(RECORD_KEY).is_some());
@@ -159,7 +159,7 @@ fn a_stored_key_is_opened_and_used() {
     assert_eq!(issue(&stuck), Err(ServiceError::NotSaved));
     assert_eq!(stuck.not_saved(), Some(MemoryNotSaved::NoRandom));
     // A stored key that is not one reads as unreadable.
-    store.put(AUDIT_KEY, Some("device:1:00ff"));
+    store.put(AUDIT_KEY, Some("device/sealed:1:00ff"));
     let next = without_random(&store);
     assert_eq!(knows(&next, &issued), None);
     assert_eq!(next.not_saved(), Some(MemoryNotSaved::Damaged));
