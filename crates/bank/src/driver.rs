@@ -351,4 +351,31 @@ mod tests {
         let unreadable = Some(RecordsTrouble::Unreadable);
         assert_eq!(ServiceHealth::of(&damaged).trouble, unreadable);
     }
+
+    #[test]
+    fn the_health_of_in_page_records_lists_the_credentials_that_cannot_be_read() {
+        let store = MemoryKeyValue::default();
+        let service = tab(&store, 1);
+        for _ in 0..2 {
+            now(service.issue_shown(NOW, &|_| ())).unwrap().unwrap();
+        }
+        // One stored credential damaged (the test sealer's text is `<key>/sealed:<v>:<hex>`).
+        let stored = store.get(RECORD_KEY).unwrap().unwrap();
+        let (head, hex) = stored.rsplit_once(':').unwrap();
+        let plain = webtoken_engine::hex::from_hex(hex).unwrap();
+        let mut json: serde_json::Value = serde_json::from_slice(&plain).unwrap();
+        let damaged = json["credentials"][0]["state"]["token_id"].clone();
+        json["credentials"][0]["secret"] = "not base32!".into();
+        let hex = webtoken_engine::hex::to_hex(json.to_string().as_bytes());
+        store.set(RECORD_KEY, &format!("{head}:{hex}")).unwrap();
+        let next = tab(&store, 2);
+        now(next.load()).unwrap();
+        let health = ServiceHealth::of(&next);
+        assert_eq!(health.trouble, None, "the others work");
+        let [(token_id, why)] = &health.unreadable[..] else {
+            panic!("{health:?}")
+        };
+        assert_eq!(token_id.as_ref().map(|t| t.as_str()), damaged.as_str());
+        assert!(!why.is_empty());
+    }
 }
