@@ -16,8 +16,8 @@ use web_sys::{Document, Element, HtmlElement};
 use super::app::Dispatch;
 use super::page::{by_testid, page_lang};
 use super::render::Parts;
-use webtoken_bank::tour::draw::{Lookup, MARGIN, MARK, Part, draw};
-use webtoken_bank::tour::{Event, Focus, Now, Rect, TokenShows, Tour, scroll_to_show};
+use webtoken_bank::tour::draw::{Lookup, MARGIN, MARK, Part, draw, focus_part};
+use webtoken_bank::tour::{Event, Now, Rect, TokenShows, Tour, scroll_to_show};
 
 /// The tour's state, its elements, the marked control and the owned listeners.
 pub struct TourView {
@@ -75,13 +75,8 @@ impl TourView {
         let focus = self.tour.update(event);
         // A press on the tour shows its control again, even one marked already.
         self.render(true);
-        let target = match focus {
-            Focus::Heading => Part::Chapter,
-            Focus::Next => Part::Next,
-            Focus::Back => Part::Back,
-            // Only when the closed panel had focus (Escape in a bank field leaves it there).
-            Focus::Start if self.had_focus() => Part::Start,
-            Focus::Start | Focus::Keep => return,
+        let Some(target) = focus_part(focus, || self.had_focus()) else {
+            return;
         };
         if let Some(el) = self.el(target).dyn_ref::<HtmlElement>() {
             let _ = el.focus();

@@ -7,7 +7,11 @@
 use super::Bank;
 use super::flow::{Command, Event, Screen, StaffSignInRefused, TokenRecord, transition};
 use crate::section::health::RemoveRefused;
-use webtoken_token_service::{CredentialStore, Rejected, ServiceError, TokenService};
+use webtoken_engine::persist::{Change, Committed, KeyValue, Sealer};
+use webtoken_engine::random::Random;
+use webtoken_token_service::{
+    CredentialStore, InPage, NotSavedError, Rejected, ServiceError, TokenService,
+};
 
 /// Where [`drive`] left off.
 #[derive(Debug, Clone)]
@@ -205,4 +209,173 @@ pub fn execute_mut<S: CredentialStore>(
             _ => Err(RemoveRefused::Gone),
         },
     ))
+}
+
+/// Carries out `command` on the in-page token service kept in storage: answered only once its
+/// new state is saved, otherwise [`not_saved`] (`None` for [`Command::SaveBank`], which is the
+/// bank view's to do).
+pub async fn execute_in_page<K, S, R>(
+    service: &InPage<K, S, R>,
+    command: Command,
+    now: u64,
+) -> Option<Event>
+where
+    K: KeyValue + Clone,
+    S: Sealer,
+    S::Error: NotSavedError,
+    R: Random,
+{
+    if matches!(command, Command::SaveBank) {
+        return None;
+    }
+    let changes = changes_records(&command);
+    let mut answer = None;
+    let committed = service
+        .run(&mut |service| {
+            answer = execute_mut(service, command.clone(), now);
+            if changes {
+                Change::Save(())
+            } else {
+                Change::Keep(())
+            }
+        })
+        .await;
+    match committed {
+        Some(Committed::Saved(())) => answer,
+        _ => not_saved(&command),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::section::health::{RecordsTrouble, ServiceHealth};
+    use webtoken_engine::persist::{MemoryKeyValue, StoreError, now};
+    use webtoken_engine::random::SeededRandom;
+    use webtoken_engine::totp;
+    use webtoken_token_service::in_page::{AUDIT_SEAL, MemoryKeySealer, RECORD_KEY};
+    use webtoken_token_service::{ChainError, Issued};
+
+    const NOW: u64 = 1_700_000_000;
+
+    type Tab = InPage<MemoryKeyValue, MemoryKeySealer, SeededRandom>;
+
+    fn tab(store: &MemoryKeyValue, seed: u64) -> Tab {
+        let sealer = || MemoryKeySealer::new("device");
+        InPage::new(store.clone(), sealer(), sealer(), SeededRandom::new(seed))
+    }
+
+    fn issued(store: &MemoryKeyValue) -> Issued {
+        now(tab(store, 1).issue_shown(NOW, &|_| ()))
+            .unwrap()
+            .unwrap()
+    }
+
+    fn validate(issued: &Issued) -> Command {
+        let code = totp(&issued.secret, NOW, &issued.params).unwrap();
+        Command::ValidateCode {
+            token_id: issued.token_id.clone(),
+            code,
+        }
+    }
+
+    fn run(service: &Tab, command: Command) -> Option<Event> {
+        now(execute_in_page(service, command, NOW)).unwrap()
+    }
+
+    #[test]
+    fn an_in_page_command_is_answered_once_saved_and_not_otherwise() {
+        let store = MemoryKeyValue::default();
+        let issued = issued(&store);
+        let service = tab(&store, 2);
+        assert!(run(&service, Command::SaveBank).is_none());
+        let fetch = Command::FetchToken {
+            token_id: issued.token_id.clone(),
+        };
+        let fetched = run(&service, fetch.clone());
+        assert!(
+            matches!(&fetched, Some(Event::TokenFetched(r)) if r.state.is_some()),
+            "{fetched:?}"
+        );
+        assert!(matches!(
+            run(&service, validate(&issued)),
+            Some(Event::CodeChecked(Ok(_)))
+        ));
+        // Saved: another tab finds the code spent.
+        assert!(matches!(
+            run(&tab(&store, 3), validate(&issued)),
+            Some(Event::CodeChecked(Err(Rejected::Replayed)))
+        ));
+        store.refuse(Some(StoreError::QuotaExceeded));
+        assert!(matches!(
+            run(&service, validate(&issued)),
+            Some(Event::CodeChecked(Err(Rejected::NotSaved)))
+        ));
+        let unavailable = run(&service, fetch);
+        assert!(
+            matches!(&unavailable, Some(Event::TokenFetched(r)) if r.unavailable),
+            "{unavailable:?}"
+        );
+    }
+
+    #[test]
+    fn the_health_of_in_page_records_says_what_is_wrong() {
+        let store = MemoryKeyValue::default();
+        let issued = issued(&store);
+        let service = tab(&store, 2);
+        now(service.load()).unwrap();
+        assert_eq!(ServiceHealth::of(&service), ServiceHealth::default());
+        let seal = store.get(AUDIT_SEAL).unwrap();
+        store.remove(AUDIT_SEAL).unwrap();
+        let unsealed = tab(&store, 3);
+        now(unsealed.load()).unwrap();
+        let chain = Some(RecordsTrouble::Chain(ChainError::SealMissing));
+        assert_eq!(ServiceHealth::of(&unsealed).trouble, chain);
+        // An older copy put back: the version mark kept apart finds it.
+        store.set(AUDIT_SEAL, &seal.unwrap()).unwrap();
+        let older = store.get(RECORD_KEY).unwrap().unwrap();
+        run(&service, validate(&issued));
+        store.set(RECORD_KEY, &older).unwrap();
+        let put_back = tab(&store, 4);
+        now(put_back.load()).unwrap();
+        let rolled_back = RecordsTrouble::RolledBack {
+            found: 1,
+            highest: 2,
+        };
+        assert_eq!(ServiceHealth::of(&put_back).trouble, Some(rolled_back));
+        store.set(RECORD_KEY, "device:9:zz").unwrap();
+        let damaged = tab(&store, 5);
+        now(damaged.load()).unwrap();
+        let unreadable = Some(RecordsTrouble::Unreadable);
+        assert_eq!(ServiceHealth::of(&damaged).trouble, unreadable);
+    }
+
+    #[test]
+    fn the_health_of_in_page_records_lists_the_credentials_that_cannot_be_read() {
+        let store = MemoryKeyValue::default();
+        let service = tab(&store, 1);
+        for _ in 0..2 {
+            now(service.issue_shown(NOW, &|_| ())).unwrap().unwrap();
+        }
+        // One stored credential damaged (the test sealer's text is `<key>/sealed:<v>:<hex>`).
+        let stored = store.get(RECORD_KEY).unwrap().unwrap();
+        let (head, hex) = stored.rsplit_once(':').unwrap();
+        let plain = webtoken_engine::hex::from_hex(hex).unwrap();
+        let mut json: serde_json::Value = serde_json::from_slice(&plain).unwrap();
+        let damaged = json["credentials"][0]["state"]["token_id"].clone();
+        json["credentials"][0]["secret"] = "not base32!".into();
+        let hex = webtoken_engine::hex::to_hex(json.to_string().as_bytes());
+        store.set(RECORD_KEY, &format!("{head}:{hex}")).unwrap();
+        let next = tab(&store, 2);
+        now(next.load()).unwrap();
+        let health = ServiceHealth::of(&next);
+        assert_eq!(health.trouble, None, "the others work");
+        let [(token_id, why)] = &health.unreadable[..] else {
+            panic!("{health:?}")
+        };
+        assert_eq!(token_id.as_ref().map(|t| t.as_str()), damaged.as_str());
+        assert!(!why.is_empty());
+    }
 }

@@ -57,7 +57,10 @@ mod view;
 #[cfg(test)]
 mod tests;
 
-pub use driver::{Driven, changes_records, drive, execute, execute_mut, not_saved, unsaved_answer};
+pub use driver::{
+    Driven, changes_records, drive, execute, execute_in_page, execute_mut, not_saved,
+    unsaved_answer,
+};
 pub use failures::MAX_UNKNOWN_IDS;
 pub use flow::{
     Action, CUSTOMER_STOP_REASON, CodeForm, Command, CredentialsForm, DetailsForm, Event, Field,

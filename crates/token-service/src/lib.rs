@@ -67,6 +67,7 @@ use webtoken_engine::{EngineError, ISSUED_SECRET_BYTES, Params, Secret};
 pub mod api;
 mod audit;
 pub mod client;
+pub mod in_page;
 mod persist;
 pub mod validator;
 // The workspace's only `unsafe` code: SHA-1 on the x86 SHA extensions, for validation's speed.
@@ -82,6 +83,7 @@ pub use audit::{
     GENESIS_HASH, MAX_AUDIT_BYTES, MAX_AUDIT_EVENTS, MAX_AUDIT_TEXT_CHARS, OPEN_REFUSALS,
     REFUSAL_PERIOD, RejectReason, verify_chain,
 };
+pub use in_page::{InPage, NotSavedError};
 pub use persist::InPageService;
 pub use store::{Credential, CredentialRecord, CredentialStore, Loaded, MemoryStore, StoreError};
 

@@ -10,8 +10,10 @@ use crate::view::{Row, chain_message};
 use crate::{Bank, Lang, Text, text};
 use webtoken_engine::draw::{Nodes, On, Tree};
 use webtoken_engine::i18n::fill;
+use webtoken_engine::persist::{KeyValue, Problem, Sealer};
+use webtoken_engine::random::Random;
 use webtoken_engine::token_id::TokenId;
-use webtoken_token_service::ChainError;
+use webtoken_token_service::{ChainError, InPage, NotSavedError};
 
 /// Why the token service's records are not used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +38,36 @@ pub struct ServiceHealth {
     pub trouble: Option<RecordsTrouble>,
     /// Stored credentials that cannot be read: each one's Token ID if readable, and why.
     pub unreadable: Vec<(Option<TokenId>, String)>,
+}
+
+impl ServiceHealth {
+    /// The in-page service's records as found by its last call: put back, unreadable or with
+    /// an audit log that does not check, and the stored credentials that cannot be read.
+    pub fn of<K, S, R>(service: &InPage<K, S, R>) -> Self
+    where
+        K: KeyValue + Clone,
+        S: Sealer,
+        S::Error: NotSavedError,
+        R: Random,
+    {
+        let trouble = match service.problem() {
+            Some(Problem::RolledBack { found, highest }) => {
+                Some(RecordsTrouble::RolledBack { found, highest })
+            }
+            Some(problem) if problem.is_unreadable() => Some(RecordsTrouble::Unreadable),
+            _ => service.audit_trouble().map(RecordsTrouble::Chain),
+        };
+        let unreadable = service.with(|records| {
+            (records.opened().into_iter())
+                .flat_map(|service| service.unreadable())
+                .map(|u| (u.token_id.clone(), u.kept.why.clone()))
+                .collect()
+        });
+        Self {
+            trouble,
+            unreadable,
+        }
+    }
 }
 
 /// The rows staff see about the stored records: the service's, then the bank's own.

@@ -19,7 +19,7 @@
 
 use std::borrow::Cow;
 
-use super::{Control, Now, STEPS, Text, TokenShows, Tour};
+use super::{Control, Focus, Now, STEPS, Text, TokenShows, Tour};
 use webtoken_engine::draw::{Sink, Write, flag, shown, text};
 use webtoken_engine::i18n::{Lang, fill};
 
@@ -183,6 +183,19 @@ pub fn draw(tour: &Tour, lang: Lang, now: &Now<'_>, out: &mut Sink<'_, Part>) ->
     Some(guidance.control.lookup(lang))
 }
 
+/// The part focus moves to after an event that asked for `focus`; `None` leaves it where it
+/// is. Back to ガイドツアー only when the closed panel had focus (`had_focus`, asked only
+/// then): Escape in a bank field leaves focus in the field.
+pub fn focus_part(focus: Focus, had_focus: impl FnOnce() -> bool) -> Option<Part> {
+    match focus {
+        Focus::Heading => Some(Part::Chapter),
+        Focus::Next => Some(Part::Next),
+        Focus::Back => Some(Part::Back),
+        Focus::Start => had_focus().then_some(Part::Start),
+        Focus::Keep => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -216,6 +229,30 @@ mod tests {
             .filter(|(p, _)| *p == part)
             .map(|(_, w)| w)
             .collect()
+    }
+
+    #[test]
+    fn focus_goes_back_to_the_start_only_from_the_panel() {
+        let asked = core::cell::Cell::new(0);
+        let had = |had: bool| {
+            let asked = &asked;
+            move || {
+                asked.set(asked.get() + 1);
+                had
+            }
+        };
+        assert_eq!(focus_part(Focus::Heading, had(false)), Some(Part::Chapter));
+        assert_eq!(focus_part(Focus::Next, had(false)), Some(Part::Next));
+        assert_eq!(focus_part(Focus::Back, had(false)), Some(Part::Back));
+        assert_eq!(focus_part(Focus::Keep, had(true)), None);
+        assert_eq!(
+            asked.get(),
+            0,
+            "the page is asked only when the tour closed"
+        );
+        assert_eq!(focus_part(Focus::Start, had(true)), Some(Part::Start));
+        assert_eq!(focus_part(Focus::Start, had(false)), None);
+        assert_eq!(asked.get(), 2);
     }
 
     #[test]
