@@ -591,6 +591,10 @@ pub(crate) fn event_hash(
         None => fixed.put(&[0]),
     }
     let texts = put_kind(&mut fixed, kind);
+    if texts == [None, None] {
+        // Every validation's event: padded and hashed in its own buffer.
+        return key.mac.mac_short(&fixed.bytes, fixed.len);
+    }
     // Each free text follows with its length first; an absent one adds nothing.
     let lengths = texts.map(|text| (text.map_or(0, str::len) as u64).to_be_bytes());
     let [first, second] = texts.map(|text| text.map(str::as_bytes));

@@ -19,6 +19,9 @@ const BLOCK: usize = 64;
 /// Blocks the inner hash buffers before it compresses them in one call: a validation's event
 /// and its padding fit in two.
 const BUFFERED: usize = 2;
+/// Longest message [`MacKey::mac_short`] pads in its two blocks: the 1 bit and the 8-byte
+/// length must follow it.
+pub(crate) const SHORT: usize = BUFFERED * BLOCK - 1 - 8;
 
 /// An HMAC-SHA256 key as the chaining values after its inner and outer key blocks; as good as
 /// the key, so wiped on drop and never printed.
@@ -59,9 +62,34 @@ impl MacKey {
         for part in parts {
             inner.update(part);
         }
-        let digest = inner.finish();
+        self.outer(inner.finish())
+    }
+
+    /// HMAC-SHA256 of `buffer[..len]`, the path of every validation's event: a message that
+    /// fits with its padding in two blocks (at most [`SHORT`] bytes) is padded in a copy of its
+    /// buffer of a fixed size and hashed in one call. A longer `len` takes [`MacKey::mac`], as
+    /// does a `len` past the buffer (its whole length).
+    pub(crate) fn mac_short(&self, buffer: &[u8; BUFFERED * BLOCK], len: usize) -> [u8; 32] {
+        if len > SHORT {
+            return self.mac(&[&buffer[..len.min(buffer.len())]]);
+        }
+        let mut blocks = [[0_u8; BLOCK]; BUFFERED];
+        let padded = blocks.as_flattened_mut();
+        padded.copy_from_slice(buffer);
+        padded[len] = 0x80;
+        padded[len + 1..].fill(0);
+        let used = if len + 1 + 8 <= BLOCK { 1 } else { 2 };
+        let bits = ((BLOCK + len) * 8) as u64;
+        padded[used * BLOCK - 8..used * BLOCK].copy_from_slice(&bits.to_be_bytes());
+        let mut state = self.inner;
+        compress256(&mut state, &blocks[..used]);
+        self.outer(state)
+    }
+
+    /// The outer hash over the inner digest: one block.
+    fn outer(&self, inner_digest: [u32; 8]) -> [u8; 32] {
         let mut block = [0_u8; BLOCK];
-        for (chunk, word) in block.chunks_exact_mut(4).zip(&digest) {
+        for (chunk, word) in block.chunks_exact_mut(4).zip(&inner_digest) {
             chunk.copy_from_slice(&word.to_be_bytes());
         }
         block[32] = 0x80;
@@ -164,6 +192,22 @@ mod tests {
                     "{len} bytes"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn short_messages_match_whatever_follows_them_in_the_buffer() {
+        let key = [0x33; 32];
+        let prepared = MacKey::new(&key);
+        // Bytes after the message must not count, so the buffer is full of them.
+        let buffer: [u8; 128] = core::array::from_fn(|i| (i as u8).wrapping_mul(7) | 1);
+        for len in 0..=buffer.len() + 1 {
+            let message = &buffer[..len.min(buffer.len())];
+            assert_eq!(
+                prepared.mac_short(&buffer, len),
+                reference(&key, &[message]),
+                "{len} bytes"
+            );
         }
     }
 
