@@ -113,6 +113,20 @@ fn workload(credentials: usize, rounds: u64) -> Workload {
     }
 }
 
+/// `0..n` in a fixed pseudo-random order (Fisher-Yates driven by a xorshift generator).
+fn shuffled(n: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    for last in (1..n).rev() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let pick = usize::try_from(state % (last as u64 + 1)).expect("below n");
+        order.swap(last, pick);
+    }
+    order
+}
+
 /// Counts and per-round timings of one validator.
 #[derive(Default)]
 struct Tally {
@@ -312,9 +326,16 @@ fn main() {
     let work = workload(credentials, rounds);
 
     let service = TokenService::new(MemoryStore::new(), Policy::default());
-    for (id, secret) in work.ids.iter().zip(&work.secrets) {
+    // Issued in another order than they are validated in, as a service sees them: no store
+    // layout gets the rounds' order for free.
+    for i in shuffled(credentials) {
         service
-            .provision(id.clone(), secret.clone(), Params::default(), START)
+            .provision(
+                work.ids[i].clone(),
+                work.secrets[i].clone(),
+                Params::default(),
+                START,
+            )
             .expect("distinct Token IDs");
     }
     let totps: Vec<totp_rs::Totp> = work
