@@ -16,8 +16,7 @@ use zeroize::Zeroize;
 
 /// SHA-256's block, in bytes.
 const BLOCK: usize = 64;
-/// Blocks the inner hash buffers before it compresses them in one call: a validation's event
-/// and its padding fit in two.
+/// Blocks of [`MacKey::mac_short`]'s buffer: a validation's event and its padding fit in two.
 const BUFFERED: usize = 2;
 /// Longest message [`MacKey::mac_short`] pads in its two blocks: the 1 bit and the 8-byte
 /// length must follow it.
@@ -50,19 +49,22 @@ impl MacKey {
         }
     }
 
-    /// HMAC-SHA256 of the concatenation of `parts`.
+    /// HMAC-SHA256 of the concatenation of `parts`: the seal, the key's id and the staff
+    /// events, whose free text makes them longer than [`MacKey::mac_short`] takes. The message
+    /// is padded in one buffer and its blocks compressed in one call.
     pub(crate) fn mac(&self, parts: &[&[u8]]) -> [u8; 32] {
-        let mut inner = Inner {
-            state: self.inner,
-            blocks: [[0; BLOCK]; BUFFERED],
-            filled: 0,
-            // The key block hashed before the message.
-            bytes: BLOCK as u64,
-        };
-        for part in parts {
-            inner.update(part);
-        }
-        self.outer(inner.finish())
+        let mut message = parts.concat();
+        // FIPS 180-4 section 5.1.1: a 1 bit, zeros, and the bit length (the key block
+        // included) in the last 8 bytes of the last block.
+        let bits = ((BLOCK + message.len()) * 8) as u64;
+        message.push(0x80);
+        let padded = (message.len() + 8).next_multiple_of(BLOCK);
+        message.resize(padded - 8, 0);
+        message.extend_from_slice(&bits.to_be_bytes());
+        let (blocks, _) = message.as_chunks::<BLOCK>();
+        let mut state = self.inner;
+        compress256(&mut state, blocks);
+        self.outer(state)
     }
 
     /// HMAC-SHA256 of `buffer[..len]`, the path of every validation's event: a message that
@@ -108,56 +110,6 @@ impl Drop for MacKey {
     fn drop(&mut self) {
         self.inner.zeroize();
         self.outer.zeroize();
-    }
-}
-
-/// The inner hash of one MAC: its state and up to [`BUFFERED`] blocks not yet compressed.
-struct Inner {
-    state: [u32; 8],
-    blocks: [[u8; BLOCK]; BUFFERED],
-    filled: usize,
-    /// Bytes hashed so far, the key block included.
-    bytes: u64,
-}
-
-impl Inner {
-    fn update(&mut self, mut data: &[u8]) {
-        self.bytes += data.len() as u64;
-        while !data.is_empty() {
-            let buffer = self.blocks.as_flattened_mut();
-            let take = (buffer.len() - self.filled).min(data.len());
-            buffer[self.filled..self.filled + take].copy_from_slice(&data[..take]);
-            self.filled += take;
-            data = &data[take..];
-            if self.filled == buffer.len() {
-                compress256(&mut self.state, &self.blocks);
-                self.filled = 0;
-            }
-        }
-    }
-
-    /// The digest after FIPS 180-4 section 5.1.1's padding: a 1 bit, zeros, and the bit length
-    /// in the last 8 bytes of the last block.
-    fn finish(mut self) -> [u32; 8] {
-        let bits = self.bytes * 8;
-        let filled = self.filled;
-        let buffer = self.blocks.as_flattened_mut();
-        buffer[filled] = 0x80;
-        buffer[filled + 1..].fill(0);
-        // Blocks the padding ends in: one more if the length does not fit after the 1 bit.
-        let blocks = (filled + 1 + 8).div_ceil(BLOCK);
-        if blocks > BUFFERED {
-            compress256(&mut self.state, &self.blocks);
-            let mut last = [0_u8; BLOCK];
-            last[BLOCK - 8..].copy_from_slice(&bits.to_be_bytes());
-            compress256(&mut self.state, core::slice::from_ref(&last));
-        } else {
-            let end = blocks * BLOCK;
-            buffer[end - 8..end].copy_from_slice(&bits.to_be_bytes());
-            compress256(&mut self.state, &self.blocks[..blocks]);
-        }
-        // The blocks held the message (an event, no secret): nothing to wipe.
-        self.state
     }
 }
 
