@@ -25,13 +25,15 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use hmac::{Hmac, KeyInit, Mac};
 use serde::{Deserialize, Serialize};
-use sha2::Sha256;
 
 use webtoken_engine::Algorithm;
 use webtoken_engine::random::{Random, RandomError};
 use webtoken_engine::token_id::TokenId;
+
+mod mac;
+
+use mac::MacKey;
 
 /// An HMAC-SHA256 value, serialised as 64 lower-case hex digits.
 pub type ChainHash = [u8; 32];
@@ -60,18 +62,15 @@ pub const REFUSAL_PERIOD: u64 = 60;
 /// The key of the audit chain: HMAC-SHA256 under 32 bytes that are never stored with the log.
 #[derive(Clone)]
 pub struct AuditKey {
-    mac: Hmac<Sha256>,
+    mac: MacKey,
     id: [u8; 8],
 }
 
 impl AuditKey {
     /// A key from 32 bytes (the browser's device key store, the server's configuration).
     pub fn from_bytes(bytes: [u8; 32]) -> AuditKey {
-        let mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&bytes)
-            .expect("HMAC accepts keys of any length");
-        let mut id_mac = mac.clone();
-        id_mac.update(b"webtoken-audit-key-id");
-        let full: [u8; 32] = id_mac.finalize().into_bytes().into();
+        let mac = MacKey::new(&bytes);
+        let full = mac.mac(&[b"webtoken-audit-key-id"]);
         let mut id = [0; 8];
         id.copy_from_slice(&full[..8]);
         AuditKey { mac, id }
@@ -91,11 +90,7 @@ impl AuditKey {
     }
 
     fn mac(&self, parts: &[&[u8]]) -> ChainHash {
-        let mut mac = self.mac.clone();
-        for part in parts {
-            mac.update(part);
-        }
-        mac.finalize().into_bytes().into()
+        self.mac.mac(parts)
     }
 }
 
@@ -573,8 +568,8 @@ fn put_kind<'a>(fixed: &mut Fixed, kind: &'a AuditKind) -> [Option<&'a str>; 2] 
 /// fields and the MAC before it.
 ///
 /// The fixed-size fields are laid out in one stack buffer (at most 103 bytes; one HMAC of it
-/// is three SHA-256 blocks, run on every validation); the free text of staff events follows,
-/// each with its length.
+/// is three SHA-256 compressions from the key's prepared pad states, see [`mac`], run on every
+/// validation); the free text of staff events follows, each with its length.
 pub(crate) fn event_hash(
     key: &AuditKey,
     seq: u64,
@@ -596,13 +591,22 @@ pub(crate) fn event_hash(
         None => fixed.put(&[0]),
     }
     let texts = put_kind(&mut fixed, kind);
-    let mut mac = key.mac.clone();
-    mac.update(fixed.bytes());
-    for text in texts.iter().flatten() {
-        mac.update(&(text.len() as u64).to_be_bytes());
-        mac.update(text.as_bytes());
+    if texts == [None, None] {
+        // Every validation's event: padded and hashed in its own buffer.
+        return key.mac.mac_short(&fixed.bytes, fixed.len);
     }
-    mac.finalize().into_bytes().into()
+    // Each free text follows with its length first; an absent one adds nothing.
+    let lengths = texts.map(|text| (text.map_or(0, str::len) as u64).to_be_bytes());
+    let [first, second] = texts.map(|text| text.map(str::as_bytes));
+    let [first_length, second_length] = &lengths;
+    let empty: &[u8] = &[];
+    key.mac(&[
+        fixed.bytes(),
+        first.map_or(empty, |_| first_length),
+        first.unwrap_or(empty),
+        second.map_or(empty, |_| second_length),
+        second.unwrap_or(empty),
+    ])
 }
 
 /// The unkeyed chain of the previous version. Read only, for records written before the keyed
@@ -964,6 +968,9 @@ impl AuditLog {
 
 #[cfg(test)]
 mod tests {
+    use hmac::{Hmac, KeyInit, Mac};
+    use sha2::Sha256;
+
     use super::*;
 
     /// The encoding of a validation event, written out by hand and MACed by the `hmac` crate.
