@@ -12,11 +12,8 @@ use super::sealed::{NotSaved, VaultSealer};
 use super::storage::Store;
 use webtoken_bank::section::health::ServiceHealth;
 use webtoken_bank::{Command, Event};
-use webtoken_engine::random::{OsRandom, RandomError};
-use webtoken_token::vault::VaultError;
-use webtoken_token_service::{
-    ChainError, InPage, Issued, MemoryStore, NotSavedError, ServiceError, TokenService,
-};
+use webtoken_engine::random::OsRandom;
+use webtoken_token_service::{ChainError, InPage, Issued, MemoryStore, ServiceError, TokenService};
 
 /// The `localStorage` prefix of the page's token service.
 pub const SERVICE_PREFIX: &str = "webtoken.service.";
@@ -31,18 +28,6 @@ pub enum ServiceHandle {
     InPage(Box<InPage<Store, VaultSealer, OsRandom>>),
     /// Remote over HTTP: the page keeps none of its records.
     Remote(Remote),
-}
-
-impl NotSavedError for NotSaved {
-    fn no_random(error: RandomError) -> Self {
-        Self::Failed(error.to_string())
-    }
-    fn damaged() -> Self {
-        Self::Unreadable(VaultError::Damaged)
-    }
-    fn is_unreadable(&self) -> bool {
-        matches!(self, Self::Unreadable(_))
-    }
 }
 
 impl ServiceHandle {

@@ -972,3 +972,14 @@ impl Sealer for MemorySealer {
         })
     }
 }
+
+/// Why the in-page service's records are not being saved, as the page tells it: the sealer's
+/// error type, made also from what goes wrong around the records.
+pub trait NotSavedError: Clone + From<Problem<Self>> + From<StoreError> {
+    /// No random bytes for a new audit key.
+    fn no_random(error: crate::random::RandomError) -> Self;
+    /// The records read, but their audit log does not check.
+    fn damaged() -> Self;
+    /// Whether this says the stored records cannot be read (the customer may discard them).
+    fn is_unreadable(&self) -> bool;
+}

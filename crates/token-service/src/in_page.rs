@@ -40,9 +40,9 @@ use zeroize::Zeroizing;
 
 use crate::{AuditKey, AuditSeal, ChainError, InPageService, Issued, ServiceError, TokenService};
 use webtoken_engine::persist::{
-    Change, Committed, Keeper, KeyRecord, KeyValue, Problem, Record, Sealer, StoreError,
+    Change, Committed, Keeper, KeyRecord, KeyValue, Problem, Record, Sealer,
 };
-use webtoken_engine::random::{Random, RandomError};
+use webtoken_engine::random::Random;
 
 mod memory;
 #[cfg(test)]
@@ -58,16 +58,7 @@ pub const AUDIT_KEY: &str = "audit-key";
 /// the audit key).
 pub const AUDIT_SEAL: &str = "audit-seal";
 
-/// Why the in-page service's records are not being saved, as the page tells it: the sealer's
-/// error type, made also from what goes wrong around the records.
-pub trait NotSavedError: Clone + From<Problem<Self>> + From<StoreError> {
-    /// No random bytes for a new audit key.
-    fn no_random(error: RandomError) -> Self;
-    /// The records read, but their audit log does not check.
-    fn damaged() -> Self;
-    /// Whether this says the stored records cannot be read (the customer may discard them).
-    fn is_unreadable(&self) -> bool;
-}
+pub use webtoken_engine::persist::NotSavedError;
 
 /// The in-page service: its records in `store` sealed by one sealer, its audit key sealed by
 /// another, and its audit key and seal kept apart from the records (see the module docs).

@@ -78,6 +78,20 @@ pub enum NotSaved {
     Failed(String),
 }
 
+/// What the in-page token service needs of its sealer's error (its records are sealed by
+/// [`VaultSealer`]).
+impl webtoken_engine::persist::NotSavedError for NotSaved {
+    fn no_random(error: webtoken_engine::random::RandomError) -> Self {
+        Self::Failed(error.to_string())
+    }
+    fn damaged() -> Self {
+        Self::Unreadable(VaultError::Damaged)
+    }
+    fn is_unreadable(&self) -> bool {
+        matches!(self, Self::Unreadable(_))
+    }
+}
+
 impl From<StoreError> for NotSaved {
     fn from(e: StoreError) -> Self {
         match e {
