@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::*;
-use webtoken_engine::persist::{MemoryKeyValue, now};
+use webtoken_engine::persist::{MemoryKeyValue, StoreError, now};
 use webtoken_engine::random::{FixedRandom, SeededRandom};
 use webtoken_engine::totp;
 
