@@ -23,9 +23,9 @@ use webtoken_bank::section::screen::Shape;
 use webtoken_bank::section::{FrameFocus, ScreenFocus, Section};
 use webtoken_bank::{Command, Lang};
 
-use crate::sealed::NotSaved;
 use crate::storage::Store;
 use webtoken_engine::draw::{attr, flag};
+use webtoken_token::sealing::NotSaved;
 
 pub use webtoken_bank::section::Message;
 

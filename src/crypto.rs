@@ -317,3 +317,7 @@ impl Keys for WebCrypto {
         key.open(purpose, envelope)
     }
 }
+
+/// Seals records as [`webtoken_token::vault`] envelopes with AES-256-GCM (WebCrypto), under
+/// the device key (IndexedDB) or a passphrase key: the core's sealer over [`WebCrypto`].
+pub type VaultSealer = webtoken_token::sealing::VaultSealer<WebCrypto>;

@@ -23,7 +23,6 @@ mod lab_panel;
 mod page;
 mod remote;
 mod render;
-pub mod sealed;
 pub mod service;
 pub mod storage;
 pub mod token_panel;

@@ -7,12 +7,13 @@
 //! from the token's storage and key, as a vendor's records are separate from the customer's
 //! device.
 
+use super::crypto::VaultSealer;
 use super::remote::Remote;
-use super::sealed::{NotSaved, VaultSealer};
 use super::storage::Store;
 use webtoken_bank::section::health::ServiceHealth;
 use webtoken_bank::{Command, Event};
 use webtoken_engine::random::OsRandom;
+use webtoken_token::sealing::NotSaved;
 use webtoken_token_service::{ChainError, InPage, Issued, MemoryStore, ServiceError, TokenService};
 
 /// The `localStorage` prefix of the page's token service.

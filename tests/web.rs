@@ -499,13 +499,13 @@ mod token {
     use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_test::*;
     use webtoken::crypto::{OpenError, VaultKey};
-    use webtoken::sealed::NotSaved;
     use webtoken::service::ServiceHandle;
     use webtoken::storage::Store;
     use webtoken::token_store::{ChangeError, WalletStore};
     use webtoken_engine::persist::KeyValue;
     use webtoken_engine::{Params, Secret, totp};
     use webtoken_token::otpauth::{KeyUri, OtpauthError};
+    use webtoken_token::sealing::NotSaved;
     use webtoken_token::vault::{Envelope, KeySpec, Pbkdf2Params, VaultError};
     use webtoken_token::wallet::WalletOp;
 
