@@ -14,9 +14,7 @@ use super::clock;
 use super::lab_panel::{self, LabPanel, Message as LabMessage};
 use super::page::page_lang;
 use super::service::{SERVICE_PREFIX, ServiceHandle};
-use super::token_panel::{
-    self, Display, Effect as TokenWork, Elements, Message as TokenMessage, TokenPanel,
-};
+use super::token_panel::{self, Display, Effect as TokenWork, Message as TokenMessage, TokenPanel};
 use super::token_store::{TOKEN_PREFIX, WalletStore};
 use super::tour::TourView;
 use webtoken_bank::tour::Event as TourEvent;
@@ -247,7 +245,7 @@ pub async fn start() -> Result<(), StartError> {
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or(StartError::NoDocument)?;
-    let elements = Elements::find(&document).map_err(StartError::Page)?;
+    let elements = token_panel::find(&document).map_err(StartError::Page)?;
     // The language first, so that everything is drawn in it from the start.
     if let Some(html) = document.document_element() {
         let _ = html.set_attribute("lang", BankView::chosen_lang().tag());
@@ -388,7 +386,7 @@ async fn check_clock(service: Rc<ServiceHandle>) {
 
 /// Shows a message in the page's status line (text only).
 fn show_status(document: &web_sys::Document, message: &str) {
-    if let Ok(Some(status)) = document.query_selector("[data-testid=\"status\"]") {
+    if let Some(status) = super::page::by_testid(document, "status") {
         status.set_text_content(Some(message));
     }
 }

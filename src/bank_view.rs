@@ -144,5 +144,5 @@ fn real_now() -> u64 {
 
 /// The page's bank section.
 fn find(doc: &Document) -> Option<Element> {
-    doc.query_selector("[data-testid=\"bank\"]").ok().flatten()
+    super::page::by_testid(doc, "bank")
 }

@@ -18,10 +18,9 @@ use zeroize::Zeroizing;
 use super::errors::{JsFailure, js_failure};
 use super::idb::{Db, IdbError};
 use webtoken_token::opening;
-use webtoken_token::sealing::Keys;
+use webtoken_token::sealing::{Keys, new_passphrase_params};
 use webtoken_token::vault::{
     DEFAULT_PBKDF2_ITERATIONS, Envelope, KEY_ID_BYTES, KeySpec, NONCE_BYTES, Pbkdf2Params,
-    SALT_BYTES,
 };
 
 /// Why a cryptographic operation could not run (the core's error).
@@ -208,8 +207,9 @@ impl VaultKey {
         passphrase: &str,
         iterations: u32,
     ) -> Result<VaultKey, CryptoError> {
-        let salt = random::<SALT_BYTES>()?.to_vec();
-        let params = Pbkdf2Params::new(iterations, salt).map_err(|_| CryptoError::Random)?;
+        let params = new_passphrase_params(iterations, |salt| {
+            getrandom::fill(salt).map_err(|_| CryptoError::Random)
+        })?;
         Self::from_passphrase(passphrase, params).await
     }
 

@@ -62,23 +62,20 @@ fn to_js(error: impl std::fmt::Display) -> JsValue {
 /// `value` as a whole number of at most `Number.MAX_SAFE_INTEGER`, or an error naming
 /// `argument`.
 pub(crate) fn whole_number(argument: &str, value: f64) -> Result<u64, JsValue> {
-    engine::whole_number_shown(argument, value, |v| {
-        String::from(
-            js_sys::Number::from(v)
-                .to_string_with_radix(10)
-                .unwrap_or_default(),
-        )
-    })
-    .map_err(to_js)
+    engine::whole_number_shown(argument, value, shown).map_err(to_js)
+}
+
+/// A number as JavaScript writes it (the browser's own formatting: Rust's float formatting
+/// would add some 10 KB to the wasm).
+pub(crate) fn shown(value: f64) -> String {
+    js_sys::Number::from(value)
+        .to_string_with_radix(10)
+        .map(String::from)
+        .unwrap_or_default()
 }
 
 fn digits_from(value: f64) -> Result<u8, JsValue> {
-    let digits = whole_number("digits", value)?;
-    u8::try_from(digits).map_err(|_| {
-        to_js(format!(
-            "codes of {digits} digits are not supported; use 6, 7 or 8"
-        ))
-    })
+    engine::digits_of(whole_number("digits", value)?).map_err(to_js)
 }
 
 fn counter_from(value: JsValue) -> Result<u64, JsValue> {

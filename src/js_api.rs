@@ -122,22 +122,7 @@ fn write_json(value: &JsValue, out: &mut String, depth: usize) -> Result<(), Str
     } else if let Some(b) = value.as_bool() {
         out.push_str(if b { "true" } else { "false" });
     } else if let Some(n) = value.as_f64() {
-        // The codec reads whole numbers only: anything else is named as JavaScript writes it
-        // (Rust's own float formatting would add some 10 KB to the wasm).
-        if n.fract() != 0.0 || !n.is_finite() || n.abs() > 1.8e19 {
-            let shown = js_sys::Number::from(n)
-                .to_string_with_radix(10)
-                .map(String::from);
-            return Err(format!(
-                "{} is not a whole number",
-                shown.unwrap_or_default()
-            ));
-        }
-        if n < 0.0 {
-            out.push('-');
-        }
-        // Whole and within u64, so the cast is exact.
-        out.push_str(&(n.abs() as u64).to_string());
+        out.push_str(&json::js_number(n, crate::exports::shown)?);
     } else if let Some(s) = value.as_string() {
         out.push_str(&json::to_string(s.as_str()));
     } else if js_sys::Array::is_array(value) {

@@ -14,7 +14,7 @@ use web_sys::{Document, Element};
 
 use super::app::Dispatch;
 use super::clock;
-use super::page::{page_lang, query_value};
+use super::page::page_lang;
 use super::render::{Parts, fill, listen, make, write};
 use super::service::ServiceHandle;
 use super::token_panel::Showing;
@@ -28,7 +28,7 @@ pub use webtoken_bank::lab::panel::Message;
 struct Open {
     root: Element,
     /// Every part, for the core's writes.
-    parts: Parts,
+    parts: Parts<Part>,
     /// The list as last drawn, redrawn only when it changed (it is a live region).
     drawn: Vec<CodeLine>,
     _listeners: Vec<EventListener>,
@@ -60,7 +60,7 @@ pub struct LabPanel {
 pub fn asked_in_address() -> bool {
     web_sys::window()
         .and_then(|w| w.location().search().ok())
-        .is_some_and(|search| query_value(&search, "lab") == Some("1"))
+        .is_some_and(|search| webtoken_bank::lab::asked(&search))
 }
 
 impl LabPanel {
@@ -156,7 +156,7 @@ impl LabPanel {
             page_lang(&self.doc),
             &mut |part, change| match (part, open) {
                 (Part::Switch, _) => write(switch, &change),
-                (part, Some(panel)) => write(panel.parts.get(part.into()), &change),
+                (part, Some(panel)) => write(panel.parts.get(part), &change),
                 (_, None) => {}
             },
         );
@@ -178,7 +178,7 @@ fn run(effect: Effect) -> bool {
 /// Redraws the code list when its lines changed (a live region announces every change).
 fn draw_codes(doc: &Document, panel: &mut Open, codes: Vec<CodeLine>) {
     if panel.drawn != codes {
-        fill(doc, panel.parts.get(Part::Codes.into()), &code_list(&codes));
+        fill(doc, panel.parts.get(Part::Codes), &code_list(&codes));
         panel.drawn = codes;
     }
 }

@@ -3,7 +3,6 @@
 
 use web_sys::{Document, Element};
 
-pub use webtoken_engine::address::query_value;
 use webtoken_engine::i18n::Lang;
 
 pub use webtoken_engine::draw::MissingElement;

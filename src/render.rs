@@ -4,11 +4,14 @@
 //! once for those parts. Every write is skipped when the element already shows it.
 
 use gloo_events::{EventListener, EventListenerOptions};
+use std::marker::PhantomData;
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{
     Document, Element, HtmlButtonElement, HtmlElement, HtmlInputElement, HtmlSelectElement,
 };
-use webtoken_engine::draw::{Node, Nodes, On, Write};
+
+use webtoken_engine::draw::{MissingElement, Node, Nodes, On, Write};
 
 use super::app::Dispatch;
 use super::page::{by_testid, set_text, show};
@@ -121,32 +124,51 @@ pub fn focus(el: &Element) {
     }
 }
 
-/// A panel's elements, indexed by its part type (`part as usize`, in lookup order).
-pub struct Parts(Vec<Element>);
+/// A panel's elements, indexed by its part type `P` (`part as usize`, in lookup order); a
+/// clone shares them (the panel and its listeners).
+pub struct Parts<P>(Rc<Vec<Element>>, PhantomData<P>);
 
-impl Parts {
-    /// Looks up each `data-testid` in order; `None` when one is missing.
-    pub fn find<'a>(doc: &Document, testids: impl IntoIterator<Item = &'a str>) -> Option<Self> {
-        let found: Option<Vec<_>> = testids.into_iter().map(|id| by_testid(doc, id)).collect();
-        found.map(Self)
+impl<P> Clone for Parts<P> {
+    fn clone(&self) -> Self {
+        Self(Rc::clone(&self.0), PhantomData)
+    }
+}
+
+impl<P: Copy + Into<usize>> Parts<P> {
+    /// Looks up each `data-testid` in part order; the first missing one is an error.
+    pub fn find(
+        doc: &Document,
+        testids: impl IntoIterator<Item = &'static str>,
+    ) -> Result<Self, MissingElement> {
+        let mut found = Vec::new();
+        for id in testids {
+            found.push(by_testid(doc, id).ok_or(MissingElement(id))?);
+        }
+        Ok(Self(Rc::new(found), PhantomData))
     }
 
     /// The parts of a core's nodes, whose document order is their part order.
-    pub fn made<P: Copy + Into<usize> + std::fmt::Debug>(parts: Vec<(P, Element)>) -> Self {
+    pub fn made(parts: Vec<(P, Element)>) -> Self
+    where
+        P: std::fmt::Debug,
+    {
         for (index, (part, _)) in parts.iter().enumerate() {
             debug_assert_eq!((*part).into(), index, "{part:?}");
         }
-        Self(parts.into_iter().map(|(_, el)| el).collect())
+        Self(
+            Rc::new(parts.into_iter().map(|(_, el)| el).collect()),
+            PhantomData,
+        )
     }
 
-    /// The element of the part numbered `index`.
-    pub fn get(&self, index: usize) -> &Element {
-        &self.0[index]
+    /// The element of `part`.
+    pub fn get(&self, part: P) -> &Element {
+        &self.0[part.into()]
     }
 
     /// The sink a core's drawing function writes to: each write goes to its part at once.
-    pub fn sink<P: Into<usize>>(&self) -> impl FnMut(P, Write<'_>) + '_ {
-        |part, change| write(self.get(part.into()), &change)
+    pub fn sink(&self) -> impl FnMut(P, Write<'_>) + '_ {
+        |part, change| write(self.get(part), &change)
     }
 }
 

@@ -55,7 +55,7 @@ impl ServiceHandle {
     /// The in-page service with its records stored under `prefix` (see the module docs).
     /// Nothing is read yet: every call first reads what an earlier visit or another tab stored.
     pub fn persistent(prefix: &str) -> Self {
-        let device_name = format!("{prefix}device-key");
+        let device_name = webtoken_engine::persist::device_key_name(prefix);
         let sealer = |purpose| VaultSealer::new(purpose, device_name.clone(), false);
         let (records, key) = (sealer(SERVICE_PURPOSE), sealer(AUDIT_KEY_PURPOSE));
         Self::InPage(Box::new(InPage::new(

@@ -25,17 +25,20 @@ mod camera;
 mod image;
 use super::clock;
 use super::crypto::WebCrypto;
-use super::page::{MissingElement, by_testid, set_text};
+use super::page::MissingElement;
+use super::render::Parts;
 use super::service::ServiceHandle;
 use super::storage::Store;
 use super::token_store::WalletStore;
+use webtoken_engine::persist::storage_event_about;
 use webtoken_engine::token_id::TokenId;
 use webtoken_engine::{Params, Secret};
-use webtoken_token::import::MAX_IMPORT_BYTES;
 use webtoken_token::panel::backup::{self, BackupMessage};
 use webtoken_token::panel::draw::{self, CHANGES, CLICKS, ENTER, LABELS, Part, Write};
 use webtoken_token::panel::work::{self, Credential, Device};
-use webtoken_token::panel::{CodeView, ListEntry, Panel, PanelView, Problem, Storage, Typed};
+use webtoken_token::panel::{
+    self, CodeView, ListEntry, Panel, PanelView, Problem, Storage, Typed, guard,
+};
 pub use webtoken_token::panel::{Effect, Message, Notice, Showing};
 use webtoken_token::store::ListStore;
 use webtoken_token::text::{Lang, Text};
@@ -44,26 +47,18 @@ use webtoken_token_service::Issued;
 
 /// The panel's elements (the code display's among them), indexed by [`Part`]; shared by the
 /// panel, its display and its listeners.
-#[derive(Clone)]
-pub struct Elements(Rc<Vec<Element>>);
+pub type Elements = Parts<Part>;
 
-impl Elements {
-    /// Looks every part up; the first missing one is an error.
-    pub fn find(doc: &Document) -> Result<Self, MissingElement> {
-        let find = |part: &Part| by_testid(doc, part.testid()).ok_or(MissingElement(part.testid()));
-        let found: Result<Vec<_>, _> = Part::ALL.iter().map(find).collect();
-        Ok(Self(Rc::new(found?)))
-    }
+/// Looks every part of the panel up; the first missing one is an error.
+pub fn find(doc: &Document) -> Result<Elements, MissingElement> {
+    Parts::find(doc, Part::ALL.iter().map(|part| part.testid()))
+}
 
-    fn get(&self, part: Part) -> &Element {
-        &self.0[part as usize]
-    }
-
-    /// Applies the core's writes, each one only when it changes something.
-    fn apply(&self, writes: Vec<(Part, Write)>) {
-        for (part, write) in writes {
-            super::render::write(self.get(part), &write);
-        }
+/// Applies the core's writes to `els`, each one only when it changes something.
+fn apply(els: &Elements, writes: Vec<(Part, Write)>) {
+    let mut sink = els.sink();
+    for (part, write) in writes {
+        sink(part, write);
     }
 }
 
@@ -92,7 +87,7 @@ impl Display {
         if self.showing.is_some() {
             mark_first_code();
         }
-        self.els.apply(draw::code_writes(code));
+        apply(&self.els, draw::code_writes(code));
     }
 
     /// What the display shows, as last drawn.
@@ -125,12 +120,6 @@ pub struct TokenPanel {
     /// Sends the panel its messages (the second's [`Message::Tick`]).
     dispatch: Dispatch<Message>,
     _listeners: Vec<EventListener>,
-}
-
-fn attr(el: &Element, name: &str, value: &str) {
-    if el.get_attribute(name).as_deref() != Some(value) {
-        let _ = el.set_attribute(name, value);
-    }
 }
 
 /// Marks the moment the first code is written, once per page, as the Performance API mark
@@ -194,15 +183,15 @@ impl TokenPanel {
                 dispatch.send(press.message(|field| input_value(fields.get(field))));
             }));
         }
-        // Any key or press on the page: the customer is there (auto-lock counts idle time, in
-        // seconds: one message a second at most, not one per keystroke).
-        let last_active = Rc::new(std::cell::Cell::new(f64::NEG_INFINITY));
+        // Any key or press on the page: the customer is there (sent as often as the core's
+        // `active_due` says).
+        let last_active = Rc::new(std::cell::Cell::new(None));
         for event in ["keydown", "pointerdown"] {
             let (active, last) = (dispatch.clone(), Rc::clone(&last_active));
             listeners.push(EventListener::new(doc, event, move |_| {
                 let now = clock::now_ms();
-                if (now - last.get()).abs() >= 1000.0 {
-                    last.set(now);
+                if guard::active_due(last.get(), now) {
+                    last.set(Some(now));
                     active.send(Message::Active);
                 }
             }));
@@ -228,10 +217,7 @@ impl TokenPanel {
         listeners.push(file_listener(
             els.get(Part::ImportFile),
             dispatch.clone(),
-            |size| {
-                (size > MAX_IMPORT_BYTES as f64)
-                    .then(|| Message::ImportFileRefused(Some(size as usize)))
-            },
+            panel::import_file_size,
             |text| match text {
                 Some(text) => Message::ImportFile(Typed::new(text)),
                 None => Message::ImportFileRefused(None),
@@ -274,7 +260,7 @@ impl TokenPanel {
             listeners.push(EventListener::new(&window, "storage", move |event| {
                 let ours = event
                     .dyn_ref::<web_sys::StorageEvent>()
-                    .is_some_and(|e| e.key().is_none_or(|k| k == key));
+                    .is_some_and(|e| storage_event_about(e.key().as_deref(), &key));
                 if ours {
                     changed.send(Message::StorageChanged);
                 }
@@ -379,10 +365,12 @@ impl TokenPanel {
         if self.lang != Some(lang) {
             self.lang = Some(lang);
             for (el, key, target) in &self.labels {
-                match target {
-                    None => set_text(el, key.get(lang)),
-                    Some(name) => attr(el, name, key.get(lang)),
-                }
+                let text = key.get(lang);
+                let write = match target {
+                    None => Write::Text(text.into()),
+                    Some(name) => Write::Attr(name, text.into()),
+                };
+                super::render::write(el, &write);
             }
             self.drawn_list = None;
             self.drawn_export = Zeroizing::default();
@@ -395,15 +383,8 @@ impl TokenPanel {
     fn render(&mut self, view: &PanelView, lang: Lang) {
         let drawn = Some((view.list.clone(), view.busy));
         if self.drawn_list != drawn {
-            let list = self.els.get(Part::List);
-            list.set_text_content(None);
-            for entry in &view.list {
-                let _ = self.child(list, "li", &[]).and_then(|li| {
-                    let button = self.child(&li, "button", &entry.attributes(view.busy))?;
-                    button.set_text_content(Some(&entry.label));
-                    Some(())
-                });
-            }
+            let nodes = draw::list_nodes(&view.list, view.busy);
+            super::render::fill(&self.doc, self.els.get(Part::List), &nodes);
             self.drawn_list = drawn;
         }
         let mut display = self.display.borrow_mut();
@@ -413,7 +394,7 @@ impl TokenPanel {
         }
         display.show(view.code.as_ref());
         drop(display);
-        self.els.apply(draw::writes(view));
+        apply(&self.els, draw::writes(view));
         let uri = view.export.uri();
         if *self.drawn_export != uri {
             let shown = self.els.get(Part::ExportShown);
@@ -431,16 +412,6 @@ impl TokenPanel {
             }
             self.drawn_export = Zeroizing::new(uri.to_owned());
         }
-    }
-
-    /// A new `tag` element with `attributes`, appended to `parent`.
-    fn child(&self, parent: &Element, tag: &str, attributes: &[(&str, String)]) -> Option<Element> {
-        let el = self.doc.create_element(tag).ok()?;
-        for (name, value) in attributes {
-            let _ = el.set_attribute(name, value);
-        }
-        parent.append_child(&el).ok()?;
-        Some(el)
     }
 }
 
@@ -549,8 +520,8 @@ impl Device for Page {
         copy(text)
     }
 
-    fn clear_clipboard(&self, text: &str) -> impl Future<Output = ()> {
-        clear_clipboard(text)
+    fn read_clipboard(&self) -> impl Future<Output = Option<Zeroizing<String>>> {
+        read_clipboard()
     }
 
     fn persist(&self) -> impl Future<Output = Option<bool>> {
@@ -608,17 +579,11 @@ async fn copy(text: &str) -> bool {
     JsFuture::from(promise).await.is_ok()
 }
 
-/// Empties the clipboard if it still holds `code` (a copy the customer made since is left);
-/// a browser that refuses reading the clipboard leaves it, silently.
-async fn clear_clipboard(code: &str) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let clipboard = window.navigator().clipboard();
-    let held = JsFuture::from(clipboard.read_text()).await.ok();
-    if held.and_then(|text| text.as_string()).as_deref() == Some(code) {
-        let _ = JsFuture::from(clipboard.write_text("")).await;
-    }
+/// What the clipboard holds; `None` when the browser refuses to read it.
+async fn read_clipboard() -> Option<Zeroizing<String>> {
+    let clipboard = web_sys::window()?.navigator().clipboard();
+    let held = JsFuture::from(clipboard.read_text()).await.ok()?;
+    held.as_string().map(Zeroizing::new)
 }
 
 /// Asks the browser to keep this site's storage (`navigator.storage.persist()`).

@@ -19,7 +19,7 @@ pub struct WalletStore(ListStore<Store, WebCrypto>);
 impl WalletStore {
     /// Opens the list stored under `prefix` (nothing is read yet: see [`ListStore::reload`]).
     pub fn new(prefix: &str) -> Self {
-        let device_key = format!("{prefix}device-key");
+        let device_key = webtoken_engine::persist::device_key_name(prefix);
         Self(ListStore::new(Store::open(prefix), WebCrypto, device_key))
     }
 

@@ -11,7 +11,7 @@
 
 use gloo_events::EventListener;
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, HtmlElement};
+use web_sys::{Document, Element};
 
 use super::app::Dispatch;
 use super::page::{by_testid, page_lang};
@@ -22,7 +22,7 @@ use webtoken_bank::tour::{Event, Now, Rect, TokenShows, Tour, scroll_to_show};
 /// The tour's state, its elements, the marked control and the owned listeners.
 pub struct TourView {
     doc: Document,
-    parts: Parts,
+    parts: Parts<Part>,
     tour: Tour,
     marked: Option<Element>,
     _listeners: Vec<EventListener>,
@@ -32,12 +32,10 @@ impl TourView {
     /// Wires the page's tour to `dispatch` and shows its start button; `None` on a page
     /// without the tour's elements.
     pub fn mount(doc: &Document, dispatch: Dispatch<Event>) -> Option<Self> {
-        let parts = Parts::find(doc, Part::ALL.map(Part::testid))?;
+        let parts = Parts::find(doc, Part::ALL.map(Part::testid)).ok()?;
         let click = |part: Part, event: fn() -> Event| {
             let dispatch = dispatch.clone();
-            EventListener::new(parts.get(part.into()), "click", move |_| {
-                dispatch.send(event())
-            })
+            EventListener::new(parts.get(part), "click", move |_| dispatch.send(event()))
         };
         let listeners = vec![
             click(Part::Start, || Event::Toggle),
@@ -67,7 +65,7 @@ impl TourView {
     }
 
     fn el(&self, part: Part) -> &Element {
-        self.parts.get(part.into())
+        self.parts.get(part)
     }
 
     /// Handles a press and renders, moving focus where the customer will want it.
@@ -78,9 +76,7 @@ impl TourView {
         let Some(target) = focus_part(focus, || self.had_focus()) else {
             return;
         };
-        if let Some(el) = self.el(target).dyn_ref::<HtmlElement>() {
-            let _ = el.focus();
-        }
+        super::render::focus(self.el(target));
     }
 
     /// Looks at the page again (the bank or the token rendered, a second passed): the tour

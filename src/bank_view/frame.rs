@@ -14,7 +14,7 @@ use webtoken_bank::section::frame::{Part, draw, tree};
 /// The frame's elements and the listeners of its controls.
 pub struct Frame {
     /// Every part, for the core's writes.
-    parts: Parts,
+    parts: Parts<Part>,
     _listeners: Vec<EventListener>,
 }
 
@@ -32,7 +32,7 @@ impl Frame {
 
     /// Where the screens are rendered (`data-testid="bank-screen"`).
     pub fn screen(&self) -> &Element {
-        self.parts.get(Part::Screen.into())
+        self.parts.get(Part::Screen)
     }
 
     /// Applies the core's view of the frame; the whole page follows its language (the token
@@ -40,7 +40,7 @@ impl Frame {
     pub fn render(&self, state: &FrameState) {
         if let Some(html) = self
             .parts
-            .get(Part::Root.into())
+            .get(Part::Root)
             .owner_document()
             .and_then(|d| d.document_element())
         {
@@ -51,11 +51,11 @@ impl Frame {
 
     /// Focuses the reset question's safe answer (キャンセル).
     pub fn focus_confirm(&self) {
-        focus(self.parts.get(Part::ConfirmNo.into()));
+        focus(self.parts.get(Part::ConfirmNo));
     }
 
     /// Focuses the reset button.
     pub fn focus_reset(&self) {
-        focus(self.parts.get(Part::Reset.into()));
+        focus(self.parts.get(Part::Reset));
     }
 }

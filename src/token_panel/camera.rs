@@ -18,11 +18,7 @@ use zeroize::Zeroizing;
 
 use super::{Dispatch, Message};
 use crate::clock;
-use webtoken_token::panel::camera::{Camera, Refusal, SCAN_EVERY_MS, Step};
-
-/// The longest side of a frame drawn for reading (a camera's frames are smaller; a larger
-/// one is scaled down, which keeps a code readable and the search short).
-const FRAME_SIDE: u32 = 1280;
+use webtoken_token::panel::camera::{Camera, Refusal, SCAN_EVERY_MS, Step, frame_size};
 
 /// The camera's elements and the core's state.
 struct Scanner {
@@ -171,16 +167,14 @@ impl Scanner {
     }
 
     /// The video's current frame as RGBA pixels (wiped when dropped: a frame of a QR code
-    /// holds its secret), scaled to at most [`FRAME_SIDE`] a side;
+    /// holds its secret), at the core's [`frame_size`];
     /// `None` before the first frame.
     fn frame(&self) -> Option<(u32, u32, Zeroizing<Vec<u8>>)> {
-        let (w, h) = (self.video.video_width(), self.video.video_height());
-        if w == 0 || h == 0 || self.video.ready_state() < 2 {
+        // HAVE_CURRENT_DATA: a frame to draw.
+        if self.video.ready_state() < 2 {
             return None;
         }
-        let scale = (f64::from(FRAME_SIDE) / f64::from(w.max(h))).min(1.0);
-        let width = ((f64::from(w) * scale) as u32).max(1);
-        let height = ((f64::from(h) * scale) as u32).max(1);
+        let (width, height) = frame_size(self.video.video_width(), self.video.video_height())?;
         let context = super::image::canvas(width, height)?;
         context
             .draw_image_with_html_video_element_and_dw_and_dh(
@@ -191,10 +185,7 @@ impl Scanner {
                 f64::from(height),
             )
             .ok()?;
-        let data = context
-            .get_image_data(0.0, 0.0, f64::from(width), f64::from(height))
-            .ok()?;
-        Some((width, height, Zeroizing::new(data.data().0)))
+        Some((width, height, super::image::rgba(&context, width, height)?))
     }
 
     /// Stops every track and hides the preview.

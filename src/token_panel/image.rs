@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 
 use super::{Dispatch, Message};
 use webtoken_token::panel::image::ImageMessage;
-use webtoken_token::qr::read::{MAX_PIXELS, MAX_SIDE};
+use webtoken_token::qr::read;
 
 /// The listener of the picture file input.
 pub(super) fn chosen(dispatch: Dispatch<Message>) -> impl FnMut(&Event) {
@@ -65,8 +65,7 @@ async fn pixels(file: &File) -> Option<ImageMessage> {
     let (width, height) = (bitmap.width(), bitmap.height());
     // A picture over the core's bounds is not drawn: the core refuses it by its size alone
     // (it checks the size before the bytes), with the message that says so.
-    let pixels = u64::from(width) * u64::from(height);
-    if width > MAX_SIDE || height > MAX_SIDE || pixels > MAX_PIXELS || pixels == 0 {
+    if !read::fits(width, height) {
         bitmap.close();
         return Some(ImageMessage::Pixels {
             width,
@@ -78,14 +77,24 @@ async fn pixels(file: &File) -> Option<ImageMessage> {
     let drawn = context.draw_image_with_image_bitmap(&bitmap, 0.0, 0.0);
     bitmap.close();
     drawn.ok()?;
-    let data = context
-        .get_image_data(0.0, 0.0, f64::from(width), f64::from(height))
-        .ok()?;
     Some(ImageMessage::Pixels {
         width,
         height,
-        rgba: Zeroizing::new(data.data().0),
+        rgba: rgba(&context, width, height)?,
     })
+}
+
+/// The RGBA pixels drawn on `context`'s canvas of `width` x `height` (wiped when dropped: a
+/// picture of a QR code holds its secret).
+pub(super) fn rgba(
+    context: &CanvasRenderingContext2d,
+    width: u32,
+    height: u32,
+) -> Option<Zeroizing<Vec<u8>>> {
+    let data = context
+        .get_image_data(0.0, 0.0, f64::from(width), f64::from(height))
+        .ok()?;
+    Some(Zeroizing::new(data.data().0))
 }
 
 /// A new `width` x `height` canvas's 2D context (a picture or a camera frame is drawn on it

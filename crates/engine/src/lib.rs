@@ -219,7 +219,7 @@ pub enum EngineError {
     /// `digits` is not 6, 7 or 8.
     UnsupportedDigits {
         /// The rejected number of digits.
-        digits: u8,
+        digits: u64,
     },
     /// `period` is 0 or longer than [`MAX_PERIOD`].
     InvalidPeriod {
@@ -305,11 +305,16 @@ impl fmt::Display for EngineError {
 impl std::error::Error for EngineError {}
 
 fn check_digits(digits: u8) -> Result<(), EngineError> {
-    if (MIN_DIGITS..=MAX_DIGITS).contains(&digits) {
-        Ok(())
-    } else {
-        Err(EngineError::UnsupportedDigits { digits })
-    }
+    digits_of(u64::from(digits)).map(drop)
+}
+
+/// A number of digits given as any whole number (the JavaScript API's `digits`): 6, 7 or 8,
+/// or [`EngineError::UnsupportedDigits`] naming the number given.
+pub fn digits_of(digits: u64) -> Result<u8, EngineError> {
+    u8::try_from(digits)
+        .ok()
+        .filter(|d| (MIN_DIGITS..=MAX_DIGITS).contains(d))
+        .ok_or(EngineError::UnsupportedDigits { digits })
 }
 
 /// `Number.MAX_SAFE_INTEGER`: the largest integer a JavaScript number holds exactly (2^53 - 1).

@@ -50,6 +50,18 @@ pub use keyed::{KeyRecord, KeyValue, MemoryKeyValue, parse_version};
 /// Compare-and-set writes tried for one change before it is kept in memory only.
 pub const ATTEMPTS: usize = 4;
 
+/// The name of the device key that seals the records stored under `prefix` (a record of the
+/// browser's key database): the token's list and the in-page token service each have one.
+pub fn device_key_name(prefix: &str) -> String {
+    format!("{prefix}device-key")
+}
+
+/// Whether a browser `storage` event naming `event_key` may have changed the stored record
+/// whose full key is `key`: an event with no key (the whole storage cleared) or with this one.
+pub fn storage_event_about(event_key: Option<&str>, key: &str) -> bool {
+    event_key.is_none_or(|k| k == key)
+}
+
 /// Why a record store could not be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

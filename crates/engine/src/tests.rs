@@ -227,16 +227,35 @@ fn huge_times_do_not_overflow() {
 }
 
 #[test]
+fn a_digit_count_of_any_size_is_6_7_or_8_or_refused_by_its_number() {
+    assert_eq!(digits_of(6), Ok(6));
+    assert_eq!(digits_of(8), Ok(8));
+    for digits in [0, 5, 9, 256, u64::MAX] {
+        let refused = digits_of(digits).unwrap_err();
+        assert_eq!(refused, EngineError::UnsupportedDigits { digits });
+        assert!(
+            refused
+                .to_string()
+                .contains(&format!("codes of {digits} digits"))
+        );
+    }
+}
+
+#[test]
 fn invalid_parameters_are_errors() {
     let secret = seed("12345678901234567890");
     for digits in [0, 5, 9, 10, 255] {
         assert_eq!(
             totp(&secret, 59, &params_with_digits(digits)),
-            Err(EngineError::UnsupportedDigits { digits })
+            Err(EngineError::UnsupportedDigits {
+                digits: u64::from(digits)
+            })
         );
         assert_eq!(
             hotp(&secret, 0, digits, Algorithm::Sha1),
-            Err(EngineError::UnsupportedDigits { digits })
+            Err(EngineError::UnsupportedDigits {
+                digits: u64::from(digits)
+            })
         );
     }
     for period in [0, MAX_PERIOD + 1] {

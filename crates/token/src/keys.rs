@@ -64,6 +64,8 @@ pub enum CryptoError {
     Random,
     /// WebCrypto refused the operation.
     Failed(Failure),
+    /// Key parameters out of the envelope's bounds (an iteration count too low or too high).
+    Params(crate::vault::VaultError),
 }
 
 impl fmt::Display for CryptoError {
@@ -73,6 +75,7 @@ impl fmt::Display for CryptoError {
             Self::KeyStore(e) => write!(f, "the key store is not available: {e}"),
             Self::Random => f.write_str("the random number generator failed"),
             Self::Failed(e) => write!(f, "WebCrypto failed: {e}"),
+            Self::Params(e) => write!(f, "the key parameters are refused: {e}"),
         }
     }
 }

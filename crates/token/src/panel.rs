@@ -207,7 +207,7 @@ pub enum Effect {
     /// Locks the list: forgets the passphrase key and every token in memory, then reads the
     /// stored list again (which shows the unlock form); answered with [`Outcome::Locked`].
     Lock(Text),
-    /// Empties the clipboard if it still holds this code (the shell reads it first; a browser
+    /// Empties the clipboard if it still holds this code (read through the device first; a browser
     /// that refuses reading leaves it). Beside other work, unanswered.
     ClearClipboard(Typed),
 }
@@ -218,6 +218,14 @@ pub fn boot(lang: Lang) -> [Effect; 2] {
         Effect::Start(Text::DefaultLabel.get(lang).to_owned()),
         Effect::Persist,
     ]
+}
+
+/// The message for a chosen export file of `size` bytes, before it is read: `Some` when it is
+/// refused unread (longer than the import reads, [`crate::import::MAX_IMPORT_BYTES`]); the
+/// twin of [`backup::chosen_size`].
+pub fn import_file_size(size: f64) -> Option<Message> {
+    (size > crate::import::MAX_IMPORT_BYTES as f64)
+        .then(|| Message::ImportFileRefused(Some(size as usize)))
 }
 
 /// A message for the customer, rendered in the page's language.

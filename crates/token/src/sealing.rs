@@ -23,6 +23,18 @@ use webtoken_engine::persist::{Opened, Problem, Sealer, StoreError};
 #[cfg(test)]
 pub(crate) mod fake;
 
+/// The parameters of a new passphrase key: `iterations`, and a fresh salt of
+/// [`crate::vault::SALT_BYTES`] that `fill` writes ([`Keys::new_passphrase`] of each cipher).
+/// An iteration count out of the envelope's bounds is [`CryptoError::Params`].
+pub fn new_passphrase_params(
+    iterations: u32,
+    fill: impl FnOnce(&mut [u8]) -> Result<(), CryptoError>,
+) -> Result<Pbkdf2Params, CryptoError> {
+    let mut salt = vec![0; crate::vault::SALT_BYTES];
+    fill(&mut salt)?;
+    Pbkdf2Params::new(iterations, salt).map_err(CryptoError::Params)
+}
+
 /// The key operations the token needs from the browser's cipher (WebCrypto in the page).
 pub trait Keys {
     /// A key; only its parameters ([`Keys::spec`]) are ever seen.
@@ -294,6 +306,25 @@ mod tests {
 
     fn sealer(keys: &FakeKeys, passphrases: bool) -> VaultSealer<FakeKeys> {
         VaultSealer::with_keys(keys.clone(), "test", "dev".into(), passphrases)
+    }
+
+    #[test]
+    fn a_new_passphrase_gets_a_fresh_salt_and_bounded_iterations() {
+        let params = new_passphrase_params(600_000, |salt| {
+            salt.fill(7);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(params.salt(), [7; crate::vault::SALT_BYTES]);
+        assert_eq!(params.iterations(), 600_000);
+        // Out of bounds: said so, not blamed on the random number generator.
+        let low = new_passphrase_params(1, |_| Ok(()));
+        assert!(matches!(
+            low,
+            Err(CryptoError::Params(VaultError::IterationsTooLow { .. }))
+        ));
+        let broken = new_passphrase_params(600_000, |_| Err(CryptoError::Random));
+        assert_eq!(broken, Err(CryptoError::Random));
     }
 
     #[test]

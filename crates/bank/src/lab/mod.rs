@@ -508,6 +508,12 @@ impl Verdict {
     }
 }
 
+/// Whether the page's address (its query, `search`) asks for the lab open from the start:
+/// `?lab=1`.
+pub fn asked(search: &str) -> bool {
+    webtoken_engine::address::query_value(search, "lab") == Some("1")
+}
+
 /// The resync's bound under the token service's default policy (the page's and the
 /// server's), in words: how far back and ahead it looks, and that a failed resync counts.
 pub fn resync_bound(lang: Lang) -> String {

@@ -282,3 +282,12 @@ fn the_lab_states_the_resync_bound() {
     );
     assert!(!en.contains('{') && !ja.contains('{'));
 }
+
+#[test]
+fn the_address_opens_the_lab_with_lab_1_only() {
+    assert!(asked("?lab=1"));
+    assert!(asked("?service=http%3A%2F%2F127.0.0.1%3A9&lab=1"));
+    assert!(!asked(""));
+    assert!(!asked("?lab=0"));
+    assert!(!asked("?lab=yes"));
+}

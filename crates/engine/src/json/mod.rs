@@ -217,6 +217,31 @@ impl fmt::Write for Out {
     }
 }
 
+/// A JavaScript number as the JSON text the codec reads (whole numbers only): refused, named as
+/// `show` writes it (the browser's own formatting: Rust's float formatting would add some
+/// 10 KB to the wasm), when it is not whole (`NaN` and infinities too, which `JSON.stringify`
+/// would write as `null`) or lies beyond `Number.MAX_SAFE_INTEGER` either side, where
+/// JavaScript no longer holds every integer and the number read may not be the one meant.
+pub fn js_number(value: f64, show: impl FnOnce(f64) -> String) -> Result<String, String> {
+    let bound = crate::MAX_SAFE_INTEGER as f64;
+    if value.fract() != 0.0 || !value.is_finite() {
+        return Err(format!("{} is not a whole number", show(value)));
+    }
+    if value.abs() > bound {
+        return Err(format!(
+            "{} is larger than Number.MAX_SAFE_INTEGER either side",
+            show(value)
+        ));
+    }
+    // Whole and within 2^53, so the cast is exact.
+    let whole = value.abs() as u64;
+    Ok(if value < 0.0 && whole != 0 {
+        format!("-{whole}")
+    } else {
+        whole.to_string()
+    })
+}
+
 /// The JSON text of `value`, wiped when dropped.
 pub fn to_string<T: ToJson + ?Sized>(value: &T) -> Zeroizing<String> {
     let mut out = Out(Zeroizing::new(String::new()));

@@ -199,3 +199,22 @@ fn only_refuses_unknown_members() {
     );
     assert!(fields.only(&["window", "maxFailure"]).is_ok());
 }
+
+#[test]
+fn a_javascript_number_is_whole_and_exact_or_refused_by_its_shown_form() {
+    let show = |n: f64| format!("<{n}>");
+    assert_eq!(js_number(0.0, show).unwrap(), "0");
+    assert_eq!(js_number(-0.0, show).unwrap(), "0");
+    assert_eq!(js_number(-5.0, show).unwrap(), "-5");
+    let max = crate::MAX_SAFE_INTEGER as f64;
+    assert_eq!(js_number(max, show).unwrap(), "9007199254740991");
+    assert_eq!(js_number(-max, show).unwrap(), "-9007199254740991");
+    for refused in [1.5, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        let e = js_number(refused, show).unwrap_err();
+        assert!(e.ends_with("is not a whole number"), "{e}");
+    }
+    for refused in [max + 1.0, -(max + 1.0), 1e20] {
+        let e = js_number(refused, show).unwrap_err();
+        assert!(e.starts_with('<') && e.contains("MAX_SAFE_INTEGER"), "{e}");
+    }
+}

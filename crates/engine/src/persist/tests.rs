@@ -591,3 +591,25 @@ fn a_forgotten_value_is_read_again_and_needs_the_key_again() {
     now(one.reopen()).unwrap().unwrap();
     assert_eq!(one.with(Clone::clone), log(&["secret"]));
 }
+
+#[test]
+fn each_prefix_names_its_own_device_key() {
+    assert_eq!(
+        device_key_name("webtoken-token-"),
+        "webtoken-token-device-key"
+    );
+    assert_ne!(device_key_name("a-"), device_key_name("b-"));
+}
+
+#[test]
+fn a_storage_event_is_about_a_record_when_it_names_it_or_clears_everything() {
+    assert!(storage_event_about(
+        Some("webtoken-token-list"),
+        "webtoken-token-list"
+    ));
+    assert!(storage_event_about(None, "webtoken-token-list"));
+    assert!(!storage_event_about(
+        Some("webtoken-service-records"),
+        "webtoken-token-list"
+    ));
+}

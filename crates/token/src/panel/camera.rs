@@ -19,6 +19,21 @@ use super::image::ImageMessage;
 pub const SCAN_EVERY_MS: u64 = 300;
 /// The camera stops after this long without a code.
 pub const TIMEOUT_MS: u64 = 60_000;
+/// The longest side of a frame drawn for reading (a camera's frames are smaller; a larger
+/// one is scaled down, which keeps a code readable and the search short).
+pub const FRAME_SIDE: u32 = 1280;
+
+/// The size a `width` x `height` video frame is drawn at for reading: as it is, or scaled
+/// down to [`FRAME_SIDE`] on its longer side, keeping its shape (1 pixel a side at least);
+/// `None` while the video has no frame yet (a side of 0).
+pub fn frame_size(width: u32, height: u32) -> Option<(u32, u32)> {
+    if width == 0 || height == 0 {
+        return None;
+    }
+    let scale = (f64::from(FRAME_SIDE) / f64::from(width.max(height))).min(1.0);
+    let side = |length: u32| ((f64::from(length) * scale) as u32).max(1);
+    Some((side(width), side(height)))
+}
 
 /// Where the camera is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

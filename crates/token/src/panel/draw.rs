@@ -41,6 +41,12 @@ macro_rules! parts {
                 }
             }
         }
+
+        impl From<Part> for usize {
+            fn from(part: Part) -> usize {
+                part as usize
+            }
+        }
     };
 }
 
@@ -310,6 +316,19 @@ impl ListEntry {
         attributes.push(("aria-pressed", self.active.to_string()));
         attributes
     }
+}
+
+/// The list's elements: one `<li>` per token, holding its button (labelled with its name).
+pub fn list_nodes(list: &[ListEntry], busy: bool) -> Vec<webtoken_engine::draw::Node> {
+    let mut tree = webtoken_engine::draw::Tree::<(), ()>::new();
+    for entry in list {
+        tree.open("li", "").open("button", "");
+        for (name, value) in entry.attributes(busy) {
+            tree.attr(name, value);
+        }
+        tree.text(entry.label.clone()).close().close();
+    }
+    tree.finish().nodes
 }
 
 /// The message of a press in the list, from the `data-token` attribute of the button pressed.

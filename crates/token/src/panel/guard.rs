@@ -37,6 +37,16 @@ pub fn clipboard_clear_due(copied_at: u64, now: u64) -> bool {
     now.saturating_sub(copied_at) >= CLIPBOARD_SECONDS
 }
 
+/// Milliseconds between two [`Message::Active`]s at the most: auto-lock counts idle time in
+/// seconds, so a key press or a pointer press is sent once a second, not once per keystroke.
+pub const ACTIVE_EVERY_MS: f64 = 1000.0;
+
+/// Whether a press at `now_ms` is sent as [`Message::Active`], the last one sent at `last_ms`
+/// (`None`: none yet). A clock set back by a second or more sends one too.
+pub fn active_due(last_ms: Option<f64>, now_ms: f64) -> bool {
+    last_ms.is_none_or(|last| (now_ms - last).abs() >= ACTIVE_EVERY_MS)
+}
+
 /// The panel's memory for auto-lock, clipboard clearing and search.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Guard {

@@ -750,3 +750,19 @@ fn an_unreadable_entry_is_listed_shows_why_and_is_deleted_alone() {
         [Effect::Apply(WalletOp::Remove(1), Some(Text::Deleted))]
     ));
 }
+
+#[test]
+fn an_export_file_longer_than_the_import_reads_is_refused_unread_with_its_size() {
+    let max = crate::import::MAX_IMPORT_BYTES as f64;
+    assert!(import_file_size(max).is_none());
+    let refused = import_file_size(max + 1.0).expect("refused");
+    assert!(matches!(
+        refused,
+        Message::ImportFileRefused(Some(bytes)) if bytes == crate::import::MAX_IMPORT_BYTES + 1
+    ));
+    let mut panel = ready(wallet(&[URI]));
+    send(&mut panel, refused);
+    let shown = view(&panel);
+    assert!(shown.message_error);
+    assert!(shown.message.contains("262145"), "{}", shown.message);
+}

@@ -22,6 +22,7 @@ use crate::wallet::WalletOp;
 use webtoken_engine::persist::KeyValue;
 use webtoken_engine::token_id::TokenId;
 use webtoken_engine::{Params, Secret};
+use zeroize::Zeroizing;
 
 #[cfg(test)]
 mod tests;
@@ -62,8 +63,8 @@ pub trait Device {
     fn demo_staff(&self) -> (&'static str, Credential);
     /// Copies `text` to the clipboard; whether it took it.
     fn copy(&self, text: &str) -> impl Future<Output = bool>;
-    /// Empties the clipboard if it still holds `text`.
-    fn clear_clipboard(&self, text: &str) -> impl Future<Output = ()>;
+    /// What the clipboard holds; `None` when the browser refuses to read it.
+    fn read_clipboard(&self) -> impl Future<Output = Option<Zeroizing<String>>>;
     /// Asks for persistent storage; the answer, if any.
     fn persist(&self) -> impl Future<Output = Option<bool>>;
     /// Offers `text` as a file named `name` to download; `None` when that failed.
@@ -145,7 +146,11 @@ pub async fn run<D: Device>(effect: Effect, device: &D, show: &dyn Fn(Message)) 
         }
         Effect::Copy(code) => return Some(Message::copied(device.copy(&code).await)),
         Effect::ClearClipboard(code) => {
-            device.clear_clipboard(&code.0).await;
+            // Only our code is cleared: a copy the customer made since is left, and so is a
+            // clipboard the browser refuses to read.
+            if device.read_clipboard().await.as_deref() == Some(&code.0) {
+                device.copy("").await;
+            }
             return None;
         }
         Effect::Advance(id) => {

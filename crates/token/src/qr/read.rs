@@ -80,16 +80,29 @@ impl core::fmt::Display for ReadError {
 
 impl std::error::Error for ReadError {}
 
-/// Checks a picture's size against the limits and the bytes given (`per_pixel` bytes each).
-fn check(width: u32, height: u32, per_pixel: u64, got: usize) -> Result<(), ReadError> {
+/// Whether a picture of `width` x `height` pixels is within the sizes the reader takes: not
+/// empty, at most [`MAX_SIDE`] a side and [`MAX_PIXELS`] in all. One that is not is refused
+/// by its size alone, so the shell need not draw it to read its pixels.
+pub fn fits(width: u32, height: u32) -> bool {
+    size_error(width, height).is_none()
+}
+
+/// Why a picture of `width` x `height` pixels is refused by its size alone, if it is.
+fn size_error(width: u32, height: u32) -> Option<ReadError> {
     if width == 0 || height == 0 {
-        return Err(ReadError::Empty);
+        return Some(ReadError::Empty);
     }
     let pixels = u64::from(width) * u64::from(height);
-    if width > MAX_SIDE || height > MAX_SIDE || pixels > MAX_PIXELS {
-        return Err(ReadError::TooLarge { width, height });
+    (width > MAX_SIDE || height > MAX_SIDE || pixels > MAX_PIXELS)
+        .then_some(ReadError::TooLarge { width, height })
+}
+
+/// Checks a picture's size against the limits and the bytes given (`per_pixel` bytes each).
+fn check(width: u32, height: u32, per_pixel: u64, got: usize) -> Result<(), ReadError> {
+    if let Some(refused) = size_error(width, height) {
+        return Err(refused);
     }
-    let expected = pixels * per_pixel;
+    let expected = u64::from(width) * u64::from(height) * per_pixel;
     if u64::try_from(got).ok() != Some(expected) {
         return Err(ReadError::Truncated { expected, got });
     }

@@ -15,7 +15,7 @@ use zeroize::Zeroizing;
 use super::Keys;
 use crate::keys::CryptoError;
 use crate::opening::{OpenError, check_key};
-use crate::vault::{Envelope, KeySpec, NONCE_BYTES, Pbkdf2Params, SALT_BYTES, TAG_BYTES};
+use crate::vault::{Envelope, KeySpec, NONCE_BYTES, Pbkdf2Params, TAG_BYTES};
 
 /// A fake key: its parameters and its bytes.
 #[derive(Clone, Debug)]
@@ -125,8 +125,10 @@ impl Keys for FakeKeys {
         passphrase: &str,
         iterations: u32,
     ) -> Result<FakeKey, CryptoError> {
-        let salt = vec![self.fresh(); SALT_BYTES];
-        let params = Pbkdf2Params::new(iterations, salt).map_err(|_| CryptoError::Random)?;
+        let params = super::new_passphrase_params(iterations, |salt| {
+            salt.fill(self.fresh());
+            Ok(())
+        })?;
         self.derive(passphrase, params).await
     }
 

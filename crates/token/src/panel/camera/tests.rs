@@ -105,3 +105,21 @@ fn a_stream_given_after_stop_is_stopped_at_once() {
     // Leaving the page with the camera off does nothing.
     assert_eq!(camera.stop(), Step::Wait);
 }
+
+#[test]
+fn a_large_frame_is_scaled_to_its_longest_side_keeping_its_shape() {
+    assert_eq!(frame_size(0, 720), None, "no frame yet");
+    assert_eq!(frame_size(640, 0), None);
+    assert_eq!(
+        frame_size(640, 480),
+        Some((640, 480)),
+        "small frames as they are"
+    );
+    assert_eq!(frame_size(1920, 1080), Some((FRAME_SIDE, 720)));
+    assert_eq!(frame_size(1080, 1920), Some((720, FRAME_SIDE)));
+    assert_eq!(
+        frame_size(100_000, 1),
+        Some((FRAME_SIDE, 1)),
+        "a side of 1 at least"
+    );
+}

@@ -291,11 +291,24 @@ fn list_buttons_name_their_token_say_which_is_active_and_are_disabled_when_busy(
     );
     let other = ListEntry {
         active: false,
-        ..entry
+        ..entry.clone()
     };
     let busy = other.attributes(true);
     assert!(busy.contains(&("disabled", String::new())));
     assert!(busy.contains(&("aria-pressed", "false".to_owned())));
+    let nodes = list_nodes(&[entry.clone(), other.clone()], true);
+    assert_eq!(nodes.len(), 2);
+    let button = &nodes[0].children[0];
+    assert_eq!((nodes[0].tag, button.tag), ("li", "button"));
+    assert_eq!(button.text, "Bank");
+    assert_eq!(button.attr_value("data-token"), Some("7"));
+    assert_eq!(button.attr_value("disabled"), Some(""));
+    assert_eq!(
+        nodes[1].children[0].attr_value("aria-pressed"),
+        Some("false")
+    );
+    let idle = list_nodes(std::slice::from_ref(&entry), false);
+    assert!(idle[0].children[0].attr_value("disabled").is_none());
     assert!(matches!(select("7"), Some(Message::Select(7))));
     assert!(select("seven").is_none());
     assert!(select("").is_none());

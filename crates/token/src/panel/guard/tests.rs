@@ -366,3 +366,13 @@ fn the_search_field_shows_above_five_tokens_and_filters_the_list() {
     assert!(view(&panel, &storage).list.is_empty());
     assert!(view(&panel, &storage).active.is_some());
 }
+
+#[test]
+fn presses_are_sent_as_activity_once_a_second_at_the_most() {
+    assert!(active_due(None, 0.0));
+    assert!(!active_due(Some(10_000.0), 10_999.0));
+    assert!(active_due(Some(10_000.0), 11_000.0));
+    // A clock set back by a second or more still sends one.
+    assert!(active_due(Some(10_000.0), 8_999.0));
+    assert!(!active_due(Some(10_000.0), 9_500.0));
+}

@@ -118,11 +118,8 @@ impl Device for Fake {
         true
     }
 
-    async fn clear_clipboard(&self, text: &str) {
-        let mut clipboard = self.clipboard.borrow_mut();
-        if clipboard.as_deref() == Some(text) {
-            *clipboard = Some(String::new());
-        }
+    async fn read_clipboard(&self) -> Option<Zeroizing<String>> {
+        self.clipboard.borrow().clone().map(Zeroizing::new)
     }
 
     async fn persist(&self) -> Option<bool> {
@@ -241,6 +238,10 @@ fn copy_and_clear_the_clipboard_and_ask_to_persist() {
         "the customer's own".into(),
     )));
     assert_eq!(device.clipboard.borrow().as_deref(), Some(""));
+    // A browser that refuses to read the clipboard: it is left alone.
+    *device.clipboard.borrow_mut() = None;
+    device.run(Effect::ClearClipboard(Typed::new("287082".into())));
+    assert_eq!(device.clipboard.borrow().as_deref(), None);
     let (answer, _) = device.run(Effect::Persist);
     assert!(matches!(answer, Some(Message::Persisted(Some(true)))));
     let (answer, _) = device.run(Effect::Clear(crate::panel::Field::Passphrase));

@@ -243,3 +243,25 @@ proptest! {
         let _ = read_rgba(width, height, &bytes);
     }
 }
+
+#[test]
+fn fits_says_which_sizes_the_reader_takes_as_its_refusals_do() {
+    for (width, height) in [
+        (1, 1),
+        (MAX_SIDE, 1),
+        (4000, 4000),
+        (0, 10),
+        (10, 0),
+        (MAX_SIDE + 1, 1),
+        (4096, 4000),
+    ] {
+        let refused_by_size = matches!(
+            read_rgba(width, height, &[]),
+            Err(ReadError::Empty | ReadError::TooLarge { .. })
+        );
+        assert_eq!(fits(width, height), !refused_by_size, "{width} x {height}");
+    }
+    assert!(fits(4000, 4000));
+    assert!(!fits(4096, 4000), "16,384,000 pixels: over MAX_PIXELS");
+    assert!(!fits(0, 1));
+}
