@@ -18,7 +18,7 @@ use zeroize::Zeroizing;
 use super::errors::{JsFailure, js_failure};
 use super::idb::{Db, IdbError};
 use webtoken_token::opening;
-use webtoken_token::sealing::{Keys, new_passphrase_params};
+use webtoken_token::sealing::{self, Keys, new_passphrase_params};
 use webtoken_token::vault::{
     DEFAULT_PBKDF2_ITERATIONS, Envelope, KEY_ID_BYTES, KeySpec, NONCE_BYTES, Pbkdf2Params,
 };
@@ -96,14 +96,21 @@ impl VaultKey {
     }
 
     /// The device key named `name`: read from IndexedDB, or generated (non-extractable) and
-    /// stored there on first use. When two tabs create it at once, both end up with the first.
+    /// stored there on first use ([`sealing::device_key`]: when two tabs create it at once,
+    /// both end up with the first).
     pub async fn device(name: &str) -> Result<VaultKey, CryptoError> {
         let db = Db::open().await.map_err(CryptoError::KeyStore)?;
-        if let Some(key) = Self::read_device(&db, name).await? {
-            return Ok(key);
-        }
-        let subtle = subtle()?;
-        let key: CryptoKey = resolve(subtle.generate_key_with_object(
+        sealing::device_key(&db, name).await
+    }
+}
+
+/// IndexedDB's steps for device keys: each record is `{ id, key }`, the key a non-extractable
+/// `CryptoKey` stored by structured clone.
+impl sealing::DeviceKeyStore for Db {
+    type Key = VaultKey;
+
+    async fn generate(&self) -> Result<VaultKey, CryptoError> {
+        let key: CryptoKey = resolve(subtle()?.generate_key_with_object(
             &aes_key_params(),
             false,
             &usages(&["encrypt", "decrypt"]),
@@ -112,23 +119,27 @@ impl VaultKey {
         .map_err(CryptoError::Failed)?
         .unchecked_into();
         let key_id = random::<KEY_ID_BYTES>()?;
-        let record = Object::new();
-        let _ = Reflect::set(&record, &"id".into(), &Uint8Array::from(&key_id[..]));
-        let _ = Reflect::set(&record, &"key".into(), &key);
-        match db.add(name, &record).await {
-            Ok(()) => Ok(VaultKey {
-                key,
-                spec: KeySpec::Device { key_id },
-            }),
-            Err(IdbError::AlreadyExists) => Self::read_device(&db, name)
-                .await?
-                .ok_or(CryptoError::KeyStore(IdbError::AlreadyExists)),
-            Err(e) => Err(CryptoError::KeyStore(e)),
-        }
+        Ok(VaultKey {
+            key,
+            spec: KeySpec::Device { key_id },
+        })
     }
 
-    async fn read_device(db: &Db, name: &str) -> Result<Option<VaultKey>, CryptoError> {
-        let Some(record) = db.get(name).await.map_err(CryptoError::KeyStore)? else {
+    async fn add(&self, name: &str, key: &VaultKey) -> Result<(), CryptoError> {
+        // Only `generate` makes the keys added here, and it makes device keys.
+        let KeySpec::Device { key_id } = &key.spec else {
+            return Err(CryptoError::Unavailable);
+        };
+        let record = Object::new();
+        let _ = Reflect::set(&record, &"id".into(), &Uint8Array::from(&key_id[..]));
+        let _ = Reflect::set(&record, &"key".into(), &key.key);
+        Db::add(self, name, &record)
+            .await
+            .map_err(CryptoError::KeyStore)
+    }
+
+    async fn read(&self, name: &str) -> Result<Option<VaultKey>, CryptoError> {
+        let Some(record) = self.get(name).await.map_err(CryptoError::KeyStore)? else {
             return Ok(None);
         };
         let key = Reflect::get(&record, &"key".into())
@@ -147,7 +158,9 @@ impl VaultKey {
             _ => Err(CryptoError::KeyStore(IdbError::AlreadyExists)),
         }
     }
+}
 
+impl VaultKey {
     /// Removes the device key named `name` (for tests, and when the customer discards data).
     pub async fn forget_device(name: &str) -> Result<(), CryptoError> {
         let db = Db::open().await.map_err(CryptoError::KeyStore)?;

@@ -71,6 +71,37 @@ pub trait Keys {
     ) -> impl Future<Output = Result<Zeroizing<Vec<u8>>, OpenError<CryptoError>>>;
 }
 
+/// The key store's own steps for device keys (IndexedDB in the page), from which
+/// [`device_key`] gets or makes one.
+pub trait DeviceKeyStore {
+    /// A device key.
+    type Key;
+    /// The key stored as `name`; `None` when nothing is. Something else stored under the name
+    /// is an error ([`crate::keys::IdbError::AlreadyExists`]): it is never overwritten.
+    fn read(&self, name: &str) -> impl Future<Output = Result<Option<Self::Key>, CryptoError>>;
+    /// A new key, never extractable, with a fresh key id.
+    fn generate(&self) -> impl Future<Output = Result<Self::Key, CryptoError>>;
+    /// Stores `key` as `name` unless a value is there already
+    /// ([`crate::keys::IdbError::AlreadyExists`] then: nothing is written).
+    fn add(&self, name: &str, key: &Self::Key) -> impl Future<Output = Result<(), CryptoError>>;
+}
+
+/// The device key named `name`: the stored one, or a new one made and stored on first use.
+/// When two tabs make it at once, the first one stored wins and both use it (the other tab's
+/// key is dropped before it sealed anything).
+pub async fn device_key<S: DeviceKeyStore>(store: &S, name: &str) -> Result<S::Key, CryptoError> {
+    if let Some(key) = store.read(name).await? {
+        return Ok(key);
+    }
+    let key = store.generate().await?;
+    let taken = CryptoError::KeyStore(crate::keys::IdbError::AlreadyExists);
+    match store.add(name, &key).await {
+        Ok(()) => Ok(key),
+        Err(e) if e == taken => store.read(name).await?.ok_or(taken),
+        Err(e) => Err(e),
+    }
+}
+
 /// Why records are not being saved: the token's list is then kept in memory for this visit,
 /// while the token service and the bank answer nothing they could not save.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -306,6 +337,67 @@ mod tests {
 
     fn sealer(keys: &FakeKeys, passphrases: bool) -> VaultSealer<FakeKeys> {
         VaultSealer::with_keys(keys.clone(), "test", "dev".into(), passphrases)
+    }
+
+    /// A memory key store whose keys are numbers; `first` is what another tab stores under the
+    /// name between this tab's read and its add.
+    #[derive(Default)]
+    struct Store {
+        keys: RefCell<std::collections::BTreeMap<String, Option<u32>>>,
+        made: std::cell::Cell<u32>,
+        first: std::cell::Cell<Option<u32>>,
+        adds: std::cell::Cell<u32>,
+    }
+
+    impl DeviceKeyStore for Store {
+        type Key = u32;
+        async fn read(&self, name: &str) -> Result<Option<u32>, CryptoError> {
+            match self.keys.borrow().get(name) {
+                None => Ok(None),
+                Some(Some(key)) => Ok(Some(*key)),
+                // Something that is not a key.
+                Some(None) => Err(CryptoError::KeyStore(crate::keys::IdbError::AlreadyExists)),
+            }
+        }
+        async fn generate(&self) -> Result<u32, CryptoError> {
+            self.made.set(self.made.get() + 1);
+            Ok(100 + self.made.get())
+        }
+        async fn add(&self, name: &str, key: &u32) -> Result<(), CryptoError> {
+            self.adds.set(self.adds.get() + 1);
+            if let Some(other) = self.first.take() {
+                self.keys.borrow_mut().insert(name.into(), Some(other));
+            }
+            let mut keys = self.keys.borrow_mut();
+            if keys.contains_key(name) {
+                return Err(CryptoError::KeyStore(crate::keys::IdbError::AlreadyExists));
+            }
+            keys.insert(name.into(), Some(*key));
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_device_key_is_made_once_and_a_race_ends_with_the_first_one_stored() {
+        let store = Store::default();
+        let made = now(device_key(&store, "dev")).unwrap().unwrap();
+        assert_eq!(made, 101);
+        assert_eq!(
+            now(device_key(&store, "dev")).unwrap(),
+            Ok(101),
+            "read, not made again"
+        );
+        assert_eq!(store.made.get(), 1);
+        // Another tab stores its key between this tab's read and add: both use that one.
+        store.first.set(Some(7));
+        assert_eq!(now(device_key(&store, "race")).unwrap(), Ok(7));
+        assert_eq!(now(device_key(&store, "race")).unwrap(), Ok(7));
+        // Something else under the name: an error, and it is never overwritten.
+        store.keys.borrow_mut().insert("odd".into(), None);
+        let adds = store.adds.get();
+        assert!(now(device_key(&store, "odd")).unwrap().is_err());
+        assert_eq!(store.adds.get(), adds, "nothing written");
+        assert_eq!(store.keys.borrow().get("odd"), Some(&None));
     }
 
     #[test]
