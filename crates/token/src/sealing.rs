@@ -12,7 +12,7 @@ use std::future::Future;
 
 use zeroize::Zeroizing;
 
-use crate::keys::CryptoError;
+use crate::keys::{CryptoError, IdbError};
 use crate::opening::OpenError;
 use crate::vault::{
     Envelope, KeySpec, MAX_ENVELOPE_BYTES, Pbkdf2Params, VaultError, split_version,
@@ -94,11 +94,12 @@ pub async fn device_key<S: DeviceKeyStore>(store: &S, name: &str) -> Result<S::K
         return Ok(key);
     }
     let key = store.generate().await?;
-    let taken = CryptoError::KeyStore(crate::keys::IdbError::AlreadyExists);
     match store.add(name, &key).await {
-        Ok(()) => Ok(key),
-        Err(e) if e == taken => store.read(name).await?.ok_or(taken),
-        Err(e) => Err(e),
+        Err(CryptoError::KeyStore(IdbError::AlreadyExists)) => store
+            .read(name)
+            .await?
+            .ok_or(CryptoError::KeyStore(IdbError::AlreadyExists)),
+        added => added.map(|()| key),
     }
 }
 
