@@ -9,6 +9,8 @@
                                               side with benches/reference/ (6 rounds)
     python3 scripts/bench.py unlock           unlock time of a passphrase-protected token (10)
     python3 scripts/bench.py memory           wasm memory before and after 10,000 display ticks
+    python3 scripts/bench.py timeline [--rounds N]  where a load's time goes, milestone by
+                                              milestone, both pages (loopback; not in `all`)
 
 The peers (pyotp from PyPI, otpauth from npm) are installed into target/bench-peers/, a cache
 of this script's own: they are not dependencies of the project. Nothing here asserts a timing;
@@ -672,6 +674,8 @@ class GzipHandler(http.server.BaseHTTPRequestHandler):
 
     def file(self):
         path = self.path.split("?", 1)[0]
+        if path == "/static-page.html":
+            return self.server.static_page
         root = ROOT
         if path.startswith("/reference/"):
             root, path = self.server.reference, path[len("/reference"):]
@@ -682,6 +686,24 @@ class GzipHandler(http.server.BaseHTTPRequestHandler):
             return None
         return full
 
+    @classmethod
+    def entry(cls, full):
+        """The file's bytes, gzipped bytes and ETag, from the cache while the file is unchanged.
+        Compressed outside the lock: a request for another file never waits for this one."""
+        stat = full.stat()
+        version = (stat.st_mtime_ns, stat.st_size)
+        with cls.lock:
+            hit = cls.cache.get(full)
+        if hit and hit[0] == version:
+            return hit
+        raw = full.read_bytes()
+        packed = gzip.compress(raw, compresslevel=9, mtime=0) if full.suffix in COMPRESSED else None
+        etag = '"' + hashlib.sha256(raw).hexdigest()[:32] + '"'
+        hit = (version, raw, packed, etag)
+        with cls.lock:
+            cls.cache[full] = hit
+        return hit
+
     def do_GET(self):
         full = self.file()
         if full is None:
@@ -691,17 +713,7 @@ class GzipHandler(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(body)
             return
-        stat = full.stat()
-        with self.lock:
-            hit = self.cache.get(full)
-            if not hit or hit[0] != (stat.st_mtime_ns, stat.st_size):
-                raw = full.read_bytes()
-                packed = (gzip.compress(raw, compresslevel=9, mtime=0)
-                          if full.suffix in COMPRESSED else None)
-                etag = '"' + hashlib.sha256(raw).hexdigest()[:32] + '"'
-                hit = ((stat.st_mtime_ns, stat.st_size), raw, packed, etag)
-                self.cache[full] = hit
-        _, raw, packed, etag = hit
+        _, raw, packed, etag = self.entry(full)
         gzipped = packed is not None and "gzip" in self.headers.get("Accept-Encoding", "")
         unchanged = etag in [t.strip() for t in self.headers.get("If-None-Match", "").split(",")]
         body = b"" if unchanged else (packed if gzipped else raw)
@@ -732,8 +744,22 @@ class GzipServer:
             shutil.copy(f, ref / f.name)
         shutil.copy(PEERS / "node" / "node_modules" / "otpauth" / "dist" / "otpauth.esm.min.js",
                     ref / "otpauth.esm.min.js")
+        # The project's page without its scripts and preloads (index.html less those lines):
+        # what its own HTML and style sheet cost the first paint (`timeline`).
+        self.static_dir = tempfile.TemporaryDirectory(prefix="webtoken-static-")
+        static = Path(self.static_dir.name) / "static-page.html"
+        static.write_text("".join(
+            line for line in (ROOT / "index.html").read_text().splitlines(keepends=True)
+            if not re.search(r'<script|rel="modulepreload"|rel="preload"', line)))
+        # Every file compressed before the first visit: otherwise the first round's visit waits
+        # for gzip -9 of the wasm (about 120 ms here), which later rounds do not.
+        for folder in (ROOT, ROOT / "pkg", ROOT / "www", ref):
+            for f in folder.iterdir():
+                if f.is_file():
+                    GzipHandler.entry(f.resolve())
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), GzipHandler)
         self.httpd.reference = ref
+        self.httpd.static_page = static
         self.httpd.daemon_threads = True
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
@@ -744,6 +770,7 @@ class GzipServer:
         self.httpd.shutdown()
         self.httpd.server_close()
         self.dir.cleanup()
+        self.static_dir.cleanup()
 
 
 # Waits (in the page) for the `webtoken-first-code` mark and the Element Timing entry of the code
@@ -789,6 +816,16 @@ def six_digits(text):
     return re.fullmatch(r"\d{6}", re.sub(r"\s", "", text or "")) is not None
 
 
+def open_visit(b, s, url, visit, script):
+    """Opens `url` in session `s` (the first visit) or reloads it (the returning visit), and
+    returns what the async `script` answers there."""
+    if visit == "first":
+        wd(b.base, "POST", s + "/url", {"url": url}, timeout=120)
+    else:
+        wd(b.base, "POST", s + "/refresh", {}, timeout=120)
+    return wd(b.base, "POST", s + "/execute/async", {"script": script, "args": []}, timeout=120)
+
+
 def visit_pair(b, url, throttle, project):
     """A first visit in a fresh profile, then one reload (a returning visit; for the project
     once its service worker controls the page). Returns both visits' figures and the page's
@@ -801,12 +838,7 @@ def visit_pair(b, url, throttle, project):
                 b.cdp(s, "Network.emulateNetworkConditions", SLOW_4G)
             got = []
             for visit in ("first", "returning"):
-                if visit == "first":
-                    wd(b.base, "POST", s + "/url", {"url": url}, timeout=120)
-                else:
-                    wd(b.base, "POST", s + "/refresh", {}, timeout=120)
-                seen = wd(b.base, "POST", s + "/execute/async",
-                          {"script": VISIT_JS, "args": []}, timeout=120)
+                seen = open_visit(b, s, url, visit, VISIT_JS)
                 if seen is None or not six_digits(seen["code"]):
                     raise RuntimeError(f"{url}: no 6-digit code in token-code ({seen and seen['code']!r})")
                 if seen["painted"] is None:
@@ -926,6 +958,120 @@ def load(rounds):
 # ---------------------------------------------------------------------------------------------
 
 
+# The milestones of a load, as ms after the navigation's start: when the document's answer began
+# and ended (a service worker's, on a returning visit), when the first file it asks for was
+# requested, when the last script or wasm the code needs had arrived, and the page's marks.
+TIMELINE_JS = """
+const done = arguments[arguments.length - 1];
+const started = performance.now();
+const long = [];
+new PerformanceObserver((list) => long.push(...list.getEntries()))
+  .observe({type: 'longtask', buffered: true});
+const wait = () => {
+  const mark = performance.getEntriesByName('webtoken-first-code')[0];
+  if (!mark) {
+    if (performance.now() - started > 60000) return done(null);
+    return setTimeout(wait, 10);
+  }
+  const nav = performance.getEntriesByType('navigation')[0];
+  const res = performance.getEntriesByType('resource');
+  const code = res.filter(e => /\\.(js|wasm)$/.test(new URL(e.name).pathname));
+  done({answer: nav.responseStart, document: nav.responseEnd,
+        requested: res.length ? Math.min(...res.map(e => e.startTime)) : null,
+        arrived: code.length ? Math.max(...code.map(e => e.responseEnd)) : null,
+        marks: performance.getEntriesByType('mark').concat(performance.getEntriesByType('paint'))
+          .map(m => [m.name, m.startTime]),
+        long: long.filter(t => t.startTime < mark.startTime).map(t => [t.startTime, t.duration])});
+};
+wait();
+"""
+
+# WebAssembly.compile of the page's wasm, four times in a row, in the page (ms each).
+COMPILE_JS = """
+const done = arguments[arguments.length - 1];
+(async () => {
+  const bytes = await (await fetch('pkg/webtoken_bg.wasm')).arrayBuffer();
+  const times = [];
+  for (let i = 0; i < 4; i++) {
+    const t = performance.now();
+    await WebAssembly.compile(bytes);
+    times.push(performance.now() - t);
+  }
+  done(times);
+})().catch((e) => done(String(e)));
+"""
+
+
+def timeline(rounds):
+    say("== Where a load's time goes (headless Chromium, loopback, the load bench's server): per")
+    say("   page and visit, the median over the rounds of each milestone, in ms after the")
+    say("   navigation's start: the document's answer began (a service worker's, on the project's")
+    say("   returning visit) and ended, the first file it asks for was requested, the last .js or")
+    say("   .wasm had arrived, then each mark the page sets and the first paints (Performance API),")
+    say("   and the main thread's long tasks. A diagnosis, not a goal: the load bench's ratios are")
+    say("   the figures (python3 scripts/bench.py load). Last, the project's index.html without its")
+    say("   scripts and preloads: when its own HTML and style sheet are first painted.")
+    rows = {}
+    tasks = {}
+    compile_times = []
+    with Browser(serve=False) as b, GzipServer() as server:
+        for page, url in (("project", server.project), ("reference", server.reference)):
+            for _ in range(rounds):
+                with tempfile.TemporaryDirectory(prefix="webtoken-bench-") as profile:
+                    s = b.session(profile)
+                    try:
+                        for visit in ("first", "returning"):
+                            seen = open_visit(b, s, url, visit, TIMELINE_JS)
+                            if seen is None:
+                                raise RuntimeError(f"{url}: no first code")
+                            row = rows.setdefault((page, visit), {})
+                            for name in ("answer", "document", "requested", "arrived"):
+                                if seen[name] is not None:
+                                    row.setdefault(name, []).append(seen[name])
+                            for name, at in seen["marks"]:
+                                row.setdefault(name, []).append(at)
+                            tasks.setdefault((page, visit), []).append(seen["long"])
+                            if visit == "first" and page == "project":
+                                b.wait_for(s, "return !!navigator.serviceWorker.controller",
+                                           "the service worker to control the page", 60)
+                        if page == "project":
+                            got = wd(b.base, "POST", s + "/execute/async",
+                                     {"script": COMPILE_JS, "args": []}, timeout=120)
+                            if isinstance(got, list):
+                                compile_times.extend(got)
+                    finally:
+                        wd(b.base, "DELETE", s)
+    with Browser(serve=False) as b, GzipServer() as server:
+        for _ in range(rounds):
+            with tempfile.TemporaryDirectory(prefix="webtoken-bench-") as profile:
+                s = b.session(profile)
+                try:
+                    wd(b.base, "POST", s + "/url", {"url": server.project + "static-page.html"},
+                       timeout=120)
+                    b.wait_for(s, "return performance.getEntriesByName("
+                               "'first-contentful-paint').length > 0", "a first paint", 30)
+                    got = b.run(s, "return performance.getEntriesByName("
+                                "'first-contentful-paint')[0].startTime")
+                    rows.setdefault(("project without scripts", "first"), {}).setdefault(
+                        "first-contentful-paint", []).append(got)
+                finally:
+                    wd(b.base, "DELETE", s)
+    for (page, visit), row in rows.items():
+        steps = sorted(((statistics.median(v), k, len(v)) for k, v in row.items()))
+        say(f"   {page}, {visit} visit ({rounds} rounds):")
+        say("     " + ", ".join(f"{name} {at:.0f}" + ("" if n == rounds else f" (in {n})")
+                                for at, name, n in steps))
+        if (page, visit) not in tasks:
+            continue
+        say("     long tasks (50 ms or more) before the first code, start+duration, round by round: "
+            + "; ".join(" ".join(f"{t:.0f}+{d:.0f}" for t, d in r) or "none"
+                        for r in tasks[(page, visit)]))
+    if compile_times:
+        say(f"   WebAssembly.compile of pkg/webtoken_bg.wasm in the project's page, ms each: "
+            + ", ".join(f"{t:.1f}" for t in compile_times))
+    say()
+
+
 def main(argv):
     what = argv[0] if argv and not argv[0].startswith("-") else "all"
     rounds = int(argv[argv.index("--rounds") + 1]) if "--rounds" in argv else 6
@@ -939,7 +1085,9 @@ def main(argv):
         unlock(10)
     if what in ("all", "memory"):
         memory(10_000)
-    if what not in ("all", "throughput", "size", "load", "unlock", "memory"):
+    if what == "timeline":
+        timeline(rounds)
+    if what not in ("all", "throughput", "size", "load", "unlock", "memory", "timeline"):
         sys.exit(__doc__)
 
 
