@@ -753,10 +753,11 @@ class GzipServer:
             if not re.search(r'<script|rel="modulepreload"|rel="preload"', line)))
         # Every file compressed before the first visit: otherwise the first round's visit waits
         # for gzip -9 of the wasm (about 120 ms here), which later rounds do not.
-        for folder in (ROOT, ROOT / "pkg", ROOT / "www", ref):
-            for f in folder.iterdir():
-                if f.is_file():
-                    GzipHandler.entry(f.resolve())
+        served = [ROOT / "index.html", ROOT / "sw.js", static]
+        for folder in (ROOT / "pkg", ROOT / "www", ref):
+            served += [f for f in folder.iterdir() if f.is_file()]
+        for f in served:
+            GzipHandler.entry(f.resolve())
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), GzipHandler)
         self.httpd.reference = ref
         self.httpd.static_page = static
@@ -1041,7 +1042,6 @@ def timeline(rounds):
                                 compile_times.extend(got)
                     finally:
                         wd(b.base, "DELETE", s)
-    with Browser(serve=False) as b, GzipServer() as server:
         for _ in range(rounds):
             with tempfile.TemporaryDirectory(prefix="webtoken-bench-") as profile:
                 s = b.session(profile)

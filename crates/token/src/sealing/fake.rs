@@ -12,8 +12,8 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use super::Keys;
-use crate::keys::CryptoError;
+use super::{DeviceKeyStore, Keys};
+use crate::keys::{CryptoError, IdbError};
 use crate::opening::{OpenError, check_key};
 use crate::vault::{Envelope, KeySpec, NONCE_BYTES, Pbkdf2Params, TAG_BYTES};
 
@@ -87,6 +87,37 @@ fn tag(key: &FakeKey, additional_data: &[u8], nonce: &[u8], ciphertext: &[u8]) -
     hash(&[&key.bytes, additional_data, nonce, ciphertext])[..TAG_BYTES].to_vec()
 }
 
+/// The fake's key store: the same get-or-make as the page's IndexedDB ([`super::device_key`]).
+impl DeviceKeyStore for FakeKeys {
+    type Key = FakeKey;
+
+    async fn read(&self, name: &str) -> Result<Option<FakeKey>, CryptoError> {
+        if self.broken.get() {
+            return Err(CryptoError::Unavailable);
+        }
+        Ok(self.devices.borrow().get(name).cloned())
+    }
+
+    async fn generate(&self) -> Result<FakeKey, CryptoError> {
+        let made = self.fresh();
+        Ok(FakeKey {
+            spec: KeySpec::Device {
+                key_id: [self.browser, made, 0, 0, 0, 0, 0, 0],
+            },
+            bytes: hash(&[b"device", &[self.browser, made]]),
+        })
+    }
+
+    async fn add(&self, name: &str, key: &FakeKey) -> Result<(), CryptoError> {
+        let mut devices = self.devices.borrow_mut();
+        if devices.contains_key(name) {
+            return Err(CryptoError::KeyStore(IdbError::AlreadyExists));
+        }
+        devices.insert(name.into(), key.clone());
+        Ok(())
+    }
+}
+
 impl Keys for FakeKeys {
     type Key = FakeKey;
 
@@ -95,21 +126,7 @@ impl Keys for FakeKeys {
     }
 
     async fn device(&self, name: &str) -> Result<FakeKey, CryptoError> {
-        if self.broken.get() {
-            return Err(CryptoError::Unavailable);
-        }
-        if let Some(key) = self.devices.borrow().get(name) {
-            return Ok(key.clone());
-        }
-        let made = self.fresh();
-        let key = FakeKey {
-            spec: KeySpec::Device {
-                key_id: [self.browser, made, 0, 0, 0, 0, 0, 0],
-            },
-            bytes: hash(&[b"device", name.as_bytes(), &[self.browser, made]]),
-        };
-        self.devices.borrow_mut().insert(name.into(), key.clone());
-        Ok(key)
+        super::device_key(self, name).await
     }
 
     async fn derive(&self, passphrase: &str, params: Pbkdf2Params) -> Result<FakeKey, CryptoError> {
